@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmacct: for people and for Kbuild.
+#
+#   make                 module for the running kernel (if it has headers) + tool
+#   make modules KVER=.. module for another installed kernel (or KDIR=..)
+#   make deps            install build and test dependencies (root, idempotent)
+#   make check           host tests, lint, and the selftests in a QEMU guest
+#                        for every installed kernel; ends "N passed, N failed"
+#   make demo            boot a guest, load the module, show `vmacct status`
+#   make lint            checkpatch --strict, W=1 and sparse for every kernel
+#   make install         module (modules_install + depmod) and tool
+#   make dkms-install    register this tree with DKMS (dkms add/build/install)
+#
+# Kbuild reads ./Kbuild, not this file.
+
+KVER	?= $(shell uname -r)
+KDIR	?= /lib/modules/$(KVER)/build
+VERSION	:= $(shell sed -n 's/^\#define VMACCT_VERSION_STR\t"\(.*\)"/\1/p' module/vmacct.h)
+PREFIX	?= /usr
+BUILD	:= $(CURDIR)/build
+
+all: tool
+ifneq ($(wildcard $(KDIR)/Makefile),)
+all: modules
+else
+all:
+	@echo "no kernel headers at $(KDIR): module not built (make deps, or KDIR=...)"
+endif
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+
+tool:
+	$(MAKE) -C userspace
+
+install: modules_install
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+	install -D -m 0644 userspace/vmacct-modprobe.conf \
+		$(DESTDIR)/etc/modprobe.d/vmacct.conf
+
+# DKMS builds from /usr/src/vmacct-$(VERSION)
+DKMS_FILES := Kbuild Makefile dkms.conf module
+dkms-install:
+	rm -rf /usr/src/vmacct-$(VERSION)
+	mkdir -p /usr/src/vmacct-$(VERSION)
+	cp -a $(DKMS_FILES) /usr/src/vmacct-$(VERSION)/
+	dkms add -m vmacct -v $(VERSION)
+	dkms build -m vmacct -v $(VERSION) -k $(KVER)
+	dkms install -m vmacct -v $(VERSION) -k $(KVER)
+
+dkms-remove:
+	-dkms remove -m vmacct -v $(VERSION) --all
+	rm -rf /usr/src/vmacct-$(VERSION)
+
+deps:
+	selftests/deps.sh
+
+# kselftest headers and checkpatch.pl, from Debian's newest linux-source tarball
+ksft-headers: $(BUILD)/ksft/kselftest_harness.h
+
+$(BUILD)/ksft/kselftest_harness.h:
+	selftests/extract-ksrc.sh $(BUILD)
+
+selftests: ksft-headers
+	$(MAKE) -C selftests
+
+check:
+	selftests/check.sh
+
+demo:
+	selftests/demo.sh
+
+lint:
+	selftests/lint.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C userspace clean
+	rm -rf $(BUILD)
+
+.PHONY: all modules modules_install tool install dkms-install dkms-remove \
+	deps ksft-headers selftests check demo lint clean

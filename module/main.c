@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: the kernel's virtual-memory accounting, exactly as the kernel
+ * computes it.
+ *
+ * Load order mirrors dependency: verify the kernel data we read (syms.c),
+ * then publish it through sysfs and the device.  Unload undoes it in
+ * reverse; sysfs and misc deregistration wait for readers in progress, and
+ * an open /dev/vmacct holds a module reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "vmacct.h"
+
+static int __init vmacct_init(void)
+{
+	int err;
+
+	err = vmacct_syms_init();
+	if (err) {
+		pr_err("refusing to load: kernel symbol addresses missing or wrong (load with 'vmacct load')\n");
+		return err;
+	}
+
+	err = vmacct_sysfs_init();
+	if (err)
+		return err;
+
+	err = vmacct_dev_init();
+	if (err)
+		goto out_sysfs;
+
+	pr_info("version %s loaded, __vm_enough_memory algorithm %s\n",
+		VMACCT_VERSION_STR, vmacct_algorithm_name());
+	return 0;
+
+out_sysfs:
+	vmacct_sysfs_exit();
+	return err;
+}
+
+static void __exit vmacct_exit(void)
+{
+	vmacct_dev_exit();
+	vmacct_sysfs_exit();
+}
+
+module_init(vmacct_init);
+module_exit(vmacct_exit);
+
+MODULE_DESCRIPTION("Virtual-memory accounting as the kernel computes it");
+MODULE_AUTHOR("The vmacct developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(VMACCT_VERSION_STR);

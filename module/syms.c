@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: unexported kernel data and kernel-version differences.
+ *
+ * The terms of __vm_enough_memory() live in variables that the kernel does
+ * not export.  Their addresses come in as module parameters, filled from
+ * /proc/kallsyms by "vmacct load"; each one is checked with sprint_symbol()
+ * to be exactly the start of a core-kernel symbol of the expected name and
+ * at least as large as the object we read through it.  A missing or wrong
+ * address refuses the load and names the symbol.
+ *
+ * No unexported function is ever called: on IBT kernels (Debian 6.12) their
+ * ENDBR is sealed at boot and an indirect call is a BUG().  Functions such
+ * as vm_commit_limit() and hugetlb_total_pages() are recomputed here from
+ * data instead.  Everything that depends on the kernel version or its
+ * configuration is in this file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cache.h>
+#include <linux/hugetlb.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu_counter.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "vmacct.h"
+
+static unsigned long addr_vm_committed_as;
+module_param_named(vm_committed_as, addr_vm_committed_as, ulong, 0);
+MODULE_PARM_DESC(vm_committed_as, "kallsyms address of vm_committed_as");
+
+static unsigned long addr_vm_committed_as_batch;
+module_param_named(vm_committed_as_batch, addr_vm_committed_as_batch, ulong, 0);
+MODULE_PARM_DESC(vm_committed_as_batch,
+		 "kallsyms address of vm_committed_as_batch");
+
+static unsigned long addr_overcommit_memory;
+module_param_named(sysctl_overcommit_memory, addr_overcommit_memory, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_memory,
+		 "kallsyms address of sysctl_overcommit_memory");
+
+static unsigned long addr_overcommit_ratio;
+module_param_named(sysctl_overcommit_ratio, addr_overcommit_ratio, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_ratio,
+		 "kallsyms address of sysctl_overcommit_ratio");
+
+static unsigned long addr_overcommit_kbytes;
+module_param_named(sysctl_overcommit_kbytes, addr_overcommit_kbytes, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_kbytes,
+		 "kallsyms address of sysctl_overcommit_kbytes");
+
+static unsigned long addr_max_map_count;
+module_param_named(sysctl_max_map_count, addr_max_map_count, ulong, 0);
+MODULE_PARM_DESC(sysctl_max_map_count,
+		 "kallsyms address of sysctl_max_map_count");
+
+static unsigned long addr_admin_reserve;
+module_param_named(sysctl_admin_reserve_kbytes, addr_admin_reserve, ulong, 0);
+MODULE_PARM_DESC(sysctl_admin_reserve_kbytes,
+		 "kallsyms address of sysctl_admin_reserve_kbytes");
+
+static unsigned long addr_user_reserve;
+module_param_named(sysctl_user_reserve_kbytes, addr_user_reserve, ulong, 0);
+MODULE_PARM_DESC(sysctl_user_reserve_kbytes,
+		 "kallsyms address of sysctl_user_reserve_kbytes");
+
+static unsigned long addr_total_swap_pages;
+module_param_named(total_swap_pages, addr_total_swap_pages, ulong, 0);
+MODULE_PARM_DESC(total_swap_pages, "kallsyms address of total_swap_pages");
+
+static unsigned long addr_totalreserve_pages;
+module_param_named(totalreserve_pages, addr_totalreserve_pages, ulong, 0);
+MODULE_PARM_DESC(totalreserve_pages, "kallsyms address of totalreserve_pages");
+
+#ifdef CONFIG_HUGETLB_PAGE
+static unsigned long addr_hstates;
+module_param_named(hstates, addr_hstates, ulong, 0);
+MODULE_PARM_DESC(hstates, "kallsyms address of hstates");
+
+static unsigned long addr_hugetlb_max_hstate;
+module_param_named(hugetlb_max_hstate, addr_hugetlb_max_hstate, ulong, 0);
+MODULE_PARM_DESC(hugetlb_max_hstate, "kallsyms address of hugetlb_max_hstate");
+#endif
+
+/*
+ * The verified pointers.  Written once in vmacct_syms_init(), before any
+ * reader (sysfs, device) exists; read-only afterwards.
+ */
+static struct {
+	struct percpu_counter *committed_as;
+	s32 *committed_as_batch;
+	int *overcommit_memory;
+	int *overcommit_ratio;
+	unsigned long *overcommit_kbytes;
+	int *max_map_count;
+	unsigned long *admin_reserve_kbytes;
+	unsigned long *user_reserve_kbytes;
+	long *total_swap_pages;
+	unsigned long *totalreserve_pages;
+#ifdef CONFIG_HUGETLB_PAGE
+	struct hstate *hstates;
+	int *hugetlb_max_hstate;
+#endif
+} vk __ro_after_init;
+
+struct vmacct_sym {
+	const char *name;
+	unsigned long *addr;	/* module parameter */
+	size_t size;		/* bytes we read through it */
+	void **ptr;		/* where the verified pointer goes */
+};
+
+/*
+ * sprint_symbol() writes "name+0xoff/0xsize", and " [module]" for module
+ * symbols, or a bare hex number when the address is no symbol at all.
+ */
+static int vmacct_check_sym(const struct vmacct_sym *s)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	size_t len = strlen(s->name);
+	unsigned long symsize;
+	char *p;
+
+	if (!*s->addr) {
+		pr_err("no address for %s: load with 'vmacct load', which reads it from /proc/kallsyms\n",
+		       s->name);
+		return -EINVAL;
+	}
+
+	sprint_symbol(buf, *s->addr);
+	if (strncmp(buf, "0x", 2) == 0) {
+		pr_err("address given for %s is not a kernel symbol\n",
+		       s->name);
+		return -EINVAL;
+	}
+	if (strncmp(buf, s->name, len) != 0 ||
+	    (strncmp(buf + len, "+0x0/", 5) != 0 &&
+	     strncmp(buf + len, "+0/", 3) != 0)) {
+		pr_err("address given for %s is %s, not the start of %s\n",
+		       s->name, buf, s->name);
+		return -EINVAL;
+	}
+	if (strchr(buf, '[')) {
+		pr_err("address given for %s is in a module (%s)\n",
+		       s->name, buf);
+		return -EINVAL;
+	}
+
+	p = strchr(buf + len, '/');
+	if (!p || kstrtoul(p + 1, 0, &symsize) || symsize < s->size) {
+		pr_err("%s is smaller than the %zu bytes this module reads (%s): built for another kernel?\n",
+		       s->name, s->size, buf);
+		return -EINVAL;
+	}
+
+	*s->ptr = (void *)*s->addr;
+	return 0;
+}
+
+int vmacct_syms_init(void)
+{
+	const struct vmacct_sym syms[] = {
+		{ "vm_committed_as", &addr_vm_committed_as,
+		  sizeof(*vk.committed_as), (void **)&vk.committed_as },
+		{ "vm_committed_as_batch", &addr_vm_committed_as_batch,
+		  sizeof(*vk.committed_as_batch), (void **)&vk.committed_as_batch },
+		{ "sysctl_overcommit_memory", &addr_overcommit_memory,
+		  sizeof(*vk.overcommit_memory), (void **)&vk.overcommit_memory },
+		{ "sysctl_overcommit_ratio", &addr_overcommit_ratio,
+		  sizeof(*vk.overcommit_ratio), (void **)&vk.overcommit_ratio },
+		{ "sysctl_overcommit_kbytes", &addr_overcommit_kbytes,
+		  sizeof(*vk.overcommit_kbytes), (void **)&vk.overcommit_kbytes },
+		{ "sysctl_max_map_count", &addr_max_map_count,
+		  sizeof(*vk.max_map_count), (void **)&vk.max_map_count },
+		{ "sysctl_admin_reserve_kbytes", &addr_admin_reserve,
+		  sizeof(*vk.admin_reserve_kbytes), (void **)&vk.admin_reserve_kbytes },
+		{ "sysctl_user_reserve_kbytes", &addr_user_reserve,
+		  sizeof(*vk.user_reserve_kbytes), (void **)&vk.user_reserve_kbytes },
+		{ "total_swap_pages", &addr_total_swap_pages,
+		  sizeof(*vk.total_swap_pages), (void **)&vk.total_swap_pages },
+		{ "totalreserve_pages", &addr_totalreserve_pages,
+		  sizeof(*vk.totalreserve_pages), (void **)&vk.totalreserve_pages },
+#ifdef CONFIG_HUGETLB_PAGE
+		{ "hugetlb_max_hstate", &addr_hugetlb_max_hstate,
+		  sizeof(*vk.hugetlb_max_hstate), (void **)&vk.hugetlb_max_hstate },
+		{ "hstates", &addr_hstates,
+		  sizeof(*vk.hstates) * HUGE_MAX_HSTATE, (void **)&vk.hstates },
+#endif
+	};
+	int i, err, ret = 0;
+
+	/* Check them all, so that one load attempt names every bad one. */
+	for (i = 0; i < ARRAY_SIZE(syms); i++) {
+		err = vmacct_check_sym(&syms[i]);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+int vmacct_overcommit_memory(void)
+{
+	return READ_ONCE(*vk.overcommit_memory);
+}
+
+int vmacct_overcommit_ratio(void)
+{
+	return READ_ONCE(*vk.overcommit_ratio);
+}
+
+unsigned long vmacct_overcommit_kbytes(void)
+{
+	return READ_ONCE(*vk.overcommit_kbytes);
+}
+
+int vmacct_max_map_count(void)
+{
+	return READ_ONCE(*vk.max_map_count);
+}
+
+unsigned long vmacct_admin_reserve_kbytes(void)
+{
+	return READ_ONCE(*vk.admin_reserve_kbytes);
+}
+
+unsigned long vmacct_user_reserve_kbytes(void)
+{
+	return READ_ONCE(*vk.user_reserve_kbytes);
+}
+
+/* What __vm_enough_memory() compares: the counter without the CPU deltas. */
+s64 vmacct_committed_read(void)
+{
+	return percpu_counter_read_positive(vk.committed_as);
+}
+
+s32 vmacct_committed_batch(void)
+{
+	return READ_ONCE(*vk.committed_as_batch);
+}
+
+long vmacct_total_swap_pages(void)
+{
+	return READ_ONCE(*vk.total_swap_pages);
+}
+
+/* hugetlb_total_pages(), recomputed: it is sealed on IBT kernels. */
+#ifdef CONFIG_HUGETLB_PAGE
+unsigned long vmacct_hugetlb_total_pages(void)
+{
+	int i, n = READ_ONCE(*vk.hugetlb_max_hstate);
+	unsigned long nr = 0;
+
+	for (i = 0; i < n && i < HUGE_MAX_HSTATE; i++) {
+		struct hstate *h = &vk.hstates[i];
+
+		nr += READ_ONCE(h->nr_huge_pages) * pages_per_huge_page(h);
+	}
+	return nr;
+}
+#else
+unsigned long vmacct_hugetlb_total_pages(void)
+{
+	return 0;
+}
+#endif
+
+/* KERNEL_VERSION() of the running kernel, from its release string. */
+u32 vmacct_kernel_version(void)
+{
+	unsigned int major = 0, minor = 0, sub = 0;
+
+	if (sscanf(init_utsname()->release, "%u.%u.%u", &major, &minor,
+		   &sub) < 2)
+		return 0;
+	return (major << 16) | ((minor & 0xff) << 8) | min(sub, 255U);
+}

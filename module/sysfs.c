@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: /sys/kernel/vmacct/, one decimal value per file.
+ *
+ *   version, kernel_algorithm
+ *   policy/  the sysctls exactly as the kernel's own code reads them
+ *   commit/  the terms of __vm_enough_memory(), in pages
+ *
+ * Each read takes a fresh snapshot (vmacct_commit_snapshot()), so a file
+ * always shows the value of the moment it is read.  Documented in
+ * Documentation/ABI/testing/sysfs-kernel-vmacct.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/stddef.h>
+#include <linux/sysfs.h>
+
+#include "vmacct.h"
+
+/* A file that shows one field of struct vmacct_commit. */
+struct vmacct_field_attr {
+	struct kobj_attribute kattr;
+	unsigned int offset;
+};
+
+static const void *vmacct_field(struct kobj_attribute *attr,
+				struct vmacct_commit *c)
+{
+	const struct vmacct_field_attr *fa =
+		container_of(attr, struct vmacct_field_attr, kattr);
+
+	vmacct_commit_snapshot(c);
+	return (const u8 *)c + fa->offset;
+}
+
+static ssize_t vmacct_u64_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct vmacct_commit c;
+
+	return sysfs_emit(buf, "%llu\n", *(const u64 *)vmacct_field(attr, &c));
+}
+
+static ssize_t vmacct_u32_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct vmacct_commit c;
+
+	return sysfs_emit(buf, "%u\n", *(const u32 *)vmacct_field(attr, &c));
+}
+
+static ssize_t vmacct_s32_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct vmacct_commit c;
+
+	return sysfs_emit(buf, "%d\n", *(const s32 *)vmacct_field(attr, &c));
+}
+
+/* @show_fn must match the type of the field: u64, u32 or s32. */
+#define VMACCT_FIELD_ATTR(field, show_fn)					\
+static struct vmacct_field_attr field##_attr = {			\
+	.kattr = {							\
+		.attr = { .name = #field, .mode = 0444 },		\
+		.show = show_fn,					\
+	},								\
+	.offset = offsetof(struct vmacct_commit, field),		\
+}
+
+VMACCT_FIELD_ATTR(overcommit_memory, vmacct_u32_show);
+VMACCT_FIELD_ATTR(overcommit_ratio, vmacct_s32_show);
+VMACCT_FIELD_ATTR(overcommit_kbytes, vmacct_u64_show);
+VMACCT_FIELD_ATTR(max_map_count, vmacct_u32_show);
+VMACCT_FIELD_ATTR(admin_reserve_kbytes, vmacct_u64_show);
+VMACCT_FIELD_ATTR(user_reserve_kbytes, vmacct_u64_show);
+
+static struct attribute *policy_attrs[] = {
+	&overcommit_memory_attr.kattr.attr,
+	&overcommit_ratio_attr.kattr.attr,
+	&overcommit_kbytes_attr.kattr.attr,
+	&max_map_count_attr.kattr.attr,
+	&admin_reserve_kbytes_attr.kattr.attr,
+	&user_reserve_kbytes_attr.kattr.attr,
+	NULL,
+};
+
+static const struct attribute_group policy_group = {
+	.name = "policy",
+	.attrs = policy_attrs,
+};
+
+VMACCT_FIELD_ATTR(limit, vmacct_u64_show);
+VMACCT_FIELD_ATTR(committed, vmacct_u64_show);
+VMACCT_FIELD_ATTR(committed_read, vmacct_u64_show);
+VMACCT_FIELD_ATTR(committed_error, vmacct_u64_show);
+VMACCT_FIELD_ATTR(committed_batch, vmacct_u32_show);
+VMACCT_FIELD_ATTR(totalram, vmacct_u64_show);
+VMACCT_FIELD_ATTR(total_swap, vmacct_u64_show);
+VMACCT_FIELD_ATTR(free_swap, vmacct_u64_show);
+VMACCT_FIELD_ATTR(hugetlb, vmacct_u64_show);
+VMACCT_FIELD_ATTR(admin_reserve, vmacct_u64_show);
+VMACCT_FIELD_ATTR(user_reserve, vmacct_u64_show);
+VMACCT_FIELD_ATTR(guess_ceiling, vmacct_u64_show);
+
+static struct attribute *commit_attrs[] = {
+	&limit_attr.kattr.attr,
+	&committed_attr.kattr.attr,
+	&committed_read_attr.kattr.attr,
+	&committed_error_attr.kattr.attr,
+	&committed_batch_attr.kattr.attr,
+	&totalram_attr.kattr.attr,
+	&total_swap_attr.kattr.attr,
+	&free_swap_attr.kattr.attr,
+	&hugetlb_attr.kattr.attr,
+	&admin_reserve_attr.kattr.attr,
+	&user_reserve_attr.kattr.attr,
+	&guess_ceiling_attr.kattr.attr,
+	NULL,
+};
+
+static const struct attribute_group commit_group = {
+	.name = "commit",
+	.attrs = commit_attrs,
+};
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", VMACCT_VERSION_STR);
+}
+
+static ssize_t kernel_algorithm_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", vmacct_algorithm_name());
+}
+
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute kernel_algorithm_attr = __ATTR_RO(kernel_algorithm);
+
+static struct attribute *top_attrs[] = {
+	&version_attr.attr,
+	&kernel_algorithm_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group top_group = {
+	.attrs = top_attrs,
+};
+
+static const struct attribute_group *vmacct_groups[] = {
+	&top_group,
+	&policy_group,
+	&commit_group,
+	NULL,
+};
+
+static struct kobject *vmacct_kobj;
+
+int vmacct_sysfs_init(void)
+{
+	int err;
+
+	vmacct_kobj = kobject_create_and_add("vmacct", kernel_kobj);
+	if (!vmacct_kobj)
+		return -ENOMEM;
+
+	err = sysfs_create_groups(vmacct_kobj, vmacct_groups);
+	if (err) {
+		kobject_put(vmacct_kobj);
+		vmacct_kobj = NULL;
+	}
+	return err;
+}
+
+void vmacct_sysfs_exit(void)
+{
+	sysfs_remove_groups(vmacct_kobj, vmacct_groups);
+	kobject_put(vmacct_kobj);
+	vmacct_kobj = NULL;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: internal interfaces between the module's layers.
+ *
+ * The faces (dev.c, sysfs.c) call the core (commit.c); the core reads
+ * kernel data only through syms.c, where every unexported address and
+ * every kernel-version difference lives.
+ */
+#ifndef _VMACCT_H
+#define _VMACCT_H
+
+#include <linux/types.h>
+#include <linux/vmacct.h>
+
+#define VMACCT_VERSION_MAJOR	0
+#define VMACCT_VERSION_MINOR	1
+#define VMACCT_VERSION_PATCH	0
+#define VMACCT_VERSION_STR	"0.1.0"
+
+/* syms.c: unexported kernel data, verified at load time */
+int vmacct_syms_init(void);
+
+int vmacct_overcommit_memory(void);
+int vmacct_overcommit_ratio(void);
+unsigned long vmacct_overcommit_kbytes(void);
+int vmacct_max_map_count(void);
+unsigned long vmacct_admin_reserve_kbytes(void);
+unsigned long vmacct_user_reserve_kbytes(void);
+s64 vmacct_committed_read(void);
+s32 vmacct_committed_batch(void);
+long vmacct_total_swap_pages(void);
+unsigned long vmacct_hugetlb_total_pages(void);
+u32 vmacct_kernel_version(void);
+
+/* commit.c: the global terms of __vm_enough_memory() */
+void vmacct_commit_snapshot(struct vmacct_commit *c);
+const char *vmacct_algorithm_name(void);
+
+/* sysfs.c: /sys/kernel/vmacct/ */
+int vmacct_sysfs_init(void);
+void vmacct_sysfs_exit(void);
+
+/* dev.c: /dev/vmacct */
+int vmacct_dev_init(void);
+void vmacct_dev_exit(void);
+
+#endif /* _VMACCT_H */

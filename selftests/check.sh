@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, from a clean clone on a fresh machine.
+#
+#   1. dependencies (selftests/deps.sh, only if something is missing)
+#   2. host tests of the tool            (userspace/tests)
+#   3. quality gates                     (selftests/lint.sh)
+#   4. for every installed kernel: build vmacct.ko with DKMS, boot it in
+#      QEMU with the static selftests and the tool, load the DKMS-built
+#      module with `vmacct load`, run the suite, unload
+#
+# Every result counts once; the last line is "N passed, N failed, N skipped".
+# Logs: build/check/.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOG="$BUILD/check"
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+passed=0
+failed=0
+skipped=0
+start=$(date +%s)
+
+count() {	# name status
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS: $1"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1"
+	fi
+}
+
+# add the counts of a "WHAT: N passed, N failed" line
+add_summary() {
+	local line p f
+	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	if [ -z "$line" ]; then
+		count "$2 (no summary line in $1)" 1
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "$2: $p passed, $f failed"
+}
+
+# TAP from the guest: top-level "ok"/"not ok" lines of every program
+add_tap() {
+	local tap=$1 k=$2 p f s
+	p=$(grep -E '^ok [0-9]+' "$tap" | grep -vc '# SKIP')
+	s=$(grep -E '^ok [0-9]+' "$tap" | grep -c '# SKIP')
+	f=$(grep -cE '^not ok [0-9]+' "$tap")
+	grep -E '^not ok [0-9]+' "$tap" | sed "s/^/  $k: /"
+	grep -E '^ok [0-9]+.*# SKIP' "$tap" | sed "s/^/  $k: /"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	echo "selftests on $k: $p passed, $f failed, $s skipped"
+}
+
+mkdir -p "$LOG"
+
+echo "== dependencies"
+if ! "$ROOT/selftests/deps.sh" --check >/dev/null; then
+	"$ROOT/selftests/deps.sh" > "$LOG/deps.log" 2>&1
+	count "install dependencies (log: $LOG/deps.log)" $?
+fi
+
+echo "== build"
+make -C "$ROOT" ksft-headers > "$LOG/build.log" 2>&1 &&
+make -C "$ROOT" tool >> "$LOG/build.log" 2>&1 &&
+make -C "$ROOT/selftests" OUTPUT="$BUILD/selftests" >> "$LOG/build.log" 2>&1
+rc=$?
+count "build tool and selftests (log: $LOG/build.log)" $rc
+[ $rc = 0 ] || tail -n 30 "$LOG/build.log"
+
+echo "== host tests"
+make -s -C "$ROOT/userspace" test > "$LOG/host.log" 2>&1
+grep -E '^not ok' "$LOG/host.log" | sed 's/^/  /'
+add_summary "$LOG/host.log" "host tests"
+
+echo "== lint"
+"$ROOT/selftests/lint.sh" > "$LOG/lint.log" 2>&1
+grep -E '^(FAIL|  )' "$LOG/lint.log"
+add_summary "$LOG/lint.log" "lint"
+
+kernels=$(discover_kernels)
+if [ -z "$kernels" ]; then
+	count "kernels to test (none found: /boot/vmlinuz-* with /lib/modules/*/build)" 1
+fi
+
+for k in $kernels; do
+	echo "== kernel $k"
+	payload="$BUILD/guest-$k/payload"
+	rm -rf "$BUILD/guest-$k"
+	mkdir -p "$payload"
+
+	ko=$(dkms_build "$k" 2> "$LOG/dkms-$k.log")
+	rc=$?
+	[ -n "$ko" ] && [ -f "$ko" ] || rc=1
+	count "dkms add+build for $k (log: $LOG/dkms-$k.log)" $rc
+	if [ $rc != 0 ]; then
+		tail -n 20 "$LOG/dkms-$k.log"
+		continue
+	fi
+	cp "$ko" "$payload/vmacct.ko"
+	dkms_remove "$k" >> "$LOG/dkms-$k.log" 2>&1
+	count "dkms remove for $k" $?
+
+	make -s -C "$ROOT/selftests" OUTPUT="$payload" >> "$LOG/build.log" 2>&1
+	make -s -C "$ROOT/selftests" list > "$payload/tests.list"
+	cp "$ROOT/selftests/guest-suite.sh" "$BUILD/guest-$k/suite.sh"
+
+	t0=$(date +%s)
+	"$ROOT/selftests/guest/run-guest.sh" --kernel "$k" \
+		--script "$BUILD/guest-$k/suite.sh" --payload "$payload" \
+		--bin "$ROOT/userspace/vmacct" \
+		--out "$LOG/$k.tap" --console-log "$LOG/$k.console" \
+		--timeout "$GUEST_TIMEOUT"
+	rc=$?
+	echo "guest $k: exit $rc after $(($(date +%s) - t0)) s (TAP: $LOG/$k.tap, console: $LOG/$k.console)"
+	add_tap "$LOG/$k.tap" "$k"
+	count "guest run on $k completed cleanly (exit $rc)" $rc
+done
+
+echo "== done in $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the QEMU guest (busybox sh, root), from selftests/check.sh
+# through guest/run-guest.sh: load vmacct.ko with `vmacct load`, run every
+# selftest, show `vmacct status`, unload.  Output is TAP per program,
+# framed by "# selftest: NAME" and "# exit: NAME STATUS" lines; exit status
+# is non-zero if any program failed (4, kselftest's SKIP, is not a failure).
+
+cd /payload || exit 1
+export VMACCT_KO=/payload/vmacct.ko
+
+echo "# kernel: $(uname -r)"
+echo "# module: $(modinfo -F vermagic "$VMACCT_KO" 2>/dev/null)"
+if ! vmacct load --ko "$VMACCT_KO"; then
+	echo "Bail out! vmacct load failed"
+	dmesg | tail -n 20 | sed 's/^/# /'
+	exit 1
+fi
+
+rc=0
+for t in $(cat tests.list); do
+	echo "# selftest: $t"
+	./"$t"
+	r=$?
+	echo "# exit: $t $r"
+	[ "$r" = 0 ] || [ "$r" = 4 ] || rc=1
+done
+
+echo "# vmacct status:"
+vmacct status 2>&1 | sed 's/^/#   /'
+
+if ! vmacct unload; then
+	echo "Bail out! vmacct unload failed"
+	rc=1
+fi
+exit $rc

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the host-side scripts (sourced, bash).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+VERSION=$(sed -n 's/^#define VMACCT_VERSION_STR\t"\(.*\)"/\1/p' "$ROOT/module/vmacct.h")
+
+# Kernels to test: every /boot/vmlinuz-* with headers in /lib/modules/*/build,
+# oldest first.  VMACCT_KERNELS="a b" overrides.
+discover_kernels() {
+	local f k
+	if [ -n "${VMACCT_KERNELS:-}" ]; then
+		printf '%s\n' $VMACCT_KERNELS
+		return
+	fi
+	for f in /boot/vmlinuz-*; do
+		[ -e "$f" ] || continue
+		k=${f#/boot/vmlinuz-}
+		[ -e "/lib/modules/$k/build/Makefile" ] && echo "$k"
+	done | sort -V
+}
+
+# Copy the module sources (what DKMS and Kbuild need) into DIR.
+copy_module_tree() {
+	mkdir -p "$1"
+	cp -a "$ROOT/Kbuild" "$ROOT/Makefile" "$ROOT/dkms.conf" "$ROOT/module" "$1/"
+}
+
+# Build vmacct.ko for kernel $1 with DKMS in a private tree under $BUILD,
+# print the path of the built module.  Nothing outside $BUILD is touched
+# (except DKMS's signing key, /var/lib/dkms/mok.*, which it creates once).
+dkms_build() {
+	local k=$1 d="$BUILD/dkms-$1"
+	rm -rf "$d"
+	copy_module_tree "$d/src/vmacct-$VERSION"
+	mkdir -p "$d/tree"
+	dkms add -m vmacct -v "$VERSION" --sourcetree "$d/src" --dkmstree "$d/tree" >&2 &&
+	dkms build -m vmacct -v "$VERSION" -k "$k" --sourcetree "$d/src" --dkmstree "$d/tree" >&2 ||
+		return 1
+	ls "$d/tree/vmacct/$VERSION/$k"/*/module/vmacct.ko* 2>/dev/null | head -n 1
+}
+
+dkms_remove() {
+	local k=$1 d="$BUILD/dkms-$1"
+	dkms remove -m vmacct -v "$VERSION" -k "$k" --sourcetree "$d/src" --dkmstree "$d/tree" >&2
+}

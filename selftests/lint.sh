@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Quality gates for module/: checkpatch.pl --strict, and for every
+# installed kernel a build with W=1 and sparse (C=1) that must print no
+# warning.  One "PASS:"/"FAIL:" line per gate, then "lint: N passed, N failed".
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+gate() {
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $1"
+		failed=$((failed + 1))
+	fi
+}
+
+[ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/selftests/extract-ksrc.sh" "$BUILD" >/dev/null
+
+out=$(cd "$ROOT" && perl "$BUILD/checkpatch/checkpatch.pl" --strict --no-tree --terse \
+	--show-types --ignore SPDX_LICENSE_TAG -f module/*.c module/*.h module/uapi/linux/*.h 2>&1)
+cnt=$(printf '%s\n' "$out" | grep -c ': \(ERROR\|WARNING\|CHECK\):')
+[ "$cnt" = 0 ] || printf '%s\n' "$out" | grep ': \(ERROR\|WARNING\|CHECK\):' | sed 's/^/  /'
+gate "checkpatch --strict module/ ($cnt reports)" "$cnt"
+
+for k in $(discover_kernels); do
+	d="$BUILD/lint-$k"
+	rm -rf "$d"
+	copy_module_tree "$d"
+	log=$(make -C "/lib/modules/$k/build" M="$d" W=1 C=1 modules 2>&1)
+	rc=$?
+	warn=$(printf '%s\n' "$log" | grep -E '(warning|error):' || true)
+	[ -z "$warn" ] || printf '%s\n' "$warn" | sed 's/^/  /'
+	[ -n "$warn" ] && rc=1
+	[ -f "$d/vmacct.ko" ] || rc=1
+	gate "build $k with W=1 and sparse (C=1), no warnings" "$rc"
+done
+
+echo "lint: $passed passed, $failed failed"
+[ "$failed" = 0 ]

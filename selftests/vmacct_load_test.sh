@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmacct selftest: the module refuses to load with a missing or wrong
+# kernel symbol address, names the symbol, and loads with the right ones.
+#
+# Runs as root on a kernel where vmacct.ko may be loaded (it is unloaded
+# and loaded again).  VMACCT_KO names the module file.  TAP output.
+
+KO=${VMACCT_KO:-/lib/modules/$(uname -r)/updates/dkms/vmacct.ko}
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 4
+}
+
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# address of a core-kernel symbol in /proc/kallsyms
+addr_of() {
+	awk -v s="$1" '$3 == s && NF == 3 { print "0x" $1; exit }' /proc/kallsyms
+}
+
+# Try to load with extra options; succeed if the load is refused and the
+# kernel log names the expected complaint.
+refused_with() {
+	want=$1
+	shift
+	dmesg -c >/dev/null
+	if "$@" >/dev/null 2>&1; then
+		echo "# unexpectedly loaded: $*"
+		vmacct unload >/dev/null 2>&1
+		return 1
+	fi
+	if [ -e /dev/vmacct ]; then
+		echo "# /dev/vmacct exists after a refused load"
+		return 1
+	fi
+	if ! dmesg | grep -q "vmacct: .*$want"; then
+		echo "# kernel log lacks '$want':"
+		dmesg | sed 's/^/#   /'
+		return 1
+	fi
+	return 0
+}
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -f "$KO" ] || skip_all "no module at $KO (set VMACCT_KO)"
+command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
+[ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
+	skip_all "kallsyms addresses hidden (kptr_restrict)"
+
+echo "1..7"
+
+vmacct unload >/dev/null 2>&1
+check "unload removes /dev/vmacct and sysfs" \
+	sh -c '! [ -e /dev/vmacct ] && ! [ -d /sys/kernel/vmacct ]'
+
+check "plain insmod without addresses is refused, naming the symbol" \
+	refused_with "no address for vm_committed_as" insmod "$KO"
+
+ratio=$(addr_of sysctl_overcommit_ratio)
+check "address of another symbol is refused, naming both" \
+	refused_with "address given for sysctl_max_map_count is sysctl_overcommit_ratio" \
+	vmacct load --ko "$KO" -- "sysctl_max_map_count=$ratio"
+
+# hstates is at least 8-byte aligned: point 4 or 8 bytes into it (no
+# 64-bit arithmetic in busybox sh, so change the last hex digit)
+hst=$(addr_of hstates)
+case $hst in
+*0) mid=${hst%?}8 ;;
+*) mid=${hst%?}c ;;
+esac
+check "address inside a symbol is refused" \
+	refused_with "address given for hstates is hstates+0x" \
+	vmacct load --ko "$KO" -- "hstates=$mid"
+
+check "address that is no symbol is refused" \
+	refused_with "address given for total_swap_pages is not a kernel symbol" \
+	vmacct load --ko "$KO" -- "total_swap_pages=0x10"
+
+check "vmacct load with kallsyms addresses loads" \
+	vmacct load --ko "$KO"
+
+check "device and sysfs are back after load" \
+	sh -c '[ -c /dev/vmacct ] && [ -r /sys/kernel/vmacct/commit/limit ]'
+
+[ "$failed" = 0 ]
