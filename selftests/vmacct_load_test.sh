@@ -38,8 +38,13 @@ addr_of() {
 	awk -v s="$1" '$3 == s && NF == 3 { print "0x" $1; exit }' /proc/kallsyms
 }
 
-# Try to load with extra options; succeed if the load is refused and the
-# kernel log names the expected complaint.
+# The option string `vmacct load` would use, with NAME's address replaced.
+opts_with() {
+	vmacct load --ko "$KO" --dry-run | sed "s/\(^\| \)$1=0x[0-9a-f]*/\1$1=$2/"
+}
+
+# Try a load command; succeed if the load is refused and the kernel log
+# names the expected complaint.
 refused_with() {
 	want=$1
 	shift
@@ -67,7 +72,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 [ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
 	skip_all "kallsyms addresses hidden (kptr_restrict)"
 
-echo "1..7"
+echo "1..8"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
@@ -79,7 +84,7 @@ check "plain insmod without addresses is refused, naming the symbol" \
 ratio=$(addr_of sysctl_overcommit_ratio)
 check "address of another symbol is refused, naming both" \
 	refused_with "address given for sysctl_max_map_count is sysctl_overcommit_ratio" \
-	vmacct load --ko "$KO" -- "sysctl_max_map_count=$ratio"
+	insmod "$KO" $(opts_with sysctl_max_map_count "$ratio")
 
 # hstates is at least 8-byte aligned: point 4 or 8 bytes into it (no
 # 64-bit arithmetic in busybox sh, so change the last hex digit)
@@ -90,11 +95,19 @@ case $hst in
 esac
 check "address inside a symbol is refused" \
 	refused_with "address given for hstates is hstates+0x" \
-	vmacct load --ko "$KO" -- "hstates=$mid"
+	insmod "$KO" $(opts_with hstates "$mid")
 
 check "address that is no symbol is refused" \
 	refused_with "address given for total_swap_pages is not a kernel symbol" \
-	vmacct load --ko "$KO" -- "total_swap_pages=0x10"
+	insmod "$KO" $(opts_with total_swap_pages 0x10)
+
+# every "kallsyms address of NAME" parameter in the module's modinfo, once
+same_symbols() {
+	want=$(strings "$KO" | sed -n 's/^parm=\([a-z_]*\):kallsyms address of \1$/\1/p' | sort)
+	got=$(vmacct load --ko "$KO" --dry-run | tr ' ' '\n' | sed -n 's/=0x[0-9a-f]*$//p' | sort)
+	[ -n "$want" ] && [ "$want" = "$got" ] && [ "$(echo "$got" | uniq -d)" = "" ]
+}
+check "the dry-run option string names every symbol parameter once" same_symbols
 
 check "vmacct load with kallsyms addresses loads" \
 	vmacct load --ko "$KO"

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Insert/remove failure hints: see hints.h. */
+#include <errno.h>
+
+#include "hints.h"
+#include "tool.h"
+
+const char *insert_hint(int err)
+{
+	switch (err) {
+	case EINVAL:
+		return "the module refused an address or an option and names the symbol in the kernel log: see dmesg | grep vmacct";
+	case EPERM:
+	case EKEYREJECTED:
+		return "Secure Boot / kernel lockdown (or kernel.modules_disabled=1) admits only signed modules: sign vmacct.ko with a key the kernel trusts (e.g. enrolled with mokutil --import), see dmesg | grep -i -e lockdown -e vmacct";
+	case ENOEXEC:
+		return "vmacct.ko was built for another kernel: rebuild it against this kernel's headers (make -C module) or reinstall the DKMS package";
+	case ENOENT:
+		return "the module needs a symbol this kernel does not export: see dmesg | grep vmacct";
+	case ENOSYS:
+		return "this kernel cannot load modules (CONFIG_MODULES=n)";
+	case EACCES:
+		return "the module file is not readable, or an LSM (LoadPin, IMA, SELinux) refused it: see dmesg";
+	default:
+		return "see dmesg | grep vmacct";
+	}
+}
+
+int insert_exit_code(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+	case EKEYREJECTED:
+		return VM_EXIT_PERM;
+	default:
+		return VM_EXIT_FAILED;
+	}
+}
+
+const char *remove_hint(int err)
+{
+	switch (err) {
+	case EAGAIN:	/* == EWOULDBLOCK: in use, and we never wait */
+	case EBUSY:
+		return "a process holds " VMACCT_DEV_PATH " open: find it with fuser -v " VMACCT_DEV_PATH " (or lsof " VMACCT_DEV_PATH "), end it, then retry";
+	case EPERM:
+		return "need root (CAP_SYS_MODULE) — try: sudo vmacct unload";
+	default:
+		return "see dmesg | grep vmacct";
+	}
+}
+
+int remove_exit_code(int err)
+{
+	return err == EPERM || err == EACCES ? VM_EXIT_PERM : VM_EXIT_FAILED;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON writer: see json.h. */
+#include <inttypes.h>
+
+#include "json.h"
+
+void json_init(struct json *j, FILE *out)
+{
+	unsigned int i;
+
+	j->out = out;
+	j->depth = 0;
+	for (i = 0; i <= JSON_MAX_DEPTH; i++)
+		j->has_items[i] = false;
+}
+
+void json_write_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', out);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':	fputs("\\\"", out); break;
+		case '\\':	fputs("\\\\", out); break;
+		case '\b':	fputs("\\b", out); break;
+		case '\f':	fputs("\\f", out); break;
+		case '\n':	fputs("\\n", out); break;
+		case '\r':	fputs("\\r", out); break;
+		case '\t':	fputs("\\t", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);	/* UTF-8 passes through */
+		}
+	}
+	fputc('"', out);
+}
+
+static void indent(struct json *j)
+{
+	unsigned int i;
+
+	fputc('\n', j->out);
+	for (i = 0; i < j->depth; i++)
+		fputs("  ", j->out);
+}
+
+/* Separator, newline, indentation and "key": before any value. */
+static void begin_value(struct json *j, const char *key)
+{
+	if (j->depth == 0)
+		return;
+	if (j->has_items[j->depth])
+		fputc(',', j->out);
+	j->has_items[j->depth] = true;
+	indent(j);
+	if (key) {
+		json_write_string(j->out, key);
+		fputs(": ", j->out);
+	}
+}
+
+static void open_container(struct json *j, const char *key, char c)
+{
+	begin_value(j, key);
+	fputc(c, j->out);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->depth++;
+	j->has_items[j->depth] = false;
+}
+
+static void close_container(struct json *j, char c)
+{
+	bool items = j->has_items[j->depth];
+
+	if (j->depth > 0)
+		j->depth--;
+	if (items)
+		indent(j);
+	fputc(c, j->out);
+	if (j->depth == 0)
+		fputc('\n', j->out);
+}
+
+void json_object_begin(struct json *j, const char *key)
+{
+	open_container(j, key, '{');
+}
+
+void json_object_end(struct json *j)
+{
+	close_container(j, '}');
+}
+
+void json_array_begin(struct json *j, const char *key)
+{
+	open_container(j, key, '[');
+}
+
+void json_array_end(struct json *j)
+{
+	close_container(j, ']');
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	begin_value(j, key);
+	fprintf(j->out, "%" PRIu64, v);
+}
+
+void json_i64(struct json *j, const char *key, int64_t v)
+{
+	begin_value(j, key);
+	fprintf(j->out, "%" PRId64, v);
+}
+
+void json_string(struct json *j, const char *key, const char *s)
+{
+	begin_value(j, key);
+	json_write_string(j->out, s);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	begin_value(j, key);
+	fputs(v ? "true" : "false", j->out);
+}

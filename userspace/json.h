@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small JSON writer: objects, arrays, strings and integers, printed
+ * with two-space indentation.  Its state lives in a struct json the
+ * caller owns.  Keys are given for members of objects and NULL for
+ * elements of arrays.
+ */
+#ifndef VMACCT_JSON_H
+#define VMACCT_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 8
+
+struct json {
+	FILE *out;
+	unsigned int depth;
+	bool has_items[JSON_MAX_DEPTH + 1];
+};
+
+void json_init(struct json *j, FILE *out);
+/* A JSON string literal, quotes included, escaped as RFC 8259 requires. */
+void json_write_string(FILE *out, const char *s);
+
+void json_object_begin(struct json *j, const char *key);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j, const char *key);
+void json_array_end(struct json *j);
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_i64(struct json *j, const char *key, int64_t v);
+void json_string(struct json *j, const char *key, const char *s);
+void json_bool(struct json *j, const char *key, bool v);
+
+#endif

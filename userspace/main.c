@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: the kernel's virtual-memory accounting, read through vmacct.ko.
+ *
+ * This file holds the command table, the options that come before the
+ * command name, and the help text shared by every command.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "tool.h"
+
+static const struct command commands[] = {
+	{ "load",   cmd_load,   "insert vmacct.ko with the kernel addresses it needs (root)" },
+	{ "unload", cmd_unload, "remove vmacct.ko (root)" },
+	{ "status", cmd_status, "overcommit policy, CommitLimit, Committed_AS, headroom, warnings" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct option main_longopts[] = {
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help",    no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct opt_help main_opts_help[] = {
+	{ "-v, --verbose", "more messages on stderr (twice: also libkmod's)" },
+	{ "-h, --help",    "show this help; COMMAND --help for one command" },
+	{ "-V, --version", "show the tool version and the ABI it speaks" },
+	{ NULL, NULL },
+};
+
+void print_exit_codes(FILE *out)
+{
+	fputs("\nExit codes:\n"
+	      "  0  success\n"
+	      "  1  operation failed (ioctl, module insert or remove, unreadable file)\n"
+	      "  2  usage error\n"
+	      "  3  module not loaded, or /dev/vmacct missing\n"
+	      "  4  permission denied: not root, kernel.kptr_restrict hides addresses,\n"
+	      "     or the kernel refuses an unsigned module (Secure Boot, lockdown)\n"
+	      "  5  ABI version mismatch between this tool and the module\n", out);
+}
+
+void print_usage(FILE *out, const char *usage, const char *about,
+		 const struct opt_help *opts)
+{
+	size_t w = 0, len;
+	const struct opt_help *o;
+
+	fprintf(out, "Usage: %s\n", usage);
+	if (about)
+		fprintf(out, "\n%s\n", about);
+	for (o = opts; o && o->flags; o++) {
+		len = strlen(o->flags);
+		if (len > w)
+			w = len;
+	}
+	if (opts && opts->flags)
+		fputs("\nOptions:\n", out);
+	for (o = opts; o && o->flags; o++) {
+		const char *t;
+
+		fprintf(out, "  %-*s  ", (int)w, o->flags);
+		for (t = o->text; *t; t++) {
+			fputc(*t, out);
+			if (*t == '\n')
+				fprintf(out, "  %-*s  ", (int)w, "");
+		}
+		fputc('\n', out);
+	}
+	print_exit_codes(out);
+}
+
+int usage_error(const char *cmd, const char *what)
+{
+	const char *sep = cmd ? " " : "";
+
+	if (what)
+		log_err("%s%s%s — see: vmacct%s%s --help", cmd ? cmd : "",
+			cmd ? ": " : "", what, sep, cmd ? cmd : "");
+	else
+		log_err("see: vmacct%s%s --help", sep, cmd ? cmd : "");
+	return VM_EXIT_USAGE;
+}
+
+static void print_help(FILE *out)
+{
+	size_t i, w = 0, len;
+	const struct opt_help *o;
+
+	fputs("Usage: vmacct [-v] COMMAND [OPTIONS]\n"
+	      "       vmacct COMMAND --help\n\n"
+	      "The kernel's virtual-memory accounting (overcommit mode, CommitLimit,\n"
+	      "Committed_AS, max_map_count) as the kernel itself computes it, read\n"
+	      "from the vmacct kernel module through " VMACCT_DEV_PATH ".\n\n"
+	      "Commands:\n", out);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s  %s\n", commands[i].name, commands[i].help);
+
+	for (o = main_opts_help; o->flags; o++) {
+		len = strlen(o->flags);
+		if (len > w)
+			w = len;
+	}
+	fputs("\nOptions:\n", out);
+	for (o = main_opts_help; o->flags; o++)
+		fprintf(out, "  %-*s  %s\n", (int)w, o->flags, o->text);
+	print_exit_codes(out);
+}
+
+int main(int argc, char *argv[])
+{
+	struct global_opts g = { .verbose = 0 };
+	const char *name;
+	char what[128], prog[64];
+	size_t i;
+	int c;
+
+	/* "+": stop at the command name; its options are its own */
+	while ((c = getopt_long(argc, argv, "+vhV", main_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			g.verbose++;
+			break;
+		case 'h':
+			print_help(stdout);
+			return VM_EXIT_OK;
+		case 'V':
+			printf("vmacct %s (ABI %d)\n", VMACCT_TOOL_VERSION,
+			       VMACCT_ABI_VERSION);
+			return VM_EXIT_OK;
+		default:	/* getopt said what was wrong */
+			return usage_error(NULL, NULL);
+		}
+	}
+
+	if (optind >= argc)
+		return usage_error(NULL, "missing command");
+
+	name = argv[optind];
+	for (i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(name, commands[i].name))
+			continue;
+		/* getopt messages then read "vmacct load: ..." */
+		snprintf(prog, sizeof(prog), "vmacct %s", commands[i].name);
+		argv[optind] = prog;
+		argc -= optind;
+		argv += optind;
+		optind = 0;	/* glibc: restart getopt for the command */
+		return commands[i].fn(argc, argv, &g);
+	}
+
+	snprintf(what, sizeof(what), "unknown command '%s'", name);
+	return usage_error(NULL, what);
+}

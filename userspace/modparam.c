@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Module parameter extraction and option string: see modparam.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modparam.h"
+
+/* Append s, which the array now owns.  0 or -ENOMEM (s is freed). */
+static int strv_take(struct strv *sv, char *s)
+{
+	char **nv;
+
+	nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[sv->n++] = s;
+	sv->v = nv;
+	return 0;
+}
+
+void strv_free(struct strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+bool modparam_is_kallsyms(const char *value, const char **name,
+			  size_t *name_len)
+{
+	const size_t plen = strlen(KALLSYMS_PARM_PREFIX);
+	const char *colon, *desc;
+	size_t len;
+
+	if (!value)
+		return false;
+	colon = strchr(value, ':');
+	if (!colon || colon == value)
+		return false;
+	len = (size_t)(colon - value);
+	desc = colon + 1;
+	if (strncmp(desc, KALLSYMS_PARM_PREFIX, plen))
+		return false;
+	desc += plen;
+	if (strlen(desc) != len || memcmp(desc, value, len))
+		return false;
+	*name = value;
+	*name_len = len;
+	return true;
+}
+
+static bool strv_contains(const struct strv *sv, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (strlen(sv->v[i]) == len && !memcmp(sv->v[i], s, len))
+			return true;
+	return false;
+}
+
+int modparam_kallsyms_names(const struct modinfo_kv *kv, size_t n,
+			    struct strv *out)
+{
+	const char *name;
+	size_t i, len;
+	char *tmp;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		if (!kv[i].key || strcmp(kv[i].key, "parm"))
+			continue;
+		if (!modparam_is_kallsyms(kv[i].value, &name, &len))
+			continue;
+		if (strv_contains(out, name, len))
+			continue;
+		tmp = strndup(name, len);
+		if (!tmp)
+			return -ENOMEM;
+		err = strv_take(out, tmp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+long modparam_find_conflict(char *const extra[], size_t nextra,
+			    const struct ksym_req *req, size_t nreq)
+{
+	size_t i, j, len;
+
+	for (i = 0; i < nextra; i++) {
+		len = strcspn(extra[i], "=");
+		for (j = 0; j < nreq; j++)
+			if (strlen(req[j].name) == len &&
+			    !memcmp(req[j].name, extra[i], len))
+				return (long)i;
+	}
+	return -1;
+}
+
+char *modparam_build_options(const struct ksym_req *req, size_t nreq,
+			     char *const extra[], size_t nextra)
+{
+	char *buf = NULL;
+	size_t size = 0, i;
+	const char *sep = "";
+	FILE *f;
+
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return NULL;
+	for (i = 0; i < nreq; i++, sep = " ")
+		fprintf(f, "%s%s=0x%" PRIx64, sep, req[i].name, req[i].addr);
+	for (i = 0; i < nextra; i++, sep = " ")
+		fprintf(f, "%s%s", sep, extra[i]);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

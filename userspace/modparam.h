@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's own list of the kernel symbols it needs, and the option
+ * string that passes their addresses.
+ *
+ * vmacct.ko declares one parameter per unexported symbol it reaches, with
+ * MODULE_PARM_DESC(NAME, "kallsyms address of NAME").  modinfo shows it as
+ * key "parm", value "NAME:kallsyms address of NAME".  The tool knows no
+ * symbol names of its own: it takes every such parameter.
+ */
+#ifndef VMACCT_MODPARAM_H
+#define VMACCT_MODPARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kallsyms.h"
+
+#define KALLSYMS_PARM_PREFIX "kallsyms address of "
+
+struct modinfo_kv {
+	const char *key;
+	const char *value;
+};
+
+/* A growable array of strings the caller owns; free with strv_free(). */
+struct strv {
+	char **v;
+	size_t n;
+};
+
+void strv_free(struct strv *sv);
+
+/*
+ * If a "parm" value declares a kallsyms address parameter, return true
+ * and its name (pointing into value, name_len bytes long).
+ */
+bool modparam_is_kallsyms(const char *value, const char **name,
+			  size_t *name_len);
+
+/*
+ * Append to out, in modinfo order and without repeats, the name of every
+ * kallsyms address parameter among the entries.  0 or -ENOMEM.
+ */
+int modparam_kallsyms_names(const struct modinfo_kv *kv, size_t n,
+			    struct strv *out);
+
+/*
+ * Index of the first extra option ("name" or "name=value") that sets one
+ * of the requested symbol parameters, or -1 if none does.
+ */
+long modparam_find_conflict(char *const extra[], size_t nextra,
+			    const struct ksym_req *req, size_t nreq);
+
+/*
+ * "NAME=0xADDR NAME=0xADDR ... EXTRA EXTRA", malloc'd; NULL on ENOMEM.
+ * An empty string when there is nothing to pass.
+ */
+char *modparam_build_options(const struct ksym_req *req, size_t nreq,
+			     char *const extra[], size_t nextra);
+
+#endif

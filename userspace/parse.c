@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Strict number parsing and size formatting: see parse.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+/*
+ * strtoull() accepts leading whitespace, a sign ("-1" is ULLONG_MAX) and,
+ * with base 0, octal; reject all of those before calling it.
+ */
+static int parse_digits(const char *s, int base, const char **end,
+			uint64_t *out)
+{
+	unsigned long long v;
+	char *e;
+
+	if (!s || !(base == 10 ? isdigit((unsigned char)*s)
+			       : isxdigit((unsigned char)*s)))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &e, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || e == s)
+		return -EINVAL;
+	*end = e;
+	*out = v;
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	int err;
+
+	err = parse_digits(s, 10, &end, &v);
+	if (err)
+		return err;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_hex_u64(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	int err;
+
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	err = parse_digits(s, 16, &end, &v);
+	if (err)
+		return err;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+	int err;
+
+	err = parse_u64(s, &v);
+	if (err)
+		return err;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGTPE";
+	const char *end, *u;
+	unsigned int shift = 0;
+	uint64_t v;
+	int err;
+
+	err = parse_digits(s, 10, &end, &v);
+	if (err)
+		return err;
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (unsigned int)(u - units + 1);
+		end++;
+		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+			end += strlen(end);
+		if (*end)
+			return -EINVAL;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_devnum(const char *s, unsigned int *major, unsigned int *minor)
+{
+	uint64_t ma, mi;
+	const char *end;
+	size_t len;
+	int err;
+
+	err = parse_digits(s, 10, &end, &ma);
+	if (err)
+		return err;
+	if (*end != ':')
+		return -EINVAL;
+	err = parse_digits(end + 1, 10, &end, &mi);
+	if (err)
+		return err;
+	len = strlen(end);
+	if (len > 1 || (len == 1 && *end != '\n'))
+		return -EINVAL;
+	if (ma > UINT32_MAX || mi > UINT32_MAX)
+		return -ERANGE;
+	*major = (unsigned int)ma;
+	*minor = (unsigned int)mi;
+	return 0;
+}
+
+char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	unsigned int i = 0;
+	uint64_t div, tenths;
+
+	while (i + 1 < sizeof(units) / sizeof(units[0]) &&
+	       bytes >= (UINT64_C(1) << (10 * (i + 1))))
+		i++;
+	for (;;) {
+		div = UINT64_C(1) << (10 * i);
+		/* rounded tenths without overflow: (bytes % div) < 2^60 */
+		tenths = (bytes / div) * 10 + ((bytes % div) * 10 + div / 2) / div;
+		if (tenths < 10240 || i + 1 == sizeof(units) / sizeof(units[0]))
+			break;
+		i++;	/* 1023.95 KiB and up rounds to 1 MiB */
+	}
+	if (i == 0 || tenths % 10 == 0)
+		snprintf(buf, len, "%" PRIu64 " %s", tenths / 10, units[i]);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10,
+			 tenths % 10, units[i]);
+	return buf;
+}
+
+char *format_pages(uint64_t pages, uint32_t page_size, char *buf, size_t len)
+{
+	uint64_t bytes;
+
+	if (!page_size) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	if (__builtin_mul_overflow(pages, (uint64_t)page_size, &bytes))
+		bytes = UINT64_MAX;
+	return format_size(bytes, buf, len);
+}
+
+char *format_version_code(uint32_t code, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u", code >> 16, (code >> 8) & 0xff,
+		 code & 0xff);
+	return buf;
+}
+
+int64_t sub_u64_signed(uint64_t a, uint64_t b)
+{
+	if (a >= b)
+		return a - b > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(a - b);
+	return b - a > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(b - a);
+}

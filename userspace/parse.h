@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Numbers in and out: strict parsing (the whole string, no sign, no
+ * whitespace, overflow detected) and human-readable sizes written into
+ * buffers the caller owns.
+ */
+#ifndef VMACCT_PARSE_H
+#define VMACCT_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decimal digits only.  0, -EINVAL (not a number) or -ERANGE (too large). */
+int parse_u64(const char *s, uint64_t *out);
+/* Hex digits with an optional 0x/0X prefix (kallsyms addresses). */
+int parse_hex_u64(const char *s, uint64_t *out);
+/* As parse_u64, then checked against [min, max]: -ERANGE outside. */
+int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/*
+ * A byte count: decimal number with an optional binary suffix, K M G T P E
+ * (any case), optionally followed by "iB" or "B": "4096", "64K", "1GiB",
+ * "2MB" (all powers of 1024).  -EINVAL or -ERANGE.
+ */
+int parse_size(const char *s, uint64_t *out);
+/* "MAJOR:MINOR" as in /sys/class/misc/NAME/dev; one trailing newline allowed. */
+int parse_devnum(const char *s, unsigned int *major, unsigned int *minor);
+
+/* Size needed by format_size() and format_pages(), including the NUL. */
+#define SIZE_STR_MAX 16
+
+/*
+ * Bytes as "0 B", "1023 B", "1.5 KiB", "4 GiB" (binary units, one decimal
+ * place, dropped when zero).  Returns buf.
+ */
+char *format_size(uint64_t bytes, char *buf, size_t len);
+/* pages * page_size as format_size(), saturating; "?" if page_size is 0. */
+char *format_pages(uint64_t pages, uint32_t page_size, char *buf, size_t len);
+/* (major << 16) | (minor << 8) | patch as "major.minor.patch". */
+char *format_version_code(uint32_t code, char *buf, size_t len);
+/* a - b as a signed count, saturating at INT64_MIN/INT64_MAX. */
+int64_t sub_u64_signed(uint64_t a, uint64_t b);
+
+#endif

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "vmacct status" rendering and warnings: see report.h. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "json.h"
+#include "parse.h"
+#include "report.h"
+
+const char *overcommit_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case 0: return "guess";
+	case 1: return "always";
+	case 2: return "never";
+	default: return "unknown";
+	}
+}
+
+const char *overcommit_mode_desc(uint32_t mode)
+{
+	switch (mode) {
+	case 0: return "heuristic: only one request larger than RAM + swap is refused";
+	case 1: return "always overcommit: no check at all";
+	case 2: return "strict: Committed_AS may not pass CommitLimit";
+	default: return "not a mode this tool knows";
+	}
+}
+
+int64_t commit_headroom(const struct vmacct_commit *c)
+{
+	return sub_u64_signed(c->limit, c->committed);
+}
+
+static void add_warning(struct status_warnings *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_warning(struct status_warnings *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->n >= STATUS_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->msg[w->n++], STATUS_WARNING_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* error > 1% of limit, without overflow */
+static bool error_above_one_percent(uint64_t error, uint64_t limit)
+{
+	uint64_t e100;
+
+	if (__builtin_mul_overflow(error, (uint64_t)100, &e100))
+		return true;
+	return e100 > limit;
+}
+
+void status_warnings(const struct vmacct_commit *c, struct status_warnings *w)
+{
+	/* uint64_t copies: __u64 is not the type PRIu64 expects everywhere */
+	const uint64_t limit = c->limit, committed = c->committed;
+	const uint64_t admin = c->admin_reserve, user = c->user_reserve;
+	const uint64_t error = c->committed_error;
+	const uint64_t kbytes = c->overcommit_kbytes;
+	const uint32_t mode = c->overcommit_memory;
+	int64_t headroom = commit_headroom(c);
+	uint64_t reserves;
+
+	memset(w, 0, sizeof(*w));
+	if (__builtin_add_overflow(admin, user, &reserves))
+		reserves = UINT64_MAX;
+
+	if (mode == 2) {
+		if (committed >= limit)
+			add_warning(w,
+				    "mode 2 and Committed_AS above CommitLimit: every new accountable allocation will fail (Committed_AS %" PRIu64 " >= CommitLimit %" PRIu64 " pages)",
+				    committed, limit);
+		else if ((uint64_t)headroom < reserves)
+			add_warning(w,
+				    "mode 2 and headroom (%" PRId64 " pages) below the reserves (admin %" PRIu64 " + user %" PRIu64 " pages): non-root allocations fail before CommitLimit is reached",
+				    headroom, admin, user);
+		if (error_above_one_percent(error, limit))
+			add_warning(w,
+				    "mode 2 and committed_error (%" PRIu64 " pages) above 1%% of CommitLimit (%" PRIu64 " pages): verdicts near the limit are fuzzy",
+				    error, limit);
+	} else if (mode == 1) {
+		add_warning(w,
+			    "mode 1 (always): no checks at all; the OOM killer is the only brake");
+	} else if (mode != 0) {
+		add_warning(w,
+			    "unknown overcommit_memory value %" PRIu32 "; this tool knows 0, 1 and 2",
+			    mode);
+	}
+
+	if (kbytes)
+		add_warning(w,
+			    "overcommit_kbytes is set (%" PRIu64 " kB): it defines CommitLimit and overcommit_ratio (%" PRIu32 ") is ignored",
+			    kbytes, c->overcommit_ratio);
+}
+
+/* ---- people ---- */
+
+#define LABEL_W 24
+
+static void row_pages(FILE *out, const char *label, uint64_t pages,
+		      uint32_t page_size, const char *note)
+{
+	char sz[SIZE_STR_MAX];
+
+	fprintf(out, "  %-*s %12" PRIu64 " %11s", LABEL_W, label, pages,
+		format_pages(pages, page_size, sz, sizeof(sz)));
+	if (note && *note)
+		fprintf(out, "   %s", note);
+	fputc('\n', out);
+}
+
+static void row_spages(FILE *out, const char *label, int64_t pages,
+		       uint32_t page_size, const char *note)
+{
+	char sz[SIZE_STR_MAX], neg[SIZE_STR_MAX + 1];
+	uint64_t mag = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
+
+	format_pages(mag, page_size, sz, sizeof(sz));
+	snprintf(neg, sizeof(neg), "%s%s", pages < 0 ? "-" : "", sz);
+	fprintf(out, "  %-*s %12" PRId64 " %11s", LABEL_W, label, pages, neg);
+	if (note && *note)
+		fprintf(out, "   %s", note);
+	fputc('\n', out);
+}
+
+static void row_kbytes(FILE *out, const char *label, uint64_t kbytes,
+		       uint64_t pages)
+{
+	char sz[SIZE_STR_MAX];
+	uint64_t bytes;
+
+	if (__builtin_mul_overflow(kbytes, (uint64_t)1024, &bytes))
+		bytes = UINT64_MAX;
+	fprintf(out, "  %-*s %" PRIu64 " kB (%s) = %" PRIu64 " pages\n",
+		LABEL_W, label, kbytes, format_size(bytes, sz, sizeof(sz)),
+		pages);
+}
+
+/* CommitLimit - (Committed_AS + extra), saturating. */
+static int64_t headroom_minus(const struct vmacct_commit *c, uint64_t extra)
+{
+	uint64_t used;
+
+	if (__builtin_add_overflow(c->committed, extra, &used))
+		used = UINT64_MAX;
+	return sub_u64_signed(c->limit, used);
+}
+
+void status_print_human(FILE *out, const struct vmacct_version *v,
+			const struct vmacct_commit *c,
+			const struct status_warnings *w)
+{
+	char mver[32], kver[32], note[160], sz[SIZE_STR_MAX];
+	uint32_t ps = c->page_size;
+	int64_t headroom = commit_headroom(c);
+	uint64_t bytes;
+	unsigned int i;
+
+	fprintf(out, "vmacct module %s (ABI %" PRIu32 "), built for Linux %s, algorithm %s\n",
+		format_version_code(v->module_version, mver, sizeof(mver)),
+		v->abi_version,
+		format_version_code(v->kernel_version, kver, sizeof(kver)),
+		v->algorithm == VMACCT_ALGO_V5_2 ? "v5.2+" : "unknown");
+	fprintf(out, "page size %" PRIu32 " bytes, %" PRIu32 " online CPUs\n",
+		ps, c->online_cpus);
+
+	fputs("\npolicy\n", out);
+	fprintf(out, "  %-*s %" PRIu32 " %s (%s)\n", LABEL_W, "overcommit_memory",
+		c->overcommit_memory, overcommit_mode_name(c->overcommit_memory),
+		overcommit_mode_desc(c->overcommit_memory));
+	if (c->overcommit_kbytes) {
+		if (__builtin_mul_overflow(c->overcommit_kbytes, (uint64_t)1024, &bytes))
+			bytes = UINT64_MAX;
+		fprintf(out, "  %-*s %" PRIu64 " kB (%s), in force: CommitLimit = overcommit_kbytes + swap\n",
+			LABEL_W, "overcommit_kbytes", (uint64_t)c->overcommit_kbytes,
+			format_size(bytes, sz, sizeof(sz)));
+		fprintf(out, "  %-*s %" PRIu32 "%%, ignored while overcommit_kbytes is set\n",
+			LABEL_W, "overcommit_ratio", c->overcommit_ratio);
+	} else {
+		fprintf(out, "  %-*s %" PRIu32 "%%, in force: CommitLimit = (RAM - hugetlb) × %" PRIu32 "%% + swap\n",
+			LABEL_W, "overcommit_ratio", c->overcommit_ratio,
+			c->overcommit_ratio);
+	}
+	row_kbytes(out, "admin_reserve_kbytes", c->admin_reserve_kbytes,
+		   c->admin_reserve);
+	row_kbytes(out, "user_reserve_kbytes", c->user_reserve_kbytes,
+		   c->user_reserve);
+	fprintf(out, "  %-*s %" PRIu32 " mappings per process\n", LABEL_W,
+		"max_map_count", c->max_map_count);
+
+	fprintf(out, "\n%-*s %12s %11s\n", LABEL_W + 2, "commit", "pages", "size");
+	row_pages(out, "CommitLimit", c->limit, ps, NULL);
+	row_pages(out, "Committed_AS", c->committed, ps,
+		  "exact sum, as /proc/meminfo");
+	snprintf(note, sizeof(note),
+		 "what the kernel compares, ± %" PRIu64 " pages (%" PRIu32 " CPUs × (batch %" PRIu32 " - 1))",
+		 (uint64_t)c->committed_error, c->online_cpus, c->committed_batch);
+	row_pages(out, "committed, as compared", c->committed_read, ps, note);
+	row_spages(out, "headroom", headroom, ps, "CommitLimit - Committed_AS");
+	if (c->overcommit_memory == 2) {
+		uint64_t both;
+
+		if (__builtin_add_overflow(c->admin_reserve, c->user_reserve, &both))
+			both = UINT64_MAX;
+		row_spages(out, "headroom, root",
+			   headroom_minus(c, c->user_reserve), ps,
+			   "minus the user reserve (worst case)");
+		row_spages(out, "headroom, non-root", headroom_minus(c, both),
+			   ps, "minus the admin and user reserves (worst case)");
+	}
+	row_pages(out, "mode-0 ceiling", c->guess_ceiling, ps,
+		  "largest single request mode 0 accepts (RAM + swap)");
+
+	fprintf(out, "\n%-*s %12s %11s\n", LABEL_W + 2, "memory", "pages", "size");
+	row_pages(out, "RAM", c->totalram, ps, NULL);
+	row_pages(out, "swap total", c->total_swap, ps, NULL);
+	row_pages(out, "swap free", c->free_swap, ps, NULL);
+	row_pages(out, "hugetlb", c->hugetlb, ps, "huge page pools, outside CommitLimit");
+
+	if (w->n)
+		fputc('\n', out);
+	for (i = 0; i < w->n; i++)
+		fprintf(out, "warning: %s\n", w->msg[i]);
+}
+
+/* ---- JSON ---- */
+
+void status_print_json(FILE *out, const struct vmacct_version *v,
+		       const struct vmacct_commit *c,
+		       const struct status_warnings *w)
+{
+	char ver[32];
+	struct json j;
+	unsigned int i;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "abi_version", v->abi_version);
+	json_string(&j, "module_version",
+		    format_version_code(v->module_version, ver, sizeof(ver)));
+	json_string(&j, "kernel_version",
+		    format_version_code(v->kernel_version, ver, sizeof(ver)));
+	json_u64(&j, "algorithm", v->algorithm);
+	json_u64(&j, "overcommit_memory", c->overcommit_memory);
+	json_string(&j, "mode_name", overcommit_mode_name(c->overcommit_memory));
+	json_u64(&j, "overcommit_ratio", c->overcommit_ratio);
+	json_u64(&j, "max_map_count", c->max_map_count);
+	json_u64(&j, "online_cpus", c->online_cpus);
+	json_u64(&j, "page_size", c->page_size);
+	json_u64(&j, "committed_batch", c->committed_batch);
+	json_u64(&j, "overcommit_kbytes", c->overcommit_kbytes);
+	json_u64(&j, "admin_reserve_kbytes", c->admin_reserve_kbytes);
+	json_u64(&j, "user_reserve_kbytes", c->user_reserve_kbytes);
+	json_u64(&j, "limit", c->limit);
+	json_u64(&j, "committed", c->committed);
+	json_u64(&j, "committed_read", c->committed_read);
+	json_u64(&j, "committed_error", c->committed_error);
+	json_i64(&j, "headroom", commit_headroom(c));
+	json_u64(&j, "totalram", c->totalram);
+	json_u64(&j, "total_swap", c->total_swap);
+	json_u64(&j, "free_swap", c->free_swap);
+	json_u64(&j, "hugetlb", c->hugetlb);
+	json_u64(&j, "admin_reserve", c->admin_reserve);
+	json_u64(&j, "user_reserve", c->user_reserve);
+	json_u64(&j, "guess_ceiling", c->guess_ceiling);
+	json_array_begin(&j, "warnings");
+	for (i = 0; i < w->n; i++)
+		json_string(&j, NULL, w->msg[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libkmod and /proc glue: see system.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "system.h"
+#include "log.h"
+#include "parse.h"
+
+static void kmod_log_bridge(void *data, int priority, const char *file,
+			    int line, const char *fn, const char *format,
+			    va_list args)
+	__attribute__((format(printf, 6, 0)));
+
+static void kmod_log_bridge(void *data, int priority, const char *file,
+			    int line, const char *fn, const char *format,
+			    va_list args)
+{
+	const struct global_opts *g = data;
+	char *msg = NULL;
+	size_t len;
+
+	(void)file;
+	(void)line;
+	if (g->verbose < (priority <= LOG_ERR ? 1 : 2))
+		return;
+	if (vasprintf(&msg, format, args) < 0)
+		return;
+	len = strlen(msg);
+	while (len && msg[len - 1] == '\n')
+		msg[--len] = '\0';
+	log_msg(g->verbose, LOG_LVL_NOTE, "libkmod: %s: %s", fn, msg);
+	free(msg);
+}
+
+struct kmod_ctx *vm_kmod_new(const struct global_opts *g)
+{
+	struct kmod_ctx *ctx;
+
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx) {
+		log_err("cannot create a libkmod context: %s", strerror(errno ? errno : ENOMEM));
+		return NULL;
+	}
+	/* libkmod takes a non-const cookie; the bridge only reads it. */
+	kmod_set_log_fn(ctx, kmod_log_bridge, (void *)g);
+	kmod_set_log_priority(ctx, g->verbose >= 2 ? LOG_INFO : LOG_ERR);
+	return ctx;
+}
+
+int vm_module_state(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_module *mod;
+	int err;
+
+	err = kmod_module_new_from_name(ctx, name, &mod);
+	if (err < 0)
+		return err;
+	err = kmod_module_get_initstate(mod);
+	kmod_module_unref(mod);
+	return err;
+}
+
+int read_u64_file(const char *path, uint64_t *out)
+{
+	char buf[64];
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return parse_u64(buf, out);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The tool's contact with the running system: libkmod, /proc, /sys. */
+#ifndef VMACCT_SYSTEM_H
+#define VMACCT_SYSTEM_H
+
+#include <stdint.h>
+
+#include <libkmod.h>
+
+#include "tool.h"
+
+/*
+ * A libkmod context for the running kernel whose own messages go through
+ * our logger, shown only with -v: the tool says what went wrong itself.
+ * NULL (after printing why) on failure.
+ * g must outlive the context: libkmod keeps the pointer for its log calls.
+ */
+struct kmod_ctx *vm_kmod_new(const struct global_opts *g);
+
+/*
+ * State of the loaded vmacct module: a KMOD_MODULE_* value, or -ENOENT
+ * when it is not loaded, or another -errno.
+ */
+int vm_module_state(struct kmod_ctx *ctx, const char *name);
+
+/* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
+int read_u64_file(const char *path, uint64_t *out);
+
+#endif

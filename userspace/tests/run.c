@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Run the tool with stdout and stderr in temporary files: see run.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+
+extern char **environ;
+
+static char *read_all(FILE *f)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	FILE *m;
+
+	rewind(f);
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int run_capture(char *const argv[], struct run_result *r)
+{
+	posix_spawn_file_actions_t fa;
+	FILE *out = NULL, *err = NULL;
+	int ret, wstatus;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	out = tmpfile();
+	err = tmpfile();
+	if (!out || !err) {
+		ret = -errno;
+		goto out_close;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
+	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+	ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret) {
+		ret = -ret;
+		goto out_close;
+	}
+	while (waitpid(pid, &wstatus, 0) < 0) {
+		if (errno != EINTR) {
+			ret = -errno;
+			goto out_close;
+		}
+	}
+	if (WIFEXITED(wstatus))
+		r->status = WEXITSTATUS(wstatus);
+	r->out = read_all(out);
+	r->err = read_all(err);
+	ret = 0;
+out_close:
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
+	return ret;
+}
+
+void run_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Run the built tool and capture what it says. */
+#ifndef VMACCT_TEST_RUN_H
+#define VMACCT_TEST_RUN_H
+
+struct run_result {
+	int status;	/* exit code, or -1 if it did not exit normally */
+	char *out;	/* stdout, malloc'd */
+	char *err;	/* stderr, malloc'd */
+};
+
+/* argv[0] is the program; NULL-terminated.  0 or -errno. */
+int run_capture(char *const argv[], struct run_result *r);
+void run_free(struct run_result *r);
+
+#endif

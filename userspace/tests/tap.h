@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal TAP producer for the host tests.  The counters live in a
+ * struct tap owned by the runner; the plan is printed at the end.
+ */
+#ifndef VMACCT_TAP_H
+#define VMACCT_TAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tap {
+	unsigned int n;
+	unsigned int passed;
+	unsigned int failed;
+	unsigned int skipped;
+};
+
+/* Where the runner found what the tests need. */
+struct test_env {
+	const char *tool;	/* built vmacct binary */
+	const char *fixtures;	/* tests/fixtures */
+	const char *fake_ko;	/* tests/fake-vmacct.ko */
+};
+
+#define TAP_FMT(a, b) __attribute__((format(printf, a, b)))
+
+bool tap_ok(struct tap *t, bool cond, const char *fmt, ...) TAP_FMT(3, 4);
+void tap_skip(struct tap *t, const char *reason, const char *fmt, ...) TAP_FMT(3, 4);
+void tap_diag(const char *fmt, ...) TAP_FMT(1, 2);
+bool tap_eq_u64(struct tap *t, uint64_t got, uint64_t want, const char *fmt, ...) TAP_FMT(4, 5);
+bool tap_eq_i64(struct tap *t, int64_t got, int64_t want, const char *fmt, ...) TAP_FMT(4, 5);
+bool tap_eq_str(struct tap *t, const char *got, const char *want, const char *fmt, ...) TAP_FMT(4, 5);
+bool tap_contains(struct tap *t, const char *hay, const char *needle, const char *fmt, ...) TAP_FMT(4, 5);
+
+/* Read a whole file into a malloc'd, NUL-terminated string, or NULL. */
+char *slurp(const char *path);
+/* dir + "/" + name in buf; returns buf. */
+char *fixture_path(char *buf, size_t len, const struct test_env *env,
+		   const char *name);
+
+void test_parse(struct tap *t);
+void test_kallsyms(struct tap *t, const struct test_env *env);
+void test_modparam(struct tap *t);
+void test_json(struct tap *t);
+void test_report(struct tap *t, const struct test_env *env);
+void test_cli(struct tap *t, const struct test_env *env);
+
+#endif

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests: modinfo parameter extraction and option strings (modparam.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hints.h"
+#include "modparam.h"
+#include "tap.h"
+#include "tool.h"
+
+static void test_is_kallsyms(struct tap *t)
+{
+	static const char *const no[] = {
+		"foo:kallsyms address of bar",		/* other name */
+		"foo:kallsyms address of foo ",		/* trailing space */
+		"foo:Kallsyms address of foo",		/* case */
+		"foo:kallsyms address of fo",
+		"foo:kallsyms address of foo:x",
+		"foo:the kallsyms address of foo",
+		"foo",					/* no description */
+		":kallsyms address of ",		/* empty name */
+		"foo:",
+	};
+	const char *name = NULL;
+	size_t len = 0, i;
+
+	tap_ok(t, modparam_is_kallsyms("vm_committed_as:kallsyms address of vm_committed_as",
+				       &name, &len) && len == 15 &&
+	       !strncmp(name, "vm_committed_as", len),
+	       "\"NAME:kallsyms address of NAME\" is a symbol parameter");
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		tap_ok(t, !modparam_is_kallsyms(no[i], &name, &len),
+		       "\"%s\" is not a symbol parameter", no[i]);
+	tap_ok(t, !modparam_is_kallsyms(NULL, &name, &len), "NULL value is not a symbol parameter");
+}
+
+void test_modparam(struct tap *t)
+{
+	static const struct modinfo_kv kv[] = {
+		{ "name", "vmacct" },
+		{ "vermagic", "6.12.0 SMP preempt mod_unload" },
+		{ "parm", "vm_committed_as:kallsyms address of vm_committed_as" },
+		{ "parmtype", "vm_committed_as:ulong" },
+		{ "parm", "debug:enable debug messages" },
+		{ "parmtype", "hidden:kallsyms address of hidden" },	/* not "parm" */
+		{ "description", "kallsyms address of description" },
+		{ "parm", "old_addr:kallsyms address of vm_committed_as" },
+		{ "parm", "hstates:kallsyms address of hstates" },
+		{ "parm", "vm_committed_as:kallsyms address of vm_committed_as" },	/* repeat */
+		{ NULL, "x:kallsyms address of x" },
+		{ "parm", NULL },
+		{ "parm", "sysctl_max_map_count:kallsyms address of sysctl_max_map_count" },
+	};
+	struct strv names = { NULL, 0 };
+	struct ksym_req req[2] = {
+		{ "vm_committed_as", 0xffffffff82a01000ULL, 1 },
+		{ "hstates", 0xffffffff82a02000ULL, 1 },
+	};
+	char *extra[] = { "debug=1", "dyndbg=+p" };
+	char *conflict[] = { "debug=1", "hstates=0x1" };
+	char *bare[] = { "hstates" };
+	char *near[] = { "hstatesx=1", "hstate=2" };
+	char *opts;
+
+	test_is_kallsyms(t);
+
+	tap_eq_i64(t, modparam_kallsyms_names(kv, sizeof(kv) / sizeof(kv[0]), &names), 0,
+		   "extract symbol parameters from modinfo");
+	tap_ok(t, names.n == 3 && !strcmp(names.v[0], "vm_committed_as") &&
+	       !strcmp(names.v[1], "hstates") && !strcmp(names.v[2], "sysctl_max_map_count"),
+	       "exactly vm_committed_as, hstates, sysctl_max_map_count, in modinfo order, no repeat");
+	strv_free(&names);
+	tap_eq_i64(t, modparam_kallsyms_names(kv, 0, &names), 0, "empty modinfo is fine");
+	tap_eq_u64(t, names.n, 0, "empty modinfo yields no names");
+	strv_free(&names);
+
+	opts = modparam_build_options(req, 2, NULL, 0);
+	tap_eq_str(t, opts, "vm_committed_as=0xffffffff82a01000 hstates=0xffffffff82a02000",
+		   "option string for two symbols");
+	free(opts);
+	opts = modparam_build_options(req, 2, extra, 2);
+	tap_eq_str(t, opts, "vm_committed_as=0xffffffff82a01000 hstates=0xffffffff82a02000 debug=1 dyndbg=+p",
+		   "option string with extra options appended");
+	free(opts);
+	opts = modparam_build_options(req, 0, extra, 1);
+	tap_eq_str(t, opts, "debug=1", "option string with only an extra option");
+	free(opts);
+	opts = modparam_build_options(req, 0, NULL, 0);
+	tap_eq_str(t, opts, "", "empty option string");
+	free(opts);
+
+	tap_eq_i64(t, modparam_find_conflict(conflict, 2, req, 2), 1, "hstates=0x1 conflicts with a resolved address");
+	tap_eq_i64(t, modparam_find_conflict(bare, 1, req, 2), 0, "bare 'hstates' conflicts too");
+	tap_eq_i64(t, modparam_find_conflict(near, 2, req, 2), -1, "hstatesx=1 and hstate=2 do not conflict");
+	tap_eq_i64(t, modparam_find_conflict(extra, 2, req, 2), -1, "debug=1 does not conflict");
+
+	/* what the user is told when insert/remove fails */
+	tap_contains(t, insert_hint(EINVAL), "dmesg | grep vmacct", "EINVAL hint points at dmesg");
+	tap_contains(t, insert_hint(EPERM), "Secure Boot", "EPERM hint names Secure Boot");
+	tap_contains(t, insert_hint(EKEYREJECTED), "signed", "EKEYREJECTED hint asks for a signed module");
+	tap_contains(t, insert_hint(ENOEXEC), "another kernel", "ENOEXEC hint: built for another kernel");
+	tap_contains(t, insert_hint(ENOSYS), "CONFIG_MODULES", "ENOSYS hint: kernel without modules");
+	tap_eq_i64(t, insert_exit_code(EPERM), VM_EXIT_PERM, "EPERM on insert exits 4");
+	tap_eq_i64(t, insert_exit_code(EKEYREJECTED), VM_EXIT_PERM, "EKEYREJECTED on insert exits 4");
+	tap_eq_i64(t, insert_exit_code(EINVAL), VM_EXIT_FAILED, "EINVAL on insert exits 1");
+	tap_contains(t, remove_hint(EAGAIN), "holds /dev/vmacct open", "EAGAIN (in use) hint on remove");
+	tap_contains(t, remove_hint(EBUSY), "holds /dev/vmacct open", "EBUSY hint on remove");
+	tap_eq_i64(t, remove_exit_code(EPERM), VM_EXIT_PERM, "EPERM on remove exits 4");
+	tap_eq_i64(t, remove_exit_code(EAGAIN), VM_EXIT_FAILED, "EAGAIN on remove exits 1");
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests: strict number parsing and size formatting (parse.c). */
+#include <errno.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "tap.h"
+
+struct u64_case {
+	const char *in;
+	int err;
+	uint64_t want;
+};
+
+static void check_cases(struct tap *t, const char *fn,
+			int (*parse)(const char *, uint64_t *),
+			const struct u64_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t v = 0xdeadbeef;
+		int err = parse(cases[i].in, &v);
+
+		if (cases[i].err)
+			tap_eq_i64(t, err, cases[i].err, "%s(\"%s\") fails with %d",
+				   fn, cases[i].in, cases[i].err);
+		else
+			tap_ok(t, err == 0 && v == cases[i].want,
+			       "%s(\"%s\") = %llu", fn, cases[i].in,
+			       (unsigned long long)cases[i].want);
+	}
+}
+
+void test_parse(struct tap *t)
+{
+	static const struct u64_case dec[] = {
+		{ "0", 0, 0 },
+		{ "010", 0, 10 },	/* decimal, not octal */
+		{ "18446744073709551615", 0, UINT64_MAX },
+		{ "18446744073709551616", -ERANGE, 0 },
+		{ "-1", -EINVAL, 0 },	/* strtoull would give UINT64_MAX */
+		{ "+1", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 ", -EINVAL, 0 },
+		{ "1\n", -EINVAL, 0 },
+		{ "12abc", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+	};
+	static const struct u64_case hex[] = {
+		{ "ffffffff81000000", 0, 0xffffffff81000000ULL },
+		{ "0xFF", 0, 255 },
+		{ "0000000000000000", 0, 0 },
+		{ "0x", -EINVAL, 0 },
+		{ "fffffffffffffffff", -ERANGE, 0 },
+		{ "g1", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "ff ", -EINVAL, 0 },
+	};
+	static const struct u64_case size[] = {
+		{ "4096", 0, 4096 },
+		{ "64K", 0, 65536 },
+		{ "1k", 0, 1024 },
+		{ "1KiB", 0, 1024 },
+		{ "1KB", 0, 1024 },
+		{ "2M", 0, 2ULL << 20 },
+		{ "1GiB", 0, 1ULL << 30 },
+		{ "3T", 0, 3ULL << 40 },
+		{ "15E", 0, 15ULL << 60 },
+		{ "16E", -ERANGE, 0 },
+		{ "17179869183G", 0, 17179869183ULL << 30 },
+		{ "17179869184G", -ERANGE, 0 },	/* exactly 2^64 */
+		{ "1.5G", -EINVAL, 0 },
+		{ "1Q", -EINVAL, 0 },
+		{ "K", -EINVAL, 0 },
+		{ "1Ki", -EINVAL, 0 },
+		{ "1GiBx", -EINVAL, 0 },
+		{ "-1K", -EINVAL, 0 },
+	};
+	char buf[SIZE_STR_MAX];
+	unsigned int ma = 0, mi = 0;
+	uint64_t v = 0;
+
+	check_cases(t, "parse_u64", parse_u64, dec, sizeof(dec) / sizeof(dec[0]));
+	tap_eq_i64(t, parse_u64(NULL, &v), -EINVAL, "parse_u64(NULL) fails");
+	check_cases(t, "parse_hex_u64", parse_hex_u64, hex, sizeof(hex) / sizeof(hex[0]));
+	check_cases(t, "parse_size", parse_size, size, sizeof(size) / sizeof(size[0]));
+
+	tap_ok(t, parse_u64_range("5", 1, 10, &v) == 0 && v == 5, "parse_u64_range 5 in [1,10]");
+	tap_eq_i64(t, parse_u64_range("11", 1, 10, &v), -ERANGE, "parse_u64_range 11 above [1,10]");
+	tap_eq_i64(t, parse_u64_range("0", 1, 10, &v), -ERANGE, "parse_u64_range 0 below [1,10]");
+	tap_eq_i64(t, parse_u64_range("x", 1, 10, &v), -EINVAL, "parse_u64_range rejects junk");
+
+	tap_ok(t, parse_devnum("10:123\n", &ma, &mi) == 0 && ma == 10 && mi == 123,
+	       "parse_devnum \"10:123\\n\" (sysfs dev file)");
+	tap_ok(t, parse_devnum("250:0", &ma, &mi) == 0 && ma == 250 && mi == 0,
+	       "parse_devnum \"250:0\"");
+	tap_eq_i64(t, parse_devnum("10:", &ma, &mi), -EINVAL, "parse_devnum rejects \"10:\"");
+	tap_eq_i64(t, parse_devnum(":1", &ma, &mi), -EINVAL, "parse_devnum rejects \":1\"");
+	tap_eq_i64(t, parse_devnum("10:1x", &ma, &mi), -EINVAL, "parse_devnum rejects \"10:1x\"");
+	tap_eq_i64(t, parse_devnum("10:1\n\n", &ma, &mi), -EINVAL, "parse_devnum rejects two newlines");
+	tap_eq_i64(t, parse_devnum("4294967296:0", &ma, &mi), -ERANGE, "parse_devnum rejects major > 32 bits");
+
+	tap_eq_str(t, format_size(0, buf, sizeof(buf)), "0 B", "format_size 0");
+	tap_eq_str(t, format_size(1023, buf, sizeof(buf)), "1023 B", "format_size 1023");
+	tap_eq_str(t, format_size(1024, buf, sizeof(buf)), "1 KiB", "format_size 1024");
+	tap_eq_str(t, format_size(1536, buf, sizeof(buf)), "1.5 KiB", "format_size 1536");
+	tap_eq_str(t, format_size(1310720, buf, sizeof(buf)), "1.3 MiB", "format_size 1.25 MiB rounds half up");
+	tap_eq_str(t, format_size(1048575, buf, sizeof(buf)), "1 MiB", "format_size 1048575 carries into MiB");
+	tap_eq_str(t, format_size(4ULL << 30, buf, sizeof(buf)), "4 GiB", "format_size 4 GiB");
+	tap_eq_str(t, format_size(UINT64_MAX, buf, sizeof(buf)), "16 EiB", "format_size UINT64_MAX");
+	tap_eq_str(t, format_pages(1, 4096, buf, sizeof(buf)), "4 KiB", "format_pages 1 x 4096");
+	tap_eq_str(t, format_pages(262144, 4096, buf, sizeof(buf)), "1 GiB", "format_pages 262144 x 4096");
+	tap_eq_str(t, format_pages(UINT64_MAX, 4096, buf, sizeof(buf)), "16 EiB", "format_pages saturates");
+	tap_eq_str(t, format_pages(5, 0, buf, sizeof(buf)), "?", "format_pages with page size 0");
+	tap_eq_str(t, format_version_code(0x060c00, buf, sizeof(buf)), "6.12.0", "format_version_code 6.12.0");
+	tap_eq_str(t, format_version_code(0x000103, buf, sizeof(buf)), "0.1.3", "format_version_code 0.1.3");
+
+	tap_eq_i64(t, sub_u64_signed(5, 3), 2, "sub_u64_signed 5-3");
+	tap_eq_i64(t, sub_u64_signed(3, 5), -2, "sub_u64_signed 3-5");
+	tap_eq_i64(t, sub_u64_signed(UINT64_MAX, 0), INT64_MAX, "sub_u64_signed saturates high");
+	tap_eq_i64(t, sub_u64_signed(0, UINT64_MAX), INT64_MIN, "sub_u64_signed saturates low");
+}

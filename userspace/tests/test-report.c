@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests: status warnings and rendering (report.c) on hand-made snapshots. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "tap.h"
+
+/*
+ * An 8 GB, 4-CPU machine with 1 GiB of swap in mode 2, ratio 50:
+ * CommitLimit = 2000000 * 50% + 262144 = 1262144 pages.
+ * Committed_AS 1240000: headroom 22144, below the reserves 2048 + 32768.
+ */
+static struct vmacct_commit mode2_snapshot(void)
+{
+	struct vmacct_commit c = {
+		.size = sizeof(c),
+		.overcommit_memory = 2,
+		.overcommit_ratio = 50,
+		.max_map_count = 65530,
+		.online_cpus = 4,
+		.page_size = 4096,
+		.committed_batch = 1953,
+		.overcommit_kbytes = 0,
+		.admin_reserve_kbytes = 8192,
+		.user_reserve_kbytes = 131072,
+		.limit = 1262144,
+		.committed = 1240000,
+		.committed_read = 1239500,
+		.committed_error = 4 * 1952,
+		.totalram = 2000000,
+		.total_swap = 262144,
+		.free_swap = 200000,
+		.hugetlb = 0,
+		.admin_reserve = 2048,
+		.user_reserve = 32768,
+		.guess_ceiling = 2262144,
+	};
+	return c;
+}
+
+static struct vmacct_version version(void)
+{
+	struct vmacct_version v = {
+		.size = sizeof(v),
+		.abi_version = VMACCT_ABI_VERSION,
+		.module_version = 0x000100,
+		.kernel_version = 0x060c00,
+		.algorithm = VMACCT_ALGO_V5_2,
+		.commit_size = sizeof(struct vmacct_commit),
+	};
+	return v;
+}
+
+static char *render(const struct vmacct_commit *c, bool json)
+{
+	struct vmacct_version v = version();
+	struct status_warnings w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	status_warnings(c, &w);
+	if (json)
+		status_print_json(f, &v, c, &w);
+	else
+		status_print_human(f, &v, c, &w);
+	fclose(f);
+	return buf;
+}
+
+static void check_golden(struct tap *t, const struct test_env *env,
+			 const struct vmacct_commit *c, bool json,
+			 const char *golden)
+{
+	char path[512];
+	char *want = slurp(fixture_path(path, sizeof(path), env, golden));
+	char *got = render(c, json);
+
+	if (!want)
+		tap_diag("cannot read %s", path);
+	tap_eq_str(t, got, want, "%s output matches %s", json ? "JSON" : "human", golden);
+	free(want);
+	free(got);
+}
+
+void test_report(struct tap *t, const struct test_env *env)
+{
+	struct vmacct_commit c;
+	struct status_warnings w;
+	char *out;
+
+	tap_eq_str(t, overcommit_mode_name(0), "guess", "mode 0 is guess");
+	tap_eq_str(t, overcommit_mode_name(1), "always", "mode 1 is always");
+	tap_eq_str(t, overcommit_mode_name(2), "never", "mode 2 is never");
+	tap_eq_str(t, overcommit_mode_name(7), "unknown", "mode 7 is unknown");
+
+	/* mode 2, healthy: no warning */
+	c = mode2_snapshot();
+	c.committed = 1000000;
+	status_warnings(&c, &w);
+	tap_eq_u64(t, w.n, 0, "mode 2 with headroom above the reserves: no warning");
+	tap_eq_i64(t, commit_headroom(&c), 262144, "headroom = limit - committed");
+
+	/* exactly at the reserves: still no warning */
+	c.committed = c.limit - (c.admin_reserve + c.user_reserve);
+	status_warnings(&c, &w);
+	tap_eq_u64(t, w.n, 0, "mode 2 with headroom equal to the reserves: no warning");
+
+	/* one page below the reserves */
+	c.committed++;
+	status_warnings(&c, &w);
+	tap_ok(t, w.n == 1 && strstr(w.msg[0], "mode 2 and headroom (34815 pages) below the reserves (admin 2048 + user 32768 pages): non-root allocations fail"),
+	       "mode 2 one page below the reserves warns with the numbers");
+
+	/* at and over the limit */
+	c.committed = c.limit;
+	status_warnings(&c, &w);
+	tap_ok(t, w.n == 1, "mode 2 at CommitLimit: exactly one warning (not also the reserves one)");
+	tap_eq_str(t, w.msg[0],
+		   "mode 2 and Committed_AS above CommitLimit: every new accountable allocation will fail (Committed_AS 1262144 >= CommitLimit 1262144 pages)",
+		   "mode 2 at CommitLimit warns that every allocation will fail");
+	c.committed = c.limit + 5000;
+	status_warnings(&c, &w);
+	tap_eq_i64(t, commit_headroom(&c), -5000, "headroom is negative over the limit");
+	tap_contains(t, w.msg[0], "every new accountable allocation will fail", "mode 2 over CommitLimit warns");
+
+	/* error bound: exactly 1% is fine, one page more is fuzzy */
+	c = mode2_snapshot();
+	c.committed = 1000000;
+	c.limit = 1200000;
+	c.committed_error = 12000;
+	status_warnings(&c, &w);
+	tap_eq_u64(t, w.n, 0, "committed_error exactly 1%% of CommitLimit: no warning");
+	c.committed_error = 12001;
+	status_warnings(&c, &w);
+	tap_ok(t, w.n == 1 && strstr(w.msg[0], "verdicts near the limit are fuzzy") &&
+	       strstr(w.msg[0], "12001 pages"),
+	       "committed_error above 1%% of CommitLimit in mode 2 warns");
+	c.overcommit_memory = 0;
+	status_warnings(&c, &w);
+	tap_eq_u64(t, w.n, 0, "the same error bound in mode 0: no warning");
+
+	/* mode 0 over the limit is normal */
+	c = mode2_snapshot();
+	c.overcommit_memory = 0;
+	c.committed = c.limit * 3;
+	status_warnings(&c, &w);
+	tap_eq_u64(t, w.n, 0, "mode 0 with Committed_AS above CommitLimit: no warning");
+
+	/* mode 1, and overcommit_kbytes */
+	c = mode2_snapshot();
+	c.overcommit_memory = 1;
+	c.overcommit_kbytes = 4194304;
+	status_warnings(&c, &w);
+	tap_ok(t, w.n == 2, "mode 1 with overcommit_kbytes: two warnings");
+	tap_eq_str(t, w.msg[0], "mode 1 (always): no checks at all; the OOM killer is the only brake",
+		   "mode 1 warning");
+	tap_eq_str(t, w.msg[1], "overcommit_kbytes is set (4194304 kB): it defines CommitLimit and overcommit_ratio (50) is ignored",
+		   "overcommit_kbytes warning names both values");
+	c.overcommit_memory = 9;
+	c.overcommit_kbytes = 0;
+	status_warnings(&c, &w);
+	tap_ok(t, w.n == 1 && strstr(w.msg[0], "unknown overcommit_memory value 9"),
+	       "unknown mode warns");
+
+	/* human output: kbytes in force, ratio ignored */
+	c = mode2_snapshot();
+	c.overcommit_kbytes = 4194304;
+	out = render(&c, false);
+	tap_contains(t, out, "overcommit_kbytes        4194304 kB (4 GiB), in force",
+		     "human: overcommit_kbytes shown as in force");
+	tap_contains(t, out, "overcommit_ratio         50%, ignored while overcommit_kbytes is set",
+		     "human: ratio shown as ignored");
+	free(out);
+
+	/* human output: negative headroom, mode 0 has no reserve lines */
+	c = mode2_snapshot();
+	c.overcommit_memory = 0;
+	c.committed = c.limit + 262144;
+	out = render(&c, false);
+	tap_contains(t, out, "  headroom                      -262144      -1 GiB",
+		     "human: negative headroom in pages and bytes");
+	tap_ok(t, out && !strstr(out, "headroom, non-root") && !strstr(out, "warning:"),
+	       "human: mode 0 shows no reserve headroom and no warning");
+	free(out);
+
+	c = mode2_snapshot();
+	check_golden(t, env, &c, false, "status-mode2.txt");
+	check_golden(t, env, &c, true, "status-mode2.json");
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct tool: what the subcommands share -- exit codes, paths, the
+ * command table entry and the options every command accepts.
+ */
+#ifndef VMACCT_TOOL_H
+#define VMACCT_TOOL_H
+
+#include <stdio.h>
+
+#include <linux/vmacct.h>
+
+#define VMACCT_TOOL_VERSION	"0.1.0"
+#define VMACCT_MODULE_NAME	"vmacct"
+#define VMACCT_DEV_PATH		"/dev/" VMACCT_DEVICE_NAME
+#define VMACCT_MISC_DEV_ATTR	"/sys/class/misc/" VMACCT_DEVICE_NAME "/dev"
+#define KALLSYMS_PATH		"/proc/kallsyms"
+#define KPTR_RESTRICT_PATH	"/proc/sys/kernel/kptr_restrict"
+
+/* Exit codes: documented in "vmacct --help"; keep print_exit_codes() in step. */
+enum vmacct_exit {
+	VM_EXIT_OK		= 0,	/* success */
+	VM_EXIT_FAILED		= 1,	/* operation failed: ioctl, insert, remove, bad file */
+	VM_EXIT_USAGE		= 2,	/* usage error */
+	VM_EXIT_NOT_LOADED	= 3,	/* module not loaded or /dev/vmacct missing */
+	VM_EXIT_PERM		= 4,	/* permission denied, not root, kptr_restrict */
+	VM_EXIT_ABI		= 5,	/* ABI version mismatch between tool and module */
+};
+
+/* Options given before the command name; read-only for the commands. */
+struct global_opts {
+	int verbose;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char *argv[], const struct global_opts *g);
+	const char *help;	/* one line, for "vmacct --help" */
+};
+
+/* One line per option in a command's --help, printed aligned. */
+struct opt_help {
+	const char *flags;
+	const char *text;
+};
+
+void print_usage(FILE *out, const char *usage, const char *about,
+		 const struct opt_help *opts);
+void print_exit_codes(FILE *out);
+/*
+ * Report a usage error for cmd ("load", or NULL for vmacct itself); what
+ * may be NULL when getopt has already said it.  Returns VM_EXIT_USAGE.
+ */
+int usage_error(const char *cmd, const char *what);
+
+int cmd_load(int argc, char *argv[], const struct global_opts *g);
+int cmd_unload(int argc, char *argv[], const struct global_opts *g);
+int cmd_status(int argc, char *argv[], const struct global_opts *g);
+
+#endif
