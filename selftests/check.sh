@@ -107,7 +107,8 @@ for k in $kernels; do
 		tail -n 20 "$LOG/dkms-$k.log"
 		continue
 	fi
-	cp "$ko" "$payload/vmacct.ko"
+	# keep DKMS's file name: 6.12 installs vmacct.ko.xz
+	cp "$ko" "$payload/"
 	dkms_remove "$k" >> "$LOG/dkms-$k.log" 2>&1
 	count "dkms remove for $k" $?
 

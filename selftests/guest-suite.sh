@@ -8,10 +8,15 @@
 # is non-zero if any program failed (4, kselftest's SKIP, is not a failure).
 
 cd /payload || exit 1
-export VMACCT_KO=/payload/vmacct.ko
+# the module as DKMS built it: vmacct.ko, or vmacct.ko.xz where the
+# kernel compresses modules
+for VMACCT_KO in /payload/vmacct.ko /payload/vmacct.ko.xz; do
+	[ -f "$VMACCT_KO" ] && break
+done
+export VMACCT_KO
 
 echo "# kernel: $(uname -r)"
-echo "# module: $(modinfo -F vermagic "$VMACCT_KO" 2>/dev/null)"
+echo "# module: $VMACCT_KO"
 if ! vmacct load --ko "$VMACCT_KO"; then
 	echo "Bail out! vmacct load failed"
 	dmesg | tail -n 20 | sed 's/^/# /'

@@ -101,9 +101,16 @@ check "address that is no symbol is refused" \
 	refused_with "address given for total_swap_pages is not a kernel symbol" \
 	insmod "$KO" $(opts_with total_swap_pages 0x10)
 
+module_strings() {
+	case $KO in
+	*.xz) unxz -c "$KO" | strings ;;
+	*) strings "$KO" ;;
+	esac
+}
+
 # every "kallsyms address of NAME" parameter in the module's modinfo, once
 same_symbols() {
-	want=$(strings "$KO" | sed -n 's/^parm=\([a-z_]*\):kallsyms address of \1$/\1/p' | sort)
+	want=$(module_strings | sed -n 's/^parm=\([a-z_]*\):kallsyms address of \1$/\1/p' | sort)
 	got=$(vmacct load --ko "$KO" --dry-run | tr ' ' '\n' | sed -n 's/=0x[0-9a-f]*$//p' | sort)
 	[ -n "$want" ] && [ "$want" = "$got" ] && [ "$(echo "$got" | uniq -d)" = "" ]
 }

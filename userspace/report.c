@@ -164,7 +164,7 @@ void status_print_human(FILE *out, const struct vmacct_version *v,
 	uint64_t bytes;
 	unsigned int i;
 
-	fprintf(out, "vmacct module %s (ABI %" PRIu32 "), built for Linux %s, algorithm %s\n",
+	fprintf(out, "vmacct module %s (ABI %" PRIu32 "), running on Linux %s, algorithm %s\n",
 		format_version_code(v->module_version, mver, sizeof(mver)),
 		v->abi_version,
 		format_version_code(v->kernel_version, kver, sizeof(kver)),
