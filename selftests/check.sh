@@ -114,6 +114,7 @@ for k in $kernels; do
 
 	make -s -C "$ROOT/selftests" OUTPUT="$payload" >> "$LOG/build.log" 2>&1
 	make -s -C "$ROOT/selftests" list > "$payload/tests.list"
+	cp "$ROOT/Documentation/ABI/testing/sysfs-kernel-vmacct" "$payload/"
 	cp "$ROOT/selftests/guest-suite.sh" "$BUILD/guest-$k/suite.sh"
 
 	t0=$(date +%s)
