@@ -23,7 +23,7 @@ gate() {
 [ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/selftests/extract-ksrc.sh" "$BUILD" >/dev/null
 
 out=$(cd "$ROOT" && perl "$BUILD/checkpatch/checkpatch.pl" --strict --no-tree --terse \
-	--show-types --ignore SPDX_LICENSE_TAG -f module/*.c module/*.h module/uapi/linux/*.h 2>&1)
+	--show-types -f module/*.c module/*.h module/uapi/linux/*.h 2>&1)
 cnt=$(printf '%s\n' "$out" | grep -c ': \(ERROR\|WARNING\|CHECK\):')
 [ "$cnt" = 0 ] || printf '%s\n' "$out" | grep ': \(ERROR\|WARNING\|CHECK\):' | sed 's/^/  /'
 gate "checkpatch --strict module/ ($cnt reports)" "$cnt"
