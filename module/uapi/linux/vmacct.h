@@ -121,9 +121,222 @@ struct vmacct_commit {
 
 #define VMACCT_COMMIT_SIZE_VER0		144
 
+/**
+ * struct vmacct_mm - VMACCT_IOC_MM: one process's VMAs and commit charge
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @pid:		in: process (thread-group or thread id in the
+ *			caller's pid namespace); 0 = the caller
+ * @map_count:		mm->map_count: VMAs in the process
+ * @max_map_count:	vm.max_map_count
+ * @headroom_mmap:	new VMAs that mmap() or brk() can still create:
+ *			they fail once map_count > max, so max + 1 - map_count
+ * @headroom_split:	splits mprotect(), mlock(), madvise() and friends
+ *			can still make (they fail once map_count >= max):
+ *			max - map_count
+ * @headroom_munmap:	munmap()s that cut one VMA at both ends can still
+ *			succeed (map_count >= max fails): max - map_count
+ * @headroom_mremap_move: VMAs that may be added before an mremap() that
+ *			moves fails (map_count >= max - 3): max - 3 - map_count
+ * @headroom_mremap_fixed: the same for MREMAP_FIXED/MREMAP_DONTUNMAP
+ *			(map_count >= max - 5): max - 5 - map_count
+ * @nr_accounted:	VMAs with VM_ACCOUNT (commit-charged)
+ * @nr_anon_private:	anonymous private VMAs (heap, malloc arenas)
+ * @nr_file_private:	private file mappings (text, data of binaries)
+ * @nr_file_shared:	shared file mappings, including MAP_SHARED |
+ *			MAP_ANONYMOUS and SysV shm (shmem files)
+ * @nr_stack:		stack VMAs (VM_GROWSDOWN)
+ * @nr_special:		special mappings: [vdso], [vvar], [uprobes],
+ *			VM_PFNMAP/VM_IO device mappings
+ * @total_vm:		mm->total_vm (VmSize)
+ * @data_vm:		mm->data_vm (VmData)
+ * @exec_vm:		mm->exec_vm (VmExe + VmLib)
+ * @stack_vm:		mm->stack_vm (VmStk)
+ * @locked_vm:		mm->locked_vm (VmLck)
+ * @pinned_vm:		mm->pinned_vm (VmPin)
+ * @charge:		the mm's commit charge: pages of its VM_ACCOUNT VMAs
+ * @largest_accounted:	pages of its largest VM_ACCOUNT VMA
+ *
+ * Every headroom is the number of operations of that kind, each adding one
+ * VMA, that can still succeed: the operation fails when it is <= 0.
+ */
+struct vmacct_mm {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 map_count;
+	__u32 max_map_count;
+	__s32 headroom_mmap;
+	__s32 headroom_split;
+	__s32 headroom_munmap;
+	__s32 headroom_mremap_move;
+	__s32 headroom_mremap_fixed;
+	__u32 nr_accounted;
+	__u32 nr_anon_private;
+	__u32 nr_file_private;
+	__u32 nr_file_shared;
+	__u32 nr_stack;
+	__u32 nr_special;
+	__u64 total_vm;
+	__u64 data_vm;
+	__u64 exec_vm;
+	__u64 stack_vm;
+	__u64 locked_vm;
+	__u64 pinned_vm;
+	__u64 charge;
+	__u64 largest_accounted;
+};
+
+#define VMACCT_MM_SIZE_VER0		128
+
+/* Deciding terms of a verdict (struct vmacct_eval, struct vmacct_fork) */
+#define VMACCT_TERM_NONE		0	/* mode 1: nothing is checked */
+#define VMACCT_TERM_GUESS_CEILING	1	/* mode 0: totalram + total swap */
+#define VMACCT_TERM_LIMIT		2	/* mode 2: CommitLimit itself */
+#define VMACCT_TERM_ADMIN_RESERVE	3	/* mode 2: the admin reserve */
+#define VMACCT_TERM_USER_RESERVE	4	/* mode 2: the user reserve */
+
+/* struct vmacct_eval flags */
+#define VMACCT_EVAL_ADMIN	(1U << 0)	/* evaluate as CAP_SYS_ADMIN */
+#define VMACCT_EVAL_USER	(1U << 1)	/* evaluate without CAP_SYS_ADMIN */
+#define VMACCT_EVAL_MODE	(1U << 2)	/* use @mode, not the sysctl */
+#define VMACCT_EVAL_NO_MM	(1U << 3)	/* no mm: no user reserve */
+#define VMACCT_EVAL_FLAGS	0xfU
+
+/**
+ * struct vmacct_eval - VMACCT_IOC_EVAL: dry run of __vm_enough_memory()
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: VMACCT_EVAL_*; without ADMIN or USER the caller's
+ *			own CAP_SYS_ADMIN (in the initial user namespace)
+ *			decides, as it would for the caller's own allocation
+ * @pid:		in: process whose total_vm sizes the user reserve;
+ *			0 = the caller; ignored with VMACCT_EVAL_NO_MM
+ * @mode:		in: overcommit mode with VMACCT_EVAL_MODE (0..2);
+ *			out: the mode evaluated
+ * @pages:		in: the request, 0..LLONG_MAX pages
+ * @verdict:		out: 0 (allowed) or -ENOMEM, as this kernel decides
+ * @deciding_term:	out: VMACCT_TERM_* that decides or bounds the verdict
+ * @as_admin:		out: 1 if evaluated as CAP_SYS_ADMIN
+ * @slop_may_flip:	out: 1 in mode 2 when the per-CPU error
+ *			(committed_error) is as large as the margin, so
+ *			counts not yet folded could change the verdict
+ * @margin:		out: pages that could be added to @pages with the
+ *			verdict still "allowed"; negative when denied by
+ *			that many pages plus one.  Mode 1: LLONG_MAX
+ * @limit:		out: CommitLimit
+ * @admin_reserve:	out: admin reserve subtracted (0 for an admin)
+ * @user_reserve:	out: user reserve subtracted: min(total_vm / 32,
+ *			user reserve), 0 without an mm
+ * @allowed:		out: limit - admin_reserve - user_reserve (signed)
+ * @committed_read:	out: what the kernel compares, before the charge
+ * @committed:		out: Committed_AS, exact
+ * @committed_error:	out: largest |committed - committed_read|
+ * @guess_ceiling:	out: totalram + total swap (the mode-0 test)
+ * @total_vm:		out: total_vm of the mm used (0 without an mm)
+ * @old_verdict:	out: what kernels before 5.2 decided in mode 0
+ *			(and what older articles describe): 0 or -ENOMEM.
+ *			Not what this kernel does.
+ * @old_reserved:	out: must be ignored
+ * @old_free:		out: that heuristic's "free" pages: free + file -
+ *			shmem + free swap + reclaimable slab + misc
+ *			reclaimable - totalreserve_pages - admin reserve
+ * @totalreserve:	out: totalreserve_pages, used by that heuristic
+ */
+struct vmacct_eval {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 mode;
+	__s64 pages;
+	__s32 verdict;
+	__u32 deciding_term;
+	__u32 as_admin;
+	__u32 slop_may_flip;
+	__s64 margin;
+	__u64 limit;
+	__u64 admin_reserve;
+	__u64 user_reserve;
+	__s64 allowed;
+	__u64 committed_read;
+	__u64 committed;
+	__u64 committed_error;
+	__u64 guess_ceiling;
+	__u64 total_vm;
+	__s32 old_verdict;
+	__u32 old_reserved;
+	__s64 old_free;
+	__u64 totalreserve;
+};
+
+#define VMACCT_EVAL_SIZE_VER0		144
+
+/**
+ * struct vmacct_fork - VMACCT_IOC_FORK: would fork() of this process pass?
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @pid:		in: the process that would fork; 0 = the caller
+ * @nr_charged:		out: VMAs dup_mmap() would charge: VM_ACCOUNT and
+ *			not VM_DONTCOPY (VM_WIPEONFORK ones are charged too)
+ * @charge:		out: pages fork() would charge (S)
+ * @largest:		out: pages of the largest charged VMA (mode 0
+ *			checks each VMA against guess_ceiling)
+ * @total_vm:		out: the parent's total_vm (sizes the user reserve)
+ * @committed_read:	out: what the kernel compares, before the fork
+ * @committed:		out: Committed_AS, exact
+ * @committed_error:	out: largest |committed - committed_read|
+ * @limit:		out: CommitLimit
+ * @guess_ceiling:	out: totalram + total swap
+ * @admin_reserve:	out: admin reserve that applies (0 if the process
+ *			has CAP_SYS_ADMIN)
+ * @user_reserve:	out: min(total_vm / 32, user reserve)
+ * @allowed:		out: limit - admin_reserve - user_reserve (A)
+ * @verdict:		out: per mode 0, 1, 2: 0 or -ENOMEM
+ * @deciding_term:	out: per mode: VMACCT_TERM_*
+ * @margin:		out: per mode: pages of headroom left after the fork
+ *			(negative: missing pages); mode 1: LLONG_MAX
+ * @as_admin:		out: 1 if the process has CAP_SYS_ADMIN
+ * @slop_may_flip:	out: 1 if the mode-2 verdict is within the per-CPU
+ *			error of flipping
+ * @min_ratio:		out: smallest vm.overcommit_ratio (with
+ *			overcommit_kbytes 0) that lets the fork pass in
+ *			mode 2; 0xffffffff if none can
+ * @reserved:		out: zero
+ * @min_kbytes:		out: smallest vm.overcommit_kbytes that lets it pass
+ */
+struct vmacct_fork {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 nr_charged;
+	__u64 charge;
+	__u64 largest;
+	__u64 total_vm;
+	__u64 committed_read;
+	__u64 committed;
+	__u64 committed_error;
+	__u64 limit;
+	__u64 guess_ceiling;
+	__u64 admin_reserve;
+	__u64 user_reserve;
+	__s64 allowed;
+	__s32 verdict[3];
+	__u32 deciding_term[3];
+	__s64 margin[3];
+	__u32 as_admin;
+	__u32 slop_may_flip;
+	__u32 min_ratio;
+	__u32 reserved;
+	__u64 min_kbytes;
+};
+
+#define VMACCT_FORK_SIZE_VER0		176
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
 #define VMACCT_IOC_COMMIT	_IOWR(VMACCT_IOC_MAGIC, 0x01, struct vmacct_commit)
+#define VMACCT_IOC_MM		_IOWR(VMACCT_IOC_MAGIC, 0x02, struct vmacct_mm)
+#define VMACCT_IOC_EVAL		_IOWR(VMACCT_IOC_MAGIC, 0x03, struct vmacct_eval)
+#define VMACCT_IOC_FORK		_IOWR(VMACCT_IOC_MAGIC, 0x04, struct vmacct_fork)
 
 #endif /* _UAPI_LINUX_VMACCT_H */
