@@ -197,10 +197,10 @@ struct vmacct_mm {
 #define VMACCT_TERM_USER_RESERVE	4	/* mode 2: the user reserve */
 
 /* struct vmacct_eval flags */
-#define VMACCT_EVAL_ADMIN	(1U << 0)	/* evaluate as CAP_SYS_ADMIN */
-#define VMACCT_EVAL_USER	(1U << 1)	/* evaluate without CAP_SYS_ADMIN */
-#define VMACCT_EVAL_MODE	(1U << 2)	/* use @mode, not the sysctl */
-#define VMACCT_EVAL_NO_MM	(1U << 3)	/* no mm: no user reserve */
+#define VMACCT_EVAL_ADMIN	0x1U		/* evaluate as CAP_SYS_ADMIN */
+#define VMACCT_EVAL_USER	0x2U		/* evaluate without CAP_SYS_ADMIN */
+#define VMACCT_EVAL_MODE	0x4U		/* use @mode, not the sysctl */
+#define VMACCT_EVAL_NO_MM	0x8U		/* no mm: no user reserve */
 #define VMACCT_EVAL_FLAGS	0xfU
 
 /**
