@@ -13,6 +13,8 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "vmacct.h"
@@ -101,6 +103,59 @@ static long vmacct_ioc_commit(void __user *argp)
 	return vmacct_copy_out(argp, &c, sizeof(c), usize);
 }
 
+static long vmacct_ioc_mm(void __user *argp)
+{
+	struct vmacct_mm m;
+	int usize, err;
+
+	usize = vmacct_copy_in(&m, sizeof(m), VMACCT_MM_SIZE_VER0, argp);
+	if (usize < 0)
+		return usize;
+	if (m.flags)
+		return -EINVAL;
+
+	memset((u8 *)&m + offsetofend(struct vmacct_mm, pid), 0,
+	       sizeof(m) - offsetofend(struct vmacct_mm, pid));
+	err = vmacct_mm_stats(&m);
+	if (err)
+		return err;
+	return vmacct_copy_out(argp, &m, sizeof(m), usize);
+}
+
+static long vmacct_ioc_eval(void __user *argp)
+{
+	struct vmacct_eval e;
+	int usize, err;
+
+	usize = vmacct_copy_in(&e, sizeof(e), VMACCT_EVAL_SIZE_VER0, argp);
+	if (usize < 0)
+		return usize;
+
+	err = vmacct_eval(&e);
+	if (err)
+		return err;
+	return vmacct_copy_out(argp, &e, sizeof(e), usize);
+}
+
+static long vmacct_ioc_fork(void __user *argp)
+{
+	struct vmacct_fork f;
+	int usize, err;
+
+	usize = vmacct_copy_in(&f, sizeof(f), VMACCT_FORK_SIZE_VER0, argp);
+	if (usize < 0)
+		return usize;
+	if (f.flags)
+		return -EINVAL;
+
+	memset((u8 *)&f + offsetofend(struct vmacct_fork, pid), 0,
+	       sizeof(f) - offsetofend(struct vmacct_fork, pid));
+	err = vmacct_fork_predict(&f);
+	if (err)
+		return err;
+	return vmacct_copy_out(argp, &f, sizeof(f), usize);
+}
+
 static long vmacct_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -111,6 +166,12 @@ static long vmacct_ioctl(struct file *file, unsigned int cmd,
 		return vmacct_ioc_version(argp);
 	case VMACCT_CMD(VMACCT_IOC_COMMIT):
 		return vmacct_ioc_commit(argp);
+	case VMACCT_CMD(VMACCT_IOC_MM):
+		return vmacct_ioc_mm(argp);
+	case VMACCT_CMD(VMACCT_IOC_EVAL):
+		return vmacct_ioc_eval(argp);
+	case VMACCT_CMD(VMACCT_IOC_FORK):
+		return vmacct_ioc_fork(argp);
 	default:
 		return -ENOTTY;
 	}

@@ -23,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu_counter.h>
+#include <linux/sched/coredump.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 
@@ -235,6 +236,23 @@ unsigned long vmacct_user_reserve_kbytes(void)
 s64 vmacct_committed_read(void)
 {
 	return percpu_counter_read_positive(vk.committed_as);
+}
+
+/* The shared count itself, possibly negative: what the check adds to. */
+s64 vmacct_committed_count(void)
+{
+	return READ_ONCE(vk.committed_as->count);
+}
+
+unsigned long vmacct_totalreserve_pages(void)
+{
+	return READ_ONCE(*vk.totalreserve_pages);
+}
+
+/* mm->flags became mm_flags_t in 7.x; keep the difference here. */
+bool vmacct_mm_dumpable(struct mm_struct *mm)
+{
+	return get_dumpable(mm) == SUID_DUMP_USER;
 }
 
 s32 vmacct_committed_batch(void)

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
+struct mm_struct;
+
 #define VMACCT_VERSION_MAJOR	0
 #define VMACCT_VERSION_MINOR	1
 #define VMACCT_VERSION_PATCH	0
@@ -27,14 +29,27 @@ int vmacct_max_map_count(void);
 unsigned long vmacct_admin_reserve_kbytes(void);
 unsigned long vmacct_user_reserve_kbytes(void);
 s64 vmacct_committed_read(void);
+s64 vmacct_committed_count(void);
+unsigned long vmacct_totalreserve_pages(void);
+bool vmacct_mm_dumpable(struct mm_struct *mm);
 s32 vmacct_committed_batch(void);
 long vmacct_total_swap_pages(void);
 unsigned long vmacct_hugetlb_total_pages(void);
 u32 vmacct_kernel_version(void);
 
-/* commit.c: the global terms of __vm_enough_memory() */
+/* commit.c: the global terms of __vm_enough_memory(), and dry runs */
 void vmacct_commit_snapshot(struct vmacct_commit *c);
 const char *vmacct_algorithm_name(void);
+void vmacct_mode2_verdict(s64 count, u64 pages, u64 limit, u64 admin_reserve,
+			  u64 user_reserve, u64 error, s32 *verdict, u32 *term,
+			  s64 *margin, u32 *slop);
+s64 vmacct_mode2_count(const struct vmacct_commit *c);
+int vmacct_eval(struct vmacct_eval *e);
+
+/* mm.c: one process's VMAs, charge and fork prediction */
+int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp);
+int vmacct_mm_stats(struct vmacct_mm *m);
+int vmacct_fork_predict(struct vmacct_fork *f);
 
 /* sysfs.c: /sys/kernel/vmacct/ */
 int vmacct_sysfs_init(void);

@@ -222,7 +222,10 @@ struct vmacct_mm {
  *			counts not yet folded could change the verdict
  * @margin:		out: pages that could be added to @pages with the
  *			verdict still "allowed"; negative when denied by
- *			that many pages plus one.  Mode 1: LLONG_MAX
+ *			that many pages plus one.  Mode 1: LLONG_MAX.  A
+ *			mode-2 evaluation while the system is in another
+ *			mode uses the exact sum (committed), because writing
+ *			overcommit_memory=2 folds the per-CPU counts first
  * @limit:		out: CommitLimit
  * @admin_reserve:	out: admin reserve subtracted (0 for an admin)
  * @user_reserve:	out: user reserve subtracted: min(total_vm / 32,
