@@ -64,117 +64,116 @@ static int vmacct_copy_out(void __user *argp, void *src, size_t ksize,
 	return 0;
 }
 
-static long vmacct_ioc_version(void __user *argp)
+/*
+ * One handler per command: it gets the kernel copy of the argument
+ * (zero-filled past what the caller sent), validates the input fields and
+ * fills the output fields.
+ */
+static int vmacct_do_version(void *arg)
 {
-	struct vmacct_version v;
-	int usize;
+	struct vmacct_version *v = arg;
 
-	usize = vmacct_copy_in(&v, sizeof(v), VMACCT_VERSION_SIZE_VER0, argp);
-	if (usize < 0)
-		return usize;
-	if (v.reserved)
+	if (v->reserved)
 		return -EINVAL;
-
-	v.abi_version = VMACCT_ABI_VERSION;
-	v.module_version = (VMACCT_VERSION_MAJOR << 16) |
-			   (VMACCT_VERSION_MINOR << 8) | VMACCT_VERSION_PATCH;
-	v.kernel_version = vmacct_kernel_version();
-	v.algorithm = VMACCT_ALGO_V5_2;
-	v.commit_size = sizeof(struct vmacct_commit);
-	v.reserved = 0;
-
-	return vmacct_copy_out(argp, &v, sizeof(v), usize);
+	v->abi_version = VMACCT_ABI_VERSION;
+	v->module_version = (VMACCT_VERSION_MAJOR << 16) |
+			    (VMACCT_VERSION_MINOR << 8) | VMACCT_VERSION_PATCH;
+	v->kernel_version = vmacct_kernel_version();
+	v->algorithm = VMACCT_ALGO_V5_2;
+	v->commit_size = sizeof(struct vmacct_commit);
+	return 0;
 }
 
-static long vmacct_ioc_commit(void __user *argp)
+static int vmacct_do_commit(void *arg)
 {
-	struct vmacct_commit c;
-	int usize;
+	struct vmacct_commit *c = arg;
 
-	usize = vmacct_copy_in(&c, sizeof(c), VMACCT_COMMIT_SIZE_VER0, argp);
-	if (usize < 0)
-		return usize;
-	if (c.flags)
+	if (c->flags)
 		return -EINVAL;
-
-	vmacct_commit_snapshot(&c);
-	c.flags = 0;
-
-	return vmacct_copy_out(argp, &c, sizeof(c), usize);
+	vmacct_commit_snapshot(c);
+	return 0;
 }
 
-static long vmacct_ioc_mm(void __user *argp)
+static int vmacct_do_mm(void *arg)
 {
-	struct vmacct_mm m;
-	int usize, err;
+	struct vmacct_mm *m = arg;
 
-	usize = vmacct_copy_in(&m, sizeof(m), VMACCT_MM_SIZE_VER0, argp);
-	if (usize < 0)
-		return usize;
-	if (m.flags)
+	if (m->flags)
 		return -EINVAL;
-
-	memset((u8 *)&m + offsetofend(struct vmacct_mm, pid), 0,
-	       sizeof(m) - offsetofend(struct vmacct_mm, pid));
-	err = vmacct_mm_stats(&m);
-	if (err)
-		return err;
-	return vmacct_copy_out(argp, &m, sizeof(m), usize);
+	memset((u8 *)m + offsetof(struct vmacct_mm, map_count), 0,
+	       sizeof(*m) - offsetof(struct vmacct_mm, map_count));
+	return vmacct_mm_stats(m);
 }
 
-static long vmacct_ioc_eval(void __user *argp)
+static int vmacct_do_eval(void *arg)
 {
-	struct vmacct_eval e;
-	int usize, err;
-
-	usize = vmacct_copy_in(&e, sizeof(e), VMACCT_EVAL_SIZE_VER0, argp);
-	if (usize < 0)
-		return usize;
-
-	err = vmacct_eval(&e);
-	if (err)
-		return err;
-	return vmacct_copy_out(argp, &e, sizeof(e), usize);
+	return vmacct_eval(arg);
 }
 
-static long vmacct_ioc_fork(void __user *argp)
+static int vmacct_do_fork(void *arg)
 {
-	struct vmacct_fork f;
-	int usize, err;
+	struct vmacct_fork *f = arg;
 
-	usize = vmacct_copy_in(&f, sizeof(f), VMACCT_FORK_SIZE_VER0, argp);
-	if (usize < 0)
-		return usize;
-	if (f.flags)
+	if (f->flags)
 		return -EINVAL;
-
-	memset((u8 *)&f + offsetofend(struct vmacct_fork, pid), 0,
-	       sizeof(f) - offsetofend(struct vmacct_fork, pid));
-	err = vmacct_fork_predict(&f);
-	if (err)
-		return err;
-	return vmacct_copy_out(argp, &f, sizeof(f), usize);
+	memset((u8 *)f + offsetof(struct vmacct_fork, nr_charged), 0,
+	       sizeof(*f) - offsetof(struct vmacct_fork, nr_charged));
+	return vmacct_fork_predict(f);
 }
+
+struct vmacct_ioc {
+	unsigned int cmd;
+	size_t ksize;		/* the structure this module knows */
+	size_t min;		/* its first published size */
+	int (*fn)(void *arg);
+};
+
+static const struct vmacct_ioc vmacct_iocs[] = {
+	{ VMACCT_IOC_VERSION, sizeof(struct vmacct_version),
+	  VMACCT_VERSION_SIZE_VER0, vmacct_do_version },
+	{ VMACCT_IOC_COMMIT, sizeof(struct vmacct_commit),
+	  VMACCT_COMMIT_SIZE_VER0, vmacct_do_commit },
+	{ VMACCT_IOC_MM, sizeof(struct vmacct_mm),
+	  VMACCT_MM_SIZE_VER0, vmacct_do_mm },
+	{ VMACCT_IOC_EVAL, sizeof(struct vmacct_eval),
+	  VMACCT_EVAL_SIZE_VER0, vmacct_do_eval },
+	{ VMACCT_IOC_FORK, sizeof(struct vmacct_fork),
+	  VMACCT_FORK_SIZE_VER0, vmacct_do_fork },
+};
+
+/* Large enough for any argument. */
+union vmacct_arg {
+	struct vmacct_version version;
+	struct vmacct_commit commit;
+	struct vmacct_mm mm;
+	struct vmacct_eval eval;
+	struct vmacct_fork fork;
+};
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
+	const struct vmacct_ioc *ioc = NULL;
+	union vmacct_arg buf;
+	int i, usize, err;
 
-	switch (VMACCT_CMD(cmd)) {
-	case VMACCT_CMD(VMACCT_IOC_VERSION):
-		return vmacct_ioc_version(argp);
-	case VMACCT_CMD(VMACCT_IOC_COMMIT):
-		return vmacct_ioc_commit(argp);
-	case VMACCT_CMD(VMACCT_IOC_MM):
-		return vmacct_ioc_mm(argp);
-	case VMACCT_CMD(VMACCT_IOC_EVAL):
-		return vmacct_ioc_eval(argp);
-	case VMACCT_CMD(VMACCT_IOC_FORK):
-		return vmacct_ioc_fork(argp);
-	default:
-		return -ENOTTY;
+	for (i = 0; i < ARRAY_SIZE(vmacct_iocs); i++) {
+		if (VMACCT_CMD(cmd) == VMACCT_CMD(vmacct_iocs[i].cmd)) {
+			ioc = &vmacct_iocs[i];
+			break;
+		}
 	}
+	if (!ioc)
+		return -ENOTTY;
+
+	usize = vmacct_copy_in(&buf, ioc->ksize, ioc->min, argp);
+	if (usize < 0)
+		return usize;
+	err = ioc->fn(&buf);
+	if (err)
+		return err;
+	return vmacct_copy_out(argp, &buf, ioc->ksize, usize);
 }
 
 static const struct file_operations vmacct_fops = {

@@ -226,6 +226,14 @@ static void restore_sysctls(const struct saved_sysctls *s)
 	ASSERT_LE(0, (saved)->kbytes);					\
 } while (0)
 
+static void sysctl_fixture_teardown(int fd, const struct saved_sysctls *saved)
+{
+	if (fd < 0)
+		return;
+	restore_sysctls(saved);
+	close(fd);
+}
+
 FIXTURE(sysctls) {
 	int fd;
 	struct saved_sysctls saved;
@@ -238,10 +246,7 @@ FIXTURE_SETUP(sysctls)
 
 FIXTURE_TEARDOWN(sysctls)
 {
-	if (self->fd < 0)
-		return;
-	restore_sysctls(&self->saved);
-	close(self->fd);
+	sysctl_fixture_teardown(self->fd, &self->saved);
 }
 
 static void expect_policy_matches(struct __test_metadata *_metadata)
@@ -423,10 +428,7 @@ FIXTURE_SETUP(charge)
 
 FIXTURE_TEARDOWN(charge)
 {
-	if (self->fd < 0)
-		return;
-	restore_sysctls(&self->saved);
-	close(self->fd);
+	sysctl_fixture_teardown(self->fd, &self->saved);
 }
 
 FIXTURE_VARIANT(charge) {
