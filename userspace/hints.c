@@ -55,3 +55,45 @@ int remove_exit_code(int err)
 {
 	return err == EPERM || err == EACCES ? VM_EXIT_PERM : VM_EXIT_FAILED;
 }
+
+const char *pid_error_hint(int err)
+{
+	switch (err) {
+	case ESRCH:
+		return "check the PID (ps -p PID); it is looked up in this tool's PID namespace";
+	case ENXIO:
+		return "a kernel thread: it has no user address space, so nothing is mapped or charged";
+	case ENODATA:
+		return "the process is exiting and its address space is already gone: nothing left to measure";
+	case EACCES:
+	case EPERM:
+		return "another user's process, or one that is not dumpable: run as its owner, or as root (CAP_SYS_PTRACE), as for /proc/PID/maps";
+	case EINTR:
+		return "interrupted by a signal while the module read the process: run it again";
+	default:
+		return NULL;
+	}
+}
+
+int pid_error_exit_code(int err)
+{
+	return err == EACCES || err == EPERM ? VM_EXIT_PERM : VM_EXIT_FAILED;
+}
+
+const char *errno_name(int err)
+{
+	switch (err) {
+	case EACCES:	return "EACCES";
+	case EPERM:	return "EPERM";
+	case ESRCH:	return "ESRCH";
+	case ENXIO:	return "ENXIO";
+	case ENODATA:	return "ENODATA";
+	case EINTR:	return "EINTR";
+	case EINVAL:	return "EINVAL";
+	case ENOTTY:	return "ENOTTY";
+	case EFAULT:	return "EFAULT";
+	case E2BIG:	return "E2BIG";
+	case ENOMEM:	return "ENOMEM";
+	default:	return "?";
+	}
+}

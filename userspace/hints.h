@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What to tell the user when inserting or removing the module fails, and
- * which exit code that is.  err is a positive errno.
+ * What to tell the user when inserting or removing the module, or asking
+ * it about a process, fails, and which exit code that is.  err is a
+ * positive errno.
  */
 #ifndef VMACCT_HINTS_H
 #define VMACCT_HINTS_H
@@ -10,5 +11,16 @@ const char *insert_hint(int err);
 int insert_exit_code(int err);
 const char *remove_hint(int err);
 int remove_exit_code(int err);
+
+/*
+ * Why VMACCT_IOC_MM, _EVAL or _FORK failed for one process, and the fix;
+ * NULL when err is not about the process but about the request (EINVAL,
+ * ENOTTY, ...).
+ */
+const char *pid_error_hint(int err);
+int pid_error_exit_code(int err);
+
+/* "EACCES" for EACCES, ...: the errnos the module documents; "?" otherwise. */
+const char *errno_name(int err);
 
 #endif

@@ -127,3 +127,9 @@ void json_bool(struct json *j, const char *key, bool v)
 	begin_value(j, key);
 	fputs(v ? "true" : "false", j->out);
 }
+
+void json_null(struct json *j, const char *key)
+{
+	begin_value(j, key);
+	fputs("null", j->out);
+}

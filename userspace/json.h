@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small JSON writer: objects, arrays, strings and integers, printed
- * with two-space indentation.  Its state lives in a struct json the
- * caller owns.  Keys are given for members of objects and NULL for
- * elements of arrays.
+ * A small JSON writer: objects, arrays, strings, integers, booleans and
+ * null, printed with two-space indentation.  Its state lives in a struct
+ * json the caller owns.  Keys are given for members of objects and NULL
+ * for elements of arrays.
  */
 #ifndef VMACCT_JSON_H
 #define VMACCT_JSON_H
@@ -32,5 +32,6 @@ void json_u64(struct json *j, const char *key, uint64_t v);
 void json_i64(struct json *j, const char *key, int64_t v);
 void json_string(struct json *j, const char *key, const char *s);
 void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
 
 #endif

@@ -13,9 +13,12 @@
 #include "tool.h"
 
 static const struct command commands[] = {
-	{ "load",   cmd_load,   "insert vmacct.ko with the kernel addresses it needs (root)" },
-	{ "unload", cmd_unload, "remove vmacct.ko (root)" },
-	{ "status", cmd_status, "overcommit policy, CommitLimit, Committed_AS, headroom, warnings" },
+	{ "load",       cmd_load,       "insert vmacct.ko with the kernel addresses it needs (root)" },
+	{ "unload",     cmd_unload,     "remove vmacct.ko (root)" },
+	{ "status",     cmd_status,     "overcommit policy, CommitLimit, Committed_AS, headroom, warnings" },
+	{ "ps",         cmd_ps,         "per process: map_count against max_map_count, commit charge" },
+	{ "check",      cmd_check,      "would an allocation of SIZE succeed now, and why" },
+	{ "fork-check", cmd_fork_check, "would fork() of a process succeed, and what setting would make it" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -37,13 +40,16 @@ static const struct opt_help main_opts_help[] = {
 void print_exit_codes(FILE *out)
 {
 	fputs("\nExit codes:\n"
-	      "  0  success\n"
-	      "  1  operation failed (ioctl, module insert or remove, unreadable file)\n"
+	      "  0  success (check, fork-check: whatever the verdict; read it from --json)\n"
+	      "  1  operation failed (ioctl, module insert or remove, unreadable file,\n"
+	      "     no such process, a kernel thread, a process exiting)\n"
 	      "  2  usage error\n"
 	      "  3  module not loaded, or /dev/vmacct missing\n"
 	      "  4  permission denied: not root, kernel.kptr_restrict hides addresses,\n"
-	      "     or the kernel refuses an unsigned module (Secure Boot, lockdown)\n"
-	      "  5  ABI version mismatch between this tool and the module\n", out);
+	      "     the kernel refuses an unsigned module (Secure Boot, lockdown), or\n"
+	      "     another user's or a non-dumpable process without CAP_SYS_PTRACE\n"
+	      "  5  ABI version mismatch between this tool and the module, or a module\n"
+	      "     too old for the command\n", out);
 }
 
 void print_usage(FILE *out, const char *usage, const char *about,
@@ -99,9 +105,16 @@ static void print_help(FILE *out)
 	      "Committed_AS, max_map_count) as the kernel itself computes it, read\n"
 	      "from the vmacct kernel module through " VMACCT_DEV_PATH ".\n\n"
 	      "Commands:\n", out);
+	for (i = 0; i < N_COMMANDS; i++) {
+		len = strlen(commands[i].name);
+		if (len > w)
+			w = len;
+	}
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-8s  %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-*s  %s\n", (int)w, commands[i].name,
+			commands[i].help);
 
+	w = 0;
 	for (o = main_opts_help; o->flags; o++) {
 		len = strlen(o->flags);
 		if (len > w)

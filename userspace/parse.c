@@ -107,6 +107,63 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int parse_size_arg(const char *s, struct size_arg *a)
+{
+	const char *end;
+	uint64_t v;
+	int err;
+
+	err = parse_digits(s, 10, &end, &v);
+	if (err)
+		return err;
+	if (!strcmp(end, "p")) {
+		if (v > (uint64_t)INT64_MAX)
+			return -ERANGE;
+		a->value = v;
+		a->pages = true;
+		return 0;
+	}
+	err = parse_size(s, &v);
+	if (err)
+		return err;
+	a->value = v;
+	a->pages = false;
+	return 0;
+}
+
+int size_arg_pages(const struct size_arg *a, uint32_t page_size,
+		   uint64_t *pages)
+{
+	uint64_t n;
+
+	if (!page_size)
+		return -EINVAL;
+	if (a->pages)
+		n = a->value;
+	else
+		n = a->value / page_size + (a->value % page_size != 0);
+	if (n > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*pages = n;
+	return 0;
+}
+
+int parse_pid_arg(const char *s, int32_t *pid)
+{
+	uint64_t v;
+	int err;
+
+	if (s && !strcmp(s, "self")) {
+		*pid = 0;
+		return 0;
+	}
+	err = parse_u64_range(s, 1, INT32_MAX, &v);
+	if (err)
+		return err;
+	*pid = (int32_t)v;
+	return 0;
+}
+
 int parse_devnum(const char *s, unsigned int *major, unsigned int *minor)
 {
 	uint64_t ma, mi;
@@ -170,6 +227,16 @@ char *format_pages(uint64_t pages, uint32_t page_size, char *buf, size_t len)
 	if (__builtin_mul_overflow(pages, (uint64_t)page_size, &bytes))
 		bytes = UINT64_MAX;
 	return format_size(bytes, buf, len);
+}
+
+char *format_spages(int64_t pages, uint32_t page_size, char *buf, size_t len)
+{
+	char sz[SIZE_STR_MAX];
+	uint64_t mag = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
+
+	format_pages(mag, page_size, sz, sizeof(sz));
+	snprintf(buf, len, "%s%s", pages < 0 && mag && page_size ? "-" : "", sz);
+	return buf;
 }
 
 char *format_version_code(uint32_t code, char *buf, size_t len)

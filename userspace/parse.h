@@ -7,6 +7,7 @@
 #ifndef VMACCT_PARSE_H
 #define VMACCT_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,29 @@ int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  * "2MB" (all powers of 1024).  -EINVAL or -ERANGE.
  */
 int parse_size(const char *s, uint64_t *out);
+/*
+ * The SIZE of "vmacct check": bytes as parse_size() reads them ("4k",
+ * "16M", "1GiB"), or a page count with a lowercase "p" suffix ("4096p").
+ * A bare "p" therefore means pages: pebibytes are "P", "PiB" or "PB".
+ * Page counts above INT64_MAX (the module's limit) are -ERANGE.
+ */
+struct size_arg {
+	uint64_t value;
+	bool pages;	/* value counts pages, not bytes */
+};
+int parse_size_arg(const char *s, struct size_arg *a);
+/*
+ * The request in whole pages, bytes rounded up.  -EINVAL if page_size
+ * is 0, -ERANGE above INT64_MAX pages.
+ */
+int size_arg_pages(const struct size_arg *a, uint32_t page_size,
+		   uint64_t *pages);
+/*
+ * A process id: 1..INT32_MAX, or "self", which is 0 (the module's
+ * "the caller").  0 itself is -ERANGE: write "self".
+ */
+int parse_pid_arg(const char *s, int32_t *pid);
+
 /* "MAJOR:MINOR" as in /sys/class/misc/NAME/dev; one trailing newline allowed. */
 int parse_devnum(const char *s, unsigned int *major, unsigned int *minor);
 
@@ -35,6 +59,10 @@ int parse_devnum(const char *s, unsigned int *major, unsigned int *minor);
 char *format_size(uint64_t bytes, char *buf, size_t len);
 /* pages * page_size as format_size(), saturating; "?" if page_size is 0. */
 char *format_pages(uint64_t pages, uint32_t page_size, char *buf, size_t len);
+/* Size needed by format_spages(), including the NUL. */
+#define SSIZE_STR_MAX (SIZE_STR_MAX + 1)
+/* A signed page count as format_pages(), "-" before negative sizes. */
+char *format_spages(int64_t pages, uint32_t page_size, char *buf, size_t len);
 /* (major << 16) | (minor << 8) | patch as "major.minor.patch". */
 char *format_version_code(uint32_t code, char *buf, size_t len);
 /* a - b as a signed count, saturating at INT64_MIN/INT64_MAX. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* "vmacct status" rendering and warnings: see report.h. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +18,24 @@ const char *overcommit_mode_name(uint32_t mode)
 	case 2: return "never";
 	default: return "unknown";
 	}
+}
+
+int parse_overcommit_mode(const char *s, uint32_t *mode)
+{
+	uint64_t v;
+	uint32_t m;
+
+	if (!parse_u64_range(s, 0, 2, &v)) {
+		*mode = (uint32_t)v;
+		return 0;
+	}
+	for (m = 0; s && m <= 2; m++) {
+		if (!strcmp(s, overcommit_mode_name(m))) {
+			*mode = m;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 const char *overcommit_mode_desc(uint32_t mode)

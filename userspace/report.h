@@ -22,6 +22,11 @@ struct status_warnings {
 
 /* "guess", "always", "never" (the kernel's OVERCOMMIT_* names) or "unknown". */
 const char *overcommit_mode_name(uint32_t mode);
+/*
+ * An overcommit mode given by number (0, 1, 2) or by name (guess, always,
+ * never).  0 or -EINVAL.
+ */
+int parse_overcommit_mode(const char *s, uint32_t *mode);
 /* What the mode does, for people. */
 const char *overcommit_mode_desc(uint32_t mode);
 /* CommitLimit - Committed_AS, negative when over the limit. */

@@ -2,6 +2,7 @@
 /* libkmod and /proc glue: see system.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -63,6 +64,32 @@ int vm_module_state(struct kmod_ctx *ctx, const char *name)
 	err = kmod_module_get_initstate(mod);
 	kmod_module_unref(mod);
 	return err;
+}
+
+int read_comm(int32_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd, err;
+
+	if (!len)
+		return -EINVAL;
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/comm");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
 }
 
 int read_u64_file(const char *path, uint64_t *out)

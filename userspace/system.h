@@ -3,6 +3,7 @@
 #ifndef VMACCT_SYSTEM_H
 #define VMACCT_SYSTEM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <libkmod.h>
@@ -22,6 +23,12 @@ struct kmod_ctx *vm_kmod_new(const struct global_opts *g);
  * when it is not loaded, or another -errno.
  */
 int vm_module_state(struct kmod_ctx *ctx, const char *name);
+
+/*
+ * /proc/PID/comm without its newline (pid 0: this process).  0 or
+ * -errno; -ENOENT or -ESRCH when the process is gone.
+ */
+int read_comm(int32_t pid, char *buf, size_t len);
 
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);

@@ -56,5 +56,8 @@ int usage_error(const char *cmd, const char *what);
 int cmd_load(int argc, char *argv[], const struct global_opts *g);
 int cmd_unload(int argc, char *argv[], const struct global_opts *g);
 int cmd_status(int argc, char *argv[], const struct global_opts *g);
+int cmd_ps(int argc, char *argv[], const struct global_opts *g);
+int cmd_check(int argc, char *argv[], const struct global_opts *g);
+int cmd_fork_check(int argc, char *argv[], const struct global_opts *g);
 
 #endif

@@ -16,23 +16,26 @@ int main(int argc, char *argv[])
 		{ "tool",     required_argument, NULL, 't' },
 		{ "fixtures", required_argument, NULL, 'f' },
 		{ "fake-ko",  required_argument, NULL, 'k' },
+		{ "fake-dev", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct test_env env = {
 		.tool = "./vmacct",
 		.fixtures = "tests/fixtures",
 		.fake_ko = "tests/fake-vmacct.ko",
+		.fake_dev = NULL,
 	};
 	struct tap t = { 0, 0, 0, 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:f:k:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:f:k:d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': env.tool = optarg; break;
 		case 'f': env.fixtures = optarg; break;
 		case 'k': env.fake_ko = optarg; break;
+		case 'd': env.fake_dev = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [--tool PATH] [--fixtures DIR] [--fake-ko PATH]\n",
+			fprintf(stderr, "usage: %s [--tool PATH] [--fixtures DIR] [--fake-ko PATH] [--fake-dev PATH]\n",
 				argv[0]);
 			return 2;
 		}
@@ -44,6 +47,9 @@ int main(int argc, char *argv[])
 	test_modparam(&t);
 	test_json(&t);
 	test_report(&t, &env);
+	test_ps(&t, &env);
+	test_check(&t, &env);
+	test_fork(&t, &env);
 	test_cli(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,41 @@ static char *read_all(FILE *f)
 
 int run_capture(char *const argv[], struct run_result *r)
 {
+	return run_capture_env(argv, NULL, r);
+}
+
+/* environ plus extra, later entries winning: a malloc'd array. */
+static char **merge_env(char *const extra[])
+{
+	size_t n = 0, k = 0, i, j, len;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (extra && extra[k])
+		k++;
+	env = calloc(n + k + 1, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (i = 0, j = 0; i < n; i++) {
+		size_t x;
+		bool replaced = false;
+
+		len = strcspn(environ[i], "=");
+		for (x = 0; x < k; x++)
+			if (!strncmp(environ[i], extra[x], len) && extra[x][len] == '=')
+				replaced = true;
+		if (!replaced)
+			env[j++] = environ[i];
+	}
+	for (i = 0; i < k; i++)
+		env[j++] = extra[i];
+	return env;
+}
+
+int run_capture_env(char *const argv[], char *const extra[], struct run_result *r)
+{
+	char **env;
 	posix_spawn_file_actions_t fa;
 	FILE *out = NULL, *err = NULL;
 	int ret, wstatus;
@@ -52,7 +88,14 @@ int run_capture(char *const argv[], struct run_result *r)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
 	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
-	ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	env = merge_env(extra);
+	if (!env) {
+		posix_spawn_file_actions_destroy(&fa);
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
 		ret = -ret;

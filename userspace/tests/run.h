@@ -11,6 +11,8 @@ struct run_result {
 
 /* argv[0] is the program; NULL-terminated.  0 or -errno. */
 int run_capture(char *const argv[], struct run_result *r);
+/* The same with "NAME=value" strings added to the environment (NULL-terminated). */
+int run_capture_env(char *const argv[], char *const env[], struct run_result *r);
 void run_free(struct run_result *r);
 
 #endif

@@ -139,6 +139,21 @@ bool tap_eq_str(struct tap *t, const char *got, const char *want, const char *fm
 	return r;
 }
 
+bool tap_starts_with(struct tap *t, const char *s, const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+	bool r;
+
+	va_start(ap, fmt);
+	r = report(t, s && !strncmp(s, prefix, strlen(prefix)), fmt, ap);
+	va_end(ap);
+	if (!r) {
+		diag_text("text", s);
+		diag_text("does not start with", prefix);
+	}
+	return r;
+}
+
 bool tap_contains(struct tap *t, const char *hay, const char *needle, const char *fmt, ...)
 {
 	va_list ap;
@@ -184,4 +199,53 @@ char *fixture_path(char *buf, size_t len, const struct test_env *env,
 {
 	snprintf(buf, len, "%s/%s", env->fixtures, name);
 	return buf;
+}
+
+FILE *mem_open(struct membuf *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	return m->f;
+}
+
+char *mem_take(struct membuf *m)
+{
+	char *buf;
+
+	if (!m->f)
+		return NULL;
+	if (fclose(m->f)) {
+		free(m->buf);
+		m->buf = NULL;
+	}
+	m->f = NULL;
+	buf = m->buf;
+	m->buf = NULL;
+	return buf;
+}
+
+bool tap_eq_fixture(struct tap *t, const struct test_env *env,
+		    const char *got, const char *name)
+{
+	const char *dir = getenv("VMACCT_WRITE_FIXTURES");
+	char path[512];
+	char *want;
+	FILE *f;
+	bool r;
+
+	if (dir && *dir && got) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		f = fopen(path, "we");
+		if (f) {
+			fputs(got, f);
+			fclose(f);
+		}
+	}
+	want = slurp(fixture_path(path, sizeof(path), env, name));
+	if (!want)
+		tap_diag("cannot read %s", path);
+	r = tap_eq_str(t, got, want, "output matches fixture %s", name);
+	free(want);
+	return r;
 }

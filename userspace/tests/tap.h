@@ -7,7 +7,9 @@
 #define VMACCT_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct tap {
 	unsigned int n;
@@ -21,6 +23,7 @@ struct test_env {
 	const char *tool;	/* built vmacct binary */
 	const char *fixtures;	/* tests/fixtures */
 	const char *fake_ko;	/* tests/fake-vmacct.ko */
+	const char *fake_dev;	/* tests/fake-dev.so, or NULL */
 };
 
 #define TAP_FMT(a, b) __attribute__((format(printf, a, b)))
@@ -31,7 +34,27 @@ void tap_diag(const char *fmt, ...) TAP_FMT(1, 2);
 bool tap_eq_u64(struct tap *t, uint64_t got, uint64_t want, const char *fmt, ...) TAP_FMT(4, 5);
 bool tap_eq_i64(struct tap *t, int64_t got, int64_t want, const char *fmt, ...) TAP_FMT(4, 5);
 bool tap_eq_str(struct tap *t, const char *got, const char *want, const char *fmt, ...) TAP_FMT(4, 5);
+bool tap_starts_with(struct tap *t, const char *s, const char *prefix, const char *fmt, ...) TAP_FMT(4, 5);
 bool tap_contains(struct tap *t, const char *hay, const char *needle, const char *fmt, ...) TAP_FMT(4, 5);
+
+/* Output written into memory, for renderers that take a FILE. */
+struct membuf {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+/* NULL if open_memstream fails. */
+FILE *mem_open(struct membuf *m);
+/* Close the FILE and hand over its text (malloc'd; NULL on failure). */
+char *mem_take(struct membuf *m);
+
+/*
+ * got equals the fixture file name, byte for byte.  With
+ * VMACCT_WRITE_FIXTURES=DIR in the environment, got is also written to
+ * DIR/name, to review and copy over a fixture that should change.
+ */
+bool tap_eq_fixture(struct tap *t, const struct test_env *env,
+		    const char *got, const char *name);
 
 /* Read a whole file into a malloc'd, NUL-terminated string, or NULL. */
 char *slurp(const char *path);
@@ -44,6 +67,9 @@ void test_kallsyms(struct tap *t, const struct test_env *env);
 void test_modparam(struct tap *t);
 void test_json(struct tap *t);
 void test_report(struct tap *t, const struct test_env *env);
+void test_ps(struct tap *t, const struct test_env *env);
+void test_check(struct tap *t, const struct test_env *env);
+void test_fork(struct tap *t, const struct test_env *env);
 void test_cli(struct tap *t, const struct test_env *env);
 
 #endif

@@ -3,6 +3,7 @@
  * Host tests: the built binary on this machine, which has no vmacct
  * module.  Checks exit codes and that messages name the thing and a fix.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,80 @@ static void test_usage(struct tap *t, const struct test_env *env)
 
 	tap_eq_i64(t, RUN(&r, "unload", "-h"), VM_EXIT_OK, "vmacct unload -h exits 0");
 	tap_contains(t, r.out, "Usage: vmacct unload", "unload -h shows its usage");
+	run_free(&r);
+}
+
+/* Usage errors are found before the module is looked for: exit 2 without it. */
+struct usage_case {
+	const char *args[6];
+	const char *says;	/* in stderr */
+};
+
+static void test_new_usage(struct tap *t, const struct test_env *env)
+{
+	static const struct usage_case cases[] = {
+		{ { "ps", "--sort", "size" }, "ps: invalid sort key 'size': use maps or charge — see: vmacct ps --help" },
+		{ { "ps", "-n", "0" }, "ps: invalid row count '0': a whole number, 1 or more" },
+		{ { "ps", "-n", "ten" }, "invalid row count 'ten'" },
+		{ { "ps", "-n" }, "vmacct ps --help" },
+		{ { "ps", "1234" }, "ps: unexpected argument" },
+		{ { "ps", "--bogus" }, "vmacct ps --help" },
+		{ { "check" }, "check: missing SIZE — see: vmacct check --help" },
+		{ { "check", "1Q" }, "check: invalid SIZE '1Q': bytes with an optional K, M, G, T, P or E suffix" },
+		{ { "check", "1.5G" }, "invalid SIZE '1.5G'" },
+		{ { "check", "16E" }, "check: SIZE '16E' is too large" },
+		{ { "check", "9223372036854775808p" }, "SIZE '9223372036854775808p' is too large" },
+		{ { "check", "1G", "2G" }, "check: unexpected argument after SIZE" },
+		{ { "check", "1G", "--user", "--admin" }, "check: --user and --admin exclude each other" },
+		{ { "check", "1G", "--mode", "3" }, "check: invalid mode '3': 0 (guess), 1 (always) or 2 (never)" },
+		{ { "check", "1G", "--mode", "strict" }, "invalid mode 'strict'" },
+		{ { "check", "1G", "--pid", "0" }, "check: invalid PID '0': a positive process id, or self" },
+		{ { "check", "1G", "--pid", "x" }, "invalid PID 'x'" },
+		{ { "fork-check" }, "fork-check: missing PID (a positive pid, or self)" },
+		{ { "fork-check", "0" }, "fork-check: invalid PID '0': a positive process id, or self" },
+		{ { "fork-check", "redis" }, "invalid PID 'redis'" },
+		{ { "fork-check", "1", "2" }, "fork-check: unexpected argument after PID" },
+		{ { "fork-check", "-5" }, "vmacct fork-check --help" },
+	};
+	struct run_result r;
+	char line[160];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		line[0] = '\0';
+		for (k = 0; cases[i].args[k]; k++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+				 k ? " " : "", cases[i].args[k]);
+		tap_eq_i64(t, run_tool(env, &r, cases[i].args), VM_EXIT_USAGE,
+			   "vmacct %s exits 2", line);
+		tap_contains(t, r.err, cases[i].says, "... saying: %s", cases[i].says);
+		run_free(&r);
+	}
+
+	tap_eq_i64(t, RUN(&r, "--help"), VM_EXIT_OK, "vmacct --help exits 0");
+	tap_contains(t, r.out, "  ps          per process: map_count", "--help lists ps");
+	tap_contains(t, r.out, "  check       would an allocation of SIZE succeed", "--help lists check");
+	tap_contains(t, r.out, "  fork-check  would fork() of a process succeed", "--help lists fork-check");
+	tap_contains(t, r.out, "  0  success (check, fork-check: whatever the verdict; read it from --json)",
+		     "--help: exit 0 whatever the verdict");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "ps", "--help"), VM_EXIT_OK, "vmacct ps --help exits 0");
+	tap_contains(t, r.out, "Usage: vmacct ps [--sort maps|charge] [-n N] [--json]", "ps --help shows its usage");
+	tap_contains(t, r.out, "Exit codes:", "ps --help documents the exit codes");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "check", "-h"), VM_EXIT_OK, "vmacct check -h exits 0");
+	tap_contains(t, r.out, "Usage: vmacct check SIZE [--pid PID] [--user|--admin] [--mode M]",
+		     "check -h shows its usage");
+	tap_contains(t, r.out, "pages with a lowercase p (4096p)", "check -h explains the p suffix");
+	tap_contains(t, r.out, "exit status is 0 for any verdict", "check -h says how the verdict is read");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "fork-check", "--help"), VM_EXIT_OK, "vmacct fork-check --help exits 0");
+	tap_contains(t, r.out, "Usage: vmacct fork-check PID [--json]", "fork-check --help shows its usage");
+	tap_contains(t, r.out, "verdicts (an array of 3 objects, index = mode",
+		     "fork-check --help documents the verdicts shape");
 	run_free(&r);
 }
 
@@ -171,12 +246,32 @@ static void test_load(struct tap *t, const struct test_env *env)
 	run_free(&r);
 }
 
+/* A valid command line without the module: exit 3, the hint, no output. */
+static void not_loaded(struct tap *t, const struct test_env *env,
+		       const char *const args[])
+{
+	struct run_result r;
+	char line[160] = "";
+	size_t k;
+
+	for (k = 0; args[k]; k++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+			 k ? " " : "", args[k]);
+	tap_eq_i64(t, run_tool(env, &r, args), VM_EXIT_NOT_LOADED,
+		   "%s without the module exits 3", line);
+	tap_contains(t, r.err, "vmacct: module vmacct is not loaded (/sys/module/vmacct: No such file or directory) — try: vmacct load",
+		     "... naming the module, the errno text and the fix");
+	tap_ok(t, r.out && !*r.out, "... and nothing on stdout");
+	run_free(&r);
+}
+
 static void test_not_loaded(struct tap *t, const struct test_env *env)
 {
 	struct run_result r;
 
 	if (module_loaded()) {
 		tap_skip(t, "vmacct is loaded on this host", "status without the module exits 3");
+		tap_skip(t, "vmacct is loaded on this host", "ps, check, fork-check without the module exit 3");
 		tap_skip(t, "vmacct is loaded on this host", "unload without the module exits 0");
 		return;
 	}
@@ -190,8 +285,225 @@ static void test_not_loaded(struct tap *t, const struct test_env *env)
 	tap_ok(t, r.out && !*r.out, "... and prints no JSON");
 	run_free(&r);
 
+	not_loaded(t, env, (const char *const[]){ "ps", NULL });
+	not_loaded(t, env, (const char *const[]){ "ps", "--json", "--sort", "charge", "-n", "5", NULL });
+	not_loaded(t, env, (const char *const[]){ "check", "1G", NULL });
+	not_loaded(t, env, (const char *const[]){ "check", "4096p", "--pid", "self", "--mode", "never", "--user", "--json", NULL });
+	not_loaded(t, env, (const char *const[]){ "fork-check", "self", NULL });
+	not_loaded(t, env, (const char *const[]){ "fork-check", "1", "--json", NULL });
+
 	tap_eq_i64(t, RUN(&r, "unload"), VM_EXIT_OK, "unload without the module exits 0");
 	tap_contains(t, r.out, "vmacct is not loaded; nothing to do", "... and says so");
+	run_free(&r);
+}
+
+/* ---- end to end through tests/fake-dev.so (see fixtures/fake-dev.c) ---- */
+
+struct fake {
+	char preload[PATH_MAX + 16];
+	char log[PATH_MAX + 24];
+	char logpath[PATH_MAX];
+	char mode[32];
+	char err[32];
+};
+
+/* Run the tool with the fake device; mode and err as FAKE_VMACCT_*. */
+static int run_fake(const struct test_env *env, struct fake *f,
+		    struct run_result *r, const char *mode, const char *err,
+		    const char *const args[])
+{
+	char *argv[16], *envv[5];
+	size_t i;
+
+	argv[0] = (char *)env->tool;
+	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	snprintf(f->mode, sizeof(f->mode), "FAKE_VMACCT_MODE=%s", mode ? mode : "");
+	snprintf(f->err, sizeof(f->err), "FAKE_VMACCT_ERR=%s", err ? err : "");
+	envv[0] = f->preload;
+	envv[1] = f->log;
+	envv[2] = f->mode;
+	envv[3] = f->err;
+	envv[4] = NULL;
+	if (run_capture_env(argv, envv, r)) {
+		tap_diag("cannot run %s", env->tool);
+		return -1;
+	}
+	return r->status;
+}
+
+#define FAKE(r, mode, err, ...) \
+	run_fake(env, &f, (r), (mode), (err), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The requests the fake device logged since the last call, then cleared. */
+static char *take_log(struct fake *f)
+{
+	char *s = slurp(f->logpath);
+
+	unlink(f->logpath);
+	return s;
+}
+
+static void test_fake_dev(struct tap *t, const struct test_env *env)
+{
+	char path[PATH_MAX], *log;
+	struct run_result r;
+	struct fake f;
+	int fd;
+
+	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
+		tap_skip(t, "no --fake-dev", "commands end to end through a fake /dev/vmacct");
+		return;
+	}
+	snprintf(f.preload, sizeof(f.preload), "LD_PRELOAD=%s", path);
+	snprintf(f.logpath, sizeof(f.logpath), "/tmp/vmacct-host-test-XXXXXX");
+	fd = mkstemp(f.logpath);
+	if (fd < 0) {
+		tap_ok(t, false, "temporary file for the fake device's log");
+		return;
+	}
+	close(fd);
+	unlink(f.logpath);
+	snprintf(f.log, sizeof(f.log), "FAKE_VMACCT_LOG=%s", f.logpath);
+
+	/* status through the refactored device code: the status fixture exactly */
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "status"), VM_EXIT_OK, "fake device: status exits 0");
+	tap_eq_fixture(t, env, r.out, "status-mode2.txt");
+	run_free(&r);
+
+	/* check: how SIZE and the options are encoded in struct vmacct_eval */
+	tap_eq_i64(t, FAKE(&r, "0", NULL, "check", "4097", "--user", "--mode", "never", "--json"),
+		   VM_EXIT_OK, "fake device: check 4097 --user --mode never --json exits 0");
+	log = take_log(&f);
+	tap_eq_str(t, log, "EVAL size=144 flags=6 pid=0 mode=2 pages=2\n",
+		   "... 4097 bytes rounded up to 2 pages; USER|MODE, mode 2, pid 0");
+	tap_contains(t, r.out, "\"verdict\": \"allow\",", "... JSON verdict allow");
+	tap_contains(t, r.out, "\"mode_from_option\": true,\n  \"system_mode\": 0,",
+		     "... the mode asked and the system's");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "check", "1G", "--admin", "--pid", "1"),
+		   VM_EXIT_OK, "fake device: check 1G --admin --pid 1 exits 0 on a DENY");
+	log = take_log(&f);
+	tap_eq_str(t, log, "EVAL size=144 flags=1 pid=1 mode=0 pages=262144\n",
+		   "... ADMIN only, pid 1, mode left 0, 1G = 262144 pages");
+	tap_starts_with(t, r.out, "DENY: an allocation of 1 GiB (262144 pages) would fail now (ENOMEM)\n",
+			"... DENY first");
+	tap_contains(t, r.out, "  - admin reserve                         0         0 B   waived: CAP_SYS_ADMIN\n",
+		     "... as admin");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "check", "1p", "--mode", "1"), VM_EXIT_OK,
+		   "fake device: check 1p --mode 1 exits 0");
+	log = take_log(&f);
+	tap_eq_str(t, log, "EVAL size=144 flags=4 pid=0 mode=1 pages=1\n", "... one page, MODE, mode 1");
+	tap_contains(t, r.out, "margin                          unlimited", "... unlimited margin");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", "3", "check", "1G", "--pid", "99999"), VM_EXIT_FAILED,
+		   "fake device: check --pid of a process that is gone exits 1");
+	tap_contains(t, r.err, "vmacct: pid 99999: VMACCT_IOC_EVAL: No such process — check the PID",
+		     "... naming the pid, the errno text and the fix");
+	tap_ok(t, r.out && !*r.out, "... and nothing on stdout");
+	free(take_log(&f));
+	run_free(&r);
+
+	/* fork-check */
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "fork-check", "self"), VM_EXIT_OK,
+		   "fake device: fork-check self exits 0 on a DENY");
+	log = take_log(&f);
+	tap_eq_str(t, log, "FORK size=176 flags=0 pid=0\n", "... self is pid 0 in the request");
+	tap_contains(t, r.out, "(vmacct, this tool) would charge 2.1 GiB (550000 pages) in 12 VMAs\n",
+		     "... self named as this tool");
+	tap_contains(t, r.out, "  2 never   DENY     CommitLimit          -548155    -2.1 GiB   <- in force now\n",
+		     "... mode 2 in force, from VMACCT_IOC_COMMIT");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "1", NULL, "fork-check", "4242", "--json"), VM_EXIT_OK,
+		   "fake device: fork-check 4242 --json exits 0");
+	log = take_log(&f);
+	tap_eq_str(t, log, "FORK size=176 flags=0 pid=4242\n", "... pid 4242 in the request");
+	tap_contains(t, r.out, "\"mode_now\": 1,\n  \"verdict_now\": \"allow\",", "... mode 1 now: allow");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", "13", "fork-check", "4242"), VM_EXIT_PERM,
+		   "fake device: fork-check of another user's process (EACCES) exits 4");
+	tap_contains(t, r.err, "vmacct: pid 4242: VMACCT_IOC_FORK: Permission denied — another user's process, or one that is not dumpable: run as its owner, or as root (CAP_SYS_PTRACE)",
+		     "... naming the pid, the errno text and the fix");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "6", "fork-check", "2"), VM_EXIT_FAILED,
+		   "fake device: fork-check of a kernel thread (ENXIO) exits 1");
+	tap_contains(t, r.err, "a kernel thread: it has no user address space", "... saying it is a kernel thread");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "61", "fork-check", "4242"), VM_EXIT_FAILED,
+		   "fake device: fork-check of an exiting process (ENODATA) exits 1");
+	tap_contains(t, r.err, "the process is exiting", "... saying it is exiting");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "25", "fork-check", "4242"), VM_EXIT_ABI,
+		   "fake device: a module without VMACCT_IOC_FORK (ENOTTY) exits 5");
+	tap_contains(t, r.err, "the loaded module is older than this tool and does not know VMACCT_IOC_FORK",
+		     "... saying the module is too old");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "22", "fork-check", "4242"), VM_EXIT_FAILED,
+		   "fake device: EINVAL exits 1");
+	tap_contains(t, r.err, "rebuild/reinstall the tool and the module together", "... with the fix");
+	free(take_log(&f));
+	run_free(&r);
+
+	/* ps: the tool itself readable, pid 1 EACCES, every other process ENXIO */
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "ps"), VM_EXIT_OK, "fake device: ps exits 0");
+	tap_starts_with(t, r.out, "    PID  COMM               MAPS   %MAX  HEADROOM (TIGHTEST)       CHARGE       SIZE  ACCT\n",
+			"... header first");
+	tap_contains(t, r.out, "  vmacct             4242   6.5%     61283 mremap_fixed       1000    3.9 MiB     7\n",
+		     "... the tool's own row from VMACCT_IOC_MM");
+	tap_contains(t, r.out, "      1  ", "... pid 1 listed");
+	tap_contains(t, r.out, "-     -  no permission\n", "... without values: no permission");
+	tap_contains(t, r.out, " kernel threads without an address space\n", "... kernel threads counted");
+	tap_contains(t, r.out, "1 process not readable (no permission)", "... one unreadable process");
+	tap_ok(t, r.out && strstr(r.out, " vmacct ") && strstr(r.out, "      1  ") &&
+	       strstr(r.out, " vmacct ") < strstr(r.out, "      1  "),
+	       "... the readable row before the unreadable one");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "ps", "--json", "--sort", "charge"), VM_EXIT_OK,
+		   "fake device: ps --json --sort charge exits 0");
+	tap_starts_with(t, r.out, "[\n  {\n    \"pid\": ", "... a JSON array of objects");
+	tap_contains(t, r.out, "\"comm\": \"vmacct\",\n    \"map_count\": 4242,", "... the tool's own object");
+	tap_contains(t, r.out, "  {\n    \"pid\": 1,\n", "... pid 1 ...");
+	tap_contains(t, r.out, "\"error\": \"EACCES\"\n  }\n]\n", "... last, with error EACCES");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", NULL, "ps", "-n", "1"), VM_EXIT_OK, "fake device: ps -n 1 exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "no permission\n"), "... one row: the unreadable one is cut");
+	tap_contains(t, r.out, "showing 1 of 2 processes (-n)\n", "... and says so");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", "3", "ps"), VM_EXIT_OK, "fake device: ps with every process gone exits 0");
+	tap_contains(t, r.out, "ACCT\n0 kernel threads without an address space\n",
+		     "... no rows, no kernel threads");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", "6", "ps"), VM_EXIT_OK, "fake device: ps with only kernel threads exits 0");
+	{
+		const char *p = r.out ? strstr(r.out, "ACCT\n") : NULL;
+		unsigned long n = p ? strtoul(p + 5, NULL, 10) : 0;
+
+		if (!tap_ok(t, n >= 2 && strstr(p, " kernel threads without an address space\n"),
+			    "... no rows, every process counted as a kernel thread (at least pid 1 and the tool)"))
+			tap_diag("  counted %lu", n);
+	}
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(&r, "2", "22", "ps"), VM_EXIT_FAILED, "fake device: ps with EINVAL from the module exits 1");
+	tap_contains(t, r.err, "VMACCT_IOC_MM: Invalid argument — the module rejected this tool's request layout",
+		     "... naming the request and the fix");
+	tap_ok(t, r.out && !*r.out, "... and prints no partial table");
 	run_free(&r);
 }
 
@@ -202,6 +514,8 @@ void test_cli(struct tap *t, const struct test_env *env)
 		return;
 	}
 	test_usage(t, env);
+	test_new_usage(t, env);
 	test_load(t, env);
 	test_not_loaded(t, env);
+	test_fake_dev(t, env);
 }

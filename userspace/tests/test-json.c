@@ -87,4 +87,26 @@ void test_json(struct tap *t)
 	fclose(f);
 	tap_eq_str(t, buf, "[]\n", "JSON writer: empty top-level array");
 	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	json_init(&j, f);
+	json_array_begin(&j, NULL);
+	json_null(&j, NULL);
+	json_object_begin(&j, NULL);
+	json_null(&j, "min_ratio");
+	json_bool(&j, "b", false);
+	json_object_end(&j);
+	json_array_end(&j);
+	fclose(f);
+	tap_eq_str(t, buf,
+		   "[\n"
+		   "  null,\n"
+		   "  {\n"
+		   "    \"min_ratio\": null,\n"
+		   "    \"b\": false\n"
+		   "  }\n"
+		   "]\n",
+		   "JSON writer: null as an element and as a member, objects in arrays");
+	free(buf);
 }

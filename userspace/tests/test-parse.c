@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests: strict number parsing and size formatting (parse.c). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "parse.h"
@@ -30,6 +31,103 @@ static void check_cases(struct tap *t, const char *fn,
 			       "%s(\"%s\") = %llu", fn, cases[i].in,
 			       (unsigned long long)cases[i].want);
 	}
+}
+
+/* SIZE of "vmacct check": what it parses to, then pages of 4096 bytes. */
+struct size_case {
+	const char *in;
+	int err;		/* of parse_size_arg */
+	uint64_t pages;		/* of size_arg_pages with 4096-byte pages */
+};
+
+static void test_size_arg(struct tap *t)
+{
+	static const struct size_case cases[] = {
+		{ "0", 0, 0 },
+		{ "1", 0, 1 },			/* one byte: a whole page */
+		{ "4096", 0, 1 },
+		{ "4097", 0, 2 },		/* rounded up */
+		{ "4k", 0, 1 },
+		{ "4K", 0, 1 },
+		{ "5k", 0, 2 },
+		{ "16M", 0, 4096 },
+		{ "1G", 0, 262144 },
+		{ "1GiB", 0, 262144 },
+		{ "1gB", 0, 262144 },
+		{ "1gb", -EINVAL, 0 },		/* as parse_size: B, not b (bits?) */
+		{ "1T", 0, 268435456 },
+		{ "1P", 0, 1ULL << 38 },	/* capital P: pebibytes */
+		{ "1PiB", 0, 1ULL << 38 },
+		{ "15E", 0, 15ULL << 48 },
+		{ "18446744073709551615", 0, (1ULL << 52) },	/* 2^64 - 1 bytes, rounded up */
+		{ "4096p", 0, 4096 },		/* lowercase p: pages */
+		{ "1p", 0, 1 },
+		{ "0p", 0, 0 },
+		{ "9223372036854775807p", 0, INT64_MAX },
+		{ "9223372036854775808p", -ERANGE, 0 },
+		{ "18446744073709551616", -ERANGE, 0 },
+		{ "16E", -ERANGE, 0 },
+		{ "p", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "1pp", -EINVAL, 0 },
+		{ "1 p", -EINVAL, 0 },
+		{ "1.5G", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "-1p", -EINVAL, 0 },
+		{ "1Q", -EINVAL, 0 },
+		{ "1Gp", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "G", -EINVAL, 0 },
+	};
+	struct size_arg a = { 0, false };
+	uint64_t pages;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err = parse_size_arg(cases[i].in, &a);
+		pages = 0xdeadbeef;
+		if (cases[i].err) {
+			tap_eq_i64(t, err, cases[i].err, "check SIZE \"%s\" fails with %d",
+				   cases[i].in, cases[i].err);
+			continue;
+		}
+		tap_ok(t, err == 0 && size_arg_pages(&a, 4096, &pages) == 0 &&
+		       pages == cases[i].pages,
+		       "check SIZE \"%s\" is %llu pages of 4096 bytes", cases[i].in,
+		       (unsigned long long)cases[i].pages);
+	}
+	tap_eq_i64(t, parse_size_arg(NULL, &a), -EINVAL, "check SIZE NULL fails");
+
+	tap_ok(t, parse_size_arg("4k", &a) == 0 && !a.pages && a.value == 4096,
+	       "\"4k\" is 4096 bytes, not pages");
+	tap_ok(t, parse_size_arg("8p", &a) == 0 && a.pages && a.value == 8,
+	       "\"8p\" is 8 pages");
+	tap_ok(t, size_arg_pages(&a, 65536, &pages) == 0 && pages == 8,
+	       "a page count does not depend on the page size");
+	tap_ok(t, parse_size_arg("65537", &a) == 0 &&
+	       size_arg_pages(&a, 65536, &pages) == 0 && pages == 2,
+	       "65537 bytes are 2 pages of 64 KiB");
+	tap_eq_i64(t, size_arg_pages(&a, 0, &pages), -EINVAL, "page size 0 is refused");
+	tap_ok(t, parse_size_arg("9223372036854775808", &a) == 0 &&
+	       size_arg_pages(&a, 1, &pages) == -ERANGE,
+	       "2^63 bytes in 1-byte pages is more than the module's 2^63 - 1 pages");
+}
+
+static void test_pid_arg(struct tap *t)
+{
+	int32_t pid = -1;
+
+	tap_ok(t, parse_pid_arg("self", &pid) == 0 && pid == 0, "PID self is 0 (the caller)");
+	tap_ok(t, parse_pid_arg("1", &pid) == 0 && pid == 1, "PID 1");
+	tap_ok(t, parse_pid_arg("2147483647", &pid) == 0 && pid == INT32_MAX, "PID INT32_MAX");
+	tap_eq_i64(t, parse_pid_arg("2147483648", &pid), -ERANGE, "PID above INT32_MAX is refused");
+	tap_eq_i64(t, parse_pid_arg("0", &pid), -ERANGE, "PID 0 is refused (write self)");
+	tap_eq_i64(t, parse_pid_arg("-1", &pid), -EINVAL, "PID -1 is refused");
+	tap_eq_i64(t, parse_pid_arg("Self", &pid), -EINVAL, "PID Self is refused (exact word)");
+	tap_eq_i64(t, parse_pid_arg("12a", &pid), -EINVAL, "PID 12a is refused");
+	tap_eq_i64(t, parse_pid_arg("", &pid), -EINVAL, "empty PID is refused");
+	tap_eq_i64(t, parse_pid_arg(NULL, &pid), -EINVAL, "PID NULL is refused");
 }
 
 void test_parse(struct tap *t)
@@ -78,7 +176,7 @@ void test_parse(struct tap *t)
 		{ "1GiBx", -EINVAL, 0 },
 		{ "-1K", -EINVAL, 0 },
 	};
-	char buf[SIZE_STR_MAX];
+	char buf[SIZE_STR_MAX], sbuf[SSIZE_STR_MAX];
 	unsigned int ma = 0, mi = 0;
 	uint64_t v = 0;
 
@@ -86,6 +184,9 @@ void test_parse(struct tap *t)
 	tap_eq_i64(t, parse_u64(NULL, &v), -EINVAL, "parse_u64(NULL) fails");
 	check_cases(t, "parse_hex_u64", parse_hex_u64, hex, sizeof(hex) / sizeof(hex[0]));
 	check_cases(t, "parse_size", parse_size, size, sizeof(size) / sizeof(size[0]));
+
+	test_size_arg(t);
+	test_pid_arg(t);
 
 	tap_ok(t, parse_u64_range("5", 1, 10, &v) == 0 && v == 5, "parse_u64_range 5 in [1,10]");
 	tap_eq_i64(t, parse_u64_range("11", 1, 10, &v), -ERANGE, "parse_u64_range 11 above [1,10]");
@@ -116,6 +217,13 @@ void test_parse(struct tap *t)
 	tap_eq_str(t, format_pages(5, 0, buf, sizeof(buf)), "?", "format_pages with page size 0");
 	tap_eq_str(t, format_version_code(0x060c00, buf, sizeof(buf)), "6.12.0", "format_version_code 6.12.0");
 	tap_eq_str(t, format_version_code(0x000103, buf, sizeof(buf)), "0.1.3", "format_version_code 0.1.3");
+
+	tap_eq_str(t, format_spages(-262144, 4096, sbuf, sizeof(sbuf)), "-1 GiB", "format_spages -1 GiB");
+	tap_eq_str(t, format_spages(3, 4096, sbuf, sizeof(sbuf)), "12 KiB", "format_spages positive");
+	tap_eq_str(t, format_spages(0, 4096, sbuf, sizeof(sbuf)), "0 B", "format_spages 0 has no sign");
+	tap_eq_str(t, format_spages(INT64_MIN, 4096, sbuf, sizeof(sbuf)), "-16 EiB",
+		   "format_spages INT64_MIN saturates with its sign");
+	tap_eq_str(t, format_spages(-5, 0, sbuf, sizeof(sbuf)), "?", "format_spages with page size 0");
 
 	tap_eq_i64(t, sub_u64_signed(5, 3), 2, "sub_u64_signed 5-3");
 	tap_eq_i64(t, sub_u64_signed(3, 5), -2, "sub_u64_signed 3-5");

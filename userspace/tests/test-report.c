@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests: status warnings and rendering (report.c) on hand-made snapshots. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,30 @@ static void check_golden(struct tap *t, const struct test_env *env,
 	free(got);
 }
 
+static void test_parse_mode(struct tap *t)
+{
+	static const struct { const char *in; int err; uint32_t mode; } cases[] = {
+		{ "0", 0, 0 }, { "1", 0, 1 }, { "2", 0, 2 },
+		{ "guess", 0, 0 }, { "always", 0, 1 }, { "never", 0, 2 },
+		{ "3", -EINVAL, 0 }, { "-1", -EINVAL, 0 }, { "02x", -EINVAL, 0 },
+		{ "Never", -EINVAL, 0 }, { "unknown", -EINVAL, 0 }, { "", -EINVAL, 0 },
+	};
+	uint32_t mode;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mode = 99;
+		if (cases[i].err)
+			tap_eq_i64(t, parse_overcommit_mode(cases[i].in, &mode), cases[i].err,
+				   "--mode \"%s\" is refused", cases[i].in);
+		else
+			tap_ok(t, parse_overcommit_mode(cases[i].in, &mode) == 0 &&
+			       mode == cases[i].mode, "--mode \"%s\" is mode %u",
+			       cases[i].in, cases[i].mode);
+	}
+	tap_eq_i64(t, parse_overcommit_mode(NULL, &mode), -EINVAL, "--mode NULL is refused");
+}
+
 void test_report(struct tap *t, const struct test_env *env)
 {
 	struct vmacct_commit c;
@@ -97,6 +122,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	tap_eq_str(t, overcommit_mode_name(1), "always", "mode 1 is always");
 	tap_eq_str(t, overcommit_mode_name(2), "never", "mode 2 is never");
 	tap_eq_str(t, overcommit_mode_name(7), "unknown", "mode 7 is unknown");
+	test_parse_mode(t);
 
 	/* mode 2, healthy: no warning */
 	c = mode2_snapshot();

@@ -20,8 +20,13 @@
  * dispatch: a caller built against a newer or older version of this header
  * reaches the same command, and "size" says which version it speaks.
  *
- * All counts are in pages of VMACCT_PAGE_SIZE bytes (see page_size) unless
- * the name ends in _kbytes.
+ * All counts are in pages of the kernel's page size (vmacct_commit.page_size)
+ * unless the name ends in _kbytes.
+ *
+ * Margins are signed: margin >= 0 exactly when the verdict is "allowed",
+ * and then that many more pages would still be allowed; a denied request
+ * would need -margin fewer pages to pass.  Mode 2: allowed - 1 -
+ * committed_after_charge; mode 0: guess_ceiling - request.
  */
 #ifndef _UAPI_LINUX_VMACCT_H
 #define _UAPI_LINUX_VMACCT_H
@@ -215,7 +220,11 @@ struct vmacct_mm {
  *			out: the mode evaluated
  * @pages:		in: the request, 0..LLONG_MAX pages
  * @verdict:		out: 0 (allowed) or -ENOMEM, as this kernel decides
- * @deciding_term:	out: VMACCT_TERM_* that decides or bounds the verdict
+ * @deciding_term:	out: VMACCT_TERM_* that decides the verdict: for a
+ *			denial the first term, in the order limit, admin
+ *			reserve, user reserve, that the charge no longer
+ *			fits under; for an allowed request the bound itself
+ *			(GUESS_CEILING in mode 0, LIMIT in mode 2)
  * @as_admin:		out: 1 if evaluated as CAP_SYS_ADMIN
  * @slop_may_flip:	out: 1 in mode 2 when the per-CPU error
  *			(committed_error) is as large as the margin, so
@@ -305,6 +314,7 @@ struct vmacct_eval {
  *			mode 2; 0xffffffff if none can
  * @reserved:		out: zero
  * @min_kbytes:		out: smallest vm.overcommit_kbytes that lets it pass
+ *			(always exists: kbytes has no upper bound)
  */
 struct vmacct_fork {
 	__u32 size;

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * "vmacct check" from a VMACCT_IOC_EVAL answer: the verdict line, the
+ * kernel's formula for the mode with every term, the margin, the
+ * deciding term, and the pre-5.2 heuristic labelled as such.  No I/O
+ * beyond the FILE given, so the host tests feed it hand-made answers.
+ */
+#ifndef VMACCT_CHECK_H
+#define VMACCT_CHECK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/vmacct.h>
+
+/* What was asked, beyond what struct vmacct_eval echoes. */
+struct check_request {
+	int32_t pid;		/* the process shown: --pid, or the tool's own */
+	int self;		/* 1 when pid is this tool (no --pid) */
+	const char *comm;	/* its /proc/PID/comm, or NULL */
+	uint32_t flags;		/* VMACCT_EVAL_* sent */
+};
+
+/*
+ * e is the module's answer; c the snapshot taken with it (page size,
+ * the system's mode, the user reserve cap).
+ */
+void check_print_human(FILE *out, const struct vmacct_eval *e,
+		       const struct vmacct_commit *c,
+		       const struct check_request *r);
+void check_print_json(FILE *out, const struct vmacct_eval *e,
+		      const struct vmacct_commit *c,
+		      const struct check_request *r);
+
+#endif

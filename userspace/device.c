@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vmacct for every command: see device.h.
+ *
+ * Why the device is unavailable matters as much as what it says, so the
+ * order is: is the module loaded (libkmod), is the node there, may we
+ * open it, does it speak our ABI.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "hints.h"
+#include "log.h"
+#include "parse.h"
+#include "system.h"
+
+/*
+ * Why open() failed.  state is what libkmod said about the module: loaded
+ * (>= 0) or unknown (< 0); "not loaded" was reported before opening.
+ */
+static int explain_open_error(int err, int state)
+{
+	char dev[32] = "";
+	unsigned int major, minor;
+	FILE *f;
+
+	if (err == ENOENT || err == ENXIO || err == ENODEV) {
+		f = fopen(VMACCT_MISC_DEV_ATTR, "re");
+		if (f) {
+			if (!fgets(dev, sizeof(dev), f) ||
+			    parse_devnum(dev, &major, &minor))
+				dev[0] = '\0';
+			fclose(f);
+		}
+		if (state < 0)
+			log_err("%s: %s — is the module loaded? try: vmacct load; if it is, the node is missing: check udev/devtmpfs (ls -l %s, cat %s)",
+				VMACCT_DEV_PATH, strerror(err), VMACCT_DEV_PATH,
+				VMACCT_MISC_DEV_ATTR);
+		else if (dev[0])
+			log_err("%s: %s — the module is loaded but the device node is missing: check udev/devtmpfs (ls -l %s); the kernel says it is char %u:%u (%s), so: mknod %s c %u %u",
+				VMACCT_DEV_PATH, strerror(err), VMACCT_DEV_PATH,
+				major, minor, VMACCT_MISC_DEV_ATTR,
+				VMACCT_DEV_PATH, major, minor);
+		else
+			log_err("%s: %s — the module is loaded but the device node is missing and %s is unreadable: check udev/devtmpfs (ls -l %s) and dmesg | grep vmacct",
+				VMACCT_DEV_PATH, strerror(err),
+				VMACCT_MISC_DEV_ATTR, VMACCT_DEV_PATH);
+		return VM_EXIT_NOT_LOADED;
+	}
+	if (err == EACCES || err == EPERM) {
+		log_err("%s: %s — check its owner and mode (ls -l %s); run as root or as a user the node's permissions allow",
+			VMACCT_DEV_PATH, strerror(err), VMACCT_DEV_PATH);
+		return VM_EXIT_PERM;
+	}
+	log_err("%s: %s — see dmesg | grep vmacct", VMACCT_DEV_PATH,
+		strerror(err));
+	return VM_EXIT_FAILED;
+}
+
+int vm_dev_open(const struct global_opts *g, int verbose, int *fd)
+{
+	struct global_opts kopts = *g;	/* with the command's -v */
+	struct kmod_ctx *ctx;
+	int state;
+
+	kopts.verbose = verbose;
+	ctx = vm_kmod_new(&kopts);
+	if (!ctx)
+		return VM_EXIT_FAILED;
+	state = vm_module_state(ctx, VMACCT_MODULE_NAME);
+	kmod_unref(ctx);
+
+	if (state == -ENOENT) {
+		log_err("module %s is not loaded (/sys/module/%s: %s) — try: vmacct load",
+			VMACCT_MODULE_NAME, VMACCT_MODULE_NAME, strerror(-state));
+		return VM_EXIT_NOT_LOADED;
+	}
+	if (state < 0)
+		log_note(verbose, "cannot tell whether %s is loaded: %s",
+			 VMACCT_MODULE_NAME, strerror(-state));
+	else if (state == KMOD_MODULE_COMING || state == KMOD_MODULE_GOING)
+		log_warn("module %s is %s", VMACCT_MODULE_NAME,
+			 kmod_module_initstate_str(state));
+
+	*fd = open(VMACCT_DEV_PATH, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return explain_open_error(errno, state);
+	return VM_EXIT_OK;
+}
+
+int vm_dev_ioctl_error(const char *what, int err)
+{
+	if (err == ENOTTY)
+		log_err("%s: %s: %s — %s does not answer vmacct ioctls; is it the vmacct device? (ls -l %s)",
+			VMACCT_DEV_PATH, what, strerror(err), VMACCT_DEV_PATH,
+			VMACCT_DEV_PATH);
+	else if (err == EINVAL || err == E2BIG)
+		log_err("%s: %s: %s — the module rejected this tool's request layout: rebuild/reinstall the tool and the module together",
+			VMACCT_DEV_PATH, what, strerror(err));
+	else
+		log_err("%s: %s: %s — see dmesg | grep vmacct", VMACCT_DEV_PATH,
+			what, strerror(err));
+	return VM_EXIT_FAILED;
+}
+
+int vm_dev_pid_error(const char *what, int32_t pid, int err)
+{
+	const char *hint = pid_error_hint(err);
+	char who[32];
+
+	if (pid)
+		snprintf(who, sizeof(who), "pid %d", pid);
+	else
+		snprintf(who, sizeof(who), "pid %d (this tool)", (int)getpid());
+	if (hint) {
+		log_err("%s: %s: %s — %s", who, what, strerror(err), hint);
+		return pid_error_exit_code(err);
+	}
+	if (err == ENOTTY) {
+		/* VMACCT_IOC_VERSION answered, so the node is ours */
+		log_err("%s: %s: %s — the loaded module is older than this tool and does not know %s: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+			VMACCT_DEV_PATH, what, strerror(err), what);
+		return VM_EXIT_ABI;
+	}
+	return vm_dev_ioctl_error(what, err);
+}
+
+int vm_dev_check_size(const char *what, uint32_t got, uint32_t ver0,
+		      size_t ours, int verbose)
+{
+	if (got < ver0) {
+		log_err("%s: %s wrote %u bytes, fewer than the %u of its first version — rebuild/reinstall both",
+			VMACCT_DEV_PATH, what, got, ver0);
+		return VM_EXIT_ABI;
+	}
+	if (got < ours)
+		log_note(verbose, "module knows %u bytes of the %s argument, this tool %zu: the newer fields read as 0",
+			 got, what, ours);
+	return VM_EXIT_OK;
+}
+
+int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
+		    struct vmacct_commit *c)
+{
+	memset(v, 0, sizeof(*v));
+	v->size = sizeof(*v);
+	if (ioctl(fd, VMACCT_IOC_VERSION, v) < 0)
+		return vm_dev_ioctl_error("VMACCT_IOC_VERSION", errno);
+	if (v->abi_version != VMACCT_ABI_VERSION) {
+		log_err("ABI version mismatch: tool %d, module %u — rebuild/reinstall both",
+			VMACCT_ABI_VERSION, v->abi_version);
+		return VM_EXIT_ABI;
+	}
+
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	if (ioctl(fd, VMACCT_IOC_COMMIT, c) < 0)
+		return vm_dev_ioctl_error("VMACCT_IOC_COMMIT", errno);
+	return vm_dev_check_size("VMACCT_IOC_COMMIT", c->size,
+				 VMACCT_COMMIT_SIZE_VER0, sizeof(*c), verbose);
+}

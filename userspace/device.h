@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reaching /dev/vmacct, for every command that asks the module: is the
+ * module loaded (libkmod), is the node there, may we open it, does the
+ * module speak our ABI.  Each function says what went wrong itself and
+ * returns a VM_EXIT_* code.
+ */
+#ifndef VMACCT_DEVICE_H
+#define VMACCT_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tool.h"
+
+/* Open VMACCT_DEV_PATH read-only into *fd, explaining any failure. */
+int vm_dev_open(const struct global_opts *g, int verbose, int *fd);
+
+/* VMACCT_IOC_VERSION (ABI check), then VMACCT_IOC_COMMIT. */
+int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
+		    struct vmacct_commit *c);
+
+/* An ioctl the device refused (ENOTTY: not the vmacct device). */
+int vm_dev_ioctl_error(const char *what, int err);
+
+/*
+ * A per-process request (VMACCT_IOC_MM, _EVAL, _FORK) failed with err
+ * for pid (0: this tool).  Process errors name the process and the fix;
+ * ENOTTY here means a module older than the request.
+ */
+int vm_dev_pid_error(const char *what, int32_t pid, int err);
+
+/*
+ * The size the module wrote back: at least its first published version
+ * (ver0), or the module and tool disagree on the layout.
+ */
+int vm_dev_check_size(const char *what, uint32_t got, uint32_t ver0,
+		      size_t ours, int verbose);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * "vmacct ps" from VMACCT_IOC_MM answers: one row per process, the
+ * tightest map_count headroom, sorting, and the two renderings (people,
+ * JSON).  The rows live in a struct ps_table the caller owns; no I/O
+ * beyond the FILE given, so the host tests feed it hand-made rows.
+ */
+#ifndef VMACCT_PS_H
+#define VMACCT_PS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/vmacct.h>
+
+#define PS_COMM_MAX 64
+
+/* The five check sites of struct vmacct_mm, in its field order. */
+enum headroom_kind {
+	HR_MMAP,
+	HR_SPLIT,
+	HR_MUNMAP,
+	HR_MREMAP_MOVE,
+	HR_MREMAP_FIXED,
+	HR_KINDS,
+};
+
+enum ps_sort {
+	PS_SORT_MAPS,		/* map_count, largest first */
+	PS_SORT_CHARGE,		/* commit charge, largest first */
+};
+
+struct ps_row {
+	int32_t pid;
+	int err;		/* 0, or the errno that hid the values (EACCES) */
+	char comm[PS_COMM_MAX];
+	struct vmacct_mm mm;	/* valid when err is 0 */
+};
+
+struct ps_table {
+	struct ps_row *rows;
+	size_t n;
+	size_t cap;
+	unsigned int kernel_threads;	/* ENXIO: omitted, counted */
+};
+
+/* "mmap", "split", "munmap", "mremap_move", "mremap_fixed". */
+const char *headroom_kind_name(enum headroom_kind k);
+int32_t mm_headroom(const struct vmacct_mm *m, enum headroom_kind k);
+/* The smallest of the five; the first in field order on a tie. */
+enum headroom_kind mm_tightest_headroom(const struct vmacct_mm *m);
+
+/* "maps" or "charge".  0 or -EINVAL. */
+int ps_parse_sort(const char *s, enum ps_sort *out);
+
+/* Append a copy of r.  0 or -ENOMEM. */
+int ps_table_add(struct ps_table *t, const struct ps_row *r);
+void ps_table_free(struct ps_table *t);
+/*
+ * Readable rows by key, largest first, then rows without values; ties by
+ * pid, smallest first.
+ */
+void ps_sort(struct ps_table *t, enum ps_sort key);
+
+/*
+ * map_count as a percentage of max_map_count, one decimal place: "7.8%";
+ * "-" when max_map_count is 0.
+ */
+char *format_map_percent(uint32_t map_count, uint32_t max, char *buf,
+			 size_t len);
+
+/* The first limit rows (0: all), then the footer lines. */
+void ps_print_human(FILE *out, const struct ps_table *t, size_t limit,
+		    uint32_t page_size);
+void ps_print_json(FILE *out, const struct ps_table *t, size_t limit);
+
+#endif
