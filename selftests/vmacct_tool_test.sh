@@ -114,18 +114,69 @@ every_documented_file_exists() {
 	[ -z "$extra" ] || { echo "# documented but absent: $extra"; return 1; }
 }
 
+# ps --json: the object of one pid, flattened to one line
+ps_entry() {
+	vmacct ps --json | tr -d '\n' | sed 's/},\? *{ *"pid"/}\n{"pid"/g' |
+		grep "\"pid\": $1," | head -n 1
+}
+
+ps_map_count_equals_maps_lines() {
+	want=$(grep -vc '\[vsyscall\]' /proc/1/maps)
+	got=$(ps_entry 1 | json_num map_count)
+	[ "$got" = "$want" ] || { echo "# pid 1: ps says '$got', /proc/1/maps has $want"; return 1; }
+}
+
+# pages of VMAs whose smaps VmFlags match $2 and not $3, for pid $1
+smaps_pages() {
+	awk -v want="$2" -v not="$3" '
+		/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); size = 0 }
+		/^Size:/ { size = $2 }
+		/^VmFlags:/ {
+			has = 0; bad = 0
+			for (i = 2; i <= NF; i++) { if ($i == want) has = 1; if (not != "" && $i == not) bad = 1 }
+			if (has && !bad) total += size
+		}
+		END { print total / 4 }' "/proc/$1/smaps"
+}
+
+ps_charge_equals_smaps() {
+	want=$(smaps_pages 1 ac)
+	got=$(ps_entry 1 | json_num charge_pages)
+	[ "$got" = "$want" ] || { echo "# pid 1: ps charge '$got', smaps ac $want"; return 1; }
+}
+
+fork_check_charge_equals_smaps() {
+	want=$(smaps_pages 1 ac dc)
+	got=$(vmacct fork-check 1 --json | json_num charge_pages)
+	[ "$got" = "$want" ] || { echo "# pid 1: fork-check '$got', smaps ac without dc $want"; return 1; }
+}
+
+# The tool's SIZE arithmetic meets the kernel's verdict exactly: in mode 0
+# the largest request allowed is guess_ceiling pages.
+check_flips_at_guess_ceiling() {
+	ceil=$(cat $SYS/commit/guess_ceiling)
+	a=$(vmacct check "${ceil}p" --mode 0 --json | sed -n 's/^ *"verdict": "\(.*\)",\?$/\1/p' | head -n 1)
+	d=$(vmacct check "$((ceil + 1))p" --mode 0 --json | sed -n 's/^ *"verdict": "\(.*\)",\?$/\1/p' | head -n 1)
+	bytes=$(vmacct check "$((ceil * 4096))" --mode 0 --json | sed -n 's/^ *"verdict": "\(.*\)",\?$/\1/p' | head -n 1)
+	[ "$a/$d/$bytes" = "allow/deny/allow" ] || { echo "# at $ceil pages: $a, +1: $d, in bytes: $bytes"; return 1; }
+}
+
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -d "$SYS" ] || skip_all "vmacct not loaded"
 [ -n "$KO" ] && [ -f "$KO" ] || skip_all "VMACCT_KO not set"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 
-echo "1..8"
+echo "1..12"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
 check "mode 1 warns that nothing is checked" mode1_warns
 check "status as nobody works (global terms are open)" \
 	status_exit 0 su -s /bin/sh nobody -c 'vmacct status'
+check "ps --json map_count of pid 1 equals its maps lines" ps_map_count_equals_maps_lines
+check "ps --json charge of pid 1 equals its smaps 'ac' sizes" ps_charge_equals_smaps
+check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_charge_equals_smaps
+check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
 check "unloaded: status exits 3 with a hint, load as nobody exits 4" \
 	not_loaded_is_exit_3_with_hint
 if [ -f "$DOC" ]; then
