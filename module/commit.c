@@ -32,6 +32,24 @@ static inline u64 kbytes_to_pages(unsigned long kbytes)
 	return kbytes >> (PAGE_SHIFT - 10);
 }
 
+/*
+ * vm_commit_limit(), with the kernel's own unsigned long arithmetic (a
+ * negative ratio or hugetlb above totalram wrap there too, and CommitLimit
+ * in /proc/meminfo shows the same).  The kbytes branch ignores hugetlb.
+ */
+static unsigned long vmacct_commit_limit(unsigned long totalram,
+					 unsigned long hugetlb, long swap,
+					 int ratio, unsigned long kbytes)
+{
+	unsigned long limit;
+
+	if (kbytes)
+		limit = kbytes >> (PAGE_SHIFT - 10);
+	else
+		limit = (totalram - hugetlb) * ratio / 100;
+	return limit + swap;
+}
+
 /**
  * vmacct_commit_snapshot - read every global term in one pass
  * @c: filled in completely; @c->size and @c->flags are left to the caller
@@ -59,18 +77,8 @@ void vmacct_commit_snapshot(struct vmacct_commit *c)
 	c->page_size = PAGE_SIZE;
 	c->committed_batch = batch > 0 ? batch : 0;
 
-	/*
-	 * vm_commit_limit(), with the kernel's own unsigned long arithmetic
-	 * (a negative ratio or hugetlb above totalram wrap there too, and
-	 * CommitLimit in /proc/meminfo shows the same).  The kbytes branch
-	 * ignores hugetlb pages.
-	 */
-	if (c->overcommit_kbytes)
-		limit = c->overcommit_kbytes >> (PAGE_SHIFT - 10);
-	else
-		limit = (totalram - hugetlb) * ratio / 100;
-	limit += swap;
-
+	limit = vmacct_commit_limit(totalram, hugetlb, swap, ratio,
+				    c->overcommit_kbytes);
 	c->limit = limit;
 	c->committed_read = vmacct_committed_read();
 	c->committed = vm_memory_committed();
@@ -242,6 +250,47 @@ int vmacct_eval(struct vmacct_eval *e)
 	e->old_reserved = 0;
 	vmacct_eval_pre_5_2(e, admin_reserve);
 	return 0;
+}
+
+/**
+ * vmacct_decision_terms - the terms a __vm_enough_memory() call is using
+ * @ev: the record to fill (mode, limit, reserves, allowed, committed as it
+ *	will be compared, ceiling, map_count, total_vm)
+ * @mm: its first argument (may be NULL)
+ * @pages: its second argument
+ * @cap_sys_admin: its third argument
+ *
+ * Called from the probe at the function's entry, on the CPU that will
+ * charge: cheap reads only (no exact sum, no locks).
+ */
+void vmacct_decision_terms(struct vmacct_event *ev, struct mm_struct *mm,
+			   long pages, int cap_sys_admin)
+{
+	unsigned long totalram = totalram_pages();
+	long swap = vmacct_total_swap_pages();
+	u64 user_reserve = 0;
+
+	ev->mode = vmacct_overcommit_memory();
+	ev->as_admin = cap_sys_admin;
+	ev->pages = pages;
+	ev->max_map_count = vmacct_max_map_count();
+	ev->limit = vmacct_commit_limit(totalram, vmacct_hugetlb_total_pages(),
+					swap, vmacct_overcommit_ratio(),
+					vmacct_overcommit_kbytes());
+	ev->admin_reserve = cap_sys_admin ? 0 :
+		vmacct_admin_reserve_kbytes() >> (PAGE_SHIFT - 10);
+	if (mm) {
+		ev->map_count = READ_ONCE(mm->map_count);
+		ev->total_vm = READ_ONCE(mm->total_vm);
+		user_reserve = min_t(u64, ev->total_vm / 32,
+				     vmacct_user_reserve_kbytes() >>
+				     (PAGE_SHIFT - 10));
+	}
+	ev->user_reserve = user_reserve;
+	ev->allowed = (s64)ev->limit - (s64)ev->admin_reserve -
+		      (s64)user_reserve;
+	ev->committed = vmacct_committed_after_charge(pages);
+	ev->guess_ceiling = totalram + (swap > 0 ? swap : 0);
 }
 
 /* Which variant of __vm_enough_memory() this kernel runs. */

@@ -12,6 +12,7 @@
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/poll.h>
 #include <linux/module.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -69,7 +70,7 @@ static int vmacct_copy_out(void __user *argp, void *src, size_t ksize,
  * (zero-filled past what the caller sent), validates the input fields and
  * fills the output fields.
  */
-static int vmacct_do_version(void *arg)
+static int vmacct_do_version(struct file *file, void *arg)
 {
 	struct vmacct_version *v = arg;
 
@@ -84,7 +85,7 @@ static int vmacct_do_version(void *arg)
 	return 0;
 }
 
-static int vmacct_do_commit(void *arg)
+static int vmacct_do_commit(struct file *file, void *arg)
 {
 	struct vmacct_commit *c = arg;
 
@@ -94,7 +95,7 @@ static int vmacct_do_commit(void *arg)
 	return 0;
 }
 
-static int vmacct_do_mm(void *arg)
+static int vmacct_do_mm(struct file *file, void *arg)
 {
 	struct vmacct_mm *m = arg;
 
@@ -105,12 +106,12 @@ static int vmacct_do_mm(void *arg)
 	return vmacct_mm_stats(m);
 }
 
-static int vmacct_do_eval(void *arg)
+static int vmacct_do_eval(struct file *file, void *arg)
 {
 	return vmacct_eval(arg);
 }
 
-static int vmacct_do_fork(void *arg)
+static int vmacct_do_fork(struct file *file, void *arg)
 {
 	struct vmacct_fork *f = arg;
 
@@ -121,11 +122,18 @@ static int vmacct_do_fork(void *arg)
 	return vmacct_fork_predict(f);
 }
 
+/* Make this file a trace reader, or change its filter. */
+static int vmacct_do_trace(struct file *file, void *arg)
+{
+	return vmacct_trace_attach((struct vmacct_reader **)&file->private_data,
+				   arg);
+}
+
 struct vmacct_ioc {
 	unsigned int cmd;
 	size_t ksize;		/* the structure this module knows */
 	size_t min;		/* its first published size */
-	int (*fn)(void *arg);
+	int (*fn)(struct file *file, void *arg);
 };
 
 static const struct vmacct_ioc vmacct_iocs[] = {
@@ -139,6 +147,8 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_EVAL_SIZE_VER0, vmacct_do_eval },
 	{ VMACCT_IOC_FORK, sizeof(struct vmacct_fork),
 	  VMACCT_FORK_SIZE_VER0, vmacct_do_fork },
+	{ VMACCT_IOC_TRACE, sizeof(struct vmacct_trace),
+	  VMACCT_TRACE_SIZE_VER0, vmacct_do_trace },
 };
 
 /* Large enough for any argument. */
@@ -148,6 +158,7 @@ union vmacct_arg {
 	struct vmacct_mm mm;
 	struct vmacct_eval eval;
 	struct vmacct_fork fork;
+	struct vmacct_trace trace;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,
@@ -170,14 +181,72 @@ static long vmacct_ioctl(struct file *file, unsigned int cmd,
 	usize = vmacct_copy_in(&buf, ioc->ksize, ioc->min, argp);
 	if (usize < 0)
 		return usize;
-	err = ioc->fn(&buf);
+	err = ioc->fn(file, &buf);
 	if (err)
 		return err;
 	return vmacct_copy_out(argp, &buf, ioc->ksize, usize);
 }
 
+/*
+ * file->private_data: the file's trace reader, NULL until the file asks
+ * for the stream (VMACCT_IOC_TRACE, or read()/poll() with no filter).
+ */
+static int vmacct_open(struct inode *inode, struct file *file)
+{
+	file->private_data = NULL;
+	return 0;
+}
+
+static int vmacct_release(struct inode *inode, struct file *file)
+{
+	vmacct_trace_detach(file->private_data);
+	return 0;
+}
+
+static struct vmacct_reader *vmacct_reader_of(struct file *file, int *err)
+{
+	/* pairs with the release in vmacct_trace_attach() */
+	struct vmacct_reader *r = smp_load_acquire(&file->private_data);
+	struct vmacct_trace t = { .size = sizeof(t) };
+
+	*err = 0;
+	if (r)
+		return r;
+	*err = vmacct_trace_attach((struct vmacct_reader **)&file->private_data,
+				   &t);
+	/* as above: see the reader another thread may have attached */
+	return *err ? NULL : smp_load_acquire(&file->private_data);
+}
+
+static ssize_t vmacct_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct vmacct_reader *r;
+	int err;
+
+	r = vmacct_reader_of(file, &err);
+	if (!r)
+		return err;
+	return vmacct_trace_read(r, buf, len, file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t vmacct_poll(struct file *file, poll_table *wait)
+{
+	struct vmacct_reader *r;
+	int err;
+
+	r = vmacct_reader_of(file, &err);
+	if (!r)
+		return EPOLLERR;
+	return vmacct_trace_poll(r, file, wait);
+}
+
 static const struct file_operations vmacct_fops = {
 	.owner		= THIS_MODULE,
+	.open		= vmacct_open,
+	.release	= vmacct_release,
+	.read		= vmacct_read,
+	.poll		= vmacct_poll,
 	.unlocked_ioctl	= vmacct_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

@@ -244,6 +244,26 @@ s64 vmacct_committed_count(void)
 	return READ_ONCE(vk.committed_as->count);
 }
 
+/*
+ * What percpu_counter_read_positive() will return once this CPU has
+ * charged @pages: the local delta is folded into the shared count when it
+ * would reach the batch (lib/percpu_counter.c).  Call with preemption off,
+ * on the charging CPU.
+ */
+s64 vmacct_committed_after_charge(s64 pages)
+{
+	s64 count = READ_ONCE(vk.committed_as->count);
+#ifdef CONFIG_SMP
+	s64 local = this_cpu_read(*vk.committed_as->counters);
+
+	if (abs(local + pages) >= READ_ONCE(*vk.committed_as_batch))
+		count += local + pages;
+#else
+	count += pages;
+#endif
+	return count > 0 ? count : 0;
+}
+
 unsigned long vmacct_totalreserve_pages(void)
 {
 	return READ_ONCE(*vk.totalreserve_pages);

@@ -124,6 +124,95 @@ static const struct attribute_group commit_group = {
 	.attrs = commit_attrs,
 };
 
+/* trace/: counters of the event stream, and its two controls */
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vmacct_trace_enabled());
+}
+
+/* Writing 0 detaches every reader (they get -ENODEV) and disarms probes. */
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t len)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	if (on)		/* the first reader enables tracing */
+		return -EINVAL;
+	vmacct_trace_stop();
+	return len;
+}
+
+static ssize_t events_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmacct_trace_events());
+}
+
+static ssize_t denied_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmacct_trace_denied());
+}
+
+static ssize_t dropped_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmacct_trace_dropped());
+}
+
+static ssize_t missed_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmacct_trace_missed());
+}
+
+static ssize_t buffer_size_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vmacct_trace_buffer_size());
+}
+
+static ssize_t buffer_size_store(struct kobject *kobj,
+				 struct kobj_attribute *attr,
+				 const char *buf, size_t len)
+{
+	unsigned int records;
+	int err;
+
+	err = kstrtouint(buf, 0, &records);
+	if (err)
+		return err;
+	err = vmacct_trace_set_buffer_size(records);
+	return err ? err : len;
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
+static struct kobj_attribute events_attr = __ATTR_RO(events);
+static struct kobj_attribute denied_attr = __ATTR_RO(denied);
+static struct kobj_attribute dropped_attr = __ATTR_RO(dropped);
+static struct kobj_attribute missed_attr = __ATTR_RO(missed);
+static struct kobj_attribute buffer_size_attr = __ATTR_RW(buffer_size);
+
+static struct attribute *trace_attrs[] = {
+	&enabled_attr.attr,
+	&events_attr.attr,
+	&denied_attr.attr,
+	&dropped_attr.attr,
+	&missed_attr.attr,
+	&buffer_size_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group trace_group = {
+	.name = "trace",
+	.attrs = trace_attrs,
+};
+
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -153,6 +242,7 @@ static const struct attribute_group *vmacct_groups[] = {
 	&top_group,
 	&policy_group,
 	&commit_group,
+	&trace_group,
 	NULL,
 };
 

@@ -30,6 +30,7 @@ unsigned long vmacct_admin_reserve_kbytes(void);
 unsigned long vmacct_user_reserve_kbytes(void);
 s64 vmacct_committed_read(void);
 s64 vmacct_committed_count(void);
+s64 vmacct_committed_after_charge(s64 pages);
 unsigned long vmacct_totalreserve_pages(void);
 bool vmacct_mm_dumpable(struct mm_struct *mm);
 s32 vmacct_committed_batch(void);
@@ -45,11 +46,35 @@ void vmacct_mode2_verdict(s64 count, u64 pages, u64 limit, u64 admin_reserve,
 			  s64 *margin, u32 *slop);
 s64 vmacct_mode2_count(const struct vmacct_commit *c);
 int vmacct_eval(struct vmacct_eval *e);
+void vmacct_decision_terms(struct vmacct_event *ev, struct mm_struct *mm,
+			   long pages, int cap_sys_admin);
 
 /* mm.c: one process's VMAs, charge and fork prediction */
 int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp);
 int vmacct_mm_stats(struct vmacct_mm *m);
 int vmacct_fork_predict(struct vmacct_fork *f);
+
+/* trace.c: the event stream */
+#define VMACCT_RING_MIN		16
+#define VMACCT_RING_MAX		65536
+#define VMACCT_RING_DEFAULT	4096
+
+struct file;
+struct vmacct_reader;
+int vmacct_trace_attach(struct vmacct_reader **rp, struct vmacct_trace *t);
+void vmacct_trace_detach(struct vmacct_reader *r);
+void vmacct_trace_stop(void);
+bool vmacct_trace_enabled(void);
+ssize_t vmacct_trace_read(struct vmacct_reader *r, char __user *buf,
+			  size_t len, bool nonblock);
+__poll_t vmacct_trace_poll(struct vmacct_reader *r, struct file *file,
+			   struct poll_table_struct *wait);
+u64 vmacct_trace_events(void);
+u64 vmacct_trace_denied(void);
+u64 vmacct_trace_dropped(void);
+u64 vmacct_trace_missed(void);
+unsigned int vmacct_trace_buffer_size(void);
+int vmacct_trace_set_buffer_size(unsigned int records);
 
 /* sysfs.c: /sys/kernel/vmacct/ */
 int vmacct_sysfs_init(void);

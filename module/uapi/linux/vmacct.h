@@ -344,6 +344,127 @@ struct vmacct_fork {
 
 #define VMACCT_FORK_SIZE_VER0		176
 
+/*
+ * The event stream: read() on /dev/vmacct returns whole struct
+ * vmacct_event records once the file is a trace reader (after
+ * VMACCT_IOC_TRACE, or implicitly at the first read() or poll() with no
+ * filter).  Needs CAP_PERFMON or CAP_SYS_ADMIN.
+ */
+#define VMACCT_EVENT_VERSION		1
+
+#define VMACCT_EV_DECISION		1	/* a __vm_enough_memory() call */
+#define VMACCT_EV_MAP_COUNT		2	/* ENOMEM because of max_map_count */
+
+/* What asked for the charge (struct vmacct_event.caller, decisions) */
+#define VMACCT_CALLER_OTHER		0
+#define VMACCT_CALLER_MMAP		1	/* mmap() of private writable memory */
+#define VMACCT_CALLER_BRK		2
+#define VMACCT_CALLER_MPROTECT		3	/* made writable */
+#define VMACCT_CALLER_MREMAP		4	/* grown or moved */
+#define VMACCT_CALLER_FORK		5	/* dup_mmap(), one call per VMA */
+#define VMACCT_CALLER_EXEC_STACK	6	/* execve()'s first stack VMA */
+#define VMACCT_CALLER_STACK_GROWTH	7	/* a page fault grew the stack */
+#define VMACCT_CALLER_SHMEM		8	/* shmem object: MAP_SHARED anon, SysV */
+#define VMACCT_CALLER_SWAPOFF		9
+
+/* Which system call failed (struct vmacct_event.caller, map-count events) */
+#define VMACCT_SYS_MMAP			1
+#define VMACCT_SYS_MUNMAP		2
+#define VMACCT_SYS_MPROTECT		3	/* also pkey_mprotect() */
+#define VMACCT_SYS_MREMAP		4
+#define VMACCT_SYS_BRK			5
+#define VMACCT_SYS_MADVISE		6
+#define VMACCT_SYS_MLOCK		7	/* mlock(), mlock2() */
+#define VMACCT_SYS_MUNLOCK		8
+
+/**
+ * struct vmacct_event - one record of the stream (fixed size)
+ * @version:		VMACCT_EVENT_VERSION
+ * @type:		VMACCT_EV_*
+ * @size:		sizeof(struct vmacct_event)
+ * @time_ns:		CLOCK_MONOTONIC time of the decision or the failure
+ * @pid:		thread id, in the initial pid namespace
+ * @tgid:		process id, in the initial pid namespace
+ * @comm:		the thread's name, NUL-terminated
+ * @caller:		VMACCT_CALLER_* (decision) or VMACCT_SYS_* (map count)
+ * @mode:		vm.overcommit_memory at the call
+ * @verdict:		0 or -ENOMEM (map-count events: always -ENOMEM)
+ * @as_admin:		decision: the third argument, cap_sys_admin (the
+ *			admin reserve was waived); map count: 0
+ * @pages:		decision: pages requested; map count: the length
+ *			argument in pages, where the call has one
+ * @map_count:		the mm's map_count at the call (0 without an mm)
+ * @max_map_count:	vm.max_map_count at the call
+ * @total_vm:		the mm's total_vm (sizes the user reserve)
+ * @limit:		CommitLimit at the call
+ * @admin_reserve:	admin reserve subtracted (0 for an admin)
+ * @user_reserve:	user reserve subtracted (0 without an mm)
+ * @allowed:		limit - admin_reserve - user_reserve
+ * @committed:		decision: percpu_counter_read_positive() of
+ *			vm_committed_as right after the charge: the value
+ *			mode 2 compares with @allowed
+ * @guess_ceiling:	totalram + total swap: the mode-0 bound
+ *
+ * Mode 2 allows iff committed < allowed; mode 0 iff pages <=
+ * guess_ceiling; mode 1 always.  The terms are read at the call, next to
+ * the kernel's own reads, so another CPU can change them in between (a
+ * sysctl write, a counter fold): rare, and visible as a record whose terms
+ * disagree with its verdict.
+ */
+struct vmacct_event {
+	__u16 version;
+	__u16 type;
+	__u32 size;
+	__u64 time_ns;
+	__u32 pid;
+	__u32 tgid;
+	char comm[16];
+	__u32 caller;
+	__u32 mode;
+	__s32 verdict;
+	__u32 as_admin;
+	__s64 pages;
+	__u32 map_count;
+	__u32 max_map_count;
+	__u64 total_vm;
+	__u64 limit;
+	__u64 admin_reserve;
+	__u64 user_reserve;
+	__s64 allowed;
+	__s64 committed;
+	__u64 guess_ceiling;
+};
+
+/* struct vmacct_trace flags */
+#define VMACCT_TRACE_DENIED		0x1U	/* only denied decisions */
+#define VMACCT_TRACE_NO_DECISIONS	0x2U	/* no decision events */
+#define VMACCT_TRACE_NO_MAP_COUNT	0x4U	/* no map-count events */
+#define VMACCT_TRACE_FLAGS		0x7U
+
+/**
+ * struct vmacct_trace - VMACCT_IOC_TRACE: make this file a trace reader
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: VMACCT_TRACE_*
+ * @pid:		in: only this thread id (initial pid namespace); 0: any
+ * @tgid:		in: only this process; 0: any
+ * @buffer_size:	out: records this reader's ring holds
+ * @reserved:		in: zero; out: zero
+ * @dropped:		out: records dropped for this reader so far
+ *
+ * Calling it again changes the filter; records already queued stay.
+ */
+struct vmacct_trace {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__s32 tgid;
+	__u32 buffer_size;
+	__u32 reserved;
+	__u64 dropped;
+};
+
+#define VMACCT_TRACE_SIZE_VER0		32
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
@@ -351,5 +472,6 @@ struct vmacct_fork {
 #define VMACCT_IOC_MM		_IOWR(VMACCT_IOC_MAGIC, 0x02, struct vmacct_mm)
 #define VMACCT_IOC_EVAL		_IOWR(VMACCT_IOC_MAGIC, 0x03, struct vmacct_eval)
 #define VMACCT_IOC_FORK		_IOWR(VMACCT_IOC_MAGIC, 0x04, struct vmacct_fork)
+#define VMACCT_IOC_TRACE	_IOWR(VMACCT_IOC_MAGIC, 0x05, struct vmacct_trace)
 
 #endif /* _UAPI_LINUX_VMACCT_H */

@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: the live stream of real decisions.
+ *
+ * Two kinds of record reach every trace reader whose filter they match:
+ *
+ *  - decisions: a kretprobe on __vm_enough_memory() (probed, never called:
+ *    it is sealed on IBT kernels) records each call with the terms the
+ *    kernel used and its verdict;
+ *  - map-count failures: kretprobes on the system calls that create or
+ *    split VMAs record a call that failed with ENOMEM because of
+ *    vm.max_map_count.  Their entry handlers return at once, arming no
+ *    return probe, unless the mm is within 5 VMAs of the limit, so they
+ *    cost next to nothing elsewhere; other system calls are not probed.
+ *
+ * The probes are registered while at least one reader exists and only
+ * then.  Each reader has its own bounded ring: a full ring drops the
+ * record and counts it, and never blocks or slows the traced task.
+ * Handlers run in atomic context (possibly under swap_lock): they take
+ * only the ring's raw spinlock and defer the reader's wake-up to an
+ * irq_work.
+ *
+ * An open /dev/vmacct pins the module, so module exit never meets a
+ * reader.  To unload while readers exist, writing 0 to trace/enabled
+ * detaches them all: blocked read()s return -ENODEV, poll() reports
+ * EPOLLHUP | EPOLLERR, and once they close the module can go.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/compat.h>
+#include <linux/irq_work.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/ptrace.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <asm/unistd.h>
+
+#include "vmacct.h"
+
+#define VMACCT_READ_BATCH	32	/* records per copy_to_user() */
+#define VMACCT_SYS_MAXACTIVE	64	/* concurrent near-limit syscalls */
+
+struct vmacct_reader {
+	struct list_head node;		/* on vmacct_readers (RCU) */
+	raw_spinlock_t lock;		/* protects everything below */
+	struct vmacct_event *ring;
+	u32 size;			/* records in @ring */
+	u32 head;			/* oldest record */
+	u32 count;			/* records queued */
+	u64 dropped;
+	u32 flags;			/* VMACCT_TRACE_* */
+	pid_t pid;
+	pid_t tgid;
+	bool detached;
+	bool listed;			/* protected by vmacct_trace_mutex */
+
+	wait_queue_head_t wq;
+	struct irq_work wakeup;		/* wakes @wq from probe context */
+	struct mutex read_mutex;	/* one read() at a time: @bounce */
+	struct vmacct_event *bounce;
+};
+
+static DEFINE_MUTEX(vmacct_trace_mutex);	/* readers list and probes */
+static LIST_HEAD(vmacct_readers);	/* protected by vmacct_trace_mutex */
+static bool vmacct_probes_on;		/* protected by vmacct_trace_mutex */
+
+static unsigned int vmacct_ring_records = VMACCT_RING_DEFAULT;
+static atomic64_t vmacct_nr_events = ATOMIC64_INIT(0);
+static atomic64_t vmacct_nr_denied = ATOMIC64_INIT(0);
+static atomic64_t vmacct_nr_dropped = ATOMIC64_INIT(0);
+
+/*
+ * The last commit denial, so that a system call failing with ENOMEM
+ * because of commit accounting is not taken for a map-count failure.
+ */
+static atomic64_t vmacct_denial_seq = ATOMIC64_INIT(0);
+static pid_t vmacct_denial_tgid;	/* WRITE_ONCE/READ_ONCE */
+
+static void vmacct_reader_wakeup(struct irq_work *work)
+{
+	struct vmacct_reader *r = container_of(work, struct vmacct_reader,
+					       wakeup);
+
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static bool vmacct_match(const struct vmacct_reader *r,
+			 const struct vmacct_event *ev)
+{
+	if (ev->type == VMACCT_EV_DECISION) {
+		if (r->flags & VMACCT_TRACE_NO_DECISIONS)
+			return false;
+		if ((r->flags & VMACCT_TRACE_DENIED) && !ev->verdict)
+			return false;
+	} else if (r->flags & VMACCT_TRACE_NO_MAP_COUNT) {
+		return false;
+	}
+	if (r->pid && r->pid != ev->pid)
+		return false;
+	if (r->tgid && r->tgid != ev->tgid)
+		return false;
+	return true;
+}
+
+/* Probe context: queue @ev for every reader that wants it. */
+static void vmacct_emit(struct vmacct_event *ev)
+{
+	struct vmacct_reader *r;
+	unsigned long flags;
+	bool queued;
+
+	ev->version = VMACCT_EVENT_VERSION;
+	ev->size = sizeof(*ev);
+	ev->time_ns = ktime_get_ns();
+	ev->pid = current->pid;
+	ev->tgid = current->tgid;
+	/* as trace events do: task_lock() may be held by our caller */
+	memcpy(ev->comm, current->comm, sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+
+	atomic64_inc(&vmacct_nr_events);
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &vmacct_readers, node) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		queued = false;
+		if (!r->detached && vmacct_match(r, ev)) {
+			if (r->count < r->size) {
+				r->ring[(r->head + r->count) % r->size] = *ev;
+				r->count++;
+				queued = true;
+			} else {
+				r->dropped++;
+				atomic64_inc(&vmacct_nr_dropped);
+			}
+		}
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		if (queued)
+			irq_work_queue(&r->wakeup);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * What asked for the charge.  The system call the task is in says it for
+ * every caller but two that run in a page fault: stack growth and pages of
+ * a NORESERVE shmem mapping, told apart by a short stack walk.
+ */
+static bool vmacct_in_shmem(void)
+{
+	unsigned long entries[12];
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int i, n;
+
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	for (i = 0; i < n; i++) {
+		sprint_symbol_no_offset(name, entries[i]);
+		if (strncmp(name, "shmem_", 6) == 0)
+			return true;
+	}
+	return false;
+}
+
+static u32 vmacct_caller(void)
+{
+	struct pt_regs *uregs;
+
+	if (!current->mm || (current->flags & PF_KTHREAD) ||
+	    in_compat_syscall())
+		return VMACCT_CALLER_OTHER;
+
+	uregs = task_pt_regs(current);
+	switch ((long)uregs->orig_ax) {
+	case __NR_mmap:
+		if ((uregs->r10 & MAP_TYPE) == MAP_PRIVATE)
+			return VMACCT_CALLER_MMAP;
+		return VMACCT_CALLER_SHMEM;
+	case __NR_brk:
+		return VMACCT_CALLER_BRK;
+	case __NR_mprotect:
+	case __NR_pkey_mprotect:
+		return VMACCT_CALLER_MPROTECT;
+	case __NR_mremap:
+		return VMACCT_CALLER_MREMAP;
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork:
+		return VMACCT_CALLER_FORK;
+	case __NR_execve:
+	case __NR_execveat:
+		return VMACCT_CALLER_EXEC_STACK;
+	case __NR_shmget:
+		return VMACCT_CALLER_SHMEM;
+	case __NR_swapoff:
+		return VMACCT_CALLER_SWAPOFF;
+	case -1:
+		return vmacct_in_shmem() ? VMACCT_CALLER_SHMEM :
+					   VMACCT_CALLER_STACK_GROWTH;
+	default:
+		return VMACCT_CALLER_OTHER;
+	}
+}
+
+/* __vm_enough_memory(mm, pages, cap_sys_admin): the terms, before the body */
+static int vmacct_decision_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct vmacct_event *ev = (struct vmacct_event *)ri->data;
+	struct mm_struct *mm;
+
+	mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
+	memset(ev, 0, sizeof(*ev));
+	ev->type = VMACCT_EV_DECISION;
+	ev->caller = vmacct_caller();
+	vmacct_decision_terms(ev, mm, regs_get_kernel_argument(regs, 1),
+			      regs_get_kernel_argument(regs, 2));
+	return 0;
+}
+
+static int vmacct_decision_ret(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct vmacct_event *ev = (struct vmacct_event *)ri->data;
+
+	ev->verdict = (int)regs_return_value(regs);
+	if (ev->verdict) {
+		atomic64_inc(&vmacct_nr_denied);
+		WRITE_ONCE(vmacct_denial_tgid, current->tgid);
+		atomic64_inc(&vmacct_denial_seq);
+	}
+	vmacct_emit(ev);
+	return 0;
+}
+
+static struct kretprobe vmacct_decision_probe = {
+	.kp.symbol_name	= "__vm_enough_memory",
+	.entry_handler	= vmacct_decision_entry,
+	.handler	= vmacct_decision_ret,
+	.data_size	= sizeof(struct vmacct_event),
+};
+
+/* The system calls whose ENOMEM can come from max_map_count. */
+struct vmacct_sysprobe {
+	struct kretprobe rp;
+	u32 sys;
+	bool optional;		/* not on every kernel */
+	bool registered;	/* protected by vmacct_trace_mutex */
+};
+
+struct vmacct_sysdata {
+	u64 denial_seq;
+	unsigned long arg0, arg1, arg3;
+	u32 map_count;
+	u32 max_map_count;
+};
+
+static int vmacct_sys_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct vmacct_sysdata *d = (struct vmacct_sysdata *)ri->data;
+	struct mm_struct *mm = current->mm;
+	struct pt_regs *uregs;
+	int count, max;
+
+	if (!mm || in_compat_syscall())
+		return 1;
+	count = READ_ONCE(mm->map_count);
+	max = vmacct_max_map_count();
+	/* No check site fails below max - 5 (MREMAP_FIXED). */
+	if (count < max - 5)
+		return 1;
+
+	uregs = task_pt_regs(current);
+	d->denial_seq = atomic64_read(&vmacct_denial_seq);
+	d->arg0 = uregs->di;
+	d->arg1 = uregs->si;
+	d->arg3 = uregs->r10;
+	d->map_count = count;
+	d->max_map_count = max;
+	return 0;
+}
+
+/* Did this call fail because of the count?  KERNEL-NOTES §4.2 */
+static bool vmacct_map_count_failure(u32 sys, const struct vmacct_sysdata *d,
+				     long ret)
+{
+	long count = d->map_count, max = d->max_map_count;
+
+	if (sys == VMACCT_SYS_BRK)	/* returns the old break on failure */
+		return d->arg0 > (unsigned long)ret && count > max;
+	if (ret != -ENOMEM)
+		return false;
+
+	switch (sys) {
+	case VMACCT_SYS_MMAP:
+		return count > max;
+	case VMACCT_SYS_MUNMAP:
+		return count >= max;
+	case VMACCT_SYS_MREMAP:
+		if (d->arg3 & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+			return count >= max - 5;
+		if (d->arg3 & MREMAP_MAYMOVE)
+			return count >= max - 3;
+		return false;
+	default:	/* splits at one or both ends: each checks >= max */
+		return count >= max - 1;
+	}
+}
+
+static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vmacct_sysdata *d = (struct vmacct_sysdata *)ri->data;
+	struct vmacct_sysprobe *sp;
+	struct vmacct_event ev;
+	long ret = regs_return_value(regs);
+
+	sp = container_of(get_kretprobe(ri), struct vmacct_sysprobe, rp);
+	if (!vmacct_map_count_failure(sp->sys, d, ret))
+		return 0;
+	/* A commit denial during this call explains the ENOMEM instead. */
+	if (atomic64_read(&vmacct_denial_seq) != d->denial_seq &&
+	    READ_ONCE(vmacct_denial_tgid) == current->tgid)
+		return 0;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VMACCT_EV_MAP_COUNT;
+	ev.caller = sp->sys;
+	ev.mode = vmacct_overcommit_memory();
+	ev.verdict = -ENOMEM;
+	ev.map_count = d->map_count;
+	ev.max_map_count = d->max_map_count;
+	if (sp->sys != VMACCT_SYS_BRK)
+		ev.pages = PAGE_ALIGN(d->arg1) >> PAGE_SHIFT;
+	ev.total_vm = READ_ONCE(current->mm->total_vm);
+	vmacct_emit(&ev);
+	return 0;
+}
+
+#define VMACCT_SYSPROBE(_sym, _sys, _opt) {				\
+	.rp = {								\
+		.kp.symbol_name	= _sym,					\
+		.entry_handler	= vmacct_sys_entry,			\
+		.handler	= vmacct_sys_ret,			\
+		.data_size	= sizeof(struct vmacct_sysdata),	\
+		.maxactive	= VMACCT_SYS_MAXACTIVE,			\
+	},								\
+	.sys = _sys,							\
+	.optional = _opt,						\
+}
+
+static struct vmacct_sysprobe vmacct_sysprobes[] = {
+	VMACCT_SYSPROBE("__x64_sys_mmap", VMACCT_SYS_MMAP, false),
+	VMACCT_SYSPROBE("__x64_sys_munmap", VMACCT_SYS_MUNMAP, false),
+	VMACCT_SYSPROBE("__x64_sys_mprotect", VMACCT_SYS_MPROTECT, false),
+	VMACCT_SYSPROBE("__x64_sys_pkey_mprotect", VMACCT_SYS_MPROTECT, true),
+	VMACCT_SYSPROBE("__x64_sys_mremap", VMACCT_SYS_MREMAP, false),
+	VMACCT_SYSPROBE("__x64_sys_brk", VMACCT_SYS_BRK, false),
+	VMACCT_SYSPROBE("__x64_sys_madvise", VMACCT_SYS_MADVISE, false),
+	VMACCT_SYSPROBE("__x64_sys_mlock", VMACCT_SYS_MLOCK, false),
+	VMACCT_SYSPROBE("__x64_sys_mlock2", VMACCT_SYS_MLOCK, true),
+	VMACCT_SYSPROBE("__x64_sys_munlock", VMACCT_SYS_MUNLOCK, false),
+};
+
+static void vmacct_probes_off(void)
+{
+	int i;
+
+	lockdep_assert_held(&vmacct_trace_mutex);
+	if (!vmacct_probes_on)
+		return;
+	unregister_kretprobe(&vmacct_decision_probe);
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
+		if (vmacct_sysprobes[i].registered)
+			unregister_kretprobe(&vmacct_sysprobes[i].rp);
+		vmacct_sysprobes[i].registered = false;
+	}
+	vmacct_probes_on = false;
+}
+
+static int vmacct_probes_arm(void)
+{
+	struct vmacct_sysprobe *sp;
+	int i, err;
+
+	lockdep_assert_held(&vmacct_trace_mutex);
+	if (vmacct_probes_on)
+		return 0;
+
+	/* A registered kretprobe keeps state: start each one clean. */
+	vmacct_decision_probe.kp.addr = NULL;
+	vmacct_decision_probe.kp.flags = 0;
+	vmacct_decision_probe.nmissed = 0;
+	err = register_kretprobe(&vmacct_decision_probe);
+	if (err) {
+		pr_err("cannot probe __vm_enough_memory: %d\n", err);
+		return err;
+	}
+	vmacct_probes_on = true;
+
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
+		sp = &vmacct_sysprobes[i];
+		sp->rp.kp.addr = NULL;
+		sp->rp.kp.flags = 0;
+		sp->rp.nmissed = 0;
+		err = register_kretprobe(&sp->rp);
+		if (err && !sp->optional) {
+			pr_err("cannot probe %s: %d\n", sp->rp.kp.symbol_name,
+			       err);
+			vmacct_probes_off();
+			return err;
+		}
+		sp->registered = !err;
+	}
+	return 0;
+}
+
+/* Lost to a full kretprobe instance pool, since the probes were armed. */
+u64 vmacct_trace_missed(void)
+{
+	u64 missed = 0;
+	int i;
+
+	mutex_lock(&vmacct_trace_mutex);
+	if (vmacct_probes_on) {
+		missed = vmacct_decision_probe.nmissed +
+			 vmacct_decision_probe.kp.nmissed;
+		for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
+			missed += vmacct_sysprobes[i].rp.nmissed;
+	}
+	mutex_unlock(&vmacct_trace_mutex);
+	return missed;
+}
+
+static void vmacct_reader_free(struct vmacct_reader *r)
+{
+	irq_work_sync(&r->wakeup);
+	vfree(r->ring);
+	kfree(r->bounce);
+	kfree(r);
+}
+
+static struct vmacct_reader *vmacct_reader_alloc(void)
+{
+	struct vmacct_reader *r;
+	u32 size = READ_ONCE(vmacct_ring_records);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->ring = vmalloc_array(size, sizeof(*r->ring));
+	r->bounce = kmalloc_array(VMACCT_READ_BATCH, sizeof(*r->bounce),
+				  GFP_KERNEL);
+	if (!r->ring || !r->bounce) {
+		vfree(r->ring);
+		kfree(r->bounce);
+		kfree(r);
+		return NULL;
+	}
+	r->size = size;
+	raw_spin_lock_init(&r->lock);
+	init_waitqueue_head(&r->wq);
+	init_irq_work(&r->wakeup, vmacct_reader_wakeup);
+	mutex_init(&r->read_mutex);
+	return r;
+}
+
+/**
+ * vmacct_trace_attach - make @*rp a trace reader, with filter @t
+ * @rp: the file's reader slot; allocated on first use
+ * @t: flags, pid and tgid in; buffer_size and dropped out
+ *
+ * Return: 0, -EPERM without CAP_PERFMON or CAP_SYS_ADMIN, -EINVAL for
+ * unknown flags or negative ids, -ENOMEM, or an error registering the
+ * probes.
+ */
+int vmacct_trace_attach(struct vmacct_reader **rp, struct vmacct_trace *t)
+{
+	struct vmacct_reader *r;
+	unsigned long flags;
+	int err = 0;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if ((t->flags & ~VMACCT_TRACE_FLAGS) || t->pid < 0 || t->tgid < 0 ||
+	    t->reserved)
+		return -EINVAL;
+
+	mutex_lock(&vmacct_trace_mutex);
+	r = *rp;
+	if (!r) {
+		r = vmacct_reader_alloc();
+		if (!r) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = vmacct_probes_arm();
+		if (err) {
+			vmacct_reader_free(r);
+			goto out;
+		}
+		list_add_tail_rcu(&r->node, &vmacct_readers);
+		r->listed = true;
+		/* publish r fully built: pairs with vmacct_reader_of() */
+		smp_store_release(rp, r);
+	}
+	raw_spin_lock_irqsave(&r->lock, flags);
+	r->flags = t->flags;
+	r->pid = t->pid;
+	r->tgid = t->tgid;
+	t->buffer_size = r->size;
+	t->dropped = r->dropped;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+out:
+	mutex_unlock(&vmacct_trace_mutex);
+	return err;
+}
+
+/* Called at the last close of the file. */
+void vmacct_trace_detach(struct vmacct_reader *r)
+{
+	if (!r)
+		return;
+	mutex_lock(&vmacct_trace_mutex);
+	if (r->listed)
+		list_del_rcu(&r->node);
+	r->listed = false;
+	if (list_empty(&vmacct_readers))
+		vmacct_probes_off();
+	mutex_unlock(&vmacct_trace_mutex);
+	synchronize_rcu();
+	vmacct_reader_free(r);
+}
+
+/* trace/enabled = 0: detach every reader and disarm the probes. */
+void vmacct_trace_stop(void)
+{
+	struct vmacct_reader *r, *tmp;
+	unsigned long flags;
+
+	mutex_lock(&vmacct_trace_mutex);
+	list_for_each_entry_safe(r, tmp, &vmacct_readers, node) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		r->detached = true;
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		list_del_rcu(&r->node);
+		r->listed = false;
+		wake_up_interruptible_poll(&r->wq, EPOLLHUP | EPOLLERR);
+	}
+	vmacct_probes_off();
+	mutex_unlock(&vmacct_trace_mutex);
+	synchronize_rcu();
+}
+
+bool vmacct_trace_enabled(void)
+{
+	return READ_ONCE(vmacct_probes_on);
+}
+
+ssize_t vmacct_trace_read(struct vmacct_reader *r, char __user *buf,
+			  size_t len, bool nonblock)
+{
+	size_t want = min_t(size_t, len / sizeof(struct vmacct_event),
+			    VMACCT_READ_BATCH);
+	unsigned long flags;
+	size_t n, i;
+	ssize_t ret;
+	bool detached;
+
+	if (!want)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&r->read_mutex))
+		return -ERESTARTSYS;
+	for (;;) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		detached = r->detached;
+		n = min_t(size_t, want, r->count);
+		for (i = 0; i < n; i++)
+			r->bounce[i] = r->ring[(r->head + i) % r->size];
+		r->head = (r->head + n) % r->size;
+		r->count -= n;
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+
+		if (n)
+			break;
+		if (detached) {
+			ret = -ENODEV;
+			goto out;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		ret = wait_event_interruptible(r->wq, READ_ONCE(r->count) ||
+					       READ_ONCE(r->detached));
+		if (ret)
+			goto out;
+	}
+	ret = n * sizeof(struct vmacct_event);
+	if (copy_to_user(buf, r->bounce, ret))
+		ret = -EFAULT;
+out:
+	mutex_unlock(&r->read_mutex);
+	return ret;
+}
+
+__poll_t vmacct_trace_poll(struct vmacct_reader *r, struct file *file,
+			   poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &r->wq, wait);
+	if (READ_ONCE(r->count))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(r->detached))
+		mask |= EPOLLHUP | EPOLLERR;
+	return mask;
+}
+
+u64 vmacct_trace_events(void)
+{
+	return atomic64_read(&vmacct_nr_events);
+}
+
+u64 vmacct_trace_denied(void)
+{
+	return atomic64_read(&vmacct_nr_denied);
+}
+
+u64 vmacct_trace_dropped(void)
+{
+	return atomic64_read(&vmacct_nr_dropped);
+}
+
+unsigned int vmacct_trace_buffer_size(void)
+{
+	return READ_ONCE(vmacct_ring_records);
+}
+
+int vmacct_trace_set_buffer_size(unsigned int records)
+{
+	if (records < VMACCT_RING_MIN || records > VMACCT_RING_MAX)
+		return -EINVAL;
+	WRITE_ONCE(vmacct_ring_records, records);
+	return 0;
+}
