@@ -144,8 +144,7 @@ int vm_dev_check_size(const char *what, uint32_t got, uint32_t ver0,
 	return VM_EXIT_OK;
 }
 
-int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
-		    struct vmacct_commit *c)
+int vm_dev_version(int fd, struct vmacct_version *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->size = sizeof(*v);
@@ -156,6 +155,17 @@ int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 			VMACCT_ABI_VERSION, v->abi_version);
 		return VM_EXIT_ABI;
 	}
+	return VM_EXIT_OK;
+}
+
+int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
+		    struct vmacct_commit *c)
+{
+	int ret;
+
+	ret = vm_dev_version(fd, v);
+	if (ret != VM_EXIT_OK)
+		return ret;
 
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);

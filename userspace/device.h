@@ -16,7 +16,10 @@
 /* Open VMACCT_DEV_PATH read-only into *fd, explaining any failure. */
 int vm_dev_open(const struct global_opts *g, int verbose, int *fd);
 
-/* VMACCT_IOC_VERSION (ABI check), then VMACCT_IOC_COMMIT. */
+/* VMACCT_IOC_VERSION: the module speaks VMACCT_ABI_VERSION. */
+int vm_dev_version(int fd, struct vmacct_version *v);
+
+/* vm_dev_version(), then VMACCT_IOC_COMMIT. */
 int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 		    struct vmacct_commit *c);
 

@@ -41,7 +41,7 @@ int insert_exit_code(int err)
 const char *remove_hint(int err)
 {
 	switch (err) {
-	case EAGAIN:	/* == EWOULDBLOCK: in use, and we never wait */
+	case EAGAIN:	/* == EWOULDBLOCK: still in use after the wait */
 	case EBUSY:
 		return "a process holds " VMACCT_DEV_PATH " open: find it with fuser -v " VMACCT_DEV_PATH " (or lsof " VMACCT_DEV_PATH "), end it, then retry";
 	case EPERM:

@@ -9,9 +9,16 @@ void json_init(struct json *j, FILE *out)
 	unsigned int i;
 
 	j->out = out;
+	j->compact = false;
 	j->depth = 0;
 	for (i = 0; i <= JSON_MAX_DEPTH; i++)
 		j->has_items[i] = false;
+}
+
+void json_init_compact(struct json *j, FILE *out)
+{
+	json_init(j, out);
+	j->compact = true;
 }
 
 void json_write_string(FILE *out, const char *s)
@@ -55,10 +62,11 @@ static void begin_value(struct json *j, const char *key)
 	if (j->has_items[j->depth])
 		fputc(',', j->out);
 	j->has_items[j->depth] = true;
-	indent(j);
+	if (!j->compact)
+		indent(j);
 	if (key) {
 		json_write_string(j->out, key);
-		fputs(": ", j->out);
+		fputs(j->compact ? ":" : ": ", j->out);
 	}
 }
 
@@ -77,7 +85,7 @@ static void close_container(struct json *j, char c)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (items)
+	if (items && !j->compact)
 		indent(j);
 	fputc(c, j->out);
 	if (j->depth == 0)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small JSON writer: objects, arrays, strings, integers, booleans and
- * null, printed with two-space indentation.  Its state lives in a struct
- * json the caller owns.  Keys are given for members of objects and NULL
- * for elements of arrays.
+ * null, printed with two-space indentation, or compact on one line (JSON
+ * lines).  Its state lives in a struct json the caller owns.  Keys are
+ * given for members of objects and NULL for elements of arrays.  Each
+ * top-level value ends with a newline.
  */
 #ifndef VMACCT_JSON_H
 #define VMACCT_JSON_H
@@ -16,11 +17,14 @@
 
 struct json {
 	FILE *out;
+	bool compact;		/* one line, no spaces: JSON lines */
 	unsigned int depth;
 	bool has_items[JSON_MAX_DEPTH + 1];
 };
 
 void json_init(struct json *j, FILE *out);
+/* The same, writing each top-level value on one line: {"a":1,"b":[2,3]} */
+void json_init_compact(struct json *j, FILE *out);
 /* A JSON string literal, quotes included, escaped as RFC 8259 requires. */
 void json_write_string(FILE *out, const char *s);
 

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "ps",         cmd_ps,         "per process: map_count against max_map_count, commit charge" },
 	{ "check",      cmd_check,      "would an allocation of SIZE succeed now, and why" },
 	{ "fork-check", cmd_fork_check, "would fork() of a process succeed, and what setting would make it" },
+	{ "trace",      cmd_trace,      "live: each commit decision and map-count failure, one line each (root)" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -40,16 +41,20 @@ static const struct opt_help main_opts_help[] = {
 void print_exit_codes(FILE *out)
 {
 	fputs("\nExit codes:\n"
-	      "  0  success (check, fork-check: whatever the verdict; read it from --json)\n"
+	      "  0  success (check, fork-check: whatever the verdict; read it from --json;\n"
+	      "     trace: also when ended by SIGINT/SIGTERM, --count, --duration or an\n"
+	      "     unload of the module)\n"
 	      "  1  operation failed (ioctl, module insert or remove, unreadable file,\n"
 	      "     no such process, a kernel thread, a process exiting)\n"
 	      "  2  usage error\n"
 	      "  3  module not loaded, or /dev/vmacct missing\n"
 	      "  4  permission denied: not root, kernel.kptr_restrict hides addresses,\n"
-	      "     the kernel refuses an unsigned module (Secure Boot, lockdown), or\n"
-	      "     another user's or a non-dumpable process without CAP_SYS_PTRACE\n"
-	      "  5  ABI version mismatch between this tool and the module, or a module\n"
-	      "     too old for the command\n", out);
+	      "     the kernel refuses an unsigned module (Secure Boot, lockdown),\n"
+	      "     another user's or a non-dumpable process without CAP_SYS_PTRACE,\n"
+	      "     or trace without CAP_PERFMON or CAP_SYS_ADMIN\n"
+	      "  5  ABI version mismatch between this tool and the module (also an\n"
+	      "     event record of another version or size), or a module too old for\n"
+	      "     the command\n", out);
 }
 
 void print_usage(FILE *out, const char *usage, const char *about,

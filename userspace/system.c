@@ -111,3 +111,24 @@ int read_u64_file(const char *path, uint64_t *out)
 		buf[n - 1] = '\0';
 	return parse_u64(buf, out);
 }
+
+int write_string_file(const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;	/* sysfs takes a write whole or not at all */
+	else
+		err = 0;
+	if (close(fd) && !err)
+		err = errno;
+	return -err;
+}

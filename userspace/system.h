@@ -33,4 +33,10 @@ int read_comm(int32_t pid, char *buf, size_t len);
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);
 
+/*
+ * Write s to an existing file such as a sysfs control, in one write().
+ * 0 or -errno.
+ */
+int write_string_file(const char *path, const char *s);
+
 #endif

@@ -14,6 +14,10 @@
 #define VMACCT_MODULE_NAME	"vmacct"
 #define VMACCT_DEV_PATH		"/dev/" VMACCT_DEVICE_NAME
 #define VMACCT_MISC_DEV_ATTR	"/sys/class/misc/" VMACCT_DEVICE_NAME "/dev"
+#define VMACCT_SYSFS_DIR	"/sys/kernel/" VMACCT_DEVICE_NAME
+#define VMACCT_TRACE_ENABLED_PATH	VMACCT_SYSFS_DIR "/trace/enabled"
+#define VMACCT_TRACE_MISSED_PATH	VMACCT_SYSFS_DIR "/trace/missed"
+#define VMACCT_TRACE_BUFFER_SIZE_PATH	VMACCT_SYSFS_DIR "/trace/buffer_size"
 #define KALLSYMS_PATH		"/proc/kallsyms"
 #define KPTR_RESTRICT_PATH	"/proc/sys/kernel/kptr_restrict"
 
@@ -59,5 +63,6 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g);
 int cmd_ps(int argc, char *argv[], const struct global_opts *g);
 int cmd_check(int argc, char *argv[], const struct global_opts *g);
 int cmd_fork_check(int argc, char *argv[], const struct global_opts *g);
+int cmd_trace(int argc, char *argv[], const struct global_opts *g);
 
 #endif

@@ -50,7 +50,9 @@ int main(int argc, char *argv[])
 	test_ps(&t, &env);
 	test_check(&t, &env);
 	test_fork(&t, &env);
+	test_trace(&t, &env);
 	test_cli(&t, &env);
+	test_trace_cli(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

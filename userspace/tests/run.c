@@ -2,12 +2,14 @@
 /* Run the tool with stdout and stderr in temporary files: see run.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -68,7 +70,45 @@ static char **merge_env(char *const extra[])
 	return env;
 }
 
+/*
+ * Wait until the file the child writes its stdout to contains text, for
+ * at most 10 s.  pread(): the child shares the file offset.
+ */
+static bool wait_for_output(FILE *out, const char *text)
+{
+	struct timespec pause = { 0, 20 * 1000000L };
+	char buf[65536];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		n = pread(fileno(out), buf, sizeof(buf) - 1, 0);
+		if (n >= 0) {
+			buf[n] = '\0';
+			if (strstr(buf, text))
+				return true;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+static int run_spawn(char *const argv[], char *const extra[],
+		     struct run_result *r, int sig, const char *wait_for);
+
 int run_capture_env(char *const argv[], char *const extra[], struct run_result *r)
+{
+	return run_spawn(argv, extra, r, 0, NULL);
+}
+
+int run_capture_signal(char *const argv[], char *const extra[],
+		       struct run_result *r, int sig, const char *wait_for)
+{
+	return run_spawn(argv, extra, r, sig, wait_for);
+}
+
+static int run_spawn(char *const argv[], char *const extra[],
+		     struct run_result *r, int sig, const char *wait_for)
 {
 	char **env;
 	posix_spawn_file_actions_t fa;
@@ -101,6 +141,8 @@ int run_capture_env(char *const argv[], char *const extra[], struct run_result *
 		ret = -ret;
 		goto out_close;
 	}
+	if (sig)
+		kill(pid, wait_for_output(out, wait_for) ? sig : SIGKILL);
 	while (waitpid(pid, &wstatus, 0) < 0) {
 		if (errno != EINTR) {
 			ret = -errno;

@@ -13,6 +13,12 @@ struct run_result {
 int run_capture(char *const argv[], struct run_result *r);
 /* The same with "NAME=value" strings added to the environment (NULL-terminated). */
 int run_capture_env(char *const argv[], char *const env[], struct run_result *r);
+/*
+ * The same, and once the program's stdout contains wait_for, send it sig
+ * (within 10 s, or SIGKILL and status -1).
+ */
+int run_capture_signal(char *const argv[], char *const env[],
+		       struct run_result *r, int sig, const char *wait_for);
 void run_free(struct run_result *r);
 
 #endif

@@ -70,6 +70,8 @@ void test_report(struct tap *t, const struct test_env *env);
 void test_ps(struct tap *t, const struct test_env *env);
 void test_check(struct tap *t, const struct test_env *env);
 void test_fork(struct tap *t, const struct test_env *env);
+void test_trace(struct tap *t, const struct test_env *env);
 void test_cli(struct tap *t, const struct test_env *env);
+void test_trace_cli(struct tap *t, const struct test_env *env);
 
 #endif

@@ -116,6 +116,18 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 		{ { "fork-check", "redis" }, "invalid PID 'redis'" },
 		{ { "fork-check", "1", "2" }, "fork-check: unexpected argument after PID" },
 		{ { "fork-check", "-5" }, "vmacct fork-check --help" },
+		{ { "trace", "--tid", "0" }, "trace: invalid TID '0': a positive thread id — see: vmacct trace --help" },
+		{ { "trace", "--pid", "0" }, "trace: invalid PID '0': a positive process id" },
+		{ { "trace", "--tgid", "self" }, "trace: invalid PID 'self': a positive process id" },
+		{ { "trace", "--tgid", "2147483648" }, "invalid PID '2147483648'" },
+		{ { "trace", "--count", "0" }, "trace: invalid count '0': a whole number, 1 or more" },
+		{ { "trace", "-n", "-1" }, "invalid count '-1'" },
+		{ { "trace", "--duration", "0" }, "trace: invalid duration '0': whole seconds, 1 or more" },
+		{ { "trace", "--duration", "1.5" }, "invalid duration '1.5'" },
+		{ { "trace", "--no-decisions", "--no-map-count" }, "trace: --no-decisions and --no-map-count leave nothing to show" },
+		{ { "trace", "--denied", "--no-decisions" }, "trace: --denied selects decisions, --no-decisions drops them: use one" },
+		{ { "trace", "1234" }, "trace: unexpected argument" },
+		{ { "trace", "--bogus" }, "vmacct trace --help" },
 	};
 	struct run_result r;
 	char line[160];
@@ -136,8 +148,14 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 	tap_contains(t, r.out, "  ps          per process: map_count", "--help lists ps");
 	tap_contains(t, r.out, "  check       would an allocation of SIZE succeed", "--help lists check");
 	tap_contains(t, r.out, "  fork-check  would fork() of a process succeed", "--help lists fork-check");
-	tap_contains(t, r.out, "  0  success (check, fork-check: whatever the verdict; read it from --json)",
+	tap_contains(t, r.out, "  0  success (check, fork-check: whatever the verdict; read it from --json;\n",
 		     "--help: exit 0 whatever the verdict");
+	tap_contains(t, r.out, "     trace: also when ended by SIGINT/SIGTERM, --count, --duration or an\n",
+		     "--help: trace exits 0 when it is ended");
+	tap_contains(t, r.out, "     or trace without CAP_PERFMON or CAP_SYS_ADMIN\n",
+		     "--help: exit 4 for trace without the capability");
+	tap_contains(t, r.out, "  trace       live: each commit decision and map-count failure",
+		     "--help lists trace");
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "ps", "--help"), VM_EXIT_OK, "vmacct ps --help exits 0");
@@ -150,6 +168,21 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 		     "check -h shows its usage");
 	tap_contains(t, r.out, "pages with a lowercase p (4096p)", "check -h explains the p suffix");
 	tap_contains(t, r.out, "exit status is 0 for any verdict", "check -h says how the verdict is read");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "trace", "--help"), VM_EXIT_OK, "vmacct trace --help exits 0");
+	tap_contains(t, r.out, "Usage: vmacct trace [--denied] [--pid PID] [--tid TID] [--no-map-count]\n"
+		     "                    [--no-decisions] [--json] [--count N] [--duration SECS] [-v]\n",
+		     "trace --help shows its usage");
+	tap_contains(t, r.out, "Needs CAP_PERFMON or CAP_SYS_ADMIN", "trace --help names the capability");
+	tap_contains(t, r.out, "  -j, --json ", "trace --help documents --json");
+	tap_contains(t, r.out, "Exit codes:", "trace --help documents the exit codes");
+	tap_ok(t, r.err && !*r.err, "trace --help writes nothing to stderr");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "unload", "--help"), VM_EXIT_OK, "vmacct unload --help exits 0");
+	tap_contains(t, r.out, "Trace readers are detached first (0 is written to\n/sys/kernel/vmacct/trace/enabled",
+		     "unload --help says readers are detached");
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "fork-check", "--help"), VM_EXIT_OK, "vmacct fork-check --help exits 0");
@@ -271,7 +304,7 @@ static void test_not_loaded(struct tap *t, const struct test_env *env)
 
 	if (module_loaded()) {
 		tap_skip(t, "vmacct is loaded on this host", "status without the module exits 3");
-		tap_skip(t, "vmacct is loaded on this host", "ps, check, fork-check without the module exit 3");
+		tap_skip(t, "vmacct is loaded on this host", "ps, check, fork-check, trace without the module exit 3");
 		tap_skip(t, "vmacct is loaded on this host", "unload without the module exits 0");
 		return;
 	}
@@ -291,6 +324,8 @@ static void test_not_loaded(struct tap *t, const struct test_env *env)
 	not_loaded(t, env, (const char *const[]){ "check", "4096p", "--pid", "self", "--mode", "never", "--user", "--json", NULL });
 	not_loaded(t, env, (const char *const[]){ "fork-check", "self", NULL });
 	not_loaded(t, env, (const char *const[]){ "fork-check", "1", "--json", NULL });
+	not_loaded(t, env, (const char *const[]){ "trace", NULL });
+	not_loaded(t, env, (const char *const[]){ "trace", "--json", "--denied", "--tgid", "1", "-n", "5", "-s", "2", NULL });
 
 	tap_eq_i64(t, RUN(&r, "unload"), VM_EXIT_OK, "unload without the module exits 0");
 	tap_contains(t, r.out, "vmacct is not loaded; nothing to do", "... and says so");

@@ -109,4 +109,28 @@ void test_json(struct tap *t)
 		   "]\n",
 		   "JSON writer: null as an element and as a member, objects in arrays");
 	free(buf);
+
+	/* compact: JSON lines, one object per line */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	json_init_compact(&j, f);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "a", 1);
+	json_string(&j, "s", "x y");
+	json_array_begin(&j, "list");
+	json_i64(&j, NULL, -2);
+	json_bool(&j, NULL, true);
+	json_array_end(&j);
+	json_object_begin(&j, "empty");
+	json_object_end(&j);
+	json_null(&j, "n");
+	json_object_end(&j);
+	json_object_begin(&j, NULL);
+	json_object_end(&j);
+	fclose(f);
+	tap_eq_str(t, buf,
+		   "{\"a\":1,\"s\":\"x y\",\"list\":[-2,true],\"empty\":{},\"n\":null}\n"
+		   "{}\n",
+		   "JSON writer, compact: one line per top-level value, no spaces");
+	free(buf);
 }

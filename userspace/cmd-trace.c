@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct trace: the live stream of the kernel's commit decisions and
+ * map-count failures, one line (or one JSON object) per record.
+ *
+ * The file becomes a trace reader with VMACCT_IOC_TRACE; records are
+ * read whole, after ppoll(), so that --duration can end the wait and
+ * SIGINT/SIGTERM interrupt it without a race: the two signals stay
+ * blocked except inside ppoll().  The session ends on a signal, at
+ * --count or --duration, or when the module detaches its readers for an
+ * unload (read() fails with ENODEV); each way prints the totals on
+ * stderr and exits 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "log.h"
+#include "parse.h"
+#include "system.h"
+#include "tool.h"
+#include "trace.h"
+
+#define TRACE_BATCH	32	/* records per read(), the module's own batch */
+
+struct trace_opts {
+	struct trace_filter filter;
+	bool json;
+	uint64_t count;		/* stop after this many records; 0: never */
+	uint64_t duration;	/* stop after this many seconds; 0: never */
+	int verbose;
+};
+
+/*
+ * The signal that ended the session, 0 until then.  A handler can only
+ * reach a global; nothing else here is one.
+ */
+static volatile sig_atomic_t trace_signal;
+
+static void on_signal(int sig)
+{
+	trace_signal = sig;
+}
+
+static const struct option trace_longopts[] = {
+	{ "denied",       no_argument,       NULL, 'd' },
+	{ "pid",          required_argument, NULL, 'p' },
+	{ "tgid",         required_argument, NULL, 'p' },
+	{ "tid",          required_argument, NULL, 't' },
+	{ "no-map-count", no_argument,       NULL, 'M' },
+	{ "no-decisions", no_argument,       NULL, 'D' },
+	{ "json",         no_argument,       NULL, 'j' },
+	{ "count",        required_argument, NULL, 'n' },
+	{ "duration",     required_argument, NULL, 's' },
+	{ "verbose",      no_argument,       NULL, 'v' },
+	{ "help",         no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct opt_help trace_opts_help[] = {
+	{ "-d, --denied",        "decisions: only the denied ones (map-count failures\n"
+				 "are all failures and stay)" },
+	{ "-p, --pid PID",       "only this process, all its threads (--tgid: the same)" },
+	{ "-t, --tid TID",       "only this thread" },
+	{ "    --no-map-count",  "no map-count failures" },
+	{ "    --no-decisions",  "no commit decisions" },
+	{ "-j, --json",          "one JSON object per line (JSON lines): every field of\n"
+				 "the record -- version, type (\"decision\"/\"map_count\"),\n"
+				 "size, time_ns (CLOCK_MONOTONIC), realtime_ns (the same\n"
+				 "as CLOCK_REALTIME), pid, tgid, comm, caller (a word),\n"
+				 "mode, verdict (0 or -12), denied, as_admin, pages,\n"
+				 "map_count, max_map_count, total_vm, limit,\n"
+				 "admin_reserve, user_reserve, allowed, committed,\n"
+				 "guess_ceiling" },
+	{ "-n, --count N",       "stop after N records" },
+	{ "-s, --duration SECS", "stop after SECS seconds" },
+	{ "-v, --verbose",       "more messages on stderr" },
+	{ "-h, --help",          "show this help" },
+	{ NULL, NULL },
+};
+
+static void trace_help(FILE *out)
+{
+	print_usage(out, "vmacct trace [--denied] [--pid PID] [--tid TID] [--no-map-count]\n"
+		    "                    [--no-decisions] [--json] [--count N] [--duration SECS] [-v]",
+		    "The kernel's commit decisions (every __vm_enough_memory() call: mmap,\n"
+		    "brk, mprotect, mremap, fork, exec stack, stack growth, shmem, swapoff)\n"
+		    "and the system calls that failed with ENOMEM because of\n"
+		    "vm.max_map_count, live, one line each:\n"
+		    "\n"
+		    "  TIME COMM[PID/TID] CALLER: PAGES allowed|DENIED (mode M) — the kernel's test\n"
+		    "  TIME COMM[PID/TID] SYSCALL: ENOMEM: map_count N ≥ max ... (the check that failed)\n"
+		    "\n"
+		    "Mode 2 allows while committed (after the charge) < allowed = CommitLimit\n"
+		    "− admin reserve − user reserve; mode 0 while pages ≤ totalram + swap;\n"
+		    "mode 1 always.  Times are local wall-clock time.  Ids are those of the\n"
+		    "initial pid namespace.  Stops at Ctrl-C (SIGINT), SIGTERM, --count,\n"
+		    "--duration, or when the module detaches its readers to be unloaded,\n"
+		    "then prints the totals on stderr (events shown, denied, map-count\n"
+		    "failures, records this reader dropped, trace/missed) and exits 0.\n"
+		    "\n"
+		    "Needs CAP_PERFMON or CAP_SYS_ADMIN: run as root.  While any trace\n"
+		    "runs, the module probes __vm_enough_memory() and the system calls\n"
+		    "above; a full ring drops records rather than slow the traced tasks.",
+		    trace_opts_help);
+}
+
+/* -1 to go on, else an exit code. */
+static int parse_trace_args(int argc, char *argv[], struct trace_opts *o)
+{
+	char what[200];
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "dp:t:jn:s:vh", trace_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->filter.denied = true;
+			break;
+		case 'p':
+		case 't':
+			if (parse_u64_range(optarg, 1, INT32_MAX, &v)) {
+				snprintf(what, sizeof(what),
+					 "invalid %s '%s': a positive %s id",
+					 c == 't' ? "TID" : "PID", optarg,
+					 c == 't' ? "thread" : "process");
+				return usage_error("trace", what);
+			}
+			if (c == 't')
+				o->filter.pid = (int32_t)v;
+			else
+				o->filter.tgid = (int32_t)v;
+			break;
+		case 'M':
+			o->filter.no_map_count = true;
+			break;
+		case 'D':
+			o->filter.no_decisions = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'n':
+			if (parse_u64_range(optarg, 1, UINT64_MAX, &o->count)) {
+				snprintf(what, sizeof(what),
+					 "invalid count '%s': a whole number, 1 or more", optarg);
+				return usage_error("trace", what);
+			}
+			break;
+		case 's':
+			if (parse_u64_range(optarg, 1, UINT32_MAX, &o->duration)) {
+				snprintf(what, sizeof(what),
+					 "invalid duration '%s': whole seconds, 1 or more", optarg);
+				return usage_error("trace", what);
+			}
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			trace_help(stdout);
+			return VM_EXIT_OK;
+		default:
+			return usage_error("trace", NULL);
+		}
+	}
+	if (optind < argc)
+		return usage_error("trace", "unexpected argument");
+	if (o->filter.no_decisions && o->filter.no_map_count)
+		return usage_error("trace", "--no-decisions and --no-map-count leave nothing to show");
+	if (o->filter.no_decisions && o->filter.denied)
+		return usage_error("trace", "--denied selects decisions, --no-decisions drops them: use one");
+	return -1;
+}
+
+/* Make fd a trace reader with the filter of o; t gets the answer. */
+static int trace_attach(int fd, const struct trace_opts *o,
+			struct vmacct_trace *t)
+{
+	trace_filter_request(&o->filter, t);
+	if (ioctl(fd, VMACCT_IOC_TRACE, t) < 0) {
+		int err = errno;
+
+		if (err == EPERM || err == EACCES) {
+			log_err("%s: VMACCT_IOC_TRACE: %s — the event stream needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+				VMACCT_DEV_PATH, strerror(err));
+			return VM_EXIT_PERM;
+		}
+		if (err == ENOTTY) {
+			/* VMACCT_IOC_VERSION answered, so the node is ours */
+			log_err("%s: VMACCT_IOC_TRACE: %s — the loaded module is older than this tool and has no event stream: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+				VMACCT_DEV_PATH, strerror(err));
+			return VM_EXIT_ABI;
+		}
+		return vm_dev_ioctl_error("VMACCT_IOC_TRACE", err);
+	}
+	return vm_dev_check_size("VMACCT_IOC_TRACE", t->size,
+				 VMACCT_TRACE_SIZE_VER0, sizeof(*t), o->verbose);
+}
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC now, to print record times as wall-clock. */
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - (int64_t)mono.tv_sec) * 1000000000LL +
+	       (rt.tv_nsec - mono.tv_nsec);
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Catch SIGINT and SIGTERM, blocked except in ppoll(): *old gets the mask
+ * to restore, *wait the one to wait with.  A signal the caller ignores
+ * (a shell's background job ignores SIGINT) stays ignored.
+ */
+static void catch_signals(sigset_t *old, sigset_t *wait)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa, prev;
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, old);
+	*wait = *old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: ppoll() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &prev) == 0 &&
+		    prev.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+		sigdelset(wait, sigs[i]);
+	}
+}
+
+enum trace_end {
+	TRACE_END_DONE,		/* signal, --count or --duration */
+	TRACE_END_UNLOAD,	/* the module detached this reader */
+};
+
+/*
+ * Read and print records until the session ends.  VM_EXIT_OK with *end
+ * set, or an exit code after saying what went wrong.
+ */
+static int trace_loop(int fd, const struct trace_opts *o,
+		      const sigset_t *waitmask, struct trace_totals *tot,
+		      enum trace_end *end)
+{
+	struct vmacct_event buf[TRACE_BATCH];
+	int64_t offset = realtime_offset();
+	int64_t deadline = 0, left;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts, *tsp;
+	const char *problem;
+	char why[128];
+	size_t i, nrec;
+	ssize_t n;
+	int ret;
+
+	*end = TRACE_END_DONE;
+	if (o->duration)
+		deadline = monotonic_ns() + (int64_t)o->duration * 1000000000LL;
+
+	for (;;) {
+		if (trace_signal)
+			return VM_EXIT_OK;
+		tsp = NULL;
+		if (o->duration) {
+			left = deadline - monotonic_ns();
+			if (left <= 0)
+				return VM_EXIT_OK;
+			ts.tv_sec = (time_t)(left / 1000000000LL);
+			ts.tv_nsec = (long)(left % 1000000000LL);
+			tsp = &ts;
+		}
+		ret = ppoll(&pfd, 1, tsp, waitmask);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("%s: poll: %s", VMACCT_DEV_PATH, strerror(errno));
+			return VM_EXIT_FAILED;
+		}
+		if (ret == 0)
+			continue;	/* the deadline, checked above */
+		if (pfd.revents & POLLNVAL) {
+			log_err("%s: poll: invalid descriptor", VMACCT_DEV_PATH);
+			return VM_EXIT_FAILED;
+		}
+
+		/* POLLIN, or POLLHUP | POLLERR: read() says which */
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == ENODEV) {
+				log_err("tracing stopped: the module is being unloaded");
+				*end = TRACE_END_UNLOAD;
+				return VM_EXIT_OK;
+			}
+			log_err("%s: read: %s — see dmesg | grep vmacct",
+				VMACCT_DEV_PATH, strerror(errno));
+			return VM_EXIT_FAILED;
+		}
+		if (n == 0) {
+			log_err("%s: read: end of file — the event stream never ends by itself: is %s the vmacct device? (ls -l %s)",
+				VMACCT_DEV_PATH, VMACCT_DEV_PATH, VMACCT_DEV_PATH);
+			return VM_EXIT_FAILED;
+		}
+		if ((size_t)n % sizeof(buf[0])) {
+			log_err("%s: read returned %zd bytes, not whole %zu-byte records — ABI mismatch between the module and this tool: rebuild/reinstall both",
+				VMACCT_DEV_PATH, n, sizeof(buf[0]));
+			return VM_EXIT_ABI;
+		}
+
+		nrec = (size_t)n / sizeof(buf[0]);
+		for (i = 0; i < nrec; i++) {
+			problem = trace_record_problem(&buf[i], why, sizeof(why));
+			if (problem) {
+				log_err("%s: %s — ABI mismatch between the module and this tool: rebuild/reinstall both",
+					VMACCT_DEV_PATH, problem);
+				return VM_EXIT_ABI;
+			}
+			if (o->json)
+				trace_print_event_json(stdout, &buf[i], offset);
+			else
+				trace_print_event(stdout, &buf[i], offset);
+			trace_count(tot, &buf[i]);
+			if (ferror(stdout)) {
+				log_err("stdout: %s", strerror(errno));
+				return VM_EXIT_FAILED;
+			}
+			if (o->count && tot->shown >= o->count)
+				return VM_EXIT_OK;
+		}
+	}
+}
+
+/* The reader's dropped count (VMACCT_IOC_TRACE again) and trace/missed. */
+static void trace_final_counts(int fd, const struct trace_opts *o,
+			       struct trace_totals *tot)
+{
+	struct vmacct_trace t;
+	int err;
+
+	trace_filter_request(&o->filter, &t);
+	if (ioctl(fd, VMACCT_IOC_TRACE, &t) == 0) {
+		tot->have_dropped = true;
+		tot->dropped = t.dropped;
+	} else {
+		log_note(o->verbose, "%s: VMACCT_IOC_TRACE for the dropped count: %s",
+			 VMACCT_DEV_PATH, strerror(errno));
+	}
+	err = read_u64_file(VMACCT_TRACE_MISSED_PATH, &tot->missed);
+	if (!err)
+		tot->have_missed = true;
+	else
+		log_note(o->verbose, "%s: %s", VMACCT_TRACE_MISSED_PATH,
+			 strerror(-err));
+}
+
+int cmd_trace(int argc, char *argv[], const struct global_opts *g)
+{
+	struct trace_opts o = { .verbose = g->verbose };
+	struct trace_totals tot = { 0 };
+	struct vmacct_version ver;
+	struct vmacct_trace t;
+	sigset_t oldmask, waitmask;
+	enum trace_end end;
+	int fd, ret, fl;
+
+	ret = parse_trace_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+
+	/* people pipe it: each record as soon as it is read */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	ret = vm_dev_open(g, o.verbose, &fd);
+	if (ret != VM_EXIT_OK)
+		return ret;
+	ret = vm_dev_version(fd, &ver);
+	if (ret != VM_EXIT_OK)
+		goto out_close;
+	ret = trace_attach(fd, &o, &t);
+	if (ret != VM_EXIT_OK)
+		goto out_close;
+	/* poll() says when; read() then never waits */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		log_err("%s: fcntl(O_NONBLOCK): %s", VMACCT_DEV_PATH, strerror(errno));
+		ret = VM_EXIT_FAILED;
+		goto out_close;
+	}
+
+	if (o.verbose || isatty(STDERR_FILENO))
+		log_msg(1, LOG_LVL_NOTE, "tracing (ring of %u records); Ctrl-C to stop",
+			t.buffer_size);
+
+	catch_signals(&oldmask, &waitmask);
+	ret = trace_loop(fd, &o, &waitmask, &tot, &end);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	if (trace_signal)
+		log_note(o.verbose, "stopped by %s", strsignal(trace_signal));
+	else if (end == TRACE_END_DONE && ret == VM_EXIT_OK)
+		log_note(o.verbose, "stopped at %s", o.count && tot.shown >= o.count
+			 ? "--count" : "--duration");
+
+	trace_final_counts(fd, &o, &tot);
+	trace_print_totals(stderr, &tot);
+	if (fflush(stdout) == EOF && ret == VM_EXIT_OK) {
+		log_err("stdout: %s", strerror(errno));
+		ret = VM_EXIT_FAILED;
+	}
+out_close:
+	close(fd);
+	return ret;
+}
