@@ -45,6 +45,7 @@ out_sysfs:
 static void __exit vmacct_exit(void)
 {
 	vmacct_dev_exit();
+	vmacct_trace_exit();
 	vmacct_sysfs_exit();
 }
 

@@ -49,11 +49,12 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <asm/unistd.h>
 
 #include "vmacct.h"
 
-#define VMACCT_READ_BATCH	32	/* records per copy_to_user() */
+#define VMACCT_READ_BATCH	128	/* records per copy_to_user() */
 #define VMACCT_SYS_MAXACTIVE	64	/* concurrent near-limit syscalls */
 
 struct vmacct_reader {
@@ -79,6 +80,7 @@ struct vmacct_reader {
 static DEFINE_MUTEX(vmacct_trace_mutex);	/* readers list and probes */
 static LIST_HEAD(vmacct_readers);	/* protected by vmacct_trace_mutex */
 static bool vmacct_probes_on;		/* protected by vmacct_trace_mutex */
+static bool vmacct_sys_armed;		/* protected by vmacct_trace_mutex */
 
 static unsigned int vmacct_ring_records = VMACCT_RING_DEFAULT;
 static atomic64_t vmacct_nr_events = ATOMIC64_INIT(0);
@@ -123,7 +125,7 @@ static void vmacct_emit(struct vmacct_event *ev)
 {
 	struct vmacct_reader *r;
 	unsigned long flags;
-	bool queued;
+	bool queued;	/* the ring was empty: wake the reader */
 
 	ev->version = VMACCT_EVENT_VERSION;
 	ev->size = sizeof(*ev);
@@ -142,8 +144,8 @@ static void vmacct_emit(struct vmacct_event *ev)
 		if (!r->detached && vmacct_match(r, ev)) {
 			if (r->count < r->size) {
 				r->ring[(r->head + r->count) % r->size] = *ev;
-				r->count++;
-				queued = true;
+				/* a reader sleeps only on an empty ring */
+				queued = !r->count++;
 			} else {
 				r->dropped++;
 				atomic64_inc(&vmacct_nr_dropped);
@@ -158,34 +160,53 @@ static void vmacct_emit(struct vmacct_event *ev)
 
 /*
  * What asked for the charge.  The system call the task is in says it for
- * every caller but two that run in a page fault: stack growth and pages of
- * a NORESERVE shmem mapping, told apart by a short stack walk.
+ * most callers.  Two situations need a short stack walk: a page fault
+ * (stack growth, or a page of a NORESERVE shmem mapping) and execve()
+ * (its stack, but also the ELF loader's data and bss mappings).
  */
-static bool vmacct_in_shmem(void)
+static u32 vmacct_stack_caller(u32 fallback)
 {
+	static const struct {
+		const char *prefix;
+		u32 caller;
+	} sites[] = {
+		{ "shmem_",		VMACCT_CALLER_SHMEM },
+		{ "vm_brk_flags",	VMACCT_CALLER_BRK },
+		{ "do_brk_flags",	VMACCT_CALLER_BRK },
+		{ "mmap_region",	VMACCT_CALLER_MMAP },
+		{ "__mmap_region",	VMACCT_CALLER_MMAP },
+		{ "do_mmap",		VMACCT_CALLER_MMAP },
+	};
 	unsigned long entries[12];
 	char name[KSYM_SYMBOL_LEN];
-	unsigned int i, n;
+	unsigned int i, j, n;
 
 	n = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
 	for (i = 0; i < n; i++) {
 		sprint_symbol_no_offset(name, entries[i]);
-		if (strncmp(name, "shmem_", 6) == 0)
-			return true;
+		for (j = 0; j < ARRAY_SIZE(sites); j++)
+			if (strncmp(name, sites[j].prefix,
+				    strlen(sites[j].prefix)) == 0)
+				return sites[j].caller;
 	}
-	return false;
+	return fallback;
 }
 
 static u32 vmacct_caller(void)
 {
 	struct pt_regs *uregs;
 
-	if (!current->mm || (current->flags & PF_KTHREAD) ||
-	    in_compat_syscall())
+	if (!current->mm || (current->flags & PF_KTHREAD))
 		return VMACCT_CALLER_OTHER;
 
 	uregs = task_pt_regs(current);
-	switch ((long)uregs->orig_ax) {
+	/* before in_compat_syscall(): -1 has the x32 bit set */
+	if ((long)uregs->orig_ax == -1)
+		return vmacct_stack_caller(VMACCT_CALLER_STACK_GROWTH);
+	if (in_compat_syscall())
+		return VMACCT_CALLER_OTHER;
+
+	switch (uregs->orig_ax) {
 	case __NR_mmap:
 		if ((uregs->r10 & MAP_TYPE) == MAP_PRIVATE)
 			return VMACCT_CALLER_MMAP;
@@ -204,14 +225,11 @@ static u32 vmacct_caller(void)
 		return VMACCT_CALLER_FORK;
 	case __NR_execve:
 	case __NR_execveat:
-		return VMACCT_CALLER_EXEC_STACK;
+		return vmacct_stack_caller(VMACCT_CALLER_EXEC_STACK);
 	case __NR_shmget:
 		return VMACCT_CALLER_SHMEM;
 	case __NR_swapoff:
 		return VMACCT_CALLER_SWAPOFF;
-	case -1:
-		return vmacct_in_shmem() ? VMACCT_CALLER_SHMEM :
-					   VMACCT_CALLER_STACK_GROWTH;
 	default:
 		return VMACCT_CALLER_OTHER;
 	}
@@ -296,31 +314,63 @@ static int vmacct_sys_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * Is [start, start + len) entirely mapped?  mprotect(), madvise() and the
+ * mlock family also fail with ENOMEM on a hole, which is not the count's
+ * doing.  Return context: only a trylock, and a bounded walk; when either
+ * gives up, assume mapped.
+ */
+static bool vmacct_range_mapped(struct mm_struct *mm, unsigned long start,
+				unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	unsigned long end = start + PAGE_ALIGN(len), next = start;
+	struct vm_area_struct *vma;
+	unsigned int seen = 0;
+
+	if (end <= start || !mmap_read_trylock(mm))
+		return true;
+	for_each_vma_range(vmi, vma, end) {
+		if (vma->vm_start > next || ++seen > 64)
+			break;
+		next = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return next >= end || seen > 64;
+}
+
 /* Did this call fail because of the count?  KERNEL-NOTES §4.2 */
 static bool vmacct_map_count_failure(u32 sys, const struct vmacct_sysdata *d,
 				     long ret)
 {
 	long count = d->map_count, max = d->max_map_count;
 
-	if (sys == VMACCT_SYS_BRK)	/* returns the old break on failure */
-		return d->arg0 > (unsigned long)ret && count > max;
-	if (ret != -ENOMEM)
-		return false;
-
 	switch (sys) {
+	case VMACCT_SYS_BRK:	/* returns the old break on failure */
+		return d->arg0 > (unsigned long)ret && count > max;
 	case VMACCT_SYS_MMAP:
-		return count > max;
+		return ret == -ENOMEM && count > max;
 	case VMACCT_SYS_MUNMAP:
-		return count >= max;
+		return ret == -ENOMEM && count >= max;
 	case VMACCT_SYS_MREMAP:
+		if (ret != -ENOMEM)
+			return false;
 		if (d->arg3 & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 			return count >= max - 5;
 		if (d->arg3 & MREMAP_MAYMOVE)
 			return count >= max - 3;
 		return false;
+	case VMACCT_SYS_MADVISE:
+		/* madvise turns a failed split's ENOMEM into EAGAIN */
+		if (ret != -EAGAIN || count < max - 1)
+			return false;
+		break;
 	default:	/* splits at one or both ends: each checks >= max */
-		return count >= max - 1;
+		if (ret != -ENOMEM || count < max - 1)
+			return false;
+		break;
 	}
+	return vmacct_range_mapped(current->mm, d->arg0, d->arg1);
 }
 
 static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -390,43 +440,63 @@ static void vmacct_probes_off(void)
 			unregister_kretprobe(&vmacct_sysprobes[i].rp);
 		vmacct_sysprobes[i].registered = false;
 	}
-	vmacct_probes_on = false;
+	WRITE_ONCE(vmacct_sys_armed, false);
+	WRITE_ONCE(vmacct_probes_on, false);
 }
 
-static int vmacct_probes_arm(void)
+/* A registered kretprobe keeps state: start each one clean. */
+static int vmacct_register(struct kretprobe *rp)
+{
+	rp->kp.addr = NULL;
+	rp->kp.flags = 0;
+	rp->nmissed = 0;
+	return register_kretprobe(rp);
+}
+
+/*
+ * Arming a kretprobe patches text and costs milliseconds under emulation,
+ * so only the decision probe is armed before the first reader's ioctl
+ * returns; the system call probes follow from a work item, and
+ * trace/enabled reads 1 once they are all armed.
+ */
+static void vmacct_arm_sysprobes(struct work_struct *work)
 {
 	struct vmacct_sysprobe *sp;
 	int i, err;
+
+	mutex_lock(&vmacct_trace_mutex);
+	if (!vmacct_probes_on || vmacct_sys_armed)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
+		sp = &vmacct_sysprobes[i];
+		err = vmacct_register(&sp->rp);
+		if (err && !sp->optional)
+			pr_warn("cannot probe %s (%d): its map-count failures will not be seen\n",
+				sp->rp.kp.symbol_name, err);
+		sp->registered = !err;
+	}
+	WRITE_ONCE(vmacct_sys_armed, true);
+out:
+	mutex_unlock(&vmacct_trace_mutex);
+}
+
+static DECLARE_WORK(vmacct_arm_work, vmacct_arm_sysprobes);
+
+static int vmacct_probes_arm(void)
+{
+	int err;
 
 	lockdep_assert_held(&vmacct_trace_mutex);
 	if (vmacct_probes_on)
 		return 0;
 
-	/* A registered kretprobe keeps state: start each one clean. */
-	vmacct_decision_probe.kp.addr = NULL;
-	vmacct_decision_probe.kp.flags = 0;
-	vmacct_decision_probe.nmissed = 0;
-	err = register_kretprobe(&vmacct_decision_probe);
+	err = vmacct_register(&vmacct_decision_probe);
 	if (err) {
 		pr_err("cannot probe __vm_enough_memory: %d\n", err);
 		return err;
 	}
-	vmacct_probes_on = true;
-
-	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
-		sp = &vmacct_sysprobes[i];
-		sp->rp.kp.addr = NULL;
-		sp->rp.kp.flags = 0;
-		sp->rp.nmissed = 0;
-		err = register_kretprobe(&sp->rp);
-		if (err && !sp->optional) {
-			pr_err("cannot probe %s: %d\n", sp->rp.kp.symbol_name,
-			       err);
-			vmacct_probes_off();
-			return err;
-		}
-		sp->registered = !err;
-	}
+	WRITE_ONCE(vmacct_probes_on, true);
+	schedule_work(&vmacct_arm_work);
 	return 0;
 }
 
@@ -543,6 +613,7 @@ void vmacct_trace_detach(struct vmacct_reader *r)
 	if (list_empty(&vmacct_readers))
 		vmacct_probes_off();
 	mutex_unlock(&vmacct_trace_mutex);
+	flush_work(&vmacct_arm_work);
 	synchronize_rcu();
 	vmacct_reader_free(r);
 }
@@ -564,12 +635,20 @@ void vmacct_trace_stop(void)
 	}
 	vmacct_probes_off();
 	mutex_unlock(&vmacct_trace_mutex);
+	flush_work(&vmacct_arm_work);
 	synchronize_rcu();
 }
 
+/* Module exit: no file is open, so no reader exists; nothing is pending. */
+void vmacct_trace_exit(void)
+{
+	cancel_work_sync(&vmacct_arm_work);
+}
+
+/* Every probe armed: decisions and map-count failures are both seen. */
 bool vmacct_trace_enabled(void)
 {
-	return READ_ONCE(vmacct_probes_on);
+	return READ_ONCE(vmacct_probes_on) && READ_ONCE(vmacct_sys_armed);
 }
 
 ssize_t vmacct_trace_read(struct vmacct_reader *r, char __user *buf,

@@ -64,6 +64,7 @@ struct vmacct_reader;
 int vmacct_trace_attach(struct vmacct_reader **rp, struct vmacct_trace *t);
 void vmacct_trace_detach(struct vmacct_reader *r);
 void vmacct_trace_stop(void);
+void vmacct_trace_exit(void);
 bool vmacct_trace_enabled(void);
 ssize_t vmacct_trace_read(struct vmacct_reader *r, char __user *buf,
 			  size_t len, bool nonblock);
