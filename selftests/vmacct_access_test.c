@@ -495,12 +495,45 @@ TEST_F(abi, rejects_nonzero_flags)
 	char buf[4096] = { 0 };
 
 	SIZE_OF(buf) = variant->size;
-	((__u32 *)buf)[1] = variant->cmd == VMACCT_IOC_EVAL ? 0x100 : 1;
+	/* the lowest bit each command does not define */
+	((__u32 *)buf)[1] = variant->cmd == VMACCT_IOC_EVAL ? 0x100 :
+			    variant->cmd == VMACCT_IOC_MM ? 0x2 : 1;
 	EXPECT_EQ(-1, ioctl(self->fd, variant->cmd, buf));
 	EXPECT_EQ(EINVAL, errno);
 	((__u32 *)buf)[1] = 0x80000000u;
 	EXPECT_EQ(-1, ioctl(self->fd, variant->cmd, buf));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * VMACCT_MM_COUNTS_ONLY skips the walk: the same map_count, headrooms and
+ * counters as a full call, and no charge or kinds.
+ */
+TEST(mm_counts_only_matches_the_walk)
+{
+	struct vmacct_mm full, fast;
+	int fd;
+
+	NEED_VMACCT(fd);
+	ASSERT_EQ(0, mm_ioctl(fd, 0, &full));
+	memset(&fast, POISON, sizeof(fast));
+	fast.size = sizeof(fast);
+	fast.flags = VMACCT_MM_COUNTS_ONLY;
+	fast.pid = 0;
+	ASSERT_EQ(0, ioctl(fd, VMACCT_IOC_MM, &fast));
+	EXPECT_EQ(full.map_count, fast.map_count);
+	EXPECT_EQ(full.max_map_count, fast.max_map_count);
+	EXPECT_EQ(full.headroom_mmap, fast.headroom_mmap);
+	EXPECT_EQ(full.headroom_mremap_fixed, fast.headroom_mremap_fixed);
+	EXPECT_EQ(full.total_vm, fast.total_vm);
+	EXPECT_EQ(full.data_vm, fast.data_vm);
+	EXPECT_EQ(full.stack_vm, fast.stack_vm);
+	EXPECT_LT(0, full.charge);
+	EXPECT_EQ(0, fast.charge);
+	EXPECT_EQ(0, fast.nr_accounted);
+	EXPECT_EQ(0, fast.nr_anon_private);
+	EXPECT_EQ(0, fast.largest_accounted);
+	close(fd);
 }
 
 /* Every output field is written: none keeps the poison. */
