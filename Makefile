@@ -9,6 +9,7 @@
 #                        for every installed kernel; ends "N passed, N failed"
 #   make demo            boot a guest, load the module, show `vmacct status`
 #   make lint            checkpatch --strict, W=1 and sparse for every kernel
+#   make bench           VMACCT_IOC_MM against parsing /proc, in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
 #   make dkms-install    register this tree with DKMS (dkms add/build/install)
 #
@@ -78,10 +79,13 @@ demo:
 lint:
 	selftests/lint.sh
 
+bench:
+	selftests/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules_install tool install dkms-install dkms-remove \
-	deps ksft-headers selftests check demo lint clean
+	deps ksft-headers selftests check demo lint bench clean

@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/mman.h>
 #include <linux/string.h>
 #include <linux/sched/mm.h>
@@ -114,10 +115,26 @@ void vmacct_mode2_verdict(s64 count, u64 pages, u64 limit, u64 admin_reserve,
 			  s64 *margin, u32 *slop)
 {
 	s64 allowed = (s64)limit - (s64)admin_reserve - (s64)user_reserve;
-	s64 after = max_t(s64, count + (s64)pages, 0);
+	s64 after, room;
 
-	*verdict = after < allowed ? 0 : -ENOMEM;
-	*margin = allowed - 1 - after;
+	/*
+	 * margin = allowed - 1 - after, in two steps so that a request near
+	 * LLONG_MAX gives the true (very negative) margin, saturating only
+	 * past S64_MIN; such a request is denied (the kernel's long would
+	 * wrap, but no real caller gets there).
+	 */
+	if (check_add_overflow(count, (s64)pages, &after)) {
+		*verdict = -ENOMEM;
+		if (check_sub_overflow(allowed - 1, count, &room) ||
+		    check_sub_overflow(room, (s64)pages, margin))
+			*margin = S64_MIN;
+		after = S64_MAX;	/* past every term */
+	} else {
+		after = max_t(s64, after, 0);
+		*verdict = after < allowed ? 0 : -ENOMEM;
+		if (check_sub_overflow(allowed - 1, after, margin))
+			*margin = S64_MIN;
+	}
 	if (*verdict == 0 || after >= (s64)limit)
 		*term = VMACCT_TERM_LIMIT;
 	else if (after >= (s64)limit - (s64)admin_reserve)

@@ -99,7 +99,7 @@ static int vmacct_do_mm(struct file *file, void *arg)
 {
 	struct vmacct_mm *m = arg;
 
-	if (m->flags)
+	if (m->flags & ~VMACCT_MM_COUNTS_ONLY)
 		return -EINVAL;
 	memset((u8 *)m + offsetof(struct vmacct_mm, map_count), 0,
 	       sizeof(*m) - offsetof(struct vmacct_mm, map_count));

@@ -132,6 +132,8 @@ static void vmacct_walk(struct mm_struct *mm, struct vmacct_mm *m)
 	struct vm_area_struct *vma;
 
 	mmap_assert_locked(mm);
+	if (m->flags & VMACCT_MM_COUNTS_ONLY)
+		goto counters;
 	for_each_vma(vmi, vma) {
 		unsigned long pages = vma_pages(vma);
 
@@ -143,6 +145,7 @@ static void vmacct_walk(struct mm_struct *mm, struct vmacct_mm *m)
 				m->largest_accounted = pages;
 		}
 	}
+counters:
 	m->map_count = mm->map_count;
 	m->total_vm = mm->total_vm;
 	m->data_vm = mm->data_vm;
@@ -154,8 +157,8 @@ static void vmacct_walk(struct mm_struct *mm, struct vmacct_mm *m)
 
 /**
  * vmacct_mm_stats - one process's VMA counts, headrooms and charge
- * @m: @m->pid in (0 = the caller); every other field out, zeroed by the
- *	caller
+ * @m: @m->pid and @m->flags in (0 = the caller; VMACCT_MM_COUNTS_ONLY
+ *	skips the walk); every other field out, zeroed by the caller
  *
  * Return: 0, an error of vmacct_mm_get(), or -EINTR if a fatal signal
  * arrived while waiting for the mmap lock.

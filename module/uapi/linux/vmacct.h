@@ -129,7 +129,7 @@ struct vmacct_commit {
 /**
  * struct vmacct_mm - VMACCT_IOC_MM: one process's VMAs and commit charge
  * @size:		in: bytes the caller knows; out: bytes written
- * @flags:		in: must be zero
+ * @flags:		in: VMACCT_MM_COUNTS_ONLY or zero
  * @pid:		in: process (thread-group or thread id in the
  *			caller's pid namespace); 0 = the caller
  * @map_count:		mm->map_count: VMAs in the process
@@ -164,6 +164,10 @@ struct vmacct_commit {
  *
  * Every headroom is the number of operations of that kind, each adding one
  * VMA, that can still succeed: the operation fails when it is <= 0.
+ *
+ * With VMACCT_MM_COUNTS_ONLY the VMAs are not walked: map_count, the
+ * headrooms and the *_vm counters are filled in constant time, and the
+ * charge, nr_* and largest_accounted fields are 0.
  */
 struct vmacct_mm {
 	__u32 size;
@@ -193,6 +197,9 @@ struct vmacct_mm {
 };
 
 #define VMACCT_MM_SIZE_VER0		128
+
+/* struct vmacct_mm flags */
+#define VMACCT_MM_COUNTS_ONLY	0x1U	/* no VMA walk: counts, no charge */
 
 /* Deciding terms of a verdict (struct vmacct_eval, struct vmacct_fork) */
 #define VMACCT_TERM_NONE		0	/* mode 1: nothing is checked */
