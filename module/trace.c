@@ -54,7 +54,7 @@
 
 #include "vmacct.h"
 
-#define VMACCT_READ_BATCH	128	/* records per copy_to_user() */
+#define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
 #define VMACCT_SYS_MAXACTIVE	64	/* concurrent near-limit syscalls */
 
 struct vmacct_reader {

@@ -199,7 +199,7 @@ static int drain(struct __test_metadata *_metadata, int fd, struct evset *s)
 		if (r <= 0)
 			break;
 		EXPECT_EQ(0, r % VT_EVSZ) TH_LOG("read returned %zd bytes", r);
-		EXPECT_GE(32 * VT_EVSZ, (size_t)r);
+		EXPECT_GE(VMACCT_READ_MAX_RECORDS * VT_EVSZ, (size_t)r);
 		n = r / VT_EVSZ;
 		for (i = 0; i < n; i++) {
 			check_record(_metadata, &buf[i]);

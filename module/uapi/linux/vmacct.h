@@ -358,6 +358,7 @@ struct vmacct_fork {
  * filter).  Needs CAP_PERFMON or CAP_SYS_ADMIN.
  */
 #define VMACCT_EVENT_VERSION		1
+#define VMACCT_READ_MAX_RECORDS		128	/* per read() call */
 
 #define VMACCT_EV_DECISION		1	/* a __vm_enough_memory() call */
 #define VMACCT_EV_MAP_COUNT		2	/* ENOMEM because of max_map_count */
