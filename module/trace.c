@@ -30,6 +30,7 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -56,6 +57,7 @@
 
 #define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
 #define VMACCT_SYS_MAXACTIVE	64	/* concurrent near-limit syscalls */
+#define VMACCT_WAKE_NS		NSEC_PER_MSEC	/* at most one wake-up per ms */
 
 struct vmacct_reader {
 	struct list_head node;		/* on vmacct_readers (RCU) */
@@ -71,8 +73,11 @@ struct vmacct_reader {
 	bool detached;
 	bool listed;			/* protected by vmacct_trace_mutex */
 
+	u64 woken_ns;			/* last wake-up queued */
+
 	wait_queue_head_t wq;
 	struct irq_work wakeup;		/* wakes @wq from probe context */
+	struct hrtimer wake_timer;	/* a wake-up deferred by the limit */
 	struct mutex read_mutex;	/* one read() at a time: @bounce */
 	struct vmacct_event *bounce;
 };
@@ -102,6 +107,32 @@ static void vmacct_reader_wakeup(struct irq_work *work)
 	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
 }
 
+static enum hrtimer_restart vmacct_wake_timer(struct hrtimer *timer)
+{
+	struct vmacct_reader *r = container_of(timer, struct vmacct_reader,
+					       wake_timer);
+
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The ring went from empty to non-empty: wake the reader, at most once a
+ * millisecond, so that a reader keeping up with a busy system is not woken
+ * for every record; the timer delivers a wake-up held back by the limit.
+ * Called with r->lock held.
+ */
+static void vmacct_wake(struct vmacct_reader *r, u64 now)
+{
+	if (now - r->woken_ns >= VMACCT_WAKE_NS) {
+		r->woken_ns = now;
+		irq_work_queue(&r->wakeup);
+	} else if (!hrtimer_is_queued(&r->wake_timer)) {
+		hrtimer_start(&r->wake_timer, ns_to_ktime(VMACCT_WAKE_NS),
+			      HRTIMER_MODE_REL_SOFT);
+	}
+}
+
 static bool vmacct_match(const struct vmacct_reader *r,
 			 const struct vmacct_event *ev)
 {
@@ -125,7 +156,6 @@ static void vmacct_emit(struct vmacct_event *ev)
 {
 	struct vmacct_reader *r;
 	unsigned long flags;
-	bool queued;	/* the ring was empty: wake the reader */
 
 	ev->version = VMACCT_EVENT_VERSION;
 	ev->size = sizeof(*ev);
@@ -140,20 +170,18 @@ static void vmacct_emit(struct vmacct_event *ev)
 	rcu_read_lock();
 	list_for_each_entry_rcu(r, &vmacct_readers, node) {
 		raw_spin_lock_irqsave(&r->lock, flags);
-		queued = false;
 		if (!r->detached && vmacct_match(r, ev)) {
 			if (r->count < r->size) {
 				r->ring[(r->head + r->count) % r->size] = *ev;
 				/* a reader sleeps only on an empty ring */
-				queued = !r->count++;
+				if (!r->count++)
+					vmacct_wake(r, ev->time_ns);
 			} else {
 				r->dropped++;
 				atomic64_inc(&vmacct_nr_dropped);
 			}
 		}
 		raw_spin_unlock_irqrestore(&r->lock, flags);
-		if (queued)
-			irq_work_queue(&r->wakeup);
 	}
 	rcu_read_unlock();
 }
@@ -519,6 +547,7 @@ u64 vmacct_trace_missed(void)
 
 static void vmacct_reader_free(struct vmacct_reader *r)
 {
+	hrtimer_cancel(&r->wake_timer);
 	irq_work_sync(&r->wakeup);
 	vfree(r->ring);
 	kfree(r->bounce);
@@ -546,6 +575,8 @@ static struct vmacct_reader *vmacct_reader_alloc(void)
 	raw_spin_lock_init(&r->lock);
 	init_waitqueue_head(&r->wq);
 	init_irq_work(&r->wakeup, vmacct_reader_wakeup);
+	hrtimer_init(&r->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	r->wake_timer.function = vmacct_wake_timer;
 	mutex_init(&r->read_mutex);
 	return r;
 }

@@ -234,8 +234,15 @@ static double attach_to_first(double *attach_us)
 	fd = open(VT_DEVNODE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	/*
+	 * The raw ioctl, not vt_trace(): decisions are recorded as soon as it
+	 * returns; only the map-count probes are armed after it.
+	 */
+	memset(&t, 0, sizeof(t));
+	t.size = sizeof(t);
+	t.pid = vt_gettid();
 	t0 = now_ns();
-	if (vt_trace(fd, &t, 0, vt_gettid(), 0)) {
+	if (ioctl(fd, VMACCT_IOC_TRACE, &t)) {
 		close(fd);
 		return -1;
 	}
