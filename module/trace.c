@@ -455,21 +455,39 @@ static struct vmacct_sysprobe vmacct_sysprobes[] = {
 	VMACCT_SYSPROBE("__x64_sys_munlock", VMACCT_SYS_MUNLOCK, false),
 };
 
-static void vmacct_probes_off(void)
+static void vmacct_sysprobes_off(void)
 {
 	int i;
 
 	lockdep_assert_held(&vmacct_trace_mutex);
-	if (!vmacct_probes_on)
-		return;
-	unregister_kretprobe(&vmacct_decision_probe);
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		if (vmacct_sysprobes[i].registered)
 			unregister_kretprobe(&vmacct_sysprobes[i].rp);
 		vmacct_sysprobes[i].registered = false;
 	}
 	WRITE_ONCE(vmacct_sys_armed, false);
+}
+
+static void vmacct_probes_off(void)
+{
+	lockdep_assert_held(&vmacct_trace_mutex);
+	if (!vmacct_probes_on)
+		return;
+	unregister_kretprobe(&vmacct_decision_probe);
+	vmacct_sysprobes_off();
 	WRITE_ONCE(vmacct_probes_on, false);
+}
+
+/* Does any reader want map-count failures?  Only then are they probed. */
+static bool vmacct_want_map_count(void)
+{
+	struct vmacct_reader *r;
+
+	lockdep_assert_held(&vmacct_trace_mutex);
+	list_for_each_entry(r, &vmacct_readers, node)
+		if (!(READ_ONCE(r->flags) & VMACCT_TRACE_NO_MAP_COUNT))
+			return true;
+	return false;
 }
 
 /* A registered kretprobe keeps state: start each one clean. */
@@ -493,7 +511,7 @@ static void vmacct_arm_sysprobes(struct work_struct *work)
 	int i, err;
 
 	mutex_lock(&vmacct_trace_mutex);
-	if (!vmacct_probes_on || vmacct_sys_armed)
+	if (!vmacct_probes_on || vmacct_sys_armed || !vmacct_want_map_count())
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
@@ -524,8 +542,21 @@ static int vmacct_probes_arm(void)
 		return err;
 	}
 	WRITE_ONCE(vmacct_probes_on, true);
-	schedule_work(&vmacct_arm_work);
 	return 0;
+}
+
+/* After the readers or their filters changed: arm or disarm the rest. */
+static void vmacct_probes_sync(void)
+{
+	lockdep_assert_held(&vmacct_trace_mutex);
+	if (list_empty(&vmacct_readers)) {
+		vmacct_probes_off();
+		return;
+	}
+	if (!vmacct_want_map_count())
+		vmacct_sysprobes_off();
+	else if (!vmacct_sys_armed)
+		schedule_work(&vmacct_arm_work);
 }
 
 /* Lost to a full kretprobe instance pool, since the probes were armed. */
@@ -621,12 +652,14 @@ int vmacct_trace_attach(struct vmacct_reader **rp, struct vmacct_trace *t)
 		smp_store_release(rp, r);
 	}
 	raw_spin_lock_irqsave(&r->lock, flags);
-	r->flags = t->flags;
+	WRITE_ONCE(r->flags, t->flags);
 	r->pid = t->pid;
 	r->tgid = t->tgid;
 	t->buffer_size = r->size;
 	t->dropped = r->dropped;
 	raw_spin_unlock_irqrestore(&r->lock, flags);
+	if (r->listed)
+		vmacct_probes_sync();
 out:
 	mutex_unlock(&vmacct_trace_mutex);
 	return err;
@@ -641,8 +674,7 @@ void vmacct_trace_detach(struct vmacct_reader *r)
 	if (r->listed)
 		list_del_rcu(&r->node);
 	r->listed = false;
-	if (list_empty(&vmacct_readers))
-		vmacct_probes_off();
+	vmacct_probes_sync();
 	mutex_unlock(&vmacct_trace_mutex);
 	flush_work(&vmacct_arm_work);
 	synchronize_rcu();
@@ -676,10 +708,15 @@ void vmacct_trace_exit(void)
 	cancel_work_sync(&vmacct_arm_work);
 }
 
-/* Every probe armed: decisions and map-count failures are both seen. */
+/* Every probe the readers need is armed. */
 bool vmacct_trace_enabled(void)
 {
-	return READ_ONCE(vmacct_probes_on) && READ_ONCE(vmacct_sys_armed);
+	bool on;
+
+	mutex_lock(&vmacct_trace_mutex);
+	on = vmacct_probes_on && (vmacct_sys_armed || !vmacct_want_map_count());
+	mutex_unlock(&vmacct_trace_mutex);
+	return on;
 }
 
 ssize_t vmacct_trace_read(struct vmacct_reader *r, char __user *buf,

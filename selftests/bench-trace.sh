@@ -10,8 +10,10 @@
 #   loaded, idle       vmacct.ko loaded, no trace reader (no probes)
 #   tracing            a reader attached with no filter, drained by a
 #                      thread of the measured process
-#   probes only        a reader whose filter takes nothing: the probes
-#                      run, no record is queued or read
+#   probes only        a reader whose filter takes nothing: the decision
+#                      probe runs, no record is queued or read
+#   --no-map-count     a drained reader of decisions only: the system
+#                      call probes are not armed
 #
 # vmacct_trace_bench times mmap()+munmap() of one private writable page
 # (one __vm_enough_memory() call) and getpid() (none) in each; the table
@@ -76,11 +78,12 @@ table() {
 	}
 	/^LATENCY_SUMMARY / { lat = $0 }
 	END {
-		nc = split("not-loaded loaded-idle tracing tracing-nomatch tracefs-kretprobe", order, " ")
+		nc = split("not-loaded loaded-idle tracing tracing-decisions tracing-nomatch tracefs-kretprobe", order, " ")
 		name["not-loaded"] = "not loaded"
 		name["loaded-idle"] = "loaded, not tracing"
 		name["tracing"] = "tracing, reader draining"
 		name["tracing-nomatch"] = "probes only (no record)"
+		name["tracing-decisions"] = "tracing --no-map-count"
 		name["tracefs-kretprobe"] = "tracefs kretprobe instead"
 		if (!n["not-loaded"]) { print k ": no baseline result"; exit 1 }
 		bm = med(m["not-loaded"]); bg = med(g["not-loaded"])
@@ -163,6 +166,7 @@ for round in \$(seq $ROUNDS); do
 	\$B measure loaded-idle || exit 1
 	\$B measure tracing --reader || exit 1
 	\$B measure tracing-nomatch --reader-nomatch || exit 1
+	\$B measure tracing-decisions --reader-decisions || exit 1
 	if [ "\$round" = 1 ]; then
 		\$B latency
 		r=\$?

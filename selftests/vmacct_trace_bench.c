@@ -3,7 +3,7 @@
  * vmacct_trace_bench: what the event stream costs the traced task, and
  * how soon a new reader sees its first record.
  *
- *   vmacct_trace_bench measure LABEL [--reader|--reader-nomatch]
+ *   vmacct_trace_bench measure LABEL [--reader|--reader-nomatch|--reader-decisions]
  *			[-m MMAPS] [-g GETPIDS] [-b BATCHES]
  *	Time, per call, (a) mmap() + munmap() of one private writable page
  *	(one __vm_enough_memory() call each) and (b) getpid() (no memory
@@ -144,7 +144,7 @@ static void *drain_main(void *arg)
 	return NULL;
 }
 
-/* reader: 0 none, 1 drained, 2 matching nothing */
+/* reader: 0 none, 1 drained, 2 matching nothing, 3 decisions only, drained */
 static int measure(const char *label, int reader, long mmaps, long getpids,
 		   int batches)
 {
@@ -156,12 +156,14 @@ static int measure(const char *label, int reader, long mmaps, long getpids,
 
 	if (reader) {
 		d.fd = vt_open_reader(reader == 2 ? VMACCT_TRACE_NO_DECISIONS |
-					VMACCT_TRACE_NO_MAP_COUNT : 0, 0, 0, 1);
+					VMACCT_TRACE_NO_MAP_COUNT :
+				      reader == 3 ? VMACCT_TRACE_NO_MAP_COUNT : 0,
+				      0, 0, 1);
 		if (d.fd < 0) {
 			fprintf(stderr, "attach: %s\n", strerror(errno));
 			return errno == ENOENT || errno == EPERM ? 4 : 1;
 		}
-		if (reader == 1 && pthread_create(&th, NULL, drain_main, &d)) {
+		if (reader != 2 && pthread_create(&th, NULL, drain_main, &d)) {
 			fprintf(stderr, "pthread_create failed\n");
 			return 1;
 		}
@@ -181,9 +183,10 @@ static int measure(const char *label, int reader, long mmaps, long getpids,
 
 	if (reader) {
 		__atomic_store_n(&d.stop, 1, __ATOMIC_RELEASE);
-		if (reader == 1)
+		if (reader != 2)
 			pthread_join(th, NULL);
-		if (vt_trace(d.fd, &t, 0, 0, 0))
+		if (vt_trace(d.fd, &t, reader == 3 ? VMACCT_TRACE_NO_MAP_COUNT : 0,
+			     0, 0))
 			t.dropped = ~0ULL;
 		close(d.fd);
 	}
@@ -332,7 +335,7 @@ static int latency(int repeat)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmacct_trace_bench measure LABEL [--reader|--reader-nomatch] [-m MMAPS] [-g GETPIDS] [-b BATCHES]\n"
+		"usage: vmacct_trace_bench measure LABEL [--reader|--reader-nomatch|--reader-decisions] [-m MMAPS] [-g GETPIDS] [-b BATCHES]\n"
 		"       vmacct_trace_bench latency [-r REPEAT]\n");
 	exit(1);
 }
@@ -379,6 +382,8 @@ int main(int argc, char *argv[])
 			reader = 1;
 		else if (strcmp(argv[i], "--reader-nomatch") == 0)
 			reader = 2;
+		else if (strcmp(argv[i], "--reader-decisions") == 0)
+			reader = 3;
 		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
 			mmaps = number(argv[++i], 1, 100000000);
 		else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc)
