@@ -9,7 +9,8 @@
 #                        for every installed kernel; ends "N passed, N failed"
 #   make demo            boot a guest, load the module, show `vmacct status`
 #   make lint            checkpatch --strict, W=1 and sparse for every kernel
-#   make bench           VMACCT_IOC_MM against parsing /proc, in a guest per kernel
+#   make bench           VMACCT_IOC_MM against parsing /proc, and what tracing
+#                        costs, in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
 #   make dkms-install    register this tree with DKMS (dkms add/build/install)
 #
@@ -81,6 +82,7 @@ lint:
 
 bench:
 	selftests/bench.sh
+	selftests/bench-trace.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
