@@ -116,18 +116,11 @@ static long long stat_flags(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	long long v = -1;
-	ssize_t n;
-	int fd, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* after "pid (comm) ": state ppid pgrp session tty_nr tpgid flags */
 	p = strrchr(buf, ')');
 	for (field = 0; p && field < 7; field++)
@@ -405,7 +398,7 @@ FIXTURE_TEARDOWN(abi)
 
 TEST_F(abi, rejects_bad_size_and_pointer)
 {
-	long psz = psize();
+	long psz = page_size();
 	char *page, *big;
 	int fd = self->fd;
 

@@ -26,108 +26,10 @@
 #include <linux/vmacct.h>
 
 #include "kselftest_harness.h"
+#include "vmacct_util.h"
 
-#define SYSFS		"/sys/kernel/vmacct/"
-#define PROCVM		"/proc/sys/vm/"
-#define DEVNODE		"/dev/vmacct"
 #define POISON		0xcc
 #define NR_PAGES	4096UL	/* 16 MiB: above any background noise */
-
-static long page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
-
-/* Read one decimal value from a file; -1 with errno set on failure. */
-static long long read_ll(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	char *end;
-	long long v;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, &end, 10);
-	if (errno || end == buf || (*end != '\n' && *end != '\0')) {
-		errno = EINVAL;
-		return -1;
-	}
-	return v;
-}
-
-static int write_ll(const char *path, long long v)
-{
-	char buf[32];
-	int fd, len, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	len = snprintf(buf, sizeof(buf), "%lld\n", v);
-	if (write(fd, buf, len) != len)
-		ret = -1;
-	close(fd);
-	return ret;
-}
-
-static long long sysfs_ll(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), SYSFS "%s", name);
-	return read_ll(path);
-}
-
-static long long sysctl_ll(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), PROCVM "%s", name);
-	return read_ll(path);
-}
-
-static int set_sysctl(const char *name, long long v)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), PROCVM "%s", name);
-	return write_ll(path, v);
-}
-
-/* A /proc/meminfo field, in kB; -1 if absent. */
-static long long meminfo_kb(const char *field)
-{
-	char line[256];
-	size_t len = strlen(field);
-	long long v = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, field, len) == 0 && line[len] == ':') {
-			v = strtoll(line + len + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-static long long kb_to_pages(long long kb)
-{
-	return kb / (page_size() / 1024);
-}
 
 static int commit_ioctl(int fd, struct vmacct_commit *c)
 {
@@ -147,12 +49,8 @@ static unsigned long long committed_now(int fd)
 
 /* Skip unless root and the module is there; return an open /dev/vmacct. */
 #define NEED_VMACCT(fdvar) do {						\
-	if (geteuid() != 0)						\
-		SKIP(return, "needs root to write vm sysctls");	\
-	fdvar = open(DEVNODE, O_RDONLY | O_CLOEXEC);			\
-	if (fdvar < 0)							\
-		SKIP(return, DEVNODE ": %s (module not loaded?)",	\
-		     strerror(errno));					\
+	SKIP_UNLESS_ROOT("to write vm sysctls");			\
+	OPEN_DEVNODE_OR_SKIP(fdvar);					\
 } while (0)
 
 static const char * const policy_files[] = {
@@ -176,67 +74,33 @@ TEST(policy_files_equal_sysctls)
 	close(fd);
 }
 
-/*
- * The sysctls the tests write, saved in setup and restored in teardown.
- * Writing overcommit_kbytes zeroes overcommit_ratio and vice versa, so the
- * one that was in force is written last.
- */
-struct saved_sysctls {
-	long long mode, ratio, kbytes, max_map, admin, user, hugepages;
+/* The shared sysctls, and nr_hugepages that one test here writes. */
+struct commit_saved {
+	struct saved_sysctls sys;
+	long long hugepages;
 };
-
-static void save_sysctls(struct saved_sysctls *s)
-{
-	s->mode = sysctl_ll("overcommit_memory");
-	s->ratio = sysctl_ll("overcommit_ratio");
-	s->kbytes = sysctl_ll("overcommit_kbytes");
-	s->max_map = sysctl_ll("max_map_count");
-	s->admin = sysctl_ll("admin_reserve_kbytes");
-	s->user = sysctl_ll("user_reserve_kbytes");
-	s->hugepages = sysctl_ll("nr_hugepages");
-}
-
-static void restore_sysctls(const struct saved_sysctls *s)
-{
-	set_sysctl("nr_hugepages", s->hugepages);
-	set_sysctl("max_map_count", s->max_map);
-	set_sysctl("admin_reserve_kbytes", s->admin);
-	set_sysctl("user_reserve_kbytes", s->user);
-	if (s->kbytes) {
-		set_sysctl("overcommit_kbytes", s->kbytes);
-	} else {
-		set_sysctl("overcommit_kbytes", 0);
-		set_sysctl("overcommit_ratio", s->ratio);
-	}
-	set_sysctl("overcommit_memory", s->mode);
-}
 
 /* Open the device (or SKIP) and save the sysctls; -1 in *fd means skipped. */
 #define SYSCTL_FIXTURE_SETUP(fdvar, saved) do {				\
 	fdvar = -1;							\
-	if (geteuid() != 0)						\
-		SKIP(return, "needs root to write vm sysctls");	\
-	fdvar = open(DEVNODE, O_RDONLY | O_CLOEXEC);			\
-	if (fdvar < 0)							\
-		SKIP(return, DEVNODE ": %s (module not loaded?)",	\
-		     strerror(errno));					\
-	save_sysctls(saved);						\
-	ASSERT_LE(0, (saved)->mode);					\
-	ASSERT_LE(0, (saved)->ratio);					\
-	ASSERT_LE(0, (saved)->kbytes);					\
+	NEED_VMACCT(fdvar);						\
+	save_sysctls(&(saved)->sys);					\
+	(saved)->hugepages = sysctl_ll("nr_hugepages");			\
+	ASSERT_SAVED_POLICY(&(saved)->sys);				\
 } while (0)
 
-static void sysctl_fixture_teardown(int fd, const struct saved_sysctls *saved)
+static void sysctl_fixture_teardown(int fd, const struct commit_saved *saved)
 {
 	if (fd < 0)
 		return;
-	restore_sysctls(saved);
+	set_sysctl("nr_hugepages", saved->hugepages);
+	restore_sysctls(&saved->sys);
 	close(fd);
 }
 
 FIXTURE(sysctls) {
 	int fd;
-	struct saved_sysctls saved;
+	struct commit_saved saved;
 };
 
 FIXTURE_SETUP(sysctls)
@@ -418,7 +282,7 @@ TEST(commit_ioctl_matches_meminfo)
  */
 FIXTURE(charge) {
 	int fd;
-	struct saved_sysctls saved;
+	struct commit_saved saved;
 };
 
 FIXTURE_SETUP(charge)

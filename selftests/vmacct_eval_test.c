@@ -25,7 +25,7 @@
 #include "kselftest_harness.h"
 #include "vmacct_mm_util.h"
 
-#define MIB_PAGES(m)	((long long)(m) * (1024 * 1024 / psize()))
+#define MIB_PAGES(m)	((long long)(m) * (1024 * 1024 / page_size()))
 /* what the limit is set above Committed_AS, before reserves */
 #define MODE2_ROOM_MIB	96
 
@@ -121,20 +121,6 @@ FIXTURE_TEARDOWN(mode2)
 		munmap(self->seen, sizeof(*self->seen));
 }
 
-/* mmap() of pages private writable anonymous pages: 0 or errno */
-static int try_mmap(long long pages)
-{
-	size_t len = (size_t)pages * psize();
-	void *p;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return errno;
-	munmap(p, len);
-	return 0;
-}
-
 #define STEP(n, call) do {						\
 	if (call) {							\
 		seen->failed_step = (n);				\
@@ -182,9 +168,9 @@ static void mode2_measure(int fd, struct mode2_seen *seen, struct rbuf *status)
 		seen->failed_step = 10;
 		return;
 	}
-	seen->mmap_err[0] = try_mmap(m - 1);
-	seen->mmap_err[1] = try_mmap(m);
-	seen->mmap_err[2] = try_mmap(m + 1);
+	seen->mmap_err[0] = try_map(m - 1);
+	seen->mmap_err[1] = try_map(m);
+	seen->mmap_err[2] = try_map(m + 1);
 	STEP(11, eval_ioctl(fd, 0, 0, 0, 0, &seen->e_end));
 }
 
@@ -212,7 +198,7 @@ TEST_F(mode2, margin_is_the_mmap_boundary)
 			_exit(20);
 		if (variant->extra_vm_mib) {
 			extra = mmap(NULL, MIB_PAGES(variant->extra_vm_mib) *
-				     psize(), PROT_NONE, MAP_PRIVATE |
+				     page_size(), PROT_NONE, MAP_PRIVATE |
 				     MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 			if (extra == MAP_FAILED)
 				_exit(21);
@@ -392,8 +378,8 @@ TEST_F(modes, mode0_boundary_is_guess_ceiling)
 	/* what older articles describe would have refused this */
 	EXPECT_EQ(-ENOMEM, eg.old_verdict);
 
-	EXPECT_EQ(0, try_mmap(g)) TH_LOG("mmap of guess_ceiling pages");
-	EXPECT_EQ(ENOMEM, try_mmap(g + 1));
+	EXPECT_EQ(0, try_map(g)) TH_LOG("mmap of guess_ceiling pages");
+	EXPECT_EQ(ENOMEM, try_map(g + 1));
 	INFO("mode 0: guess_ceiling %lld pages: mmap(g) ok, mmap(g + 1) "
 	     "ENOMEM; pre-5.2 old_free was %lld", g, (long long)eg.old_free);
 }
@@ -422,7 +408,7 @@ TEST_F(modes, mode1_always_allows)
 	EXPECT_EQ(0, e2g.verdict);
 	EXPECT_EQ(0, emax.verdict);
 
-	EXPECT_EQ(0, try_mmap(2 * c.guess_ceiling));
+	EXPECT_EQ(0, try_map(2 * c.guess_ceiling));
 	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
 }
 
@@ -599,7 +585,7 @@ static int map_big_none(void *arg, int step)
 
 	if (step)
 		return 0;
-	return mmap(NULL, MIB_PAGES(mib) * psize(), PROT_NONE,
+	return mmap(NULL, MIB_PAGES(mib) * page_size(), PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) ==
 	       MAP_FAILED ? 10 : 0;
 }

@@ -28,7 +28,7 @@
 #include "kselftest_harness.h"
 #include "vmacct_mm_util.h"
 
-#define MIB_PAGES(m)	((long long)(m) * (1024 * 1024 / psize()))
+#define MIB_PAGES(m)	((long long)(m) * (1024 * 1024 / page_size()))
 
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK	18
@@ -75,7 +75,7 @@ FIXTURE_SETUP(fork)
 	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
 
 	for (i = 0; i < NR_REGIONS; i++) {
-		len = MIB_PAGES(regions[i].mib) * psize();
+		len = MIB_PAGES(regions[i].mib) * page_size();
 		self->map[i] = map_alone(len, PROT_READ | PROT_WRITE,
 					 regions[i].flags, -1);
 		ASSERT_NE(MAP_FAILED, self->map[i])
@@ -253,7 +253,7 @@ TEST_F_TIMEOUT(fork, mode2_verdict_matches_fork_around_min_ratio, 120)
 		pad_pages = c.committed_batch;
 		if (self->pad)
 			munmap(self->pad, self->pad_len);
-		self->pad_len = (tries + 1) * pad_pages * psize();
+		self->pad_len = (tries + 1) * pad_pages * page_size();
 		self->pad = map_alone(self->pad_len, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		ASSERT_NE(MAP_FAILED, self->pad);
@@ -311,7 +311,7 @@ TEST_F_TIMEOUT(fork, mode2_verdict_matches_fork_around_min_ratio, 120)
 		long long kb = f.min_kbytes, less;
 		struct vmacct_fork fk;
 
-		less = kb - 2LL * c.committed_batch * (psize() / 1024);
+		less = kb - 2LL * c.committed_batch * (page_size() / 1024);
 		ASSERT_LT(0, less);
 		ASSERT_EQ(0, set_sysctl("overcommit_kbytes", kb));
 		ASSERT_EQ(0, enter_mode2());
@@ -333,7 +333,7 @@ TEST_F_TIMEOUT(fork, mode2_verdict_matches_fork_around_min_ratio, 120)
 		     less);
 
 		/* one page less is refused by the model (exact arithmetic) */
-		ASSERT_EQ(0, set_sysctl("overcommit_kbytes", kb - psize() / 1024));
+		ASSERT_EQ(0, set_sysctl("overcommit_kbytes", kb - page_size() / 1024));
 		ASSERT_EQ(0, fork_ioctl(self->fd, 0, &fk));
 		EXPECT_EQ(-ENOMEM, fk.verdict[2]);
 		EXPECT_EQ((unsigned long long)kb, fk.min_kbytes);
@@ -375,7 +375,7 @@ TEST_F(fork_mode0, vma_above_guess_ceiling_fails_fork)
 	ASSERT_EQ(0, set_sysctl("overcommit_memory", 1));
 	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
 	pages = c.guess_ceiling + 1024;
-	len = pages * psize();
+	len = pages * page_size();
 	big = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, big);

@@ -8,30 +8,7 @@
 # and loaded again).  VMACCT_KO names the module file.  TAP output.
 
 KO=${VMACCT_KO:-/lib/modules/$(uname -r)/updates/dkms/vmacct.ko}
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # address of a core-kernel symbol in /proc/kallsyms
 addr_of() {

@@ -56,12 +56,12 @@ static int make_vmas(void *arg, int step)
 		return 0;
 	/* |N|W|N|W| ... |N|: 2k + 1 VMAs for k pages made writable */
 	/* not MAP_NORESERVE: mprotect() charges (VM_ACCOUNT) what it opens */
-	p = mmap(NULL, pages * psize(), PROT_NONE,
+	p = mmap(NULL, pages * page_size(), PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 10;
 	for (i = 1; i < pages - 1; i += 2)
-		if (mprotect(p + i * psize(), psize(), PROT_READ | PROT_WRITE))
+		if (mprotect(p + i * page_size(), page_size(), PROT_READ | PROT_WRITE))
 			return 11;
 	return 0;
 }

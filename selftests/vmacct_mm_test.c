@@ -143,10 +143,10 @@ TEST(caller_counts_match_proc)
 	ASSERT_EQ(0, rbuf_init(&maps, BUF_SMALL));
 	ASSERT_EQ(0, rbuf_init(&status, BUF_STATUS));
 	ASSERT_EQ(0, rbuf_init(&smaps, 4 * BUF_SMALL));
-	locked = map_alone(4 * psize(), PROT_READ | PROT_WRITE,
+	locked = map_alone(4 * page_size(), PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	ASSERT_NE(MAP_FAILED, locked);
-	ASSERT_EQ(0, mlock(locked, 4 * psize()));
+	ASSERT_EQ(0, mlock(locked, 4 * page_size()));
 
 	ASSERT_EQ(0, mm_with_proc(fd, 0, &m, &maps, &status, &smaps))
 		TH_LOG("VMACCT_IOC_MM: %s", strerror(errno));
@@ -203,9 +203,9 @@ static int make_many_vmas(void *arg, int step)
 
 	if (step)
 		return 0;
-	locked = map_alone(8 * psize(), PROT_READ | PROT_WRITE,
+	locked = map_alone(8 * page_size(), PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1);
-	if (locked == MAP_FAILED || mlock(locked, 8 * psize()))
+	if (locked == MAP_FAILED || mlock(locked, 8 * page_size()))
 		return 10;
 	if (!pages)
 		return 0;
@@ -213,12 +213,12 @@ static int make_many_vmas(void *arg, int step)
 	 * |N|R|N|R| ... |N|   one PROT_NONE reservation; every odd page made
 	 *  0 1 2 3      2k    readable splits off two VMAs: 2k + 1 in all
 	 */
-	p = map_alone(pages * psize(), PROT_NONE,
+	p = map_alone(pages * page_size(), PROT_NONE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
 	if (p == MAP_FAILED)
 		return 11;
 	for (i = 1; i < pages - 1; i += 2)
-		if (mprotect(p + i * psize(), psize(), PROT_READ))
+		if (mprotect(p + i * page_size(), page_size(), PROT_READ))
 			return 12;
 	return 0;
 }
@@ -365,7 +365,7 @@ FIXTURE_TEARDOWN(headroom)
 
 static int op_prepare(enum op_kind op, struct op_state *st)
 {
-	const long p = psize();
+	const long p = page_size();
 	const int anon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
 	char *x;
 
@@ -401,7 +401,7 @@ static int op_prepare(enum op_kind op, struct op_state *st)
 /* 0 or -1 with errno, like the syscall */
 static int op_run(enum op_kind op, struct op_state *st)
 {
-	const long p = psize();
+	const long p = page_size();
 
 	switch (op) {
 	case OP_MMAP:
@@ -427,7 +427,7 @@ static int op_run(enum op_kind op, struct op_state *st)
 
 static void op_cleanup(enum op_kind op, struct op_state *st, bool done)
 {
-	const long p = psize();
+	const long p = page_size();
 
 	switch (op) {
 	case OP_MMAP:
@@ -581,7 +581,7 @@ FIXTURE_TEARDOWN(drive)
 
 TEST_F(drive, count_stops_where_headroom_hits_zero)
 {
-	const long p = psize(), steps = 2 * DRIVE_ROOM;
+	const long p = page_size(), steps = 2 * DRIVE_ROOM;
 	long long n0, max, n_end = -1;
 	struct vmacct_mm m, end;
 	int errs[2 * DRIVE_ROOM + 2], headrooms[2 * DRIVE_ROOM + 2];
@@ -747,7 +747,7 @@ static void expect_charge_matches_smaps(struct __test_metadata *_metadata,
 
 TEST_F(charge, moves_by_exact_pages)
 {
-	const size_t len = NR_PAGES * psize();
+	const size_t len = NR_PAGES * page_size();
 	const int priv = MAP_PRIVATE | MAP_ANONYMOUS;
 	long long as0, as1, want_charge, want_as;
 	struct vmacct_mm m0, m1;
@@ -912,7 +912,7 @@ TEST(kind_counters_move_by_one)
 		{ "MAP_GROWSDOWN", K_STACK, PROT_READ | PROT_WRITE,
 		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, false },
 	};
-	const size_t len = 4 * psize();
+	const size_t len = 4 * page_size();
 	char path[] = "/dev/shm/vmacct_kind_XXXXXX";
 	void *maps[ARRAY_SIZE(adds)];
 	struct vmacct_mm m0, m1;

@@ -32,77 +32,15 @@
 #include <grp.h>
 #include <unistd.h>
 
-#define PROCVM		"/proc/sys/vm/"
-#define DEVNODE		"/dev/vmacct"
+#include "vmacct_util.h"
+
 #define POISON		0xcc
 #define NOBODY		65534
 
 /* The 6.12 harness runs every test in a grandchild: print our numbers. */
 #define INFO(fmt, ...)	ksft_print_msg(fmt "\n", ##__VA_ARGS__)
 
-static inline long psize(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
-
 /* ------------------------------------------------------------ files */
-
-/* Read one decimal value from a file; -1 with errno set on failure. */
-static inline long long read_ll(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	char *end;
-	long long v;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, &end, 10);
-	if (errno || end == buf || (*end != '\n' && *end != '\0')) {
-		errno = EINVAL;
-		return -1;
-	}
-	return v;
-}
-
-static inline int write_ll(const char *path, long long v)
-{
-	char buf[32];
-	int fd, len, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	len = snprintf(buf, sizeof(buf), "%lld\n", v);
-	if (write(fd, buf, len) != len)
-		ret = -1;
-	close(fd);
-	return ret;
-}
-
-static inline long long sysctl_ll(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), PROCVM "%s", name);
-	return read_ll(path);
-}
-
-static inline int set_sysctl(const char *name, long long v)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), PROCVM "%s", name);
-	return write_ll(path, v);
-}
 
 /*
  * Read a whole file into a buffer mapped (and touched) beforehand, so that
@@ -126,7 +64,7 @@ static inline int rbuf_init(struct rbuf *b, size_t cap)
 		b->p = NULL;
 		return -1;
 	}
-	for (off = 0; off < cap; off += psize())
+	for (off = 0; off < cap; off += page_size())
 		b->p[off] = 0;
 	return 0;
 }
@@ -181,87 +119,12 @@ static inline int read_proc(pid_t pid, const char *what, struct rbuf *b)
 	return read_file(path, b);
 }
 
-/* A "Name:  value" field of a /proc text file already read; -1 if absent. */
-static inline long long field_ll(const char *text, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = text;
-
-	while (p && *p) {
-		if (strncmp(p, name, len) == 0 && p[len] == ':')
-			return strtoll(p + len + 1, NULL, 10);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-/* A /proc/meminfo field, in kB; -1 if absent. */
-static inline long long meminfo_kb(const char *field)
-{
-	char buf[8192];
-	ssize_t n;
-	int fd;
-
-	fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return field_ll(buf, field);
-}
-
-static inline long long kb_to_pages(long long kb)
-{
-	return kb / (psize() / 1024);
-}
-
 static inline long long committed_as_pages(void)
 {
 	return kb_to_pages(meminfo_kb("Committed_AS"));
 }
 
 /* ------------------------------------------------------------ sysctls */
-
-/*
- * The sysctls the tests write, saved in setup and restored in teardown.
- * Writing overcommit_kbytes zeroes overcommit_ratio and vice versa, so the
- * one that was in force is written last, and the mode after both.
- */
-struct saved_sysctls {
-	long long mode, ratio, kbytes, max_map, admin, user;
-};
-
-static inline void save_sysctls(struct saved_sysctls *s)
-{
-	s->mode = sysctl_ll("overcommit_memory");
-	s->ratio = sysctl_ll("overcommit_ratio");
-	s->kbytes = sysctl_ll("overcommit_kbytes");
-	s->max_map = sysctl_ll("max_map_count");
-	s->admin = sysctl_ll("admin_reserve_kbytes");
-	s->user = sysctl_ll("user_reserve_kbytes");
-}
-
-static inline void restore_sysctls(const struct saved_sysctls *s)
-{
-	/* leave mode 2 before anything else: the limit may be tiny now */
-	if (s->mode != 2)
-		set_sysctl("overcommit_memory", s->mode);
-	set_sysctl("max_map_count", s->max_map);
-	set_sysctl("admin_reserve_kbytes", s->admin);
-	set_sysctl("user_reserve_kbytes", s->user);
-	if (s->kbytes) {
-		set_sysctl("overcommit_kbytes", s->kbytes);
-	} else {
-		set_sysctl("overcommit_kbytes", 0);
-		set_sysctl("overcommit_ratio", s->ratio);
-	}
-	set_sysctl("overcommit_memory", s->mode);
-}
 
 /*
  * Enter mode 2 (or re-enter it): the handler folds every CPU's local part
@@ -275,22 +138,15 @@ static inline int enter_mode2(void)
 /* Skip unless root and the module is there; return an open /dev/vmacct. */
 #define NEED_VMACCT(fdvar) do {						\
 	fdvar = -1;							\
-	if (geteuid() != 0)						\
-		SKIP(return, "needs root (writes vm sysctls, drops to "	\
-		     "nobody)");					\
-	fdvar = open(DEVNODE, O_RDONLY | O_CLOEXEC);			\
-	if (fdvar < 0)							\
-		SKIP(return, DEVNODE ": %s (module not loaded?)",	\
-		     strerror(errno));					\
+	SKIP_UNLESS_ROOT("(writes vm sysctls, drops to nobody)");	\
+	OPEN_DEVNODE_OR_SKIP(fdvar);					\
 } while (0)
 
 /* The same, and save the sysctls for the teardown to restore. */
 #define SYSCTL_FIXTURE_SETUP(fdvar, saved) do {				\
 	NEED_VMACCT(fdvar);						\
 	save_sysctls(saved);						\
-	ASSERT_LE(0, (saved)->mode);					\
-	ASSERT_LE(0, (saved)->ratio);					\
-	ASSERT_LE(0, (saved)->kbytes);					\
+	ASSERT_SAVED_POLICY(saved);					\
 	ASSERT_LE(0, (saved)->max_map);					\
 } while (0)
 
@@ -518,7 +374,7 @@ static inline int parse_smaps(const struct rbuf *b, struct smaps_sum *s)
 		} else if (strncmp(line, "VmFlags:", 8) == 0) {
 			if (!open_vma)
 				return -1;
-			classify(s, name, line + 8, (end - start) / psize());
+			classify(s, name, line + 8, (end - start) / page_size());
 			open_vma = false;
 		}
 		line = strchr(line, '\n');
@@ -557,12 +413,12 @@ static inline char *fresh_addr(size_t len)
 {
 	char *p;
 
-	p = mmap(NULL, len + 2 * psize(), PROT_NONE,
+	p = mmap(NULL, len + 2 * page_size(), PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	munmap(p, len + 2 * psize());
-	return p + psize();
+	munmap(p, len + 2 * page_size());
+	return p + page_size();
 }
 
 /* Map at a fresh address; MAP_FAILED on failure. */
@@ -594,7 +450,7 @@ static inline void touch(char *p, size_t len)
 {
 	size_t off;
 
-	for (off = 0; off < len; off += psize())
+	for (off = 0; off < len; off += page_size())
 		p[off] = 1;
 }
 
@@ -695,18 +551,10 @@ static inline int become_nobody(void)
 static inline char proc_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : '?';
 }

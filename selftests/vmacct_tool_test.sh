@@ -10,25 +10,7 @@
 KO=${VMACCT_KO:-}
 DOC=${VMACCT_ABI_DOC:-/payload/sysfs-kernel-vmacct}
 SYS=/sys/kernel/vmacct
-n=0
-failed=0
-
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n $desc"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $desc"
-	fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
+. "$(dirname "$0")/tap.sh"
 
 # value of a numeric key in `vmacct status --json` (flat keys only)
 json_num() {

@@ -92,7 +92,7 @@ static double maximum(const double *v, int n)
 /* ns per mmap() + munmap() of one private writable page */
 static double mmap_batch(long n)
 {
-	long psz = vt_page(), i;
+	long psz = page_size(), i;
 	unsigned long long t0;
 	void *p;
 
@@ -219,11 +219,11 @@ static void *wait_main(void *arg)
 
 static void one_mmap(void)
 {
-	void *p = mmap(NULL, vt_page(), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p != MAP_FAILED)
-		munmap(p, vt_page());
+		munmap(p, page_size());
 }
 
 /* open, attach (pid = this thread), one mmap, read it: microseconds */
@@ -234,7 +234,7 @@ static double attach_to_first(double *attach_us)
 	unsigned long long t0, t1, t2;
 	int fd;
 
-	fd = open(VT_DEVNODE, O_RDONLY | O_CLOEXEC);
+	fd = open(DEVNODE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	/*
@@ -271,7 +271,7 @@ static int latency(int repeat)
 	pthread_t th;
 	int i, keep;
 
-	if (vt_sysfs("trace/enabled") != 0) {
+	if (sysfs_ll("trace/enabled") != 0) {
 		fprintf(stderr, "latency: needs the module loaded and no reader attached\n");
 		return 4;
 	}
@@ -371,7 +371,7 @@ int main(int argc, char *argv[])
 			else
 				usage();
 		}
-		if (access(VT_DEVNODE, F_OK))
+		if (access(DEVNODE, F_OK))
 			return 4;
 		return latency(repeat);
 	}

@@ -49,7 +49,7 @@ static int stack(void)
 	for (i = 0; i < n; i++) {
 		if (vt_vmas[i].stack) {
 			printf("stack %lu\n",
-			       (vt_vmas[i].end - vt_vmas[i].start) / vt_page());
+			       (vt_vmas[i].end - vt_vmas[i].start) / page_size());
 			return 0;
 		}
 	}

@@ -77,19 +77,12 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* A /proc/meminfo field, in pages; -1 if absent. */
 static long long meminfo_pages(const char *field)
 {
-	static char buf[8192];
-	size_t len = strlen(field);
-	char *p;
+	long long kb = meminfo_kb(field);
 
-	if (vt_slurp("/proc/meminfo", buf, sizeof(buf)) < 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, field, len) == 0 && p[len] == ':')
-			return strtoll(p + len + 1, NULL, 10) / (vt_page() / 1024);
-	}
-	return -1;
+	return kb < 0 ? -1 : kb_to_pages(kb);
 }
 
 static const char *ev_type_name(const struct vmacct_event *e)
@@ -272,48 +265,10 @@ static void print_checked(void)
 		       n_denied[2]);
 }
 
-/*
- * The sysctls the tests write, saved in setup and restored in teardown.
- * Writing overcommit_kbytes zeroes overcommit_ratio and vice versa, so the
- * one in force is written last; the mode goes back first.
- */
-struct saved_sysctls {
-	long long mode, ratio, kbytes, max_map, admin, user;
-};
-
-static void save_sysctls(struct saved_sysctls *s)
-{
-	s->mode = vt_sysctl("overcommit_memory");
-	s->ratio = vt_sysctl("overcommit_ratio");
-	s->kbytes = vt_sysctl("overcommit_kbytes");
-	s->max_map = vt_sysctl("max_map_count");
-	s->admin = vt_sysctl("admin_reserve_kbytes");
-	s->user = vt_sysctl("user_reserve_kbytes");
-}
-
-static void restore_sysctls(const struct saved_sysctls *s)
-{
-	vt_set_sysctl("overcommit_memory", s->mode);
-	vt_set_sysctl("max_map_count", s->max_map);
-	vt_set_sysctl("admin_reserve_kbytes", s->admin);
-	vt_set_sysctl("user_reserve_kbytes", s->user);
-	if (s->kbytes) {
-		vt_set_sysctl("overcommit_kbytes", s->kbytes);
-	} else {
-		vt_set_sysctl("overcommit_kbytes", 0);
-		vt_set_sysctl("overcommit_ratio", s->ratio);
-	}
-	vt_set_sysctl("overcommit_memory", s->mode);
-}
-
 /* Skip unless root and /dev/vmacct exists. */
 #define NEED_VMACCT() do {						\
-	if (geteuid() != 0)						\
-		SKIP(return, "needs root (CAP_PERFMON for the stream, "	\
-		     "sysctl writes)");					\
-	if (access(VT_DEVNODE, F_OK))					\
-		SKIP(return, VT_DEVNODE ": %s (module not loaded?)",	\
-		     strerror(errno));					\
+	SKIP_UNLESS_ROOT("(CAP_PERFMON for the stream, sysctl writes)");	\
+	SKIP_UNLESS_DEVNODE();						\
 } while (0)
 
 FIXTURE(trace) {
@@ -327,10 +282,8 @@ FIXTURE_SETUP(trace)
 	self->ready = 0;
 	NEED_VMACCT();
 	save_sysctls(&self->saved);
-	self->buffer_size = vt_sysfs("trace/buffer_size");
-	ASSERT_LE(0, self->saved.mode);
-	ASSERT_LE(0, self->saved.ratio);
-	ASSERT_LE(0, self->saved.kbytes);
+	self->buffer_size = sysfs_ll("trace/buffer_size");
+	ASSERT_SAVED_POLICY(&self->saved);
 	ASSERT_LE(0, self->saved.max_map);
 	ASSERT_LE(16, self->buffer_size);
 	self->ready = 1;
@@ -338,7 +291,7 @@ FIXTURE_SETUP(trace)
 	reset(&set_b);
 	reset(&set_c);
 	reset(&set_d);
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
 }
 
 FIXTURE_TEARDOWN(trace)
@@ -346,7 +299,7 @@ FIXTURE_TEARDOWN(trace)
 	if (!self->ready)
 		return;
 	restore_sysctls(&self->saved);
-	vt_set_sysfs("trace/buffer_size", self->buffer_size);
+	set_sysfs("trace/buffer_size", self->buffer_size);
 	print_checked();
 }
 
@@ -371,7 +324,7 @@ TEST_F(trace, mmap_decisions_one_per_call)
 {
 	enum { N = 6 };
 	unsigned long long t0[N], t1[N];
-	long psz = vt_page();
+	long psz = page_size();
 	char comm[16];
 	void *p[N];
 	int fd, i;
@@ -401,12 +354,12 @@ TEST_F(trace, mmap_decisions_one_per_call)
 		EXPECT_EQ(1, e->as_admin) TH_LOG("root is CAP_SYS_ADMIN");
 		EXPECT_LE(t0[i], e->time_ns);
 		EXPECT_GE(t1[i], e->time_ns);
-		EXPECT_EQ(vt_sysctl("max_map_count"), e->max_map_count);
+		EXPECT_EQ(sysctl_ll("max_map_count"), e->max_map_count);
 	}
 
 	/* giving memory back is not a decision */
 	for (i = 0; i < N; i++)
-		ASSERT_EQ(0, munmap(p[i], (10 + i) * vt_page()));
+		ASSERT_EQ(0, munmap(p[i], (10 + i) * page_size()));
 	EXPECT_EQ(0, drain(_metadata, fd, NULL));
 	close(fd);
 }
@@ -419,14 +372,14 @@ TEST_F(trace, mmap_decisions_one_per_call)
 TEST_F(trace, uncharged_mappings_make_no_decision)
 {
 	static const int modes[] = { 0, 1 };
-	long psz = vt_page();
+	long psz = page_size();
 	unsigned int m;
 	void *p, *q;
 	int fd;
 
 	OWN_READER(fd, 0);
 	for (m = 0; m < 2; m++) {
-		ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", modes[m]));
+		ASSERT_EQ(0, set_sysctl("overcommit_memory", modes[m]));
 		p = mmap(NULL, 13 * psz, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		ASSERT_NE(MAP_FAILED, p);
@@ -439,7 +392,7 @@ TEST_F(trace, uncharged_mappings_make_no_decision)
 		munmap(p, 13 * psz);
 		munmap(q, 14 * psz);
 	}
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
 	p = mmap(NULL, 15 * psz, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -476,7 +429,7 @@ static const struct vmacct_event *only_one(struct __test_metadata *_metadata,
 /* brk growth: the pages the break crosses, caller BRK. */
 TEST_F(trace, caller_brk)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	unsigned long cur, end, want;
 	int fd;
 
@@ -497,7 +450,7 @@ TEST_F(trace, caller_brk)
 /* mprotect() making a read-only private mapping writable: caller MPROTECT. */
 TEST_F(trace, caller_mprotect)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	void *p;
 	int fd;
 
@@ -521,7 +474,7 @@ TEST_F(trace, caller_mprotect)
  */
 TEST_F(trace, caller_mremap)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	char *a, *b, *nb;
 	void *na;
 	int fd;
@@ -557,7 +510,7 @@ TEST_F(trace, caller_mremap)
 /* The shmem object of MAP_SHARED|MAP_ANONYMOUS and of shmget(): SHMEM. */
 TEST_F(trace, caller_shmem)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	void *p;
 	int fd, id;
 
@@ -586,7 +539,7 @@ TEST_F(trace, caller_shmem)
  */
 TEST_F(trace, caller_shmem_noreserve_fault)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	char *p;
 	int fd, i;
 
@@ -620,7 +573,7 @@ TEST_F(trace, caller_shmem_noreserve_fault)
 TEST_F(trace, caller_fork_one_per_charged_vma)
 {
 	unsigned long want[VT_MAX_VMAS];
-	long psz = vt_page();
+	long psz = page_size();
 	int fd, i, n, nwant = 0, status;
 	char *dc, *wf;
 	pid_t pid;
@@ -683,7 +636,7 @@ static unsigned long stack_start(void)
  */
 TEST_F(trace, caller_stack_growth_exact)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	unsigned long grown;
 	int fd, pfd[2], status;
 	pid_t pid;
@@ -745,7 +698,7 @@ static int __attribute__((noinline)) recurse(int depth)
  */
 TEST_F(trace, caller_stack_growth_recursion)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	unsigned long grown, sum = 0;
 	int fd, pfd[2], status, i;
 	pid_t pid;
@@ -892,9 +845,7 @@ FIXTURE_SETUP(modes)
 	self->ready = 0;
 	NEED_VMACCT();
 	save_sysctls(&self->saved);
-	ASSERT_LE(0, self->saved.mode);
-	ASSERT_LE(0, self->saved.ratio);
-	ASSERT_LE(0, self->saved.kbytes);
+	ASSERT_SAVED_POLICY(&self->saved);
 	self->ready = 1;
 	reset(&set_a);
 }
@@ -905,20 +856,6 @@ FIXTURE_TEARDOWN(modes)
 		return;
 	restore_sysctls(&self->saved);
 	print_checked();
-}
-
-/* One private writable mapping of @pages, unmapped at once; 0 or errno. */
-static int try_map(unsigned long long pages)
-{
-	size_t len = pages * vt_page();
-	void *p;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return errno;
-	munmap(p, len);
-	return 0;
 }
 
 struct outcome {
@@ -953,7 +890,7 @@ TEST_F(modes, every_decision_agrees_with_terms_and_outcome)
 {
 	unsigned long long ceiling, edge = 0;
 	struct outcome log[128];
-	long psz = vt_page();
+	long psz = page_size();
 	int fd, i, nlog = 0, status, near_grant = 0, near_deny = 0;
 	pid_t pid;
 	char *brk0;
@@ -961,7 +898,7 @@ TEST_F(modes, every_decision_agrees_with_terms_and_outcome)
 
 	fd = vt_open_reader(0, 0, 0, 1);	/* every process */
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", variant->mode));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", variant->mode));
 
 	/* small grants, of each kind this process can drive */
 	for (i = 0; i < 8; i++) {
@@ -1090,7 +1027,7 @@ TEST_F(trace, map_count_incidents)
 {
 	const unsigned long big_len = HUGE_REQUEST;
 	int fd_mc, fd_all, fd_nomc, count0, max, n_ok, count, err, i;
-	long psz = vt_page();
+	long psz = page_size();
 	const struct vmacct_event *e;
 	struct rlimit rl, rl_low;
 	char *tri, *big, *p;
@@ -1111,7 +1048,7 @@ TEST_F(trace, map_count_incidents)
 	count0 = vt_map_count();
 	ASSERT_LT(0, count0);
 	max = count0 + 20;
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", max));
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
 
 	/* 1. mmap until the count stops it */
 	for (i = 0, err = 0; i < 64; i++) {
@@ -1210,7 +1147,7 @@ TEST_F(trace, map_count_incidents)
 
 	/* 4. a commit denial of mprotect at the limit is not a map-count one */
 	drain(_metadata, fd_all, NULL);
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", 2));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 2));
 	i = mprotect(big, big_len, PROT_READ | PROT_WRITE);
 	err = errno;
 	restore_sysctls(&self->saved);
@@ -1238,7 +1175,7 @@ TEST_F(trace, map_count_incidents)
 	EXPECT_EQ(1, count_ev(&set_c, VMACCT_EV_DECISION, VMACCT_CALLER_MPROTECT,
 			      getpid()));
 
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", self->saved.max_map));
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
 	for (i = 0; i < n_ok - 1; i++)
 		munmap((void *)(LOOP_BASE + 2UL * i * psz), psz);
 	munmap(tri, 5 * psz);
@@ -1259,7 +1196,7 @@ TEST_F(trace, map_count_incidents)
  */
 TEST_F(trace, map_count_madvise_incident)
 {
-	long psz = vt_page();
+	long psz = page_size();
 	int fd_mc, max, ret, err;
 	char *tri;
 
@@ -1269,12 +1206,12 @@ TEST_F(trace, map_count_madvise_incident)
 	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
 	max = vt_map_count();
 	ASSERT_LT(0, max);
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", max));
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
 
 	ret = madvise(tri + 2 * psz, psz, MADV_DONTFORK);
 	err = errno;
 	EXPECT_EQ(max, vt_map_count());
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", self->saved.max_map));
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(EAGAIN, err) TH_LOG("madvise: %s", strerror(err));
 	expect_incident(_metadata, fd_mc, "madvise", VMACCT_SYS_MADVISE, max, max);
@@ -1297,20 +1234,20 @@ TEST_F(trace, map_count_madvise_incident)
 TEST_F(trace, map_count_unmapped_enomem_not_reported)
 {
 	void *hole = (void *)LOOP_BASE;
-	long psz = vt_page();
+	long psz = page_size();
 	int fd_mc, max, err[3], ret[3];
 
 	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
 	max = vt_map_count();
 	ASSERT_LT(0, max);
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", max));
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
 	ret[0] = mprotect(hole, psz, PROT_READ);
 	err[0] = errno;
 	ret[1] = mlock(hole, psz);
 	err[1] = errno;
 	ret[2] = madvise(hole, psz, MADV_DONTFORK);
 	err[2] = errno;
-	ASSERT_EQ(0, vt_set_sysctl("max_map_count", self->saved.max_map));
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
 
 	EXPECT_EQ(-1, ret[0]);
 	EXPECT_EQ(ENOMEM, err[0]) TH_LOG("mprotect: %s", strerror(err[0]));
@@ -1339,7 +1276,7 @@ TEST_F_TIMEOUT(trace, fork_denied_in_mode2, 60)
 	const unsigned long big_pages = 65536;	/* 256 MiB */
 	unsigned long want[VT_MAX_VMAS], failing = 0;
 	long long totalram, hugetlb, c1, limit;
-	long psz = vt_page();
+	long psz = page_size();
 	int fd, i, n, nbefore = 0, ratio, ndenied = 0, err;
 	char *big;
 	pid_t pid;
@@ -1349,7 +1286,7 @@ TEST_F_TIMEOUT(trace, fork_denied_in_mode2, 60)
 	ASSERT_NE(MAP_FAILED, big);
 	OWN_READER(fd, 0);
 
-	ASSERT_EQ(0, vt_set_sysctl("user_reserve_kbytes", 0));
+	ASSERT_EQ(0, set_sysctl("user_reserve_kbytes", 0));
 	totalram = meminfo_pages("MemTotal");
 	hugetlb = meminfo_pages("Hugetlb");
 	if (hugetlb < 0)
@@ -1362,7 +1299,7 @@ TEST_F_TIMEOUT(trace, fork_denied_in_mode2, 60)
 	ASSERT_GT(c1 + (long long)big_pages - 4096, limit)
 		TH_LOG("ratio %d too coarse: limit %lld, committed %lld", ratio,
 		       limit, c1);
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_ratio", ratio));
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", ratio));
 	ASSERT_EQ(limit, meminfo_pages("CommitLimit"));
 
 	/* what dup_mmap() will charge, in order, up to the big VMA */
@@ -1381,7 +1318,7 @@ TEST_F_TIMEOUT(trace, fork_denied_in_mode2, 60)
 	ASSERT_LE(big_pages, failing);
 
 	/* the overshoot window: this one system call */
-	ASSERT_EQ(0, vt_set_sysctl("overcommit_memory", 2));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 2));
 	pid = fork();
 	err = errno;
 	restore_sysctls(&self->saved);
@@ -1425,24 +1362,24 @@ TEST_F(trace, small_ring_drops_and_stays_whole)
 	long long dropped0, events0, dropped1, events1;
 	static struct vmacct_event buf[64];
 	struct vmacct_trace t;
-	long psz = vt_page();
+	long psz = page_size();
 	int fd, i, failures = 0;
 	ssize_t r;
 	void *p;
 
-	EXPECT_EQ(-1, vt_set_sysfs("trace/buffer_size", RING - 1));
+	EXPECT_EQ(-1, set_sysfs("trace/buffer_size", RING - 1));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, vt_set_sysfs("trace/buffer_size", 65537));
+	EXPECT_EQ(-1, set_sysfs("trace/buffer_size", 65537));
 	EXPECT_EQ(EINVAL, errno);
-	ASSERT_EQ(0, vt_set_sysfs("trace/buffer_size", RING));
-	ASSERT_EQ(RING, vt_sysfs("trace/buffer_size"));
+	ASSERT_EQ(0, set_sysfs("trace/buffer_size", RING));
+	ASSERT_EQ(RING, sysfs_ll("trace/buffer_size"));
 
 	OWN_READER(fd, 0);
 	ASSERT_EQ(0, vt_trace(fd, &t, 0, 0, getpid()));
 	EXPECT_EQ(RING, t.buffer_size);
 	EXPECT_EQ(0, t.dropped);
-	dropped0 = vt_sysfs("trace/dropped");
-	events0 = vt_sysfs("trace/events");
+	dropped0 = sysfs_ll("trace/dropped");
+	events0 = sysfs_ll("trace/events");
 
 	for (i = 0; i < N; i++) {
 		p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
@@ -1460,8 +1397,8 @@ TEST_F(trace, small_ring_drops_and_stays_whole)
 	ASSERT_EQ(0, vt_trace(fd, &t, 0, 0, getpid()));
 	EXPECT_EQ(N - RING, t.dropped);
 	EXPECT_EQ(RING, t.buffer_size);
-	dropped1 = vt_sysfs("trace/dropped");
-	events1 = vt_sysfs("trace/events");
+	dropped1 = sysfs_ll("trace/dropped");
+	events1 = sysfs_ll("trace/events");
 	EXPECT_EQ(N - RING, dropped1 - dropped0);
 	EXPECT_LE(N, events1 - events0);
 
@@ -1510,7 +1447,7 @@ static void *mapper_main(void *arg)
 	m->tid = vt_gettid();
 	if (read(m->go[0], &c, 1) != 1)
 		return NULL;
-	m->p = mmap(NULL, 18 * vt_page(), PROT_READ | PROT_WRITE,
+	m->p = mmap(NULL, 18 * page_size(), PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return NULL;
 }
@@ -1526,7 +1463,7 @@ static void *mapper_main(void *arg)
 TEST_F(trace, filters_select_denials_processes_threads)
 {
 	int fd_denied, fd_self, fd_child, fd_thread, go[2], status, i;
-	long psz = vt_page();
+	long psz = page_size();
 	struct mapper m;
 	pthread_t th;
 	pid_t child;
@@ -1636,7 +1573,7 @@ TEST(unprivileged_cannot_trace)
 
 		if (setgid(65534) || setuid(65534))
 			_exit(10);
-		fd = open(VT_DEVNODE, O_RDONLY | O_NONBLOCK);
+		fd = open(DEVNODE, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
 			_exit(11);
 		if (vt_trace(fd, &t, 0, 0, 0) != -1)
@@ -1676,8 +1613,8 @@ TEST(trace_ioctl_rejects_bad_input)
 	int fd;
 
 	NEED_VMACCT();
-	enabled0 = vt_sysfs("trace/enabled");
-	fd = open(VT_DEVNODE, O_RDONLY | O_NONBLOCK);
+	enabled0 = sysfs_ll("trace/enabled");
+	fd = open(DEVNODE, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, fd);
 
 	EXPECT_EQ(-1, vt_trace(fd, &t, VMACCT_TRACE_FLAGS + 1, 0, 0));
@@ -1706,7 +1643,7 @@ TEST(trace_ioctl_rejects_bad_input)
 	EXPECT_EQ(E2BIG, errno);
 
 	/* none of that attached the file */
-	EXPECT_EQ(enabled0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(enabled0, sysfs_ll("trace/enabled"));
 
 	/* output fields are written; the input ones come back as given */
 	memset(&t, 0xcc, sizeof(t));
@@ -1718,7 +1655,7 @@ TEST(trace_ioctl_rejects_bad_input)
 	ASSERT_EQ(0, ioctl(fd, VMACCT_IOC_TRACE, &t));
 	EXPECT_EQ(sizeof(t), t.size);
 	EXPECT_EQ(VMACCT_TRACE_DENIED, t.flags);
-	EXPECT_EQ(vt_sysfs("trace/buffer_size"), t.buffer_size);
+	EXPECT_EQ(sysfs_ll("trace/buffer_size"), t.buffer_size);
 	EXPECT_EQ(0, t.reserved);
 	EXPECT_EQ(0, t.dropped);
 	EXPECT_EQ(1, vt_wait_armed());
@@ -1773,24 +1710,24 @@ TEST(enabled_follows_readers_and_detaches_them)
 	void *p;
 
 	NEED_VMACCT();
-	if (vt_sysfs("trace/enabled") != 0)
+	if (sysfs_ll("trace/enabled") != 0)
 		SKIP(return, "another trace reader is attached");
 
 	fd1 = vt_open_reader(0, 0, getpid(), 1);
 	ASSERT_LE(0, fd1);
-	EXPECT_EQ(1, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(1, sysfs_ll("trace/enabled"));
 	fd2 = vt_open_reader(0, 0, getpid(), 1);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(1, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(1, sysfs_ll("trace/enabled"));
 	close(fd2);
-	EXPECT_EQ(1, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(1, sysfs_ll("trace/enabled"));
 	close(fd1);
-	EXPECT_EQ(0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(0, sysfs_ll("trace/enabled"));
 
 	/* 1 is not writable: the first reader enables */
-	EXPECT_EQ(-1, vt_set_sysfs("trace/enabled", 1));
+	EXPECT_EQ(-1, set_sysfs("trace/enabled", 1));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(0, sysfs_ll("trace/enabled"));
 
 	/* readers whose filter nothing matches, blocked in two threads */
 	rb.fd = vt_open_reader(VMACCT_TRACE_NO_DECISIONS | VMACCT_TRACE_NO_MAP_COUNT,
@@ -1806,10 +1743,10 @@ TEST(enabled_follows_readers_and_detaches_them)
 		TH_LOG("read() returned %d (%s) without data", rb.ret,
 		       strerror(rb.err));
 	ASSERT_EQ(0, __atomic_load_n(&pb.done, __ATOMIC_ACQUIRE));
-	EXPECT_EQ(1, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(1, sysfs_ll("trace/enabled"));
 
 	t0 = now_ns();
-	ASSERT_EQ(0, vt_set_sysfs("trace/enabled", 0));
+	ASSERT_EQ(0, set_sysfs("trace/enabled", 0));
 	for (i = 0; i < 500; i++) {
 		if (__atomic_load_n(&rb.done, __ATOMIC_ACQUIRE) &&
 		    __atomic_load_n(&pb.done, __ATOMIC_ACQUIRE))
@@ -1828,7 +1765,7 @@ TEST(enabled_follows_readers_and_detaches_them)
 		TH_LOG("revents 0x%x", pb.revents);
 	EXPECT_GT(500000000ULL, pb.t_done - t0)
 		TH_LOG("poll() took %llu ms to return", (pb.t_done - t0) / 1000000);
-	EXPECT_EQ(0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(0, sysfs_ll("trace/enabled"));
 
 	/* detached for good: read() fails at once, poll() says so */
 	EXPECT_EQ(-1, read(rb.fd, &ev, sizeof(ev)));
@@ -1841,20 +1778,20 @@ TEST(enabled_follows_readers_and_detaches_them)
 	/* a new reader enables tracing again and gets records */
 	fd4 = vt_open_reader(0, 0, getpid(), 1);
 	ASSERT_LE(0, fd4);
-	EXPECT_EQ(1, vt_sysfs("trace/enabled"));
-	p = mmap(NULL, 19 * vt_page(), PROT_READ | PROT_WRITE,
+	EXPECT_EQ(1, sysfs_ll("trace/enabled"));
+	p = mmap(NULL, 19 * page_size(), PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	munmap(p, 19 * vt_page());
+	munmap(p, 19 * page_size());
 	reset(&set_a);
 	EXPECT_EQ(1, drain(_metadata, fd4, &set_a));
 	EXPECT_NE(NULL, find_ev(&set_a, VMACCT_EV_DECISION, VMACCT_CALLER_MMAP,
 				getpid(), 19));
 	close(fd4);
-	EXPECT_EQ(0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(0, sysfs_ll("trace/enabled"));
 	close(rb.fd);
 	close(pb.fd);
-	EXPECT_EQ(0, vt_sysfs("trace/enabled"));
+	EXPECT_EQ(0, sysfs_ll("trace/enabled"));
 }
 
 TEST_HARNESS_MAIN

@@ -14,30 +14,7 @@ KO=${VMACCT_KO:-/lib/modules/$(uname -r)/updates/dkms/vmacct.ko}
 HELPER=$(dirname "$0")/vmacct_trace_reader
 ENABLED=/sys/kernel/vmacct/trace/enabled
 OUT=/tmp/vmacct_trace_unload.$$
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # wait up to 5 s for a condition
 wait_for() {

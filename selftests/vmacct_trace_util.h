@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the event-stream selftests, their reader helper and
- * the stream benchmark: sysctl and sysfs values, attaching a trace reader,
- * draining it, and a few facts about the calling process read from /proc.
+ * the stream benchmark: attaching a trace reader, draining it, and a few
+ * facts about the calling process read from /proc.
  *
  * Only libc and the UAPI header: no harness, so that the helper and the
  * benchmark can use it too.  Nothing here allocates memory between a
@@ -24,93 +24,13 @@
 
 #include <linux/vmacct.h>
 
-#define VT_SYSFS	"/sys/kernel/vmacct/"
-#define VT_PROCVM	"/proc/sys/vm/"
-#define VT_DEVNODE	"/dev/vmacct"
-#define VT_EVSZ		sizeof(struct vmacct_event)
+#include "vmacct_util.h"
 
-static inline long vt_page(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
+#define VT_EVSZ		sizeof(struct vmacct_event)
 
 static inline pid_t vt_gettid(void)
 {
 	return (pid_t)syscall(SYS_gettid);
-}
-
-/* One decimal value from a file; -1 with errno set on failure. */
-static inline long long vt_read_ll(const char *path)
-{
-	char buf[64];
-	long long v;
-	char *end;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, &end, 10);
-	if (errno || end == buf || (*end != '\n' && *end != '\0')) {
-		errno = EINVAL;
-		return -1;
-	}
-	return v;
-}
-
-/* Write "v\n"; 0, or -1 with errno from open() or write(). */
-static inline int vt_write_ll(const char *path, long long v)
-{
-	char buf[32];
-	int fd, len, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	len = snprintf(buf, sizeof(buf), "%lld\n", v);
-	if (write(fd, buf, len) != len)
-		ret = -1;
-	close(fd);
-	return ret;
-}
-
-static inline long long vt_sysfs(const char *name)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), VT_SYSFS "%s", name);
-	return vt_read_ll(path);
-}
-
-static inline int vt_set_sysfs(const char *name, long long v)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), VT_SYSFS "%s", name);
-	return vt_write_ll(path, v);
-}
-
-static inline long long vt_sysctl(const char *name)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), VT_PROCVM "%s", name);
-	return vt_read_ll(path);
-}
-
-static inline int vt_set_sysctl(const char *name, long long v)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), VT_PROCVM "%s", name);
-	return vt_write_ll(path, v);
 }
 
 /*
@@ -123,7 +43,7 @@ static inline int vt_wait_armed(void)
 	int i;
 
 	for (i = 0; i < 3000; i++) {
-		if (vt_sysfs("trace/enabled") == 1)
+		if (sysfs_ll("trace/enabled") == 1)
 			return 1;
 		usleep(1000);
 	}
@@ -156,7 +76,7 @@ static inline int vt_open_reader(__u32 flags, pid_t pid, pid_t tgid,
 	struct vmacct_trace t;
 	int fd, err;
 
-	fd = open(VT_DEVNODE, O_RDONLY | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
+	fd = open(DEVNODE, O_RDONLY | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -1;
 	if (vt_trace(fd, &t, flags, pid, tgid)) {
