@@ -576,6 +576,20 @@ static void disagree(struct repro_check *c, const char *fmt, ...)
 	c->agree = false;
 }
 
+/*
+ * For the selftests of the signal path: VMACCT_REPRO_HOLD=SECS waits that
+ * long at the point where the most is changed, so a test can interrupt
+ * the reproduction there.  Unset, it does nothing.
+ */
+static void hold_for_tests(void)
+{
+	const char *s = getenv("VMACCT_REPRO_HOLD");
+	unsigned int secs = s ? (unsigned int)strtoul(s, NULL, 10) : 0;
+
+	while (secs)
+		secs = sleep(secs);
+}
+
 /* 1. many small mapped files against vm.max_map_count */
 static void repro_map_files(struct ctx *x, struct repro_result *r)
 {
@@ -606,6 +620,7 @@ static void repro_map_files(struct ctx *x, struct repro_result *r)
 		FAIL(r, "vm.max_map_count: %s", strerror(-err));
 	if (query_mm(x, ch.pid, &mm))
 		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
+	hold_for_tests();
 
 	c = repro_add_check(r);
 	snprintf(c->what, sizeof(c->what),
@@ -757,6 +772,7 @@ static void repro_munmap_holes(struct ctx *x, struct repro_result *r)
 	err = sysctl_set(&x->book, SYSCTL_MAX_MAP_COUNT, max);
 	if (err)
 		FAIL(r, "vm.max_map_count: %s", strerror(-err));
+	hold_for_tests();
 	memset(&m, 0, sizeof(m));
 	m.op = OP_REGION;
 	m.a = 2 * (int64_t)(max - mm.map_count) + 16;
@@ -1202,6 +1218,7 @@ static void repro_fork(struct ctx *x, struct repro_result *r)
 	if (i == 4)
 		FAIL(r, "could not place the fork a per-CPU error away from both sides of min_ratio %" PRIu64, ratio);
 
+	hold_for_tests();
 	snprintf(setting, sizeof(setting), ", overcommit_ratio %" PRIu64 " = min_ratio − 1", ratio - 1);
 	if (fork_check(x, &ch, t, r, 2, setting))
 		goto fail;
@@ -1274,7 +1291,11 @@ static void repro_help(FILE *out)
 		    "changes sysctls only with --yes or when stdin is not a terminal.\n"
 		    "Never provokes the OOM killer: it touches only a few pages of the big\n"
 		    "mappings.  Root only.  Exit status 1 when prediction, outcome and\n"
-		    "record disagree anywhere (the output says where).",
+		    "record disagree anywhere (the output says where).\n"
+		    "\n"
+		    "For tests: VMACCT_REPRO_HOLD=SECS waits that long where map-files and\n"
+		    "munmap-holes have lowered vm.max_map_count and where fork is in mode 2\n"
+		    "at min_ratio - 1, so the signal path can be exercised.",
 		    repro_opts_help);
 }
 
