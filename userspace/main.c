@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "check",      cmd_check,      "would an allocation of SIZE succeed now, and why" },
 	{ "fork-check", cmd_fork_check, "would fork() of a process succeed, and what setting would make it" },
 	{ "trace",      cmd_trace,      "live: each commit decision and map-count failure, one line each (root)" },
+	{ "repro",      cmd_repro,      "reproduce an incident: prediction, outcome and the kernel's record (root)" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -64,5 +64,6 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g);
 int cmd_check(int argc, char *argv[], const struct global_opts *g);
 int cmd_fork_check(int argc, char *argv[], const struct global_opts *g);
 int cmd_trace(int argc, char *argv[], const struct global_opts *g);
+int cmd_repro(int argc, char *argv[], const struct global_opts *g);
 
 #endif

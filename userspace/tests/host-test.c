@@ -53,6 +53,7 @@ int main(int argc, char *argv[])
 	test_trace(&t, &env);
 	test_cli(&t, &env);
 	test_trace_cli(&t, &env);
+	test_repro(&t);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

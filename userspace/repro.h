@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * "vmacct repro" without the device: its arguments, the bookkeeping of
+ * the sysctls a reproduction changes (so that every exit path puts them
+ * back, in an order the kernel's side effects allow), and the rendering
+ * of what each reproduction found: the module's prediction, the outcome
+ * of the system call, and the module's own record of the decision, side
+ * by side.  The acts themselves are in cmd-repro.c.
+ */
+#ifndef VMACCT_REPRO_H
+#define VMACCT_REPRO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum repro_id {
+	REPRO_MAP_FILES,
+	REPRO_MUNMAP_HOLES,
+	REPRO_MAP_TYPES,
+	REPRO_BIG_ALLOC,
+	REPRO_FORK,
+	REPRO_COUNT,
+};
+
+/* "map-files", ...; NULL for an id out of range. */
+const char *repro_name(enum repro_id id);
+/* The id of name, or -1. */
+int repro_lookup(const char *name);
+
+struct repro_opts {
+	unsigned int which;	/* bit (1 << id) per reproduction to run */
+	bool yes;		/* --yes: may change sysctls */
+	bool json;
+	bool full;		/* --full: the real scale */
+	bool help;
+	int verbose;
+};
+
+/*
+ * Parse "repro NAME [--yes] [--json] [--full] [-v]" (argv[0] is the
+ * command).  0, or -1 with a message for the user in what.
+ */
+int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
+		     char *what, size_t len);
+
+/*
+ * The sysctls a reproduction may change, under root (normally
+ * /proc/sys/vm; the host tests give a temporary directory).  The first
+ * change of each saves its value; writing overcommit_ratio or
+ * overcommit_kbytes also saves the other, because the kernel zeroes it.
+ */
+enum sysctl_id {
+	SYSCTL_OVERCOMMIT_MEMORY,
+	SYSCTL_MAX_MAP_COUNT,
+	SYSCTL_OVERCOMMIT_KBYTES,
+	SYSCTL_OVERCOMMIT_RATIO,
+	SYSCTL_COUNT,
+};
+
+#define SYSCTL_VALUE_MAX	32
+#define SYSCTL_PATH_MAX		256
+
+struct sysctl_book {
+	char path[SYSCTL_COUNT][SYSCTL_PATH_MAX];
+	char saved[SYSCTL_COUNT][SYSCTL_VALUE_MAX];
+	volatile int have_saved[SYSCTL_COUNT];
+	/* the order of the last restore, for the tests: ids, -1 after the end */
+	int restore_order[SYSCTL_COUNT + 1];
+};
+
+const char *sysctl_name(enum sysctl_id id);
+void sysctl_book_init(struct sysctl_book *b, const char *root);
+/* Read the current value (digits only, no newline) into buf. 0 or -errno. */
+int sysctl_read(const struct sysctl_book *b, enum sysctl_id id, char *buf,
+		size_t len);
+int sysctl_read_u64(const struct sysctl_book *b, enum sysctl_id id,
+		    uint64_t *v);
+/* Save the old value(s) if not saved yet, then write v.  0 or -errno. */
+int sysctl_set(struct sysctl_book *b, enum sysctl_id id, uint64_t v);
+/*
+ * Write every saved value back and forget it; async-signal-safe.  Order:
+ * overcommit_memory first (leave mode 2 at once), max_map_count, then the
+ * pair overcommit_kbytes / overcommit_ratio with the one that was
+ * non-zero last (ratio last when both were zero), since writing either
+ * zeroes the other.  0, or the first -errno (it goes on after one).
+ */
+int sysctl_restore(struct sysctl_book *b);
+
+/* What one step of a reproduction predicted, saw and found recorded. */
+#define REPRO_MAX_CHECKS	16
+#define REPRO_MAX_NUMS		6
+#define REPRO_TEXT		200
+
+struct repro_num {
+	const char *key;
+	int64_t value;
+};
+
+struct repro_check {
+	char what[REPRO_TEXT];		/* the act: "mmap 1-page files until ENOMEM" */
+	char rule[REPRO_TEXT * 2];	/* the kernel rule, in plain words */
+	char prediction[REPRO_TEXT * 2];
+	char outcome[REPRO_TEXT * 2];
+	char record[REPRO_TEXT * 2];	/* "" when none is expected */
+	char old_rule[REPRO_TEXT * 2];	/* pre-5.2 heuristic, or "" */
+	bool informational;		/* a contrast: no agreement asked */
+	bool agree;
+	char disagree[REPRO_TEXT];	/* where, when !agree */
+	unsigned int nr_nums;
+	struct repro_num nums[REPRO_MAX_NUMS];
+};
+
+struct repro_result {
+	enum repro_id id;
+	char intro[REPRO_TEXT * 3];	/* what it does, which sysctls */
+	char summary[REPRO_TEXT];	/* "agree — ENOMEM at map_count ..." */
+	bool failed;			/* could not run: error says why */
+	char error[REPRO_TEXT];
+	unsigned int nr_checks;
+	struct repro_check checks[REPRO_MAX_CHECKS];
+};
+
+/* A new check of r (zeroed, agree = true), or NULL when full. */
+struct repro_check *repro_add_check(struct repro_result *r);
+void repro_check_num(struct repro_check *c, const char *key, int64_t v);
+/* Every non-informational check agrees and the reproduction ran. */
+bool repro_agrees(const struct repro_result *r);
+
+/* "== NAME ==" and what it will do, before it acts. */
+void repro_print_intro(FILE *out, const struct repro_result *r);
+/* The side-by-side text for people, then the summary line. */
+void repro_print_human(FILE *out, const struct repro_result *r);
+/* "map-files: agree — ..." or "map-files: DISAGREE — ...". */
+void repro_print_summary(FILE *out, const struct repro_result *r);
+/* One JSON object (one line) per reproduction. */
+void repro_print_json(FILE *out, const struct repro_result *r);
+
+#endif
