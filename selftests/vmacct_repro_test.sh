@@ -9,27 +9,10 @@
 #
 # Runs as root with vmacct loaded.  TAP output.
 
+. "$(dirname "$0")/tap.sh"
+
 VM=/proc/sys/vm
 TMP=${TMPDIR:-/tmp}/vmacct-repro-test.$$
-n=0
-failed=0
-
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n $desc"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $desc"
-	fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
 
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -c /dev/vmacct ] || skip_all "vmacct is not loaded"
