@@ -9,6 +9,8 @@
 #                        for every installed kernel; ends "N passed, N failed"
 #   make demo            boot a guest, load the module, show `vmacct status`
 #   make lint            checkpatch --strict, W=1 and sparse for every kernel
+#   make debug-kernel    build (or reuse) the debug kernel: KASAN, lockdep, UBSAN, kmemleak
+#   make check-debug     the suite, the full fuzzer and unload stress on the debug kernel
 #   make bench           VMACCT_IOC_MM against parsing /proc, and what tracing
 #                        costs, in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
@@ -80,6 +82,12 @@ demo:
 lint:
 	selftests/lint.sh
 
+debug-kernel:
+	selftests/debug-kernel.sh
+
+check-debug:
+	selftests/check-debug.sh
+
 bench:
 	selftests/bench.sh
 	selftests/bench-trace.sh
@@ -90,4 +98,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules_install tool install dkms-install dkms-remove \
-	deps ksft-headers selftests check demo lint bench clean
+	deps ksft-headers selftests check demo lint bench debug-kernel \
+	check-debug clean

@@ -15,6 +15,7 @@ PACKAGES=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
+	flex bison bc libelf-dev libssl-dev
 )
 
 missing=()

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the whole suite, the ioctl fuzzer at full length and the
+# unload stress at 200 cycles, on a debug kernel (KASAN, lockdep, UBSAN,
+# kmemleak, DEBUG_LIST, DEBUG_VM, DEBUG_ATOMIC_SLEEP; see debug-kernel.sh),
+# then a kmemleak scan after the module is unloaded.  Fails on any failed
+# test and on any report on the console (BUG:, WARNING:, KASAN, UBSAN,
+# lockdep, kmemleak, ...), and prints each report.  Not part of make check:
+# the first build of the kernel takes tens of minutes (then it is cached).
+#
+# VMACCT_FUZZ_CALLS (default 1000000) and VMACCT_STRESS_CYCLES (200)
+# override the lengths.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOG="$BUILD/check-debug"
+FUZZ_CALLS=${VMACCT_FUZZ_CALLS:-1000000}
+STRESS_CYCLES=${VMACCT_STRESS_CYCLES:-200}
+mkdir -p "$LOG"
+
+"$ROOT/selftests/deps.sh" --check >/dev/null || "$ROOT/selftests/deps.sh" || exit 1
+t0=$(date +%s)
+kbuild=$("$ROOT/selftests/debug-kernel.sh" | tail -n 1) || exit 1
+echo "debug kernel: $kbuild (ready after $(( $(date +%s) - t0 )) s)"
+
+make -s -C "$ROOT" ksft-headers tool || exit 1
+payload="$BUILD/debug-guest/payload"
+rm -rf "$BUILD/debug-guest"
+mkdir -p "$payload"
+copy_module_tree "$BUILD/debug-guest/src"
+if ! make -s -C "$kbuild" M="$BUILD/debug-guest/src" modules > "$LOG/module.log" 2>&1; then
+	cat "$LOG/module.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+cp "$BUILD/debug-guest/src/vmacct.ko" "$payload/"
+make -s -C "$ROOT/selftests" OUTPUT="$payload" >> "$LOG/module.log" 2>&1 || exit 1
+make -s -C "$ROOT/selftests" list > "$payload/tests.list"
+cp "$ROOT/Documentation/ABI/testing/sysfs-kernel-vmacct" "$payload/"
+cp "$ROOT/selftests/guest-suite.sh" "$payload/suite.sh"
+
+cat > "$BUILD/debug-guest/run.sh" <<GUEST
+export VMACCT_FUZZ_CALLS=$FUZZ_CALLS VMACCT_STRESS_CYCLES=$STRESS_CYCLES
+KL=/sys/kernel/debug/kmemleak
+# forget what the kernel leaked while booting: only our leaks count
+if [ -w \$KL ]; then echo scan > \$KL; echo clear > \$KL; fi
+sh /payload/suite.sh
+rc=\$?
+if [ -w \$KL ]; then
+	echo scan > \$KL
+	sleep 6
+	echo scan > \$KL
+	if [ -s \$KL ]; then
+		echo "# kmemleak reports after unload:"
+		sed 's/^/# /' \$KL
+		echo "not ok 1 kmemleak: no leak after unload"
+		rc=1
+	else
+		echo "ok 1 kmemleak: no leak after unload"
+	fi
+else
+	echo "not ok 1 kmemleak: \$KL not available"
+	rc=1
+fi
+exit \$rc
+GUEST
+
+t1=$(date +%s)
+"$ROOT/selftests/guest/run-guest.sh" --kernel "vmacct-debug" \
+	--vmlinuz "$kbuild/arch/x86/boot/bzImage" --mem 3G \
+	--script "$BUILD/debug-guest/run.sh" --payload "$payload" \
+	--bin "$ROOT/userspace/vmacct" --out "$LOG/debug.tap" \
+	--console-log "$LOG/debug.console" --timeout 5400
+rc=$?
+p=$(grep -E '^ok [0-9]+' "$LOG/debug.tap" | grep -vc '# SKIP')
+s=$(grep -E '^ok [0-9]+' "$LOG/debug.tap" | grep -c '# SKIP')
+f=$(grep -cE '^not ok [0-9]+' "$LOG/debug.tap")
+grep -E '^not ok' "$LOG/debug.tap" | sed 's/^/  /'
+reports=$(grep -cE '(BUG:|WARNING:|KASAN|UBSAN|kmemleak|possible circular|inconsistent lock|Call Trace)' "$LOG/debug.console")
+echo "debug guest: exit $rc after $(( $(date +%s) - t1 )) s; console reports: $reports (log: $LOG/debug.console)"
+grep -E '^# (seed|calls|fuzz|stress|cycles)' "$LOG/debug.tap" | head -n 20
+[ "$rc" = 0 ] || f=$((f + 1))
+echo "$p passed, $f failed, $s skipped"
+[ "$f" = 0 ]
