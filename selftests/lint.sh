@@ -3,7 +3,8 @@
 #
 # Quality gates for module/: checkpatch.pl --strict, and for every
 # installed kernel a build with W=1 and sparse (C=1) that must print no
-# warning.  One "PASS:"/"FAIL:" line per gate, then "lint: N passed, N failed".
+# warning; then the IBT audit (selftests/ibt-audit.sh).  One "PASS:"/"FAIL:"
+# line per gate, then "lint: N passed, N failed".
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +41,15 @@ for k in $(discover_kernels); do
 	[ -f "$d/vmacct.ko" ] || rc=1
 	gate "build $k with W=1 and sparse (C=1), no warnings" "$rc"
 done
+
+# IBT audit (selftests/ibt-audit.sh): its PASS/FAIL lines count as gates
+out=$("$ROOT/selftests/ibt-audit.sh" 2>&1)
+printf '%s\n' "$out" | grep -v '^ibt-audit: '
+p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
+f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+passed=$((passed + p))
+failed=$((failed + f))
+[ $((p + f)) -gt 0 ] || gate "ibt-audit ran (no gate printed)" 1
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IBT audit of vmacct.ko: the module must never call, or take the address
+# of, a kernel function that is not exported.
+#
+# Why: Debian's 6.12 kernel has CONFIG_X86_KERNEL_IBT=y.  objtool lists the
+# ENDBR64 of every function whose address is never taken in the kernel
+# (unexported ones such as kallsyms_lookup_name, __vm_enough_memory,
+# vm_commit_limit, hugetlb_total_pages) and apply_seal_endbr() overwrites
+# it at boot with a 4-byte NOP.  An indirect call to such a function (a
+# pointer from kallsyms, a kprobe's .addr, a module parameter) on a CPU
+# that enforces IBT is a #CP fault: "Missing ENDBR", then BUG().  On CPUs
+# without IBT, and under QEMU's TCG that the selftests run on, the same
+# call works: no test can show the crash, so this audit is the protection.
+# (KERNEL-NOTES §5.2.)  Exported functions keep their ENDBR, and direct
+# calls (relocated by the module loader against Module.symvers) need none.
+#
+# Gates, one "PASS:"/"FAIL:" line each, then "ibt-audit: N passed, N failed":
+#   (c) source, once: no kallsyms_lookup_name/kallsyms_on_each_symbol, no
+#       call of a sealed function (__vm_enough_memory, vm_commit_limit,
+#       hugetlb_total_pages, ptrace_may_access, mm_access,
+#       security_vm_enough_memory_mm) outside comments and kprobe
+#       .symbol_name strings, no cast to a function-pointer type anywhere
+#       in module/, no function-pointer declarator in syms.c (where the
+#       address parameters live), no call through a kprobe's .addr;
+#   for every kernel with a lint build ($BUILD/lint-KVER/vmacct.ko, made
+#   by lint.sh; built here if missing):
+#   (a) every undefined symbol of vmacct.ko (nm -u) is in that kernel's
+#       Module.symvers, nothing exempted: __fentry__ and the compiler's
+#       __x86_indirect_thunk_* / __x86_return_thunk are exported by the
+#       kernel and are checked like the rest;
+#   (b) every address parameter (modinfo parm "kallsyms address of NAME")
+#       is named NAME and NAME is declared as a variable, never as a
+#       function, in that kernel's headers.  The real symbol type is
+#       checked in the guest, where /proc/kallsyms has it (the System.map
+#       Debian installs is a stub): vmacct_kaddr_test's
+#       address_parameters_are_data_symbols.
+#
+# Usage: selftests/ibt-audit.sh   (VMACCT_KERNELS="a b" as for make check)
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+gate() {
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $1"
+		failed=$((failed + 1))
+	fi
+}
+
+# Functions that are sealed on 6.12 (or unexported everywhere): never call
+# them; naming them as a kprobe's symbol_name string is how they are probed.
+SEALED='kallsyms_lookup_name|kallsyms_on_each_symbol|__vm_enough_memory|vm_commit_limit|hugetlb_total_pages|ptrace_may_access|mm_access|security_vm_enough_memory_mm|cap_vm_enough_memory'
+
+# module/ sources without comments and string literals (kept as "")
+strip_c() {
+	perl -0777 -pe '
+		s{/\*.*?\*/}{ }gs;
+		s{//[^\n]*}{}g;
+		s{"(?:\\.|[^"\\\n])*"}{""}g;
+	' "$@"
+}
+
+# --- (c) source
+rc=0
+src=$(cd "$ROOT" && for f in module/*.c module/*.h; do
+	strip_c "$f" | awk -v f="$f" '{ print f ":" NR ": " $0 }'
+done)
+# any mention of the name in code (a call, or its address taken)
+hits=$(printf '%s\n' "$src" | grep -E "\\b($SEALED)\\b" || true)
+if [ -n "$hits" ]; then
+	printf '%s\n' "$hits" | sed 's/^/  sealed function in code: /'
+	rc=1
+fi
+# a cast to a function-pointer type: "(type (*)(args))"
+hits=$(printf '%s\n' "$src" | grep -E '\(\s*[A-Za-z_][A-Za-z0-9_ *]*\(\s*\*\s*\)\s*\(' || true)
+if [ -n "$hits" ]; then
+	printf '%s\n' "$hits" | sed 's/^/  cast to a function pointer: /'
+	rc=1
+fi
+# syms.c: no function-pointer declarator at all, no typedef of one
+hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
+	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' || true)
+if [ -n "$hits" ]; then
+	printf '%s\n' "$hits" | sed 's/^/  function pointer in syms.c: /'
+	rc=1
+fi
+# kprobe addresses are never used as code: no call through ->addr/.addr
+hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-9_.>-]*addr\s*\)\s*\(' || true)
+if [ -n "$hits" ]; then
+	printf '%s\n' "$hits" | sed 's/^/  call through a probe address: /'
+	rc=1
+fi
+# the kprobes on sealed functions are by name, as strings (seen in the
+# raw source): there must be at least the decision probe
+if ! grep -qE 'symbol_name\s*=\s*"__vm_enough_memory"' "$ROOT/module/trace.c"; then
+	echo "  trace.c: no kprobe by name on __vm_enough_memory (has the probe moved?)"
+	rc=1
+fi
+gate "ibt-audit (c) source: no sealed function called or addressed, no function pointer formed from an address" "$rc"
+
+# --- (a) and (b), per kernel
+for k in $(discover_kernels); do
+	d="$BUILD/lint-$k"
+	kb="/lib/modules/$k/build"
+	symvers="$kb/Module.symvers"
+	if [ ! -f "$d/vmacct.ko" ]; then
+		rm -rf "$d"
+		copy_module_tree "$d"
+		make -C "$kb" M="$d" modules >/dev/null 2>&1
+	fi
+	if [ ! -f "$d/vmacct.ko" ] || [ ! -f "$symvers" ]; then
+		gate "ibt-audit $k: vmacct.ko and Module.symvers present" 1
+		continue
+	fi
+
+	# (a)
+	rc=0
+	undef=$(nm -u "$d/vmacct.ko" | awk '{ print $2 }' | sort -u)
+	exported=$(awk '{ print $2 }' "$symvers" | sort -u)
+	missing=$(comm -23 <(printf '%s\n' "$undef") <(printf '%s\n' "$exported"))
+	if [ -n "$missing" ]; then
+		printf '%s\n' "$missing" | sed 's/^/  not exported: /'
+		rc=1
+	fi
+	nundef=$(printf '%s\n' "$undef" | grep -c .)
+	thunks=$(printf '%s\n' "$undef" | grep -cE '^__(fentry__|x86_)' || true)
+	[ "$nundef" -gt 0 ] || rc=1
+	gate "ibt-audit (a) $k: all $nundef undefined symbols of vmacct.ko are exported (incl. $thunks __fentry__/__x86_* thunks)" "$rc"
+
+	# (b)
+	rc=0
+	common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kb/Makefile" | head -n 1)
+	incs=("$kb/include" "$kb/arch/x86/include")
+	[ -n "$common" ] && incs+=("$common/include" "$common/arch/x86/include")
+	parms=$(modinfo -F parm "$d/vmacct.ko")
+	n=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		p=${line%%:*}
+		desc=${line#*:}
+		case $desc in
+		"kallsyms address of "*) ;;
+		*) continue ;;	# not an address parameter
+		esac
+		name=${desc#kallsyms address of }
+		name=${name% (*)}
+		n=$((n + 1))
+		if [ "$name" != "$p" ]; then
+			echo "  parameter $p describes $name: the names must match"
+			rc=1
+		fi
+		var=$(grep -rhsE "^\s*extern\b[^(]*\b$name\b\s*(\[[^]]*\])?\s*(__[a-z_]+\s*)*;" "${incs[@]}" | head -n 1)
+		fn=$(grep -rhsE "^\s*(extern\s+)?[A-Za-z_][A-Za-z0-9_ *]*\b$name\s*\(" "${incs[@]}" | head -n 1)
+		if [ -n "$fn" ] || [ -z "$var" ]; then
+			echo "  $name: not declared as a variable in $k's headers${fn:+ (function: $fn)}"
+			rc=1
+		fi
+	done <<< "$parms"
+	[ "$n" -gt 0 ] || { echo "  no address parameters found"; rc=1; }
+	gate "ibt-audit (b) $k: all $n address parameters name variables (data), not functions" "$rc"
+done
+
+echo "ibt-audit: $passed passed, $failed failed"
+[ "$failed" = 0 ]
