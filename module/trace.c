@@ -307,6 +307,7 @@ struct vmacct_sysprobe {
 	u32 sys;
 	bool optional;		/* not on every kernel */
 	bool registered;	/* protected by vmacct_trace_mutex */
+	bool enabled;		/* protected by vmacct_trace_mutex */
 };
 
 struct vmacct_sysdata {
@@ -455,15 +456,25 @@ static struct vmacct_sysprobe vmacct_sysprobes[] = {
 	VMACCT_SYSPROBE("__x64_sys_munlock", VMACCT_SYS_MUNLOCK, false),
 };
 
+/*
+ * Each kretprobe is registered once, the first time it is needed, and
+ * unregistered only at module exit; in between it is enabled and disabled
+ * (a disabled probe is disarmed and costs nothing).  Registering the same
+ * struct kretprobe again after unregister_kretprobe() is not safe while
+ * tasks are inside the probed functions: the stress and fuzz tests crashed
+ * 6.1 and 6.12 that way (a stale int3 at __x64_sys_mprotect).
+ */
 static void vmacct_sysprobes_off(void)
 {
+	struct vmacct_sysprobe *sp;
 	int i;
 
 	lockdep_assert_held(&vmacct_trace_mutex);
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
-		if (vmacct_sysprobes[i].registered)
-			unregister_kretprobe(&vmacct_sysprobes[i].rp);
-		vmacct_sysprobes[i].registered = false;
+		sp = &vmacct_sysprobes[i];
+		if (sp->enabled)
+			disable_kretprobe(&sp->rp);
+		sp->enabled = false;
 	}
 	WRITE_ONCE(vmacct_sys_armed, false);
 }
@@ -473,7 +484,7 @@ static void vmacct_probes_off(void)
 	lockdep_assert_held(&vmacct_trace_mutex);
 	if (!vmacct_probes_on)
 		return;
-	unregister_kretprobe(&vmacct_decision_probe);
+	disable_kretprobe(&vmacct_decision_probe);
 	vmacct_sysprobes_off();
 	WRITE_ONCE(vmacct_probes_on, false);
 }
@@ -490,13 +501,16 @@ static bool vmacct_want_map_count(void)
 	return false;
 }
 
-/* A registered kretprobe keeps state: start each one clean. */
-static int vmacct_register(struct kretprobe *rp)
+/* Register @rp the first time, enable it afterwards. */
+static int vmacct_probe_on(struct kretprobe *rp, bool *registered)
 {
-	rp->kp.addr = NULL;
-	rp->kp.flags = 0;
-	rp->nmissed = 0;
-	return register_kretprobe(rp);
+	int err;
+
+	if (*registered)
+		return enable_kretprobe(rp);
+	err = register_kretprobe(rp);
+	*registered = !err;
+	return err;
 }
 
 /*
@@ -515,11 +529,11 @@ static void vmacct_arm_sysprobes(struct work_struct *work)
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
-		err = vmacct_register(&sp->rp);
+		err = vmacct_probe_on(&sp->rp, &sp->registered);
 		if (err && !sp->optional)
 			pr_warn("cannot probe %s (%d): its map-count failures will not be seen\n",
 				sp->rp.kp.symbol_name, err);
-		sp->registered = !err;
+		sp->enabled = !err;
 	}
 	WRITE_ONCE(vmacct_sys_armed, true);
 out:
@@ -527,6 +541,8 @@ out:
 }
 
 static DECLARE_WORK(vmacct_arm_work, vmacct_arm_sysprobes);
+
+static bool vmacct_decision_registered;	/* protected by vmacct_trace_mutex */
 
 static int vmacct_probes_arm(void)
 {
@@ -536,7 +552,8 @@ static int vmacct_probes_arm(void)
 	if (vmacct_probes_on)
 		return 0;
 
-	err = vmacct_register(&vmacct_decision_probe);
+	err = vmacct_probe_on(&vmacct_decision_probe,
+			      &vmacct_decision_registered);
 	if (err) {
 		pr_err("cannot probe __vm_enough_memory: %d\n", err);
 		return err;
@@ -559,19 +576,17 @@ static void vmacct_probes_sync(void)
 		schedule_work(&vmacct_arm_work);
 }
 
-/* Lost to a full kretprobe instance pool, since the probes were armed. */
+/* Lost to a full kretprobe instance pool or recursion, since load. */
 u64 vmacct_trace_missed(void)
 {
 	u64 missed = 0;
 	int i;
 
 	mutex_lock(&vmacct_trace_mutex);
-	if (vmacct_probes_on) {
-		missed = vmacct_decision_probe.nmissed +
-			 vmacct_decision_probe.kp.nmissed;
-		for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
-			missed += vmacct_sysprobes[i].rp.nmissed;
-	}
+	missed = vmacct_decision_probe.nmissed +
+		 vmacct_decision_probe.kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
+		missed += vmacct_sysprobes[i].rp.nmissed;
 	mutex_unlock(&vmacct_trace_mutex);
 	return missed;
 }
@@ -702,10 +717,22 @@ void vmacct_trace_stop(void)
 	synchronize_rcu();
 }
 
-/* Module exit: no file is open, so no reader exists; nothing is pending. */
+/* Module exit: no file is open, so no reader exists; every probe is off. */
 void vmacct_trace_exit(void)
 {
+	int i;
+
 	cancel_work_sync(&vmacct_arm_work);
+	mutex_lock(&vmacct_trace_mutex);
+	if (vmacct_decision_registered)
+		unregister_kretprobe(&vmacct_decision_probe);
+	vmacct_decision_registered = false;
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
+		if (vmacct_sysprobes[i].registered)
+			unregister_kretprobe(&vmacct_sysprobes[i].rp);
+		vmacct_sysprobes[i].registered = false;
+	}
+	mutex_unlock(&vmacct_trace_mutex);
 }
 
 /* Every probe the readers need is armed. */

@@ -374,7 +374,16 @@ static inline int parse_smaps(const struct rbuf *b, struct smaps_sum *s)
 		} else if (strncmp(line, "VmFlags:", 8) == 0) {
 			if (!open_vma)
 				return -1;
-			classify(s, name, line + 8, (end - start) / page_size());
+			/*
+			 * The gate VMA is appended by show_map, not in the
+			 * tree, and not in map_count (KERNEL-NOTES §4.4):
+			 * shown on kernels with vsyscall emulation.
+			 */
+			if (strcmp(name, "[vsyscall]") == 0)
+				s->nr_vmas--;
+			else
+				classify(s, name, line + 8,
+					 (end - start) / page_size());
 			open_vma = false;
 		}
 		line = strchr(line, '\n');

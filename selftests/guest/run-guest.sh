@@ -368,7 +368,7 @@ wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 # to the line start because a kernel message may follow a partial line of
 # user output.
 ts_re='\[ *[0-9]+\.[0-9]+\]'
-bad_re='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|kmemleak|Kernel panic'
+bad_re='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|suspected memory leak|Kernel panic'
 # Benign lines excluded by exact text; keep this list short and explained:
 #   (none needed for Debian 6.1.0-56 and 6.12.117+deb12 under TCG -cpu max)
 ok_re='^$'
