@@ -141,14 +141,33 @@ static int run_spawn(char *const argv[], char *const extra[],
 		ret = -ret;
 		goto out_close;
 	}
-	if (sig)
-		kill(pid, wait_for_output(out, wait_for) ? sig : SIGKILL);
+	if (sig) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		int tries;
+
+		if (!wait_for_output(out, wait_for))
+			sig = SIGKILL;
+		/*
+		 * Send it again until the tool is gone (up to 30 s): a signal
+		 * that lands before the tool installs its handler and blocks
+		 * it is otherwise lost, and the tool waits for records that
+		 * never come.
+		 */
+		for (tries = 0; tries < 300; tries++) {
+			kill(pid, sig);
+			if (waitpid(pid, &wstatus, WNOHANG) == pid)
+				goto reaped;
+			nanosleep(&tick, NULL);
+		}
+		kill(pid, SIGKILL);
+	}
 	while (waitpid(pid, &wstatus, 0) < 0) {
 		if (errno != EINTR) {
 			ret = -errno;
 			goto out_close;
 		}
 	}
+reaped:
 	if (WIFEXITED(wstatus))
 		r->status = WEXITSTATUS(wstatus);
 	r->out = read_all(out);
