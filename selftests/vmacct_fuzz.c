@@ -14,7 +14,7 @@
  * Documentation/userspace-api/vmacct.rst lists for that command; anything
  * else fails the test with the seed, thread, call index and arguments.
  *
- * CALLS (default $VMACCT_FUZZ_CALLS, else 50000) are split: half in the
+ * CALLS (default $VMACCT_FUZZ_CALLS, else 20000) are split: half in the
  * main thread, half over THREADS threads (default 4) on a shared fd and
  * on fds of their own, while processes exit (and sit as zombies) under
  * queries of MM, EVAL and FORK from other threads.  The seed is printed
@@ -595,7 +595,7 @@ static void usage(const char *argv0)
 
 int main(int argc, char *argv[])
 {
-	long calls = 50000, before, fail0;
+	long calls = 20000, before, fail0;
 	struct thread_arg *ta, qa[2];
 	pthread_t *th, qt[2];
 	int opt, nthreads = 4, i, have_seed = 0;

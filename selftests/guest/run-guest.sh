@@ -42,6 +42,12 @@ Options:
   --timeout SECONDS     wall-clock limit for the whole guest (default 600)
   --mem SIZE            guest memory, QEMU syntax (default 2G)
   --smp N               guest CPUs (default 2)
+  --tcg-thread MODE     single (default) or multi: QEMU's TCG runs all vCPUs
+                        on one host thread, or one thread per vCPU (MTTCG).
+                        MTTCG in QEMU 7.2 loses cross-modifying code: arming
+                        or disarming a kprobe on a system call while other
+                        vCPUs run it crashes stock 6.1 and 6.12 guests (a
+                        jump to 0, a stale int3); see README.md here
   --append "ARGS"       extra kernel command line
   --workdir DIR         scratch directory for the initramfs (default: a
                         mktemp directory removed at exit; a given DIR is kept)
@@ -90,6 +96,7 @@ console_log=
 timeout_s=600
 mem=2G
 smp=2
+tcg_thread=${VMACCT_TCG_THREAD:-single}
 append=
 workdir=
 bins=()
@@ -110,6 +117,7 @@ while [[ $# -gt 0 ]]; do
 	--timeout)	need_arg "$@"; timeout_s=$2; shift 2 ;;
 	--mem)		need_arg "$@"; mem=$2; shift 2 ;;
 	--smp)		need_arg "$@"; smp=$2; shift 2 ;;
+	--tcg-thread)	need_arg "$@"; tcg_thread=$2; shift 2 ;;
 	--append)	need_arg "$@"; append=$2; shift 2 ;;
 	--workdir)	need_arg "$@"; workdir=$2; shift 2 ;;
 	-h|--help)	usage; exit 0 ;;
@@ -126,6 +134,8 @@ done
 [[ -z $payload || -d $payload ]] || die "payload $payload: not a directory"
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "--timeout $timeout_s: not a positive integer"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp $smp: not a positive integer"
+[[ $tcg_thread == single || $tcg_thread == multi ]] ||
+	die "--tcg-thread $tcg_thread: expected single or multi"
 [[ $mem =~ ^[1-9][0-9]*[KMGT]?$ ]] || die "--mem $mem: expected a size like 2G or 512M"
 [[ $kernel != *[[:space:]\'\"\\]* ]] || die "--kernel $kernel: no spaces or quotes, please"
 
@@ -329,7 +339,7 @@ printf 'export VMACCT_KERNEL=%s\n' "$kernel" >"$root/etc/vmacct-guest/env"
 
 cmdline="console=ttyS0 panic=-1 printk.time=1${append:+ $append}"
 qemu=(qemu-system-x86_64
-	-accel tcg -cpu max -m "$mem" -smp "$smp"
+	-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
 	-nodefaults -no-user-config -display none -monitor none -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
 	-serial "file:$console_log"	# ttyS0: console
