@@ -21,6 +21,7 @@
 #include <linux/cred.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -53,7 +54,7 @@ static bool vmacct_may_read(struct task_struct *task, struct mm_struct *mm)
 {
 	if (same_thread_group(task, current))
 		return true;
-	if (vmacct_same_ids(task) && vmacct_mm_dumpable(mm))
+	if (vmacct_same_ids(task) && vmacct_task_dumpable(task, mm))
 		return true;
 	return capable(CAP_SYS_PTRACE);
 }
@@ -185,8 +186,12 @@ int vmacct_mm_stats(struct vmacct_mm *m)
 	m->headroom_mmap = max + 1 - (int)m->map_count;
 	m->headroom_split = max - (int)m->map_count;
 	m->headroom_munmap = max - (int)m->map_count;
-	m->headroom_mremap_move = max - 3 - (int)m->map_count;
-	m->headroom_mremap_fixed = max - 5 - (int)m->map_count;
+	m->headroom_mremap_move = max - vmacct_mremap_reserve(MREMAP_MAYMOVE) -
+				  (int)m->map_count;
+	/* the tightest of MREMAP_FIXED and MREMAP_DONTUNMAP */
+	m->headroom_mremap_fixed = max - (int)m->map_count -
+		vmacct_mremap_reserve(MREMAP_MAYMOVE | MREMAP_FIXED |
+				      MREMAP_DONTUNMAP);
 	return 0;
 }
 

@@ -18,14 +18,20 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
+#include <linux/hrtimer.h>
 #include <linux/hugetlb.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu_counter.h>
 #include <linux/sched/coredump.h>
+#ifndef SUID_DUMP_USER		/* 7.2: dumpability is in the exec state */
+#include <linux/sched/exec_state.h>
+#endif
 #include <linux/string.h>
 #include <linux/utsname.h>
+#include <linux/version.h>
 
 #include "vmacct.h"
 
@@ -161,6 +167,9 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 	return 0;
 }
 
+/* 6.17 and later check the map count at the start of every mremap() */
+static bool vmacct_mremap_checks_early __ro_after_init;
+
 int vmacct_syms_init(void)
 {
 	const struct vmacct_sym syms[] = {
@@ -199,6 +208,8 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
+	vmacct_mremap_checks_early =
+		vmacct_kernel_version() >= KERNEL_VERSION(6, 17, 0);
 	return ret;
 }
 
@@ -269,10 +280,26 @@ unsigned long vmacct_totalreserve_pages(void)
 	return READ_ONCE(*vk.totalreserve_pages);
 }
 
-/* mm->flags became mm_flags_t in 7.x; keep the difference here. */
-bool vmacct_mm_dumpable(struct mm_struct *mm)
+/*
+ * May @task's owner ptrace it (the "dumpable" half of ptrace's same-uid
+ * rule)?  Up to 7.1 dumpability is a flag in @task's mm; 7.2 moved it to
+ * the task's exec state (struct task_exec_state, RCU-protected), and
+ * get_dumpable() and SUID_DUMP_USER are gone.
+ */
+bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm)
 {
+#ifdef SUID_DUMP_USER
 	return get_dumpable(mm) == SUID_DUMP_USER;
+#else
+	const struct task_exec_state *es;
+	bool owner;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	owner = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return owner;
+#endif
 }
 
 s32 vmacct_committed_batch(void)
@@ -305,6 +332,41 @@ unsigned long vmacct_hugetlb_total_pages(void)
 	return 0;
 }
 #endif
+
+/*
+ * A CLOCK_MONOTONIC, relative, softirq-expiring timer calling @fn:
+ * hrtimer_setup() replaced hrtimer_init() in 6.13, which 7.x removed.
+ */
+void vmacct_hrtimer_setup(struct hrtimer *timer,
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer))
+{
+#ifdef VMACCT_HAVE_HRTIMER_SETUP	/* from Kbuild */
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+#else
+	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	timer->function = fn;
+#endif
+}
+
+/**
+ * vmacct_mremap_reserve - where mremap() starts failing on the map count
+ * @flags: the MREMAP_* flags of the call
+ *
+ * Return: R such that the call fails with ENOMEM once map_count >= max - R,
+ * or -1 if the call never checks the count.  Up to 6.16 only moves check:
+ * MREMAP_MAYMOVE 3, MREMAP_FIXED or MREMAP_DONTUNMAP 5 (mremap_to()).  The
+ * mremap rework of 6.17 checks every call under the mmap lock, before any
+ * unmap: 3, or 4 with MREMAP_DONTUNMAP (check_map_count_against_split_early(),
+ * read in 7.2).
+ */
+int vmacct_mremap_reserve(unsigned long flags)
+{
+	if (vmacct_mremap_checks_early)
+		return flags & MREMAP_DONTUNMAP ? 4 : 3;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return 5;
+	return flags & MREMAP_MAYMOVE ? 3 : -1;
+}
 
 /* KERNEL_VERSION() of the running kernel, from its release string. */
 u32 vmacct_kernel_version(void)

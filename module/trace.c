@@ -381,14 +381,11 @@ static bool vmacct_map_count_failure(u32 sys, const struct vmacct_sysdata *d,
 		return ret == -ENOMEM && count > max;
 	case VMACCT_SYS_MUNMAP:
 		return ret == -ENOMEM && count >= max;
-	case VMACCT_SYS_MREMAP:
-		if (ret != -ENOMEM)
-			return false;
-		if (d->arg3 & (MREMAP_FIXED | MREMAP_DONTUNMAP))
-			return count >= max - 5;
-		if (d->arg3 & MREMAP_MAYMOVE)
-			return count >= max - 3;
-		return false;
+	case VMACCT_SYS_MREMAP: {
+		int reserve = vmacct_mremap_reserve(d->arg3);
+
+		return ret == -ENOMEM && reserve >= 0 && count >= max - reserve;
+	}
 	case VMACCT_SYS_MADVISE:
 		/* madvise turns a failed split's ENOMEM into EAGAIN */
 		if (ret != -EAGAIN || count < max - 1)
@@ -621,8 +618,7 @@ static struct vmacct_reader *vmacct_reader_alloc(void)
 	raw_spin_lock_init(&r->lock);
 	init_waitqueue_head(&r->wq);
 	init_irq_work(&r->wakeup, vmacct_reader_wakeup);
-	hrtimer_init(&r->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	r->wake_timer.function = vmacct_wake_timer;
+	vmacct_hrtimer_setup(&r->wake_timer, vmacct_wake_timer);
 	mutex_init(&r->read_mutex);
 	return r;
 }

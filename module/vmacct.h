@@ -9,10 +9,12 @@
 #ifndef _VMACCT_H
 #define _VMACCT_H
 
+#include <linux/hrtimer.h>
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
 struct mm_struct;
+struct task_struct;
 
 #define VMACCT_VERSION_MAJOR	0
 #define VMACCT_VERSION_MINOR	1
@@ -32,11 +34,14 @@ s64 vmacct_committed_read(void);
 s64 vmacct_committed_count(void);
 s64 vmacct_committed_after_charge(s64 pages);
 unsigned long vmacct_totalreserve_pages(void);
-bool vmacct_mm_dumpable(struct mm_struct *mm);
+bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
 s32 vmacct_committed_batch(void);
 long vmacct_total_swap_pages(void);
 unsigned long vmacct_hugetlb_total_pages(void);
 u32 vmacct_kernel_version(void);
+int vmacct_mremap_reserve(unsigned long flags);
+void vmacct_hrtimer_setup(struct hrtimer *timer,
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer));
 
 /* commit.c: the global terms of __vm_enough_memory(), and dry runs */
 void vmacct_commit_snapshot(struct vmacct_commit *c);

@@ -84,9 +84,13 @@ if [ -n "$hits" ]; then
 	printf '%s\n' "$hits" | sed 's/^/  cast to a function pointer: /'
 	rc=1
 fi
-# syms.c: no function-pointer declarator at all, no typedef of one
+# syms.c: no function-pointer declarator at all, no typedef of one.  One
+# exception, matched exactly: vmacct_hrtimer_setup()'s parameter, through
+# which trace.c hands its own timer callback to hrtimer_setup() (a module
+# function, never an address from a parameter or kallsyms).
 hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
-	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' || true)
+	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' |
+	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' || true)
 if [ -n "$hits" ]; then
 	printf '%s\n' "$hits" | sed 's/^/  function pointer in syms.c: /'
 	rc=1

@@ -488,19 +488,60 @@ TEST(tool_output_holds_no_kernel_address)
 
 /* ------------------------------------------------------------ IBT (b) */
 
+/* The section bounds of the core kernel image, from /proc/kallsyms. */
+enum { TEXT, ETEXT, SDATA, EDATA, BSS, EBSS, RODATA, ERODATA, NBOUNDS };
+
+static const char *const bound_name[NBOUNDS] = {
+	"_stext", "_etext", "_sdata", "_edata",
+	"__bss_start", "__bss_stop", "__start_rodata", "__end_rodata",
+};
+
+/*
+ * Find each bound, and NAME's own type letter (only logged: 7.2 lists
+ * initialized data as 'T'/'t', so letters prove nothing).
+ */
+static int read_bounds(unsigned long long *b, const char *name, char *type)
+{
+	static char line[512];
+	unsigned long long a;
+	char t, sym[256];
+	int found = 0, i;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -1;
+	*type = '?';
+	while (fgets(line, sizeof(line), f)) {
+		/* core kernel symbols only: a module's ends in "\t[mod]" */
+		if (sscanf(line, "%llx %c %255s", &a, &t, sym) != 3 ||
+		    strchr(line, '\t'))
+			continue;
+		if (!strcmp(sym, name))
+			*type = t;
+		for (i = 0; i < NBOUNDS; i++)
+			if (!b[i] && !strcmp(sym, bound_name[i])) {
+				b[i] = a;
+				found++;
+			}
+	}
+	fclose(f);
+	return found;
+}
+
 /*
  * Every address parameter ("kallsyms address of NAME", as `vmacct load
- * --dry-run` passes them: NAME=0x...) must be a data symbol of this
- * kernel: an object read through a pointer, never a function that could
- * be called through one (sealed ENDBR on IBT kernels, see ibt-audit.sh).
+ * --dry-run` passes them: NAME=0x...) must be a data object of this
+ * kernel, read through a pointer, never a function that could be called
+ * through one (sealed ENDBR on IBT kernels, see ibt-audit.sh): its address
+ * lies in the image's data, BSS or read-only data, and not in its text.
+ * Section bounds, not kallsyms type letters, which 7.2 changed.
  */
 TEST(address_parameters_are_data_symbols)
 {
-	static char opts[8192], line[512];
+	static char opts[8192];
 	const char *ko = getenv("VMACCT_KO");
 	char cmd[1024], *tok, *save;
 	int names = 0, bad = 0;
-	FILE *f;
 
 	SKIP_UNLESS_ROOT("to read /proc/kallsyms");
 	if (!ko)
@@ -511,38 +552,35 @@ TEST(address_parameters_are_data_symbols)
 
 	for (tok = strtok_r(opts, " \n", &save); tok;
 	     tok = strtok_r(NULL, " \n", &save)) {
-		char *eq = strchr(tok, '=');
-		char type = 0;
-		size_t len;
+		unsigned long long b[NBOUNDS] = { 0 }, addr;
+		char *eq = strchr(tok, '='), type;
+		const char *where;
+		int i;
 
 		if (!eq)
 			continue;
 		*eq = '\0';
-		len = strlen(tok);
-		f = fopen("/proc/kallsyms", "re");
-		ASSERT_NE(NULL, f);
-		while (fgets(line, sizeof(line), f)) {
-			char *t = strchr(line, ' '), *name;
-
-			if (!t || !t[1] || t[2] != ' ')
-				continue;
-			name = t + 3;
-			if (strncmp(name, tok, len) ||
-			    (name[len] != '\n' && name[len] != '\t'))
-				continue;
-			if (name[len] == '\t')
-				continue;	/* a module's symbol */
-			type = t[1];
-			break;
-		}
-		fclose(f);
+		addr = strtoull(eq + 1, NULL, 0);
+		ASSERT_EQ(NBOUNDS, read_bounds(b, tok, &type));
+		for (i = 0; i < NBOUNDS; i += 2)
+			ASSERT_LT(b[i], b[i + 1]);
 		names++;
-		if (!type || !strchr("DdBbRr", type)) {
-			TH_LOG("%s: kallsyms type '%c': not a data symbol",
-			       tok, type ? type : '?');
+		if (addr >= b[TEXT] && addr < b[ETEXT])
+			where = NULL;
+		else if (addr >= b[SDATA] && addr < b[EDATA])
+			where = "data";
+		else if (addr >= b[BSS] && addr < b[EBSS])
+			where = "bss";
+		else if (addr >= b[RODATA] && addr < b[ERODATA])
+			where = "rodata";
+		else
+			where = NULL;
+		if (!where) {
+			TH_LOG("%s (kallsyms '%c'): not in the kernel's data, bss or rodata",
+			       tok, type);
 			bad++;
 		} else {
-			TH_LOG("%s: %c", tok, type);
+			TH_LOG("%s: %s (kallsyms '%c')", tok, where, type);
 		}
 	}
 	ASSERT_LE(10, names);

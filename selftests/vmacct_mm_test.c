@@ -84,7 +84,9 @@ static void expect_mm_matches_proc(struct __test_metadata *_metadata,
 	EXPECT_EQ(max_map_count - n, m->headroom_split);
 	EXPECT_EQ(max_map_count - n, m->headroom_munmap);
 	EXPECT_EQ(max_map_count - 3 - n, m->headroom_mremap_move);
-	EXPECT_EQ(max_map_count - 5 - n, m->headroom_mremap_fixed);
+	/* MREMAP_DONTUNMAP: 5 below max up to 6.16, 4 from 6.17 */
+	EXPECT_EQ(max_map_count - (kernel_at_least(6, 17) ? 4 : 5) - n,
+		  m->headroom_mremap_fixed);
 }
 
 /* The charge and the VMA kinds against /proc/PID/smaps. */
@@ -304,13 +306,23 @@ TEST_F_TIMEOUT(other, counts_match_proc, 120)
  * otherwise.  The operands are isolated (a free page on each side, or a
  * neighbour with other protections), so each success adds a VMA and each
  * failure can only be the map count.
+ *
+ * mremap() changed in 6.17 (KERNEL-NOTES §8; read in 7.2's mm/mremap.c):
+ * every call now checks map_count + 4 <= max (+ 5 with MREMAP_DONTUNMAP)
+ * under the mmap lock before unmapping anything, where up to 6.16 only
+ * moves checked, MREMAP_FIXED and MREMAP_DONTUNMAP at map_count >= max - 5
+ * in mremap_to().  headroom_mremap_fixed is the tightest of the two; from
+ * 6.17 a plain MREMAP_FIXED fails where a move does (headroom_mremap_move).
  */
-enum op_kind { OP_MMAP, OP_SPLIT, OP_MUNMAP, OP_MREMAP_MOVE, OP_MREMAP_FIXED };
+enum op_kind {
+	OP_MMAP, OP_SPLIT, OP_MUNMAP, OP_MREMAP_MOVE, OP_MREMAP_FIXED,
+	OP_MREMAP_DONTUNMAP,
+};
 
 struct op_state {
 	char *a;	/* the operand */
 	char *b;	/* MREMAP_MOVE: the blocker after a */
-	char *t;	/* MMAP, MREMAP_FIXED: the free target */
+	char *t;	/* MMAP, MREMAP_FIXED, _DONTUNMAP: the free target */
 	void *res;	/* what the operation returned */
 };
 
@@ -322,32 +334,38 @@ FIXTURE(headroom) {
 FIXTURE_VARIANT(headroom) {
 	enum op_kind op;
 	int offset;	/* refused once map_count >= max - offset */
+	int offset_617;	/* the same from 6.17 on */
 	int added;	/* VMAs a success adds; -1: not checked */
 };
 
 /* a new VMA: do_mmap() refuses once map_count > max */
 FIXTURE_VARIANT_ADD(headroom, mmap) {
-	.op = OP_MMAP, .offset = -1, .added = 1,
+	.op = OP_MMAP, .offset = -1, .offset_617 = -1, .added = 1,
 };
 
 /* mprotect() of the first page of a 2-page VMA: one split_vma() */
 FIXTURE_VARIANT_ADD(headroom, mprotect_split) {
-	.op = OP_SPLIT, .offset = 0, .added = 1,
+	.op = OP_SPLIT, .offset = 0, .offset_617 = 0, .added = 1,
 };
 
 /* munmap() of the middle page of a 3-page VMA */
 FIXTURE_VARIANT_ADD(headroom, munmap_middle) {
-	.op = OP_MUNMAP, .offset = 0, .added = 1,
+	.op = OP_MUNMAP, .offset = 0, .offset_617 = 0, .added = 1,
 };
 
 /* growing a VMA whose next page is taken: move_vma() */
 FIXTURE_VARIANT_ADD(headroom, mremap_move) {
-	.op = OP_MREMAP_MOVE, .offset = 3, .added = -1,
+	.op = OP_MREMAP_MOVE, .offset = 3, .offset_617 = 3, .added = -1,
 };
 
 /* MREMAP_FIXED of a 1-page VMA into a free page: mremap_to() */
 FIXTURE_VARIANT_ADD(headroom, mremap_fixed) {
-	.op = OP_MREMAP_FIXED, .offset = 5, .added = 0,
+	.op = OP_MREMAP_FIXED, .offset = 5, .offset_617 = 3, .added = 0,
+};
+
+/* the same with MREMAP_DONTUNMAP: the source stays, one VMA more */
+FIXTURE_VARIANT_ADD(headroom, mremap_dontunmap) {
+	.op = OP_MREMAP_DONTUNMAP, .offset = 5, .offset_617 = 4, .added = 1,
 };
 
 FIXTURE_SETUP(headroom)
@@ -389,6 +407,7 @@ static int op_prepare(enum op_kind op, struct op_state *st)
 		st->b = mmap(x + p, p, PROT_NONE, anon, -1, 0);
 		return st->a == MAP_FAILED || st->b == MAP_FAILED ? -1 : 0;
 	case OP_MREMAP_FIXED:
+	case OP_MREMAP_DONTUNMAP:
 		st->a = map_alone(p, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		if (st->a == MAP_FAILED)
 			return -1;
@@ -420,6 +439,10 @@ static int op_run(enum op_kind op, struct op_state *st)
 		st->res = mremap(st->a, p, p, MREMAP_MAYMOVE | MREMAP_FIXED,
 				 st->t);
 		return st->res == MAP_FAILED ? -1 : 0;
+	case OP_MREMAP_DONTUNMAP:
+		st->res = mremap(st->a, p, p, MREMAP_MAYMOVE | MREMAP_FIXED |
+				 MREMAP_DONTUNMAP, st->t);
+		return st->res == MAP_FAILED ? -1 : 0;
 	}
 	errno = EINVAL;
 	return -1;
@@ -446,6 +469,7 @@ static void op_cleanup(enum op_kind op, struct op_state *st, bool done)
 		munmap(st->a, 2 * p);	/* a (if still there) and b */
 		break;
 	case OP_MREMAP_FIXED:
+	case OP_MREMAP_DONTUNMAP:
 		munmap(st->a, p);
 		munmap(st->t, p);
 		break;
@@ -454,6 +478,9 @@ static void op_cleanup(enum op_kind op, struct op_state *st, bool done)
 
 static __s32 headroom_of(const struct vmacct_mm *m, enum op_kind op)
 {
+	/* from 6.17 a plain MREMAP_FIXED is checked like any mremap() */
+	if (op == OP_MREMAP_FIXED && kernel_at_least(6, 17))
+		op = OP_MREMAP_MOVE;
 	switch (op) {
 	case OP_MMAP:
 		return m->headroom_mmap;
@@ -464,6 +491,7 @@ static __s32 headroom_of(const struct vmacct_mm *m, enum op_kind op)
 	case OP_MREMAP_MOVE:
 		return m->headroom_mremap_move;
 	case OP_MREMAP_FIXED:
+	case OP_MREMAP_DONTUNMAP:
 		return m->headroom_mremap_fixed;
 	}
 	return INT_MIN;
@@ -495,7 +523,8 @@ TEST_F(headroom, says_where_enomem_starts)
 		 */
 		ASSERT_EQ(0, read_proc(0, "maps", &maps));
 		n = maps_count(&maps);
-		max = n + variant->offset + want[i];
+		max = n + want[i] + (kernel_at_least(6, 17) ?
+				     variant->offset_617 : variant->offset);
 		ASSERT_EQ(0, set_sysctl("max_map_count", max));
 
 		mret = mm_ioctl(self->fd, 0, &m);

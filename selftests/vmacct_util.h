@@ -25,6 +25,21 @@
 #define PROCVM		"/proc/sys/vm/"
 #define DEVNODE		"/dev/vmacct"
 
+/* Is the running kernel at least MAJOR.MINOR? (uname -r) */
+static inline int kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int a = 0, b = 0;
+	char rel[128];
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "re");
+
+	if (!f)
+		return 0;
+	if (!fgets(rel, sizeof(rel), f) || sscanf(rel, "%u.%u", &a, &b) != 2)
+		a = b = 0;
+	fclose(f);
+	return a > major || (a == major && b >= minor);
+}
+
 static inline long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);

@@ -15,7 +15,9 @@
  * max, munmap() once map_count >= max, the calls that split a VMA at
  * both ends (mprotect, madvise, mlock, munlock) once map_count >=
  * max - 1, and mremap() once map_count >= max - 3 (a move) or max - 5
- * (MREMAP_FIXED, MREMAP_DONTUNMAP), which the record does not tell apart.
+ * (MREMAP_FIXED, MREMAP_DONTUNMAP), which the record does not tell apart;
+ * from 6.17 every mremap() fails at max - 3, or max - 4 with
+ * MREMAP_DONTUNMAP.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -309,7 +311,7 @@ static void print_map_count(FILE *out, const struct vmacct_event *ev)
 		break;
 	case VMACCT_SYS_MREMAP:
 		fprintf(out, "map_count %u ≥ max − 5 … max − 3 = %" PRId64
-			" … %" PRId64 " (max_map_count %u: − 5 with MREMAP_FIXED, − 3 for a move)",
+			" … %" PRId64 " (max_map_count %u: − 3 for a move, every call since 6.17; − 5 with MREMAP_FIXED or MREMAP_DONTUNMAP, − 4 with MREMAP_DONTUNMAP since 6.17)",
 			ev->map_count, max - 5, max - 3, ev->max_map_count);
 		break;
 	default:

@@ -317,7 +317,7 @@ static void test_map_count_lines(struct tap *t)
 		{ VMACCT_SYS_MPROTECT, 65529,
 		  "12:04:06.000000 es[77/77] mprotect: ENOMEM: map_count 65529 ≥ max − 1 = 65529 (max_map_count 65530; a split at each end)\n" },
 		{ VMACCT_SYS_MREMAP, 65526,
-		  "12:04:06.000000 es[77/77] mremap: ENOMEM: map_count 65526 ≥ max − 5 … max − 3 = 65525 … 65527 (max_map_count 65530: − 5 with MREMAP_FIXED, − 3 for a move)\n" },
+		  "12:04:06.000000 es[77/77] mremap: ENOMEM: map_count 65526 ≥ max − 5 … max − 3 = 65525 … 65527 (max_map_count 65530: − 3 for a move, every call since 6.17; − 5 with MREMAP_FIXED or MREMAP_DONTUNMAP, − 4 with MREMAP_DONTUNMAP since 6.17)\n" },
 		{ VMACCT_SYS_BRK, 65531,
 		  "12:04:06.000000 es[77/77] brk: ENOMEM: map_count 65531 > max 65530 (max_map_count)\n" },
 		{ VMACCT_SYS_MADVISE, 65530,
@@ -341,7 +341,7 @@ static void test_map_count_lines(struct tap *t)
 
 	ev = map_count(VMACCT_SYS_MREMAP, 0, 3);
 	check_line(t, &ev,
-		   "12:04:06.000000 es[77/77] mremap: ENOMEM: map_count 0 ≥ max − 5 … max − 3 = -2 … 0 (max_map_count 3: − 5 with MREMAP_FIXED, − 3 for a move)\n",
+		   "12:04:06.000000 es[77/77] mremap: ENOMEM: map_count 0 ≥ max − 5 … max − 3 = -2 … 0 (max_map_count 3: − 3 for a move, every call since 6.17; − 5 with MREMAP_FIXED or MREMAP_DONTUNMAP, − 4 with MREMAP_DONTUNMAP since 6.17)\n",
 		   "mremap with max_map_count 3: bounds below zero, no wrap-around");
 
 	ev = map_count(VMACCT_SYS_MPROTECT, 0, 0);

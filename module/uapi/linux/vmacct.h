@@ -142,9 +142,13 @@ struct vmacct_commit {
  * @headroom_munmap:	munmap()s that cut one VMA at both ends can still
  *			succeed (map_count >= max fails): max - map_count
  * @headroom_mremap_move: VMAs that may be added before an mremap() that
- *			moves fails (map_count >= max - 3): max - 3 - map_count
- * @headroom_mremap_fixed: the same for MREMAP_FIXED/MREMAP_DONTUNMAP
- *			(map_count >= max - 5): max - 5 - map_count
+ *			moves fails (map_count >= max - 3): max - 3 - map_count;
+ *			from 6.17 every mremap() fails there, moving or not
+ * @headroom_mremap_fixed: the same for the tightest of MREMAP_FIXED and
+ *			MREMAP_DONTUNMAP: map_count >= max - 5 up to 6.16
+ *			(max - 5 - map_count); from 6.17 MREMAP_DONTUNMAP at
+ *			max - 4 (max - 4 - map_count), MREMAP_FIXED alone at
+ *			max - 3, as a move
  * @nr_accounted:	VMAs with VM_ACCOUNT (commit-charged)
  * @nr_anon_private:	anonymous private VMAs (heap, malloc arenas)
  * @nr_file_private:	private file mappings (text, data of binaries)
