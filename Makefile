@@ -11,6 +11,8 @@
 #   make lint            checkpatch --strict, W=1 and sparse for every kernel
 #   make debug-kernel    build (or reuse) the debug kernel: KASAN, lockdep, UBSAN, kmemleak
 #   make check-debug     the suite, the full fuzzer and unload stress on the debug kernel
+#   make check-newest    the suite on Debian sid's newest kernel (sid chroot, cached)
+#   make build-matrix    build with W=1 against every bookworm linux-headers-*-amd64
 #   make bench           VMACCT_IOC_MM against parsing /proc, and what tracing
 #                        costs, in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
@@ -88,6 +90,12 @@ debug-kernel:
 check-debug:
 	selftests/check-debug.sh
 
+check-newest:
+	selftests/check-newest.sh
+
+build-matrix:
+	selftests/build-matrix.sh
+
 bench:
 	selftests/bench.sh
 	selftests/bench-trace.sh
@@ -99,4 +107,4 @@ clean:
 
 .PHONY: all modules modules_install tool install dkms-install dkms-remove \
 	deps ksft-headers selftests check demo lint bench debug-kernel \
-	check-debug clean
+	check-debug check-newest build-matrix clean

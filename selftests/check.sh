@@ -51,9 +51,7 @@ add_summary() {
 # TAP from the guest: top-level "ok"/"not ok" lines of every program
 add_tap() {
 	local tap=$1 k=$2 p f s
-	p=$(grep -E '^ok [0-9]+' "$tap" | grep -vc '# SKIP')
-	s=$(grep -E '^ok [0-9]+' "$tap" | grep -c '# SKIP')
-	f=$(grep -cE '^not ok [0-9]+' "$tap")
+	read -r p f s < <(tap_counts "$tap")
 	grep -E '^not ok [0-9]+' "$tap" | sed "s/^/  $k: /"
 	grep -E '^ok [0-9]+.*# SKIP' "$tap" | sed "s/^/  $k: /"
 	passed=$((passed + p))
@@ -112,14 +110,15 @@ for k in $kernels; do
 	dkms_remove "$k" >> "$LOG/dkms-$k.log" 2>&1
 	count "dkms remove for $k" $?
 
-	make -s -C "$ROOT/selftests" OUTPUT="$payload" >> "$LOG/build.log" 2>&1
-	make -s -C "$ROOT/selftests" list > "$payload/tests.list"
-	cp "$ROOT/Documentation/ABI/testing/sysfs-kernel-vmacct" "$payload/"
-	cp "$ROOT/selftests/guest-suite.sh" "$BUILD/guest-$k/suite.sh"
+	if ! make_payload "$payload" >> "$LOG/build.log" 2>&1; then
+		count "guest payload for $k (log: $LOG/build.log)" 1
+		continue
+	fi
 
 	t0=$(date +%s)
+	rm -f "$LOG/$k.tap"	# never count a previous run's results
 	"$ROOT/selftests/guest/run-guest.sh" --kernel "$k" \
-		--script "$BUILD/guest-$k/suite.sh" --payload "$payload" \
+		--script "$payload/suite.sh" --payload "$payload" \
 		--bin "$ROOT/userspace/vmacct" \
 		--out "$LOG/$k.tap" --console-log "$LOG/$k.console" \
 		--timeout "$GUEST_TIMEOUT"

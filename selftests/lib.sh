@@ -44,3 +44,31 @@ dkms_remove() {
 	local k=$1 d="$BUILD/dkms-$1"
 	dkms remove -m vmacct -v "$VERSION" -k "$k" --sourcetree "$d/src" --dkmstree "$d/tree" >&2
 }
+
+# Fill guest payload directory $1 for the suite: the static selftests, the
+# list of programs to run, the ABI file the sysfs test checks, the suite
+# script (suite.sh) and the module file(s) $2...
+make_payload() {
+	local dir=$1
+	shift
+	mkdir -p "$dir" &&
+	{ [ $# = 0 ] || cp "$@" "$dir/"; } &&
+	make -s -C "$ROOT/selftests" OUTPUT="$dir" &&
+	make -s -C "$ROOT/selftests" list > "$dir/tests.list" &&
+	cp "$ROOT/Documentation/ABI/testing/sysfs-kernel-vmacct" "$dir/" &&
+	cp "$ROOT/selftests/guest-suite.sh" "$dir/suite.sh"
+}
+
+# Print "PASSED FAILED SKIPPED" for a guest's TAP: the top-level "ok" and
+# "not ok" lines of every program.
+tap_counts() {
+	local p f s
+	if [ ! -r "$1" ]; then
+		echo "0 0 0"
+		return
+	fi
+	p=$(grep -E '^ok [0-9]+' "$1" | grep -vc '# SKIP')
+	s=$(grep -E '^ok [0-9]+' "$1" | grep -c '# SKIP')
+	f=$(grep -cE '^not ok [0-9]+' "$1")
+	echo "$p $f $s"
+}

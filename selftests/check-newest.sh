@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-newest: the whole suite on the newest kernel Debian ships
+# (unstable, "sid"), exactly as make check runs it on 6.1 and 6.12.
+#
+#   1. A separate apt state for sid in $VMACCT_CACHE/sid-apt (default
+#      /var/cache/vmacct): the host's own sources stay bookworm.  The
+#      newest linux-image-<version>-amd64 there (not -rt, -cloud, -dbg) is
+#      the kernel under test; its vmlinuz comes from the package that holds
+#      it (linux-binary-<version> since 7.x, linux-image-<version> before).
+#   2. A minimal sid chroot (debootstrap --variant=minbase), built once in
+#      $VMACCT_CACHE/sid-chroot; each run installs make and that kernel's
+#      headers in it, which pull the compiler the kernel was built with
+#      (sid's kbuild helpers need sid's glibc: they cannot run on the host).
+#   3. vmacct.ko is built in the chroot with W=1 (a warning fails).  The
+#      selftests are static programs and the tool talks to the kernel only
+#      through the uapi header, so both are built on the host as for make
+#      check.
+#   4. The sid vmlinuz boots under QEMU with guest/run-guest.sh and runs
+#      guest-suite.sh: load, every selftest, unload.
+#
+# Exit status: 0 if every result passed; 1 if something failed; 3 if the
+# sid mirror could not be used (Release unreadable, package missing,
+# download failed): then nothing was tested and no pass is reported.
+# The last line is "N passed, N failed, N skipped" as for make check.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
+MIRROR=${VMACCT_SID_MIRROR:-http://deb.debian.org/debian}
+APTDIR=$CACHE/sid-apt
+CHROOT=$CACHE/sid-chroot
+LOG=$BUILD/check-newest
+EXIT_MIRROR=3
+start=$(date +%s)
+mkdir -p "$LOG" "$APTDIR/etc" "$APTDIR/lists/partial" "$APTDIR/debs"
+
+say() {
+	echo "check-newest: $*"
+}
+
+# the mirror, not vmacct, stopped us: say so and report no result
+unusable() {
+	say "sid mirror unusable: $*"
+	say "nothing was tested; exit $EXIT_MIRROR"
+	exit $EXIT_MIRROR
+}
+
+fail() {
+	say "$*"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
+
+elapsed() {
+	echo "$(($(date +%s) - $1)) s"
+}
+
+# ---------------------------------------------------------------- apt state
+
+echo "deb $MIRROR sid main" > "$APTDIR/etc/sources.list"
+SID_APT=(-o "Dir::State::Lists=$APTDIR/lists" -o "Dir::Cache=$APTDIR"
+	 -o "Dir::Cache::Archives=$APTDIR/debs"
+	 -o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
+	 -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Status=/dev/null"
+	 -o "APT::Architecture=amd64" -o "Acquire::Check-Valid-Until=false"
+	 -o "Acquire::Retries=3")
+
+t0=$(date +%s)
+if ! apt-get "${SID_APT[@]}" update > "$LOG/apt-update.log" 2>&1 ||
+   grep -qE '^(E:|W: Failed)' "$LOG/apt-update.log"; then
+	sed 's/^/  /' "$LOG/apt-update.log" | tail -n 5
+	unusable "apt-get update failed (log: $LOG/apt-update.log)"
+fi
+
+kver=$(apt-cache "${SID_APT[@]}" search --names-only '^linux-image-[0-9][^ ]*-amd64$' |
+	awk '{ print $1 }' | grep -vE -- '-(rt|cloud)-amd64$' |
+	sed 's/^linux-image-//' | sort -V | tail -n 1)
+[ -n "$kver" ] || unusable "no linux-image-*-amd64 package in sid"
+say "newest kernel in sid: $kver (package lists read in $(elapsed "$t0"))"
+
+# ---------------------------------------------------------------- vmlinuz
+
+kdir=$CACHE/sid-kernel/$kver
+vmlinuz=$(find "$kdir" -name 'vmlinuz*' -type f 2>/dev/null | head -n 1)
+if [ -z "$vmlinuz" ]; then
+	t0=$(date +%s)
+	pkgs=("linux-image-$kver")
+	mapfile -t -O 1 pkgs < <(apt-cache "${SID_APT[@]}" depends "linux-image-$kver" |
+		sed -nE 's/^ +Depends: (linux-binary-[^ ]+)$/\1/p')
+	rm -rf "$kdir"
+	mkdir -p "$kdir"
+	for p in "${pkgs[@]}"; do
+		(cd "$APTDIR/debs" && apt-get "${SID_APT[@]}" download "$p") \
+			>> "$LOG/download.log" 2>&1 ||
+			unusable "cannot download $p (log: $LOG/download.log)"
+		dpkg-deb -x "$(ls -t "$APTDIR/debs/${p}_"*.deb | head -n 1)" "$kdir" ||
+			fail "cannot unpack $p"
+	done
+	vmlinuz=$(find "$kdir" -name 'vmlinuz*' -type f | head -n 1)
+	[ -n "$vmlinuz" ] || fail "no vmlinuz in ${pkgs[*]}"
+	say "kernel image: $vmlinuz (fetched in $(elapsed "$t0"))"
+fi
+
+# ---------------------------------------------------------------- chroot
+
+in_chroot() {
+	chroot "$CHROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive HOME=/root "$@"
+}
+
+cleanup() {
+	mountpoint -q "$CHROOT/proc" && umount "$CHROOT/proc"
+}
+trap cleanup EXIT
+
+if [ ! -e "$CHROOT/.vmacct-ready" ]; then
+	t0=$(date +%s)
+	say "building the sid chroot in $CHROOT (once)"
+	rm -rf "$CHROOT" "$CHROOT.new"
+	if ! debootstrap --variant=minbase sid "$CHROOT.new" "$MIRROR" \
+			> "$LOG/debootstrap.log" 2>&1; then
+		tail -n 5 "$LOG/debootstrap.log" | sed 's/^/  /'
+		if grep -qE "Couldn't download|Failed getting release|Invalid Release|couldn't find" "$LOG/debootstrap.log"; then
+			unusable "debootstrap could not download (log: $LOG/debootstrap.log)"
+		fi
+		fail "debootstrap failed (log: $LOG/debootstrap.log)"
+	fi
+	# sid's Release file expires between its daily updates
+	echo 'Acquire::Check-Valid-Until "false";' > "$CHROOT.new/etc/apt/apt.conf.d/99vmacct"
+	echo 'APT::Install-Recommends "false";' >> "$CHROOT.new/etc/apt/apt.conf.d/99vmacct"
+	touch "$CHROOT.new/.vmacct-ready"
+	mv "$CHROOT.new" "$CHROOT"
+	say "chroot ready in $(elapsed "$t0")"
+fi
+
+t0=$(date +%s)
+cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null
+mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
+if ! in_chroot apt-get update > "$LOG/chroot-apt.log" 2>&1; then
+	unusable "apt-get update in the chroot failed (log: $LOG/chroot-apt.log)"
+fi
+if ! in_chroot apt-get install -y make "linux-headers-$kver" >> "$LOG/chroot-apt.log" 2>&1; then
+	tail -n 5 "$LOG/chroot-apt.log" | sed 's/^/  /'
+	unusable "cannot install linux-headers-$kver in the chroot (log: $LOG/chroot-apt.log)"
+fi
+cc=$(in_chroot sh -c "sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' /usr/src/linux-headers-$kver/.config")
+say "chroot has make and linux-headers-$kver ($(elapsed "$t0")); compiler $cc"
+
+# ---------------------------------------------------------------- build
+
+passed=0
+failed=0
+skipped=0
+
+t0=$(date +%s)
+rm -rf "$CHROOT/build"
+copy_module_tree "$CHROOT/build/vmacct"
+if ! in_chroot make -C "/usr/src/linux-headers-$kver" M=/build/vmacct W=1 modules \
+		> "$LOG/module.log" 2>&1 || [ ! -f "$CHROOT/build/vmacct/vmacct.ko" ]; then
+	grep -m 5 -E 'error|Error' "$LOG/module.log" | sed 's/^/  /'
+	fail "module build for $kver failed (log: $LOG/module.log)"
+fi
+if grep -q 'warning:' "$LOG/module.log"; then
+	grep 'warning:' "$LOG/module.log" | sed 's/^/  /'
+	say "FAIL: W=1 build of vmacct.ko for $kver has warnings"
+	failed=$((failed + 1))
+else
+	say "PASS: W=1 build of vmacct.ko for $kver, no warnings ($(elapsed "$t0"))"
+	passed=$((passed + 1))
+fi
+umount "$CHROOT/proc"
+
+payload=$BUILD/guest-newest/payload
+rm -rf "$BUILD/guest-newest"
+if ! { make -s -C "$ROOT" ksft-headers tool &&
+       make_payload "$payload" "$CHROOT/build/vmacct/vmacct.ko"; } > "$LOG/build.log" 2>&1; then
+	tail -n 20 "$LOG/build.log"
+	fail "building the tool and the selftests failed (log: $LOG/build.log)"
+fi
+
+# ---------------------------------------------------------------- guest
+
+t0=$(date +%s)
+rm -f "$LOG/$kver.tap"	# never count a previous run's results
+"$ROOT/selftests/guest/run-guest.sh" --kernel "$kver" --vmlinuz "$vmlinuz" \
+	--script "$payload/suite.sh" --payload "$payload" \
+	--bin "$ROOT/userspace/vmacct" --out "$LOG/$kver.tap" \
+	--console-log "$LOG/$kver.console" --timeout "${GUEST_TIMEOUT:-900}"
+rc=$?
+read -r p f s < <(tap_counts "$LOG/$kver.tap")
+grep -E '^not ok [0-9]+' "$LOG/$kver.tap" | sed "s/^/  $kver: /"
+grep -E '^ok [0-9]+.*# SKIP' "$LOG/$kver.tap" | sed "s/^/  $kver: /"
+say "guest $kver: exit $rc after $(elapsed "$t0"); selftests: $p passed, $f failed, $s skipped"
+passed=$((passed + p))
+failed=$((failed + f))
+skipped=$((skipped + s))
+if [ "$rc" = 0 ]; then
+	passed=$((passed + 1))
+else
+	say "FAIL: guest run on $kver did not complete cleanly (exit $rc; console: $LOG/$kver.console)"
+	failed=$((failed + 1))
+fi
+
+say "tested Linux $kver from Debian sid in $(elapsed "$start")"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
