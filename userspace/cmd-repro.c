@@ -590,37 +590,119 @@ static void hold_for_tests(void)
 		secs = sleep(secs);
 }
 
+/*
+ * What map-files and munmap-holes share: a child repeated one operation
+ * until it failed (m->n successes, then m->err at m->map_count).  Fill in
+ * the outcome and the module's record of that failure, and compare both
+ * with the prediction: as many successes as the headroom said, ENOMEM,
+ * at max + over VMAs, recorded with the same numbers.
+ */
+struct limit_run {
+	const char *ops;	/* "maps": what succeeded, plural */
+	const char *predicted;	/* the key of the prediction: "predicted_maps" */
+	const char *call;	/* "mmap": the system call of the record */
+	__u32 sys;		/* its VMACCT_SYS_* */
+	const char *cmp;	/* how that call compares: ">" or "≥" */
+	int over;		/* map_count at failure: max + over */
+	const char *at;		/* ... in words: "max + 1" */
+};
+
+static const struct limit_run map_files_run = {
+	.ops = "maps", .predicted = "predicted_maps", .call = "mmap", .sys = VMACCT_SYS_MMAP, .cmp = ">",
+	.over = 1, .at = "max + 1",
+};
+
+static const struct limit_run munmap_holes_run = {
+	.ops = "holes", .predicted = "predicted_holes", .call = "munmap", .sys = VMACCT_SYS_MUNMAP, .cmp = "≥",
+	.over = 0, .at = "max",
+};
+
+static void compare_limit_run(struct repro_check *c, struct tracer *t,
+			      const struct vmacct_mm *mm, const struct msg *m,
+			      const struct limit_run *lr)
+{
+	int predicted = lr->over ? mm->headroom_mmap : mm->headroom_munmap;
+	int64_t fail_at = (int64_t)mm->max_map_count + lr->over;
+	const struct vmacct_event *ev;
+
+	snprintf(c->outcome, sizeof(c->outcome),
+		 "%" PRId64 " %s succeeded, the next failed with %s, at map_count %" PRId64,
+		 m->n, lr->ops, errname(m->err), m->map_count);
+	tracer_drain(t);
+	ev = find_map_count(t, lr->sys);
+	if (ev)
+		snprintf(c->record, sizeof(c->record),
+			 "%s: ENOMEM: map_count %u %s max %u (max_map_count)",
+			 lr->call, ev->map_count, lr->cmp, ev->max_map_count);
+	else
+		snprintf(c->record, sizeof(c->record), "no map-count failure recorded");
+	repro_check_num(c, "max_map_count", mm->max_map_count);
+	repro_check_num(c, lr->predicted, predicted);
+	repro_check_num(c, lr->ops, m->n);
+	repro_check_num(c, "enomem_map_count", m->err == ENOMEM ? m->map_count : -1);
+	repro_check_num(c, "record_map_count", ev ? (int64_t)ev->map_count : -1);
+	if (m->err != ENOMEM)
+		disagree(c, "outcome: %s, not ENOMEM", errname(m->err));
+	if (m->n != predicted)
+		disagree(c, "predicted %d %s, %" PRId64 " succeeded", predicted,
+			 lr->ops, m->n);
+	if (m->map_count != fail_at)
+		disagree(c, "map_count at failure %" PRId64 ", not %s = %" PRId64,
+			 m->map_count, lr->at, fail_at);
+	if (!ev)
+		disagree(c, "the module recorded no map-count failure");
+	else if (ev->map_count != m->map_count || ev->max_map_count != mm->max_map_count)
+		disagree(c, "record says map_count %u max %u", ev->map_count, ev->max_map_count);
+}
+
+/*
+ * The start of map-files and munmap-holes: a child, traced; a
+ * vm.max_map_count MAP_HEADROOM above its count (65530 with --full); and
+ * the module's view of the child under that limit in @mm.  0, or -1 with
+ * @r failed and its error set.
+ */
+static int start_near_limit(struct ctx *x, struct repro_result *r,
+			    struct child *ch, struct tracer *t,
+			    struct vmacct_mm *mm, uint64_t *max)
+{
+	int err;
+
+	err = child_start(x, ch);
+	if (err)
+		FAIL(r, "fork: %s", strerror(-err));
+	err = tracer_open(x, t, ch->pid, true, false);
+	if (err)
+		FAIL(r, "trace: %s", strerror(-err));
+	if (query_mm(x, ch->pid, mm))
+		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
+	*max = x->o->full ? 65530 : mm->map_count + MAP_HEADROOM;
+	err = sysctl_set(&x->book, SYSCTL_MAX_MAP_COUNT, *max);
+	if (err)
+		FAIL(r, "vm.max_map_count: %s", strerror(-err));
+	if (query_mm(x, ch->pid, mm))
+		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
+	hold_for_tests();
+	return 0;
+out:
+	return -1;
+}
+
 /* 1. many small mapped files against vm.max_map_count */
 static void repro_map_files(struct ctx *x, struct repro_result *r)
 {
 	struct child ch = { 0 };
 	struct tracer *t = calloc(1, sizeof(*t));
-	const struct vmacct_event *ev;
 	struct repro_check *c;
 	struct vmacct_mm mm;
 	struct msg m;
 	uint64_t max;
 	int64_t tries;
-	int err;
 
 	if (!t)
 		FAIL(r, "out of memory");
 	t->fd = -1;
-	err = child_start(x, &ch);
-	if (err)
-		FAIL(r, "fork: %s", strerror(-err));
-	err = tracer_open(x, t, ch.pid, true, false);
-	if (err)
-		FAIL(r, "trace: %s", strerror(-err));
-	if (query_mm(x, ch.pid, &mm))
-		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
-	max = x->o->full ? 65530 : mm.map_count + MAP_HEADROOM;
-	err = sysctl_set(&x->book, SYSCTL_MAX_MAP_COUNT, max);
-	if (err)
-		FAIL(r, "vm.max_map_count: %s", strerror(-err));
-	if (query_mm(x, ch.pid, &mm))
-		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
-	hold_for_tests();
+	if (start_near_limit(x, r, &ch, t, &mm, &max))
+		goto out;
 
 	c = repro_add_check(r);
 	snprintf(c->what, sizeof(c->what),
@@ -637,33 +719,7 @@ static void repro_map_files(struct ctx *x, struct repro_result *r)
 	m.a = tries;
 	if (child_do(&ch, &m))
 		FAIL(r, "the child died");
-	snprintf(c->outcome, sizeof(c->outcome),
-		 "%" PRId64 " maps succeeded, the next failed with %s, at map_count %" PRId64,
-		 m.n, errname(m.err), m.map_count);
-	tracer_drain(t);
-	ev = find_map_count(t, VMACCT_SYS_MMAP);
-	if (ev)
-		snprintf(c->record, sizeof(c->record),
-			 "mmap: ENOMEM: map_count %u > max %u (max_map_count)",
-			 ev->map_count, ev->max_map_count);
-	else
-		snprintf(c->record, sizeof(c->record), "no map-count failure recorded");
-	repro_check_num(c, "max_map_count", mm.max_map_count);
-	repro_check_num(c, "predicted_maps", mm.headroom_mmap);
-	repro_check_num(c, "maps", m.n);
-	repro_check_num(c, "enomem_map_count", m.err == ENOMEM ? m.map_count : -1);
-	repro_check_num(c, "record_map_count", ev ? (int64_t)ev->map_count : -1);
-	if (m.err != ENOMEM)
-		disagree(c, "outcome: %s, not ENOMEM", errname(m.err));
-	if (m.n != mm.headroom_mmap)
-		disagree(c, "predicted %d maps, %" PRId64 " succeeded", mm.headroom_mmap, m.n);
-	if (m.map_count != (int64_t)mm.max_map_count + 1)
-		disagree(c, "map_count at failure %" PRId64 ", not max + 1 = %u",
-			 m.map_count, mm.max_map_count + 1);
-	if (!ev)
-		disagree(c, "the module recorded no map-count failure");
-	else if (ev->map_count != m.map_count || ev->max_map_count != mm.max_map_count)
-		disagree(c, "record says map_count %u max %u", ev->map_count, ev->max_map_count);
+	compare_limit_run(c, t, &mm, &m, &map_files_run);
 	snprintf(r->summary, sizeof(r->summary),
 		 "ENOMEM at map_count %" PRId64 " = max + 1 (max %u)", m.map_count,
 		 mm.max_map_count);
@@ -713,7 +769,6 @@ static void repro_munmap_holes(struct ctx *x, struct repro_result *r)
 {
 	struct child ch = { 0 };
 	struct tracer *t = calloc(1, sizeof(*t));
-	const struct vmacct_event *ev;
 	struct repro_check *c;
 	struct vmacct_mm mm;
 	struct msg m;
@@ -760,19 +815,8 @@ static void repro_munmap_holes(struct ctx *x, struct repro_result *r)
 	repro_check_num(c, "map_count_after_malloc", m.b);
 	repro_check_num(c, "map_count_after_free", m.c);
 
-	err = child_start(x, &ch);
-	if (err)
-		FAIL(r, "fork: %s", strerror(-err));
-	err = tracer_open(x, t, ch.pid, true, false);
-	if (err)
-		FAIL(r, "trace: %s", strerror(-err));
-	if (query_mm(x, ch.pid, &mm))
-		FAIL(r, "VMACCT_IOC_MM: %s", strerror(errno));
-	max = x->o->full ? 65530 : mm.map_count + MAP_HEADROOM;
-	err = sysctl_set(&x->book, SYSCTL_MAX_MAP_COUNT, max);
-	if (err)
-		FAIL(r, "vm.max_map_count: %s", strerror(-err));
-	hold_for_tests();
+	if (start_near_limit(x, r, &ch, t, &mm, &max))
+		goto out;
 	memset(&m, 0, sizeof(m));
 	m.op = OP_REGION;
 	m.a = 2 * (int64_t)(max - mm.map_count) + 16;
@@ -794,33 +838,7 @@ static void repro_munmap_holes(struct ctx *x, struct repro_result *r)
 	m.op = OP_HOLES;
 	if (child_do(&ch, &m))
 		FAIL(r, "the child died");
-	snprintf(c->outcome, sizeof(c->outcome),
-		 "%" PRId64 " munmaps succeeded, the next failed with %s, at map_count %" PRId64,
-		 m.n, errname(m.err), m.map_count);
-	tracer_drain(t);
-	ev = find_map_count(t, VMACCT_SYS_MUNMAP);
-	if (ev)
-		snprintf(c->record, sizeof(c->record),
-			 "munmap: ENOMEM: map_count %u ≥ max %u (max_map_count)",
-			 ev->map_count, ev->max_map_count);
-	else
-		snprintf(c->record, sizeof(c->record), "no map-count failure recorded");
-	repro_check_num(c, "max_map_count", mm.max_map_count);
-	repro_check_num(c, "predicted_holes", mm.headroom_munmap);
-	repro_check_num(c, "holes", m.n);
-	repro_check_num(c, "enomem_map_count", m.err == ENOMEM ? m.map_count : -1);
-	repro_check_num(c, "record_map_count", ev ? (int64_t)ev->map_count : -1);
-	if (m.err != ENOMEM)
-		disagree(c, "outcome: %s, not ENOMEM", errname(m.err));
-	if (m.n != mm.headroom_munmap)
-		disagree(c, "predicted %d holes, %" PRId64 " succeeded", mm.headroom_munmap, m.n);
-	if (m.map_count != (int64_t)mm.max_map_count)
-		disagree(c, "map_count at failure %" PRId64 ", not max %u", m.map_count,
-			 mm.max_map_count);
-	if (!ev)
-		disagree(c, "the module recorded no map-count failure");
-	else if (ev->map_count != m.map_count || ev->max_map_count != mm.max_map_count)
-		disagree(c, "record says map_count %u max %u", ev->map_count, ev->max_map_count);
+	compare_limit_run(c, t, &mm, &m, &munmap_holes_run);
 	snprintf(r->summary, sizeof(r->summary),
 		 "munmap ENOMEM after %" PRId64 " holes, at map_count %" PRId64 " = max",
 		 m.n, m.map_count);
