@@ -54,6 +54,7 @@ int main(int argc, char *argv[])
 	test_cli(&t, &env);
 	test_trace_cli(&t, &env);
 	test_repro(&t);
+	test_completion(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: the bash completion (vmacct.bash-completion), run in a real
+ * bash against the built tool.  What it offers is checked against other
+ * sources: the command list against main.c's dispatch (an unknown command
+ * is a usage error, each offered one is not), option words against the
+ * tool accepting them, reproductions against repro_name(), pids against
+ * our own pid.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "repro.h"
+#include "run.h"
+#include "tap.h"
+#include "tool.h"
+
+#define SCRIPT "vmacct.bash-completion"
+
+/* COMPREPLY for the words of a command line (the last may be ""). */
+static char *complete(const struct test_env *env, const char *words)
+{
+	char prog[2048], dir[1024];
+	const char *slash = strrchr(env->tool, '/');
+	struct run_result r;
+	char *argv[] = { "/bin/bash", "--norc", "--noprofile", "-c", prog, NULL };
+
+	/* PATH gets the tool's directory: the completion runs "vmacct --help" */
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - env->tool) : 1,
+		 slash ? env->tool : ".");
+	snprintf(prog, sizeof(prog),
+		 "PATH=%s:$PATH; source %s || exit 9; "
+		 "COMP_WORDS=(%s); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+		 "_vmacct; printf '%%s\\n' \"${COMPREPLY[@]}\" | sort | tr '\\n' ' '",
+		 dir, SCRIPT, words);
+	if (run_capture(argv, &r) || r.status != 0) {
+		tap_diag("bash for [%s]: status %d: %s", words, r.status,
+			 r.err ? r.err : "");
+		run_free(&r);
+		return NULL;
+	}
+	free(r.err);
+	return r.out;
+}
+
+static int tool_status(const struct test_env *env, const char *a, const char *b,
+		       const char *c)
+{
+	char *argv[] = { (char *)env->tool, (char *)a, (char *)b, (char *)c, NULL };
+	struct run_result r;
+	int st;
+
+	if (run_capture(argv, &r))
+		return -1;
+	st = r.status;
+	run_free(&r);
+	return st;
+}
+
+/*
+ * Is every word of @list accepted by the tool as "vmacct A B C", where
+ * the one of A, B, C that is NULL stands for the word?  Not a usage error
+ * is enough: without the module the command itself may still fail.
+ */
+static void each_accepted(struct tap *t, const struct test_env *env,
+			  const char *what, const char *list, const char *a,
+			  const char *b, const char *c)
+{
+	char *copy = strdup(list ? list : ""), *w, *save;
+	int n = 0, st;
+
+	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		st = tool_status(env, a ? a : w, b ? b : w, c ? c : w);
+		n++;
+		tap_ok(t, st >= 0 && st != VM_EXIT_USAGE,
+		       "completion: %s '%s' is accepted by the tool (exit %d)",
+		       what, w, st);
+	}
+	tap_ok(t, n > 0, "completion: %s offers something (%s)", what,
+	       list ? list : "bash failed");
+	free(copy);
+}
+
+/* Is @word one of the space-separated words of @list? */
+static bool has_word(const char *list, const char *word)
+{
+	char padded[8192], needle[64];
+
+	snprintf(padded, sizeof(padded), " %s", list ? list : "");
+	snprintf(needle, sizeof(needle), " %s ", word);
+	return strstr(padded, needle) != NULL;
+}
+
+void test_completion(struct tap *t, const struct test_env *env)
+{
+	char *got, want[32], words[96];
+	int i;
+
+	if (access(SCRIPT, R_OK)) {
+		tap_skip(t, SCRIPT " not in the current directory",
+			 "completion: the script");
+		return;
+	}
+
+	got = complete(env, "vmacct ''");
+	tap_eq_str(t, got, "check fork-check load ps repro status trace unload ",
+		   "completion: the commands");
+	each_accepted(t, env, "command", got, NULL, "--help", "-v");
+	free(got);
+	tap_ok(t, tool_status(env, "no-such-command", NULL, NULL) == VM_EXIT_USAGE,
+	       "completion: an unknown command is a usage error (the check above can fail)");
+
+	got = complete(env, "vmacct -v tr");
+	tap_eq_str(t, got, "trace ", "completion: a command after -v");
+	free(got);
+
+	got = complete(env, "vmacct trace --");
+	/* read from "vmacct trace --help"; each must also be a real option */
+	for (i = 0; i < 6; i++) {
+		static const char *const opt[] = {
+			"--denied", "--pid", "--tid", "--json", "--count", "--duration",
+		};
+
+		tap_ok(t, has_word(got, opt[i]), "completion: trace offers %s", opt[i]);
+	}
+	tap_ok(t, tool_status(env, "trace", "--no-such-option", NULL) == VM_EXIT_USAGE &&
+	       tool_status(env, "trace", "--denied", "--help") == 0,
+	       "completion: trace rejects an unknown option and takes --denied");
+	free(got);
+
+	got = complete(env, "vmacct ps --sort ''");
+	tap_eq_str(t, got, "charge maps ", "completion: ps --sort keys");
+	each_accepted(t, env, "ps --sort", got, "ps", "--sort", NULL);
+	free(got);
+
+	got = complete(env, "vmacct check -m ''");
+	tap_eq_str(t, got, "0 1 2 ", "completion: check --mode values");
+	free(got);
+
+	got = complete(env, "vmacct repro ''");
+	for (i = 0; i < REPRO_COUNT; i++)
+		tap_ok(t, has_word(got, repro_name(i)),
+		       "completion: repro offers %s", repro_name(i));
+	tap_ok(t, has_word(got, "all"), "completion: repro offers all");
+	free(got);
+
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	snprintf(words, sizeof(words), "vmacct fork-check %s", want);
+	got = complete(env, words);
+	tap_ok(t, has_word(got, want), "completion: fork-check offers our pid %s", want);
+	free(got);
+
+	snprintf(words, sizeof(words), "vmacct trace --pid %s", want);
+	got = complete(env, words);
+	tap_ok(t, has_word(got, want), "completion: trace --pid offers our pid");
+	free(got);
+}
