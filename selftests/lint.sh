@@ -3,8 +3,9 @@
 #
 # Quality gates for module/: checkpatch.pl --strict, and for every
 # installed kernel a build with W=1 and sparse (C=1) that must print no
-# warning; then the IBT audit (selftests/ibt-audit.sh).  One "PASS:"/"FAIL:"
-# line per gate, then "lint: N passed, N failed".
+# warning; then the IBT audit (selftests/ibt-audit.sh) and the man page
+# against the tool (selftests/man-check.sh).  One "PASS:"/"FAIL:" line per
+# gate, then "lint: N passed, N failed".
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +51,20 @@ f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
 passed=$((passed + p))
 failed=$((failed + f))
 [ $((p + f)) -gt 0 ] || gate "ibt-audit ran (no gate printed)" 1
+
+# the man page: renders without warnings, documents every command,
+# option and exit code of the built tool (selftests/man-check.sh)
+if [ -x "$ROOT/userspace/vmacct" ]; then
+	out=$("$ROOT/selftests/man-check.sh" "$ROOT/userspace/vmacct" "$ROOT/Documentation/vmacct.8" 2>&1)
+	printf '%s\n' "$out" | grep -E '^(FAIL|  )' || true
+	p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
+	f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ $((p + f)) -gt 0 ] || gate "man-check ran (no gate printed)" 1
+else
+	gate "man page check: userspace/vmacct is not built" 1
+fi
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -58,7 +58,7 @@ static const struct opt_help load_opts_help[] = {
 
 static void load_help(FILE *out)
 {
-	print_usage(out, "vmacct load [--ko PATH] [--dry-run] [-v] [-- MODULE_OPTION...]",
+	print_usage(out, "vmacct load [--ko PATH] [--dry-run [--kallsyms FILE]] [-v] [-- MODULE_OPTION...]",
 		    "Insert vmacct.ko.  The module lists the kernel symbols it needs as\n"
 		    "parameters described \"kallsyms address of NAME\"; each NAME is looked up\n"
 		    "in " KALLSYMS_PATH " (core kernel only, exactly one match) and passed as\n"

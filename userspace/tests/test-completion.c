@@ -46,10 +46,11 @@ static char *complete(const struct test_env *env, const char *words)
 	return r.out;
 }
 
-static int tool_status(const struct test_env *env, const char *a, const char *b,
-		       const char *c)
+static int tool_status4(const struct test_env *env, const char *a,
+			const char *b, const char *c, const char *d)
 {
-	char *argv[] = { (char *)env->tool, (char *)a, (char *)b, (char *)c, NULL };
+	char *argv[] = { (char *)env->tool, (char *)a, (char *)b, (char *)c,
+			 (char *)d, NULL };
 	struct run_result r;
 	int st;
 
@@ -58,6 +59,12 @@ static int tool_status(const struct test_env *env, const char *a, const char *b,
 	st = r.status;
 	run_free(&r);
 	return st;
+}
+
+static int tool_status(const struct test_env *env, const char *a, const char *b,
+		       const char *c)
+{
+	return tool_status4(env, a, b, c, NULL);
 }
 
 /*
@@ -119,9 +126,10 @@ void test_completion(struct tap *t, const struct test_env *env)
 
 	got = complete(env, "vmacct trace --");
 	/* read from "vmacct trace --help"; each must also be a real option */
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 8; i++) {
 		static const char *const opt[] = {
 			"--denied", "--pid", "--tid", "--json", "--count", "--duration",
+			"--no-map-count", "--no-decisions",
 		};
 
 		tap_ok(t, has_word(got, opt[i]), "completion: trace offers %s", opt[i]);
@@ -137,7 +145,20 @@ void test_completion(struct tap *t, const struct test_env *env)
 	free(got);
 
 	got = complete(env, "vmacct check -m ''");
-	tap_eq_str(t, got, "0 1 2 ", "completion: check --mode values");
+	tap_eq_str(t, got, "0 1 2 always guess never ", "completion: check --mode values");
+	{
+		char *copy = strdup(got ? got : ""), *w, *save;
+
+		/* "check --mode M 1G": without the module, exit 3, not 2 */
+		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			int st = tool_status4(env, "check", "--mode", w, "1G");
+
+			tap_ok(t, st >= 0 && st != VM_EXIT_USAGE,
+			       "completion: check --mode '%s' is accepted by the tool (exit %d)",
+			       w, st);
+		}
+		free(copy);
+	}
 	free(got);
 
 	got = complete(env, "vmacct repro ''");
