@@ -13,6 +13,8 @@
 #   make check-debug     the suite, the full fuzzer and unload stress on the debug kernel
 #   make check-newest    the suite on Debian sid's newest kernel (sid chroot, cached)
 #   make build-matrix    build with W=1 against every bookworm linux-headers-*-amd64
+#   make deb             vmacct and vmacct-dkms .debs in build/deb/ (built in a copy of the tree)
+#   make check-deb       build them, lintian, install them in a bookworm guest (DKMS, modprobe, purge)
 #   make bench           VMACCT_IOC_MM against parsing /proc, and what tracing
 #                        costs, in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
@@ -96,6 +98,12 @@ check-newest:
 build-matrix:
 	selftests/build-matrix.sh
 
+deb:
+	selftests/check-deb/build-deb.sh
+
+check-deb:
+	selftests/check-deb.sh
+
 bench:
 	selftests/bench.sh
 	selftests/bench-trace.sh
@@ -107,4 +115,4 @@ clean:
 
 .PHONY: all modules modules_install tool install dkms-install dkms-remove \
 	deps ksft-headers selftests check demo lint bench debug-kernel \
-	check-debug check-newest build-matrix clean
+	check-debug check-newest build-matrix deb check-deb clean
