@@ -60,6 +60,21 @@ add_tap() {
 	echo "selftests on $k: $p passed, $f failed, $s skipped"
 }
 
+# promtool check metrics on the "# prom: " lines the guest's
+# vmacct_tool_test.sh printed (real `vmacct status --prometheus` output)
+prom_check() {
+	local out
+	sed -n 's/^# prom: //p' "$1" > "$LOG/$2.prom"
+	if [ ! -s "$LOG/$2.prom" ]; then
+		count "promtool: no prometheus output in the $2 guest's TAP" 1
+		return
+	fi
+	out=$(promtool check metrics < "$LOG/$2.prom" 2>&1)
+	[ -z "$out" ] || echo "$out" | sed 's/^/  /'
+	count "promtool check metrics on the $2 guest's output ($(grep -vc '^#' "$LOG/$2.prom") samples)" \
+		$([ -z "$out" ] && echo 0 || echo 1)
+}
+
 mkdir -p "$LOG"
 
 echo "== dependencies"
@@ -126,6 +141,7 @@ for k in $kernels; do
 	echo "guest $k: exit $rc after $(($(date +%s) - t0)) s (TAP: $LOG/$k.tap, console: $LOG/$k.console)"
 	add_tap "$LOG/$k.tap" "$k"
 	count "guest run on $k completed cleanly (exit $rc)" $rc
+	prom_check "$LOG/$k.tap" "$k"
 done
 
 echo "== done in $(($(date +%s) - start)) s"

@@ -16,7 +16,7 @@ PACKAGES=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
 	flex bison bc libelf-dev libssl-dev
-	debootstrap groff-base
+	debootstrap groff-base prometheus
 )
 
 missing=()

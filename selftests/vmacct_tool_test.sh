@@ -57,6 +57,23 @@ mode1_warns() {
 		{ echo "$out" | sed 's/^/# /'; return 1; }
 }
 
+# status --prometheus against /proc: the limit, CommitLimit, pid 1's
+# mappings.  The output is also printed as "# prom: " lines, from which
+# check.sh feeds Prometheus's promtool on the host.
+prometheus_matches_proc() {
+	out=$(vmacct status --prometheus --top 100000) || return 1
+	echo "$out" | sed 's/^/# prom: /'
+	got=$(echo "$out" | sed -n 's/^vmacct_mappings_max \([0-9]*\)$/\1/p')
+	want=$(cat /proc/sys/vm/max_map_count)
+	[ "$got" = "$want" ] || { echo "# vmacct_mappings_max '$got', /proc '$want'"; return 1; }
+	got=$(echo "$out" | sed -n 's/^vmacct_commit_limit_bytes \([0-9]*\)$/\1/p')
+	want=$(($(sed -n 's/^CommitLimit: *\([0-9]*\) kB$/\1/p' /proc/meminfo) * 1024))
+	[ "$got" = "$want" ] || { echo "# vmacct_commit_limit_bytes '$got', meminfo '$want'"; return 1; }
+	got=$(echo "$out" | sed -n 's/^vmacct_process_mappings{pid="1",comm="[^"]*"} \([0-9]*\)$/\1/p')
+	want=$(wc -l < /proc/1/maps)
+	[ "$got" = "$want" ] || { echo "# pid 1: vmacct_process_mappings '$got', maps lines '$want'"; return 1; }
+}
+
 status_exit() {	# expected-code command...
 	want=$1
 	shift
@@ -148,7 +165,7 @@ check_flips_at_guess_ceiling() {
 [ -n "$KO" ] && [ -f "$KO" ] || skip_all "VMACCT_KO not set"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 
-echo "1..12"
+echo "1..13"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -159,6 +176,8 @@ check "ps --json map_count of pid 1 equals its maps lines" ps_map_count_equals_m
 check "ps --json charge of pid 1 equals its smaps 'ac' sizes" ps_charge_equals_smaps
 check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_charge_equals_smaps
 check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
+check "status --prometheus: max_map_count, CommitLimit, pid 1's mappings as /proc" \
+	prometheus_matches_proc
 check "unloaded: status exits 3 with a hint, load as nobody exits 4" \
 	not_loaded_is_exit_3_with_hint
 if [ -f "$DOC" ]; then

@@ -2,13 +2,7 @@
 /*
  * vmacct ps: every process's map_count, its headroom under
  * vm.max_map_count and its commit charge (VMACCT_IOC_MM, one call per
- * numeric entry of /proc).
- *
- * Processes come and go during the walk: one that is gone (ESRCH) or
- * exiting (ENODATA) is skipped without a word, a kernel thread (ENXIO)
- * is counted, one we may not read (EACCES) is listed without values.
- * Any other error is about the request, not the process, and ends the
- * walk.
+ * numeric entry of /proc: pswalk.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -116,91 +110,6 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 	return -1;
 }
 
-/*
- * One process into t, or nothing if it is gone, exiting or a kernel
- * thread.  An exit code on an error that ends the walk.
- */
-static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
-{
-	struct ps_row row;
-	int err, ret;
-
-	memset(&row, 0, sizeof(row));
-	row.pid = pid;
-	row.mm.size = sizeof(row.mm);
-	row.mm.pid = pid;
-	if (ioctl(fd, VMACCT_IOC_MM, &row.mm) < 0) {
-		err = errno;
-		switch (err) {
-		case ESRCH:
-		case ENODATA:
-			return VM_EXIT_OK;
-		case ENXIO:
-			t->kernel_threads++;
-			return VM_EXIT_OK;
-		case EACCES:
-		case EPERM:
-			memset(&row.mm, 0, sizeof(row.mm));
-			row.err = err;
-			break;
-		default:
-			return vm_dev_pid_error("VMACCT_IOC_MM", pid, err);
-		}
-	} else {
-		ret = vm_dev_check_size("VMACCT_IOC_MM", row.mm.size,
-					VMACCT_MM_SIZE_VER0, sizeof(row.mm),
-					verbose);
-		if (ret != VM_EXIT_OK)
-			return ret;
-	}
-
-	err = read_comm(pid, row.comm, sizeof(row.comm));
-	if (err == -ENOENT || err == -ESRCH)
-		return VM_EXIT_OK;	/* gone since */
-	if (err) {
-		log_note(verbose, "/proc/%d/comm: %s", (int)pid, strerror(-err));
-		snprintf(row.comm, sizeof(row.comm), "?");
-	}
-	if (ps_table_add(t, &row)) {
-		log_err("ps: %s", strerror(ENOMEM));
-		return VM_EXIT_FAILED;
-	}
-	return VM_EXIT_OK;
-}
-
-static int walk_proc(int fd, int verbose, struct ps_table *t)
-{
-	struct dirent *de;
-	uint64_t pid;
-	int ret = VM_EXIT_OK;
-	DIR *d;
-
-	d = opendir("/proc");
-	if (!d) {
-		log_err("/proc: %s — is procfs mounted? (mount -t proc proc /proc)",
-			strerror(errno));
-		return VM_EXIT_FAILED;
-	}
-	for (;;) {
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno) {
-				log_err("/proc: %s — cannot list processes", strerror(errno));
-				ret = VM_EXIT_FAILED;
-			}
-			break;
-		}
-		if (parse_u64_range(de->d_name, 1, INT32_MAX, &pid))
-			continue;	/* not a process */
-		ret = add_process(fd, (int32_t)pid, verbose, t);
-		if (ret != VM_EXIT_OK)
-			break;
-	}
-	closedir(d);
-	return ret;
-}
-
 int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 {
 	struct ps_opts o = { .sort = PS_SORT_MAPS, .verbose = g->verbose };
@@ -218,7 +127,7 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 		return ret;
 	ret = vm_dev_snapshot(fd, o.verbose, &ver, &commit);
 	if (ret == VM_EXIT_OK)
-		ret = walk_proc(fd, o.verbose, &t);
+		ret = vm_ps_walk(fd, o.verbose, &t);
 	close(fd);
 	if (ret != VM_EXIT_OK)
 		goto out;

@@ -14,11 +14,16 @@
 
 #include "device.h"
 #include "log.h"
+#include "parse.h"
+#include "prom.h"
+#include "ps.h"
 #include "report.h"
 #include "tool.h"
 
 static const struct option status_longopts[] = {
 	{ "json",    no_argument, NULL, 'j' },
+	{ "prometheus", no_argument, NULL, 'P' },
+	{ "top",     required_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help",    no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -27,6 +32,11 @@ static const struct option status_longopts[] = {
 static const struct opt_help status_opts_help[] = {
 	{ "-j, --json",    "one JSON object: the UAPI field names, headroom, mode_name,\n"
 			   "abi_version, module_version and warnings" },
+	{ "    --prometheus", "the node_exporter textfile format instead: the global\n"
+			   "terms in bytes, and vmacct_process_mappings and\n"
+			   "vmacct_process_commit_charge_bytes {pid, comm} for the\n"
+			   "processes with the most (walks /proc like ps)" },
+	{ "    --top N", "with --prometheus: N processes by each (default 10)" },
 	{ "-v, --verbose", "more messages on stderr" },
 	{ "-h, --help",    "show this help" },
 	{ NULL, NULL },
@@ -34,7 +44,7 @@ static const struct opt_help status_opts_help[] = {
 
 static void status_help(FILE *out)
 {
-	print_usage(out, "vmacct status [--json] [-v]",
+	print_usage(out, "vmacct status [--json | --prometheus [--top N]] [-v]",
 		    "Overcommit policy, CommitLimit and Committed_AS (pages and bytes), the\n"
 		    "committed value the kernel actually compares with its error bound,\n"
 		    "headroom, the mode-0 per-request ceiling, RAM, swap, hugetlb and\n"
@@ -49,14 +59,26 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
 	struct status_warnings warn;
+	struct ps_table t = { NULL, 0, 0, 0 };
+	size_t top = PROM_TOP_DEFAULT;
 	int verbose = g->verbose;
-	bool json = false;
+	bool json = false, prom = false, top_set = false;
+	uint64_t n;
 	int c, fd, ret;
 
 	while ((c = getopt_long(argc, argv, "jvh", status_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'P':
+			prom = true;
+			break;
+		case 'T':
+			if (parse_u64_range(optarg, 0, 100000, &n))
+				return usage_error("status", "--top: a whole number, 0 to 100000");
+			top = (size_t)n;
+			top_set = true;
 			break;
 		case 'v':
 			verbose++;
@@ -70,14 +92,31 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	}
 	if (optind < argc)
 		return usage_error("status", "unexpected argument");
+	if (json && prom)
+		return usage_error("status", "--json and --prometheus exclude each other");
+	if (top_set && !prom)
+		return usage_error("status", "--top goes with --prometheus");
 
 	ret = vm_dev_open(g, verbose, &fd);
 	if (ret != VM_EXIT_OK)
 		return ret;
 	ret = vm_dev_snapshot(fd, verbose, &ver, &commit);
+	if (ret == VM_EXIT_OK && prom)
+		ret = vm_ps_walk(fd, verbose, &t);
 	close(fd);
-	if (ret != VM_EXIT_OK)
+	if (ret != VM_EXIT_OK) {
+		ps_table_free(&t);
 		return ret;
+	}
+	if (prom) {
+		prom_print(stdout, &ver, &commit, &t, top);
+		ps_table_free(&t);
+		if (fflush(stdout) == EOF) {
+			log_err("stdout: %s", strerror(errno));
+			return VM_EXIT_FAILED;
+		}
+		return VM_EXIT_OK;
+	}
 
 	status_warnings(&commit, &warn);
 	if (json)

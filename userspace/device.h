@@ -40,4 +40,12 @@ int vm_dev_pid_error(const char *what, int32_t pid, int err);
 int vm_dev_check_size(const char *what, uint32_t got, uint32_t ver0,
 		      size_t ours, int verbose);
 
+struct ps_table;
+/*
+ * Every process of /proc into t (pswalk.c): VMACCT_IOC_MM each, the
+ * vanished ones skipped, kernel threads counted, unreadable ones kept
+ * with their errno.  An exit code.
+ */
+int vm_ps_walk(int fd, int verbose, struct ps_table *t);
+
 #endif

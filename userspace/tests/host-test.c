@@ -55,6 +55,7 @@ int main(int argc, char *argv[])
 	test_trace_cli(&t, &env);
 	test_repro(&t);
 	test_completion(&t, &env);
+	test_prom(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

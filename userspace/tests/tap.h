@@ -74,6 +74,7 @@ void test_trace(struct tap *t, const struct test_env *env);
 void test_cli(struct tap *t, const struct test_env *env);
 void test_trace_cli(struct tap *t, const struct test_env *env);
 void test_completion(struct tap *t, const struct test_env *env);
+void test_prom(struct tap *t, const struct test_env *env);
 void test_repro(struct tap *t);
 
 #endif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Prometheus text format of "vmacct status --prometheus".
+ *
+ * Conventions (prometheus.io/docs/practices/naming): the vmacct_ prefix,
+ * base units (bytes; a ratio as a fraction), gauges for every value read
+ * at scrape time.  Pages are multiplied by the kernel's page size.
+ * Label values are escaped as the format requires (\\, \", \n).
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "parse.h"
+#include "prom.h"
+#include "report.h"
+
+static void head(FILE *out, const char *name, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void gauge_u64(FILE *out, const char *name, const char *help, uint64_t v)
+{
+	head(out, name, help);
+	fprintf(out, "%s %" PRIu64 "\n", name, v);
+}
+
+static void gauge_i64(FILE *out, const char *name, const char *help, int64_t v)
+{
+	head(out, name, help);
+	fprintf(out, "%s %" PRId64 "\n", name, v);
+}
+
+/* a label value: backslash, double quote and newline escaped */
+static void label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void process_series(FILE *out, const char *name, const struct ps_row *r,
+			   uint64_t v)
+{
+	fprintf(out, "%s{pid=\"%" PRId32 "\",comm=\"", name, r->pid);
+	label(out, r->comm);
+	fprintf(out, "\"} %" PRIu64 "\n", v);
+}
+
+void prom_print(FILE *out, const struct vmacct_version *v,
+		const struct vmacct_commit *c, struct ps_table *t, size_t top)
+{
+	const uint64_t ps = c->page_size;
+	size_t i, unreadable = 0;
+	char mver[32], kver[32];
+
+	head(out, "vmacct_info", "The vmacct module and the kernel it runs on; always 1.");
+	fprintf(out, "vmacct_info{module_version=\"%s\",kernel_version=\"%s\",abi_version=\"%u\",algorithm=\"%u\"} 1\n",
+		format_version_code(v->module_version, mver, sizeof(mver)),
+		format_version_code(v->kernel_version, kver, sizeof(kver)),
+		v->abi_version, v->algorithm);
+
+	gauge_u64(out, "vmacct_overcommit_memory",
+		  "vm.overcommit_memory: 0 heuristic, 1 always, 2 never (strict).",
+		  c->overcommit_memory);
+	head(out, "vmacct_overcommit_ratio",
+	     "vm.overcommit_ratio as a fraction (0.5 for 50); in force in mode 2 when vm.overcommit_kbytes is 0.");
+	fprintf(out, "vmacct_overcommit_ratio %d.%02d\n", c->overcommit_ratio / 100,
+		c->overcommit_ratio % 100);
+	gauge_u64(out, "vmacct_overcommit_kbytes_limit_bytes",
+		  "vm.overcommit_kbytes in bytes; 0 when the ratio is in force.",
+		  c->overcommit_kbytes * 1024);
+	gauge_u64(out, "vmacct_admin_reserve_bytes",
+		  "vm.admin_reserve_kbytes in bytes: kept back from processes without CAP_SYS_ADMIN in mode 2.",
+		  c->admin_reserve_kbytes * 1024);
+	gauge_u64(out, "vmacct_user_reserve_bytes",
+		  "vm.user_reserve_kbytes in bytes (the kernel caps it per process).",
+		  c->user_reserve_kbytes * 1024);
+	gauge_u64(out, "vmacct_mappings_max",
+		  "vm.max_map_count: the most VMAs (mappings) a process may have.",
+		  c->max_map_count);
+	gauge_u64(out, "vmacct_commit_limit_bytes",
+		  "CommitLimit: what mode 2 lets the system commit.", c->limit * ps);
+	gauge_u64(out, "vmacct_committed_bytes",
+		  "Committed_AS, the exact sum (as /proc/meminfo).", c->committed * ps);
+	gauge_u64(out, "vmacct_committed_compared_bytes",
+		  "Committed_AS as __vm_enough_memory() compares it: the per-CPU counter without the CPU deltas.",
+		  c->committed_read * ps);
+	gauge_u64(out, "vmacct_committed_error_bytes",
+		  "The most the compared value can differ from the exact one (CPUs x batch).",
+		  c->committed_error * ps);
+	gauge_i64(out, "vmacct_commit_headroom_bytes",
+		  "CommitLimit - Committed_AS; negative when overcommitted.",
+		  commit_headroom(c) * (int64_t)ps);
+	gauge_u64(out, "vmacct_mode0_ceiling_bytes",
+		  "RAM + swap: the largest single request mode 0 accepts.",
+		  c->guess_ceiling * ps);
+	gauge_u64(out, "vmacct_ram_bytes", "RAM the kernel manages (totalram).",
+		  c->totalram * ps);
+	gauge_u64(out, "vmacct_swap_bytes", "Swap in total.", c->total_swap * ps);
+	gauge_u64(out, "vmacct_swap_free_bytes", "Swap free.", c->free_swap * ps);
+	gauge_u64(out, "vmacct_hugetlb_bytes",
+		  "Memory in hugetlb pools, outside CommitLimit's base.", c->hugetlb * ps);
+
+	for (i = 0; i < t->n; i++)
+		unreadable += t->rows[i].err != 0;
+	gauge_u64(out, "vmacct_processes", "Processes walked (kernel threads not included).",
+		  t->n);
+	gauge_u64(out, "vmacct_processes_unreadable",
+		  "Processes whose numbers this user may not read (another user's, or not dumpable).",
+		  unreadable);
+
+	ps_sort(t, PS_SORT_MAPS);
+	head(out, "vmacct_process_mappings",
+	     "VMAs (mappings, map_count) of each of the processes with the most, against vmacct_mappings_max.");
+	for (i = 0; i < t->n && i < top && !t->rows[i].err; i++)
+		process_series(out, "vmacct_process_mappings", &t->rows[i],
+			       t->rows[i].mm.map_count);
+
+	ps_sort(t, PS_SORT_CHARGE);
+	head(out, "vmacct_process_commit_charge_bytes",
+	     "Commit charge (VM_ACCOUNT VMAs) of each of the processes with the most.");
+	for (i = 0; i < t->n && i < top && !t->rows[i].err; i++)
+		process_series(out, "vmacct_process_commit_charge_bytes", &t->rows[i],
+			       t->rows[i].mm.charge * ps);
+}

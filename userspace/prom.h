@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * "vmacct status --prometheus": the node_exporter textfile-collector
+ * format (Prometheus text exposition 0.0.4).  No I/O beyond the FILE
+ * given, so the host tests feed it hand-made answers.
+ */
+#ifndef VMACCT_PROM_H
+#define VMACCT_PROM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <linux/vmacct.h>
+
+#include "ps.h"
+
+#define PROM_TOP_DEFAULT 10
+
+/*
+ * The global terms from v and c, then vmacct_process_mappings for the
+ * top rows of t by map_count and vmacct_process_commit_charge_bytes for
+ * the top rows by charge (t is sorted in place; unreadable rows are only
+ * counted).  Every metric has HELP and TYPE lines; sizes are in bytes.
+ */
+void prom_print(FILE *out, const struct vmacct_version *v,
+		const struct vmacct_commit *c, struct ps_table *t, size_t top);
+
+#endif

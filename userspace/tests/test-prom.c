@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: "vmacct status --prometheus".  The formatter on hand-made
+ * answers against a fixture (every value derived by hand below), label
+ * escaping and the top-N cut; then the built tool on the fake device,
+ * its output checked by Prometheus's own promtool when it is installed.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prom.h"
+#include "run.h"
+#include "tap.h"
+
+static char *render(const struct vmacct_version *v, const struct vmacct_commit *c,
+		    struct ps_table *t, size_t top)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	prom_print(f, v, c, t, top);
+	fclose(f);
+	return buf;
+}
+
+static void add_row(struct ps_table *t, int pid, const char *comm, int err,
+		    unsigned int maps, unsigned long long charge)
+{
+	struct ps_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.pid = pid;
+	r.err = err;
+	snprintf(r.comm, sizeof(r.comm), "%s", comm);
+	r.mm.map_count = maps;
+	r.mm.charge = charge;
+	ps_table_add(t, &r);
+}
+
+static void test_format(struct tap *t, const struct test_env *env)
+{
+	/* 4 KiB pages: every byte value below is pages x 4096 */
+	struct vmacct_version v = {
+		.abi_version = 1, .module_version = 0x000100,
+		.kernel_version = 0x060c75, .algorithm = 1,
+	};
+	struct vmacct_commit c = {
+		.overcommit_memory = 2, .overcommit_ratio = 50,
+		.max_map_count = 65530, .online_cpus = 2, .page_size = 4096,
+		.committed_batch = 985, .admin_reserve_kbytes = 8192,
+		.user_reserve_kbytes = 131072, .limit = 1000, .committed = 1200,
+		.committed_read = 1190, .committed_error = 1968, .totalram = 2000,
+		.total_swap = 0, .free_swap = 0, .hugetlb = 0, .guess_ceiling = 2000,
+	};
+	struct ps_table tab = { NULL, 0, 0, 0 };
+	char *got;
+
+	add_row(&tab, 10, "small", 0, 20, 5);
+	add_row(&tab, 11, "es \"node\"\\1", 0, 65000, 100);
+	add_row(&tab, 12, "redis", 0, 300, 70000);
+	add_row(&tab, 13, "other-user", 13, 0, 0);
+	got = render(&v, &c, &tab, 2);
+	tap_eq_fixture(t, env, got, "status-prometheus.txt");
+	/* the numbers the fixture must hold, from the inputs above */
+	tap_contains(t, got ? got : "", "vmacct_commit_limit_bytes 4096000\n",
+		     "prometheus: CommitLimit 1000 pages = 4096000 bytes");
+	tap_contains(t, got ? got : "", "vmacct_commit_headroom_bytes -819200\n",
+		     "prometheus: headroom 1000 - 1200 pages, negative, in bytes");
+	tap_contains(t, got ? got : "", "vmacct_overcommit_ratio 0.50\n",
+		     "prometheus: ratio 50 as a fraction");
+	tap_contains(t, got ? got : "",
+		     "vmacct_process_mappings{pid=\"11\",comm=\"es \\\"node\\\"\\\\1\"} 65000\n",
+		     "prometheus: comm label escaped (quote, backslash)");
+	tap_ok(t, got && !strstr(got, "vmacct_process_mappings{pid=\"10\""),
+	       "prometheus: --top 2 leaves the third process out");
+	tap_ok(t, got && !strstr(got, "pid=\"13\""),
+	       "prometheus: an unreadable process has no series");
+	tap_contains(t, got ? got : "", "vmacct_processes_unreadable 1\n",
+		     "prometheus: ... but is counted");
+	tap_contains(t, got ? got : "",
+		     "vmacct_process_commit_charge_bytes{pid=\"12\",comm=\"redis\"} 286720000\n",
+		     "prometheus: charge 70000 pages in bytes, largest first");
+	free(got);
+	ps_table_free(&tab);
+}
+
+/* The built tool on the fake device, then promtool on what it printed. */
+static void test_tool(struct tap *t, const struct test_env *env)
+{
+	char path[PATH_MAX], preload[PATH_MAX + 16], file[] = "/tmp/vmacct-prom.XXXXXX";
+	char cmd[PATH_MAX + 64];
+	char *argv[] = { (char *)env->tool, "status", "--prometheus", "--top", "3", NULL };
+	char *envv[] = { preload, NULL };
+	struct run_result r;
+	FILE *f;
+	int fd;
+
+	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
+		tap_skip(t, "no fake device library", "prometheus: the tool");
+		return;
+	}
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", path);
+	if (run_capture_env(argv, envv, &r)) {
+		tap_ok(t, false, "prometheus: run the tool");
+		return;
+	}
+	tap_eq_i64(t, r.status, 0, "prometheus: status --prometheus exits 0 (%s)",
+		   r.err ? r.err : "");
+	tap_contains(t, r.out ? r.out : "", "# TYPE vmacct_committed_bytes gauge\n",
+		     "prometheus: the tool prints TYPE lines");
+
+	fd = mkstemp(file);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f) {
+		fputs(r.out ? r.out : "", f);
+		fclose(f);
+	}
+	run_free(&r);
+	if (access("/usr/bin/promtool", X_OK)) {
+		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
+			 "prometheus: promtool check metrics");
+	} else {
+		char *pargv[] = { "/bin/sh", "-c", cmd, NULL };
+
+		snprintf(cmd, sizeof(cmd), "/usr/bin/promtool check metrics < %s 2>&1", file);
+		if (run_capture(pargv, &r) == 0) {
+			tap_ok(t, r.status == 0 && (!r.out || !*r.out),
+			       "prometheus: promtool check metrics finds nothing (exit %d: %s)",
+			       r.status, r.out ? r.out : "");
+			run_free(&r);
+		} else {
+			tap_ok(t, false, "prometheus: run promtool");
+		}
+	}
+	unlink(file);
+
+	/* the options: --top only with --prometheus, not with --json */
+	{
+		char *a1[] = { (char *)env->tool, "status", "--top", "3", NULL };
+		char *a2[] = { (char *)env->tool, "status", "--json", "--prometheus", NULL };
+
+		run_capture(a1, &r);
+		tap_eq_i64(t, r.status, 2, "prometheus: --top without --prometheus is a usage error");
+		run_free(&r);
+		run_capture(a2, &r);
+		tap_eq_i64(t, r.status, 2, "prometheus: --json with --prometheus is a usage error");
+		run_free(&r);
+	}
+}
+
+void test_prom(struct tap *t, const struct test_env *env)
+{
+	test_format(t, env);
+	test_tool(t, env);
+}
