@@ -77,7 +77,8 @@ rm -f "$LOG/debug.tap"	# never count a previous run's results
 rc=$?
 read -r p f s < <(tap_counts "$LOG/debug.tap")
 grep -E '^not ok' "$LOG/debug.tap" | sed 's/^/  /'
-reports=$(grep -cE '(BUG:|WARNING:|KASAN|UBSAN|kmemleak|possible circular|inconsistent lock|Call Trace)' "$LOG/debug.console")
+# "kmemleak: Kernel memory leak detector initialized" is not a report
+reports=$(grep -cE '(BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|unreferenced object|possible circular|inconsistent lock|Call Trace)' "$LOG/debug.console")
 echo "debug guest: exit $rc after $(( $(date +%s) - t1 )) s; console reports: $reports (log: $LOG/debug.console)"
 grep -E '^# (seed|calls|fuzz|stress|cycles)' "$LOG/debug.tap" | head -n 20
 [ "$rc" = 0 ] || f=$((f + 1))
