@@ -456,10 +456,11 @@ static struct vmacct_sysprobe vmacct_sysprobes[] = {
 /*
  * Each kretprobe is registered once, the first time it is needed, and
  * unregistered only at module exit; in between it is enabled and disabled
- * (a disabled probe is disarmed and costs nothing).  Registering the same
- * struct kretprobe again after unregister_kretprobe() is not safe while
- * tasks are inside the probed functions: the stress and fuzz tests crashed
- * 6.1 and 6.12 that way (a stale int3 at __x64_sys_mprotect).
+ * (a disabled probe is disarmed and costs nothing).  Re-registering would
+ * resolve the symbol and allocate the instance pool again each time, and
+ * would need the struct kretprobe's state reset by hand; nmissed then
+ * counts since load.  (The guest crashes once blamed on re-registering
+ * came from QEMU's multi-threaded TCG: selftests/guest/README.md.)
  */
 static void vmacct_sysprobes_off(void)
 {

@@ -18,27 +18,15 @@ set -uo pipefail
 
 LOG="$BUILD/check"
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
-passed=0
-failed=0
 skipped=0
 start=$(date +%s)
-
-count() {	# name status
-	if [ "$2" = 0 ]; then
-		passed=$((passed + 1))
-		echo "PASS: $1"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $1"
-	fi
-}
 
 # add the counts of a "WHAT: N passed, N failed" line
 add_summary() {
 	local line p f
 	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
 	if [ -z "$line" ]; then
-		count "$2 (no summary line in $1)" 1
+		gate "$2 (no summary line in $1)" 1
 		return
 	fi
 	p=$(echo "$line" | sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/')
@@ -66,12 +54,12 @@ prom_check() {
 	local out
 	sed -n 's/^# prom: //p' "$1" > "$LOG/$2.prom"
 	if [ ! -s "$LOG/$2.prom" ]; then
-		count "promtool: no prometheus output in the $2 guest's TAP" 1
+		gate "promtool: no prometheus output in the $2 guest's TAP" 1
 		return
 	fi
 	out=$(promtool check metrics < "$LOG/$2.prom" 2>&1)
 	[ -z "$out" ] || echo "$out" | sed 's/^/  /'
-	count "promtool check metrics on the $2 guest's output ($(grep -vc '^#' "$LOG/$2.prom") samples)" \
+	gate "promtool check metrics on the $2 guest's output ($(grep -vc '^#' "$LOG/$2.prom") samples)" \
 		$([ -z "$out" ] && echo 0 || echo 1)
 }
 
@@ -80,7 +68,7 @@ mkdir -p "$LOG"
 echo "== dependencies"
 if ! "$ROOT/selftests/deps.sh" --check >/dev/null; then
 	"$ROOT/selftests/deps.sh" > "$LOG/deps.log" 2>&1
-	count "install dependencies (log: $LOG/deps.log)" $?
+	gate "install dependencies (log: $LOG/deps.log)" $?
 fi
 
 echo "== build"
@@ -88,7 +76,7 @@ make -C "$ROOT" ksft-headers > "$LOG/build.log" 2>&1 &&
 make -C "$ROOT" tool >> "$LOG/build.log" 2>&1 &&
 make -C "$ROOT/selftests" OUTPUT="$BUILD/selftests" >> "$LOG/build.log" 2>&1
 rc=$?
-count "build tool and selftests (log: $LOG/build.log)" $rc
+gate "build tool and selftests (log: $LOG/build.log)" $rc
 [ $rc = 0 ] || tail -n 30 "$LOG/build.log"
 
 echo "== host tests"
@@ -103,7 +91,7 @@ add_summary "$LOG/lint.log" "lint"
 
 kernels=$(discover_kernels)
 if [ -z "$kernels" ]; then
-	count "kernels to test (none found: /boot/vmlinuz-* with /lib/modules/*/build)" 1
+	gate "kernels to test (none found: /boot/vmlinuz-* with /lib/modules/*/build)" 1
 fi
 
 for k in $kernels; do
@@ -115,7 +103,7 @@ for k in $kernels; do
 	ko=$(dkms_build "$k" 2> "$LOG/dkms-$k.log")
 	rc=$?
 	[ -n "$ko" ] && [ -f "$ko" ] || rc=1
-	count "dkms add+build for $k (log: $LOG/dkms-$k.log)" $rc
+	gate "dkms add+build for $k (log: $LOG/dkms-$k.log)" $rc
 	if [ $rc != 0 ]; then
 		tail -n 20 "$LOG/dkms-$k.log"
 		continue
@@ -123,10 +111,10 @@ for k in $kernels; do
 	# keep DKMS's file name: 6.12 installs vmacct.ko.xz
 	cp "$ko" "$payload/"
 	dkms_remove "$k" >> "$LOG/dkms-$k.log" 2>&1
-	count "dkms remove for $k" $?
+	gate "dkms remove for $k" $?
 
 	if ! make_payload "$payload" >> "$LOG/build.log" 2>&1; then
-		count "guest payload for $k (log: $LOG/build.log)" 1
+		gate "guest payload for $k (log: $LOG/build.log)" 1
 		continue
 	fi
 
@@ -140,7 +128,7 @@ for k in $kernels; do
 	rc=$?
 	echo "guest $k: exit $rc after $(($(date +%s) - t0)) s (TAP: $LOG/$k.tap, console: $LOG/$k.console)"
 	add_tap "$LOG/$k.tap" "$k"
-	count "guest run on $k completed cleanly (exit $rc)" $rc
+	gate "guest run on $k completed cleanly (exit $rc)" $rc
 	prom_check "$LOG/$k.tap" "$k"
 done
 

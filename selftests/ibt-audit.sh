@@ -42,17 +42,6 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-gate() {
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL: $1"
-		failed=$((failed + 1))
-	fi
-}
 
 # Functions that are sealed on 6.12 (or unexported everywhere): never call
 # them; naming them as a kprobe's symbol_name string is how they are probed.
@@ -67,6 +56,13 @@ strip_c() {
 	' "$@"
 }
 
+# flag LABEL HITS: print each hit under LABEL and fail (c)
+flag() {
+	[ -n "$2" ] || return 0
+	printf '%s\n' "$2" | sed "s/^/  $1: /"
+	rc=1
+}
+
 # --- (c) source
 rc=0
 src=$(cd "$ROOT" && for f in module/*.c module/*.h; do
@@ -74,16 +70,10 @@ src=$(cd "$ROOT" && for f in module/*.c module/*.h; do
 done)
 # any mention of the name in code (a call, or its address taken)
 hits=$(printf '%s\n' "$src" | grep -E "\\b($SEALED)\\b" || true)
-if [ -n "$hits" ]; then
-	printf '%s\n' "$hits" | sed 's/^/  sealed function in code: /'
-	rc=1
-fi
+flag "sealed function in code" "$hits"
 # a cast to a function-pointer type: "(type (*)(args))"
 hits=$(printf '%s\n' "$src" | grep -E '\(\s*[A-Za-z_][A-Za-z0-9_ *]*\(\s*\*\s*\)\s*\(' || true)
-if [ -n "$hits" ]; then
-	printf '%s\n' "$hits" | sed 's/^/  cast to a function pointer: /'
-	rc=1
-fi
+flag "cast to a function pointer" "$hits"
 # syms.c: no function-pointer declarator at all, no typedef of one.  One
 # exception, matched exactly: vmacct_hrtimer_setup()'s parameter, through
 # which trace.c hands its own timer callback to hrtimer_setup() (a module
@@ -91,16 +81,10 @@ fi
 hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
 	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' |
 	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' || true)
-if [ -n "$hits" ]; then
-	printf '%s\n' "$hits" | sed 's/^/  function pointer in syms.c: /'
-	rc=1
-fi
+flag "function pointer in syms.c" "$hits"
 # kprobe addresses are never used as code: no call through ->addr/.addr
 hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-9_.>-]*addr\s*\)\s*\(' || true)
-if [ -n "$hits" ]; then
-	printf '%s\n' "$hits" | sed 's/^/  call through a probe address: /'
-	rc=1
-fi
+flag "call through a probe address" "$hits"
 # the kprobes on sealed functions are by name, as strings (seen in the
 # raw source): there must be at least the decision probe
 if ! grep -qE 'symbol_name\s*=\s*"__vm_enough_memory"' "$ROOT/module/trace.c"; then

@@ -5,6 +5,20 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 VERSION=$(sed -n 's/^#define VMACCT_VERSION_STR\t"\(.*\)"/\1/p' "$ROOT/module/vmacct.h")
 
+# A result of the host-side scripts: gate NAME STATUS prints "PASS: NAME"
+# (STATUS 0) or "FAIL: NAME" and counts it in passed/failed.
+passed=0
+failed=0
+gate() {
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $1"
+		failed=$((failed + 1))
+	fi
+}
+
 # Kernels to test: every /boot/vmlinuz-* with headers in /lib/modules/*/build,
 # oldest first.  VMACCT_KERNELS="a b" overrides.
 discover_kernels() {

@@ -10,17 +10,6 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-gate() {
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL: $1"
-		failed=$((failed + 1))
-	fi
-}
 
 [ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/selftests/extract-ksrc.sh" "$BUILD" >/dev/null
 

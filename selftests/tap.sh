@@ -30,3 +30,26 @@ check() {
 	shift
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
+
+# wait_for TENTHS COMMAND...: run COMMAND every 0.1 s until it succeeds,
+# at most TENTHS times; 1 if it never did
+wait_for() {
+	lim=$1
+	shift
+	i=0
+	while [ $i -lt "$lim" ]; do
+		"$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# is process $1 alive (not gone, not a zombie)?
+alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+dead() {
+	! alive "$1"
+}

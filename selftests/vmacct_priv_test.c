@@ -167,6 +167,25 @@ static void try_stream(struct outcome *o)
 	close(fd);
 }
 
+/*
+ * The event stream refused to try_stream(): VMACCT_IOC_TRACE and read()
+ * EPERM; poll() has no errno, so the attach failure is POLLERR, at once,
+ * and a read() after it is still EPERM.
+ */
+static void expect_stream_refused(struct __test_metadata *_metadata,
+				  const struct outcome *o)
+{
+	EXPECT_EQ(-1, o->trace_ret);
+	EXPECT_EQ(EPERM, o->trace_errno);
+	EXPECT_EQ(-1, o->read_ret);
+	EXPECT_EQ(EPERM, o->read_errno);
+	EXPECT_EQ(1, o->poll_ret);
+	EXPECT_TRUE(o->poll_revents & POLLERR);
+	EXPECT_FALSE(o->poll_revents & POLLIN);
+	EXPECT_EQ(-1, o->read_after_poll_ret);
+	EXPECT_EQ(EPERM, o->read_after_poll_errno);
+}
+
 static void try_other_processes(struct outcome *o, pid_t other)
 {
 	pid_t pids[2] = { 1, other };
@@ -338,16 +357,7 @@ TEST(nobody_gets_eperm_for_the_stream)
 	ASSERT_EQ(0, wait_child(pid));
 	ASSERT_CHILD_READY(o);
 
-	EXPECT_EQ(-1, o->trace_ret);
-	EXPECT_EQ(EPERM, o->trace_errno);
-	EXPECT_EQ(-1, o->read_ret);
-	EXPECT_EQ(EPERM, o->read_errno);
-	/* poll() has no errno: the attach failure is POLLERR, at once */
-	EXPECT_EQ(1, o->poll_ret);
-	EXPECT_TRUE(o->poll_revents & POLLERR);
-	EXPECT_FALSE(o->poll_revents & POLLIN);
-	EXPECT_EQ(-1, o->read_after_poll_ret);
-	EXPECT_EQ(EPERM, o->read_after_poll_errno);
+	expect_stream_refused(_metadata, o);
 }
 
 /* Fields of struct vmacct_commit that change while the system runs. */
@@ -615,13 +625,7 @@ TEST(root_in_a_user_namespace_is_not_admin)
 	EXPECT_EQ(EACCES, o->fork_errno[0]);
 
 	/* no CAP_PERFMON or CAP_SYS_ADMIN in the initial namespace */
-	EXPECT_EQ(-1, o->trace_ret);
-	EXPECT_EQ(EPERM, o->trace_errno);
-	EXPECT_EQ(-1, o->read_ret);
-	EXPECT_EQ(EPERM, o->read_errno);
-	EXPECT_EQ(1, o->poll_ret);
-	EXPECT_TRUE(o->poll_revents & POLLERR);
-	EXPECT_EQ(EPERM, o->read_after_poll_errno);
+	expect_stream_refused(_metadata, o);
 }
 
 TEST_HARNESS_MAIN

@@ -16,25 +16,6 @@ ENABLED=/sys/kernel/vmacct/trace/enabled
 OUT=/tmp/vmacct_trace_unload.$$
 . "$(dirname "$0")/tap.sh"
 
-# wait up to 5 s for a condition
-wait_for() {
-	i=0
-	while [ $i -lt 50 ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-alive() {
-	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-dead() {
-	! alive "$1"
-}
-
 reader_ready() {
 	grep -q '^ready ' "$OUT" 2>/dev/null
 }
@@ -56,12 +37,12 @@ start_reader() {
 	: > "$OUT"
 	"$HELPER" block > "$OUT" 2>&1 &
 	rpid=$!
-	wait_for reader_ready
+	wait_for 50 reader_ready
 }
 
 # The reader ended with ENODEV (helper status 0, "read: ENODEV").
 reader_got_enodev() {
-	wait_for dead "$rpid" || return 1
+	wait_for 50 dead "$rpid" || return 1
 	wait "$rpid"
 	status=$?
 	if [ "$status" != 0 ] || ! grep -q '^read: ENODEV$' "$OUT"; then

@@ -27,27 +27,6 @@ TMP=/tmp/vmacct_unload_stress.$$
 BAD_RE='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|kmemleak|hung_task|blocked for more than'
 . "$(dirname "$0")/tap.sh"
 
-# wait up to $1 tenths of a second for a condition
-wait_for() {
-	lim=$1
-	shift
-	i=0
-	while [ $i -lt "$lim" ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-alive() {
-	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-dead() {
-	! alive "$1"
-}
-
 reader_ready() {
 	grep -q '^ready ' "$TMP/reader" 2>/dev/null
 }
