@@ -129,6 +129,16 @@ static int vmacct_do_trace(struct file *file, void *arg)
 				   arg);
 }
 
+static int vmacct_do_stats(struct file *file, void *arg)
+{
+	struct vmacct_stats *s = arg;
+
+	if (s->flags || s->reserved)
+		return -EINVAL;
+	vmacct_stats_read(s);
+	return 0;
+}
+
 struct vmacct_ioc {
 	unsigned int cmd;
 	size_t ksize;		/* the structure this module knows */
@@ -149,6 +159,8 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_FORK_SIZE_VER0, vmacct_do_fork },
 	{ VMACCT_IOC_TRACE, sizeof(struct vmacct_trace),
 	  VMACCT_TRACE_SIZE_VER0, vmacct_do_trace },
+	{ VMACCT_IOC_STATS, sizeof(struct vmacct_stats),
+	  VMACCT_STATS_SIZE_VER0, vmacct_do_stats },
 };
 
 /* Large enough for any argument. */
@@ -159,6 +171,7 @@ union vmacct_arg {
 	struct vmacct_eval eval;
 	struct vmacct_fork fork;
 	struct vmacct_trace trace;
+	struct vmacct_stats stats;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,

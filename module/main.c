@@ -4,16 +4,23 @@
  * computes it.
  *
  * Load order mirrors dependency: verify the kernel data we read (syms.c),
- * then publish it through sysfs and the device.  Unload undoes it in
- * reverse; sysfs and misc deregistration wait for readers in progress, and
- * an open /dev/vmacct holds a module reference.
+ * then publish it through sysfs and the device, then start counting if
+ * asked.  Unload undoes it in reverse; sysfs and misc deregistration wait
+ * for readers and writers in progress, and an open /dev/vmacct holds a
+ * module reference.  The probes go last, once nothing (no file, no sysfs
+ * write to stats/enabled) can arm them again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "vmacct.h"
+
+static bool stats;
+module_param(stats, bool, 0444);
+MODULE_PARM_DESC(stats, "count decisions and map-count failures from load on, as writing 1 to /sys/kernel/vmacct/stats/enabled does");
 
 static int __init vmacct_init(void)
 {
@@ -33,20 +40,32 @@ static int __init vmacct_init(void)
 	if (err)
 		goto out_sysfs;
 
-	pr_info("version %s loaded, __vm_enough_memory algorithm %s\n",
-		VMACCT_VERSION_STR, vmacct_algorithm_name());
+	if (stats) {
+		err = vmacct_stats_set(true);
+		if (err) {
+			pr_err("stats=1: cannot start counting (%d)\n", err);
+			goto out_dev;
+		}
+	}
+
+	pr_info("version %s loaded, __vm_enough_memory algorithm %s%s\n",
+		VMACCT_VERSION_STR, vmacct_algorithm_name(),
+		stats ? ", counting" : "");
 	return 0;
 
+out_dev:
+	vmacct_dev_exit();
 out_sysfs:
 	vmacct_sysfs_exit();
+	vmacct_trace_exit();
 	return err;
 }
 
 static void __exit vmacct_exit(void)
 {
 	vmacct_dev_exit();
-	vmacct_trace_exit();
 	vmacct_sysfs_exit();
+	vmacct_trace_exit();
 }
 
 module_init(vmacct_init);

@@ -5,6 +5,8 @@
  *   version, kernel_algorithm
  *   policy/  the sysctls exactly as the kernel's own code reads them
  *   commit/  the terms of __vm_enough_memory(), in pages
+ *   trace/   the event stream's counters and controls
+ *   stats/   counting decisions and map-count failures, and its switch
  *
  * Each read takes a fresh snapshot (vmacct_commit_snapshot()), so a file
  * always shows the value of the moment it is read.  Documented in
@@ -213,6 +215,95 @@ static const struct attribute_group trace_group = {
 	.attrs = trace_attrs,
 };
 
+/* stats/: counting since load, totals over the kinds (the ioctl has each) */
+static ssize_t stats_enabled_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vmacct_stats_enabled());
+}
+
+static ssize_t stats_enabled_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t len)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	err = vmacct_stats_set(on);
+	return err ? err : len;
+}
+
+static u64 vmacct_sum(const u64 *v)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++)
+		sum += v[i];
+	return sum;
+}
+
+/* A file that shows the sum of one array of struct vmacct_stats. */
+struct vmacct_stats_attr {
+	struct kobj_attribute kattr;
+	unsigned int offset;
+};
+
+static ssize_t vmacct_stats_sum_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	const struct vmacct_stats_attr *sa =
+		container_of(attr, struct vmacct_stats_attr, kattr);
+	struct vmacct_stats s;
+
+	vmacct_stats_read(&s);
+	return sysfs_emit(buf, "%llu\n",
+			  vmacct_sum((const u64 *)((const u8 *)&s + sa->offset)));
+}
+
+static ssize_t counting_seconds_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	struct vmacct_stats s;
+
+	vmacct_stats_read(&s);
+	return sysfs_emit(buf, "%llu\n", s.counting_ns / NSEC_PER_SEC);
+}
+
+#define VMACCT_STATS_ATTR(field)					\
+static struct vmacct_stats_attr stats_##field##_attr = {		\
+	.kattr = {							\
+		.attr = { .name = #field, .mode = 0444 },		\
+		.show = vmacct_stats_sum_show,				\
+	},								\
+	.offset = offsetof(struct vmacct_stats, field),			\
+}
+
+VMACCT_STATS_ATTR(decisions);
+VMACCT_STATS_ATTR(denied);
+VMACCT_STATS_ATTR(map_count);
+
+static struct kobj_attribute stats_enabled_attr =
+	__ATTR(enabled, 0644, stats_enabled_show, stats_enabled_store);
+static struct kobj_attribute counting_seconds_attr = __ATTR_RO(counting_seconds);
+
+static struct attribute *stats_attrs[] = {
+	&stats_enabled_attr.attr,
+	&stats_decisions_attr.kattr.attr,
+	&stats_denied_attr.kattr.attr,
+	&stats_map_count_attr.kattr.attr,
+	&counting_seconds_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group stats_group = {
+	.name = "stats",
+	.attrs = stats_attrs,
+};
+
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -243,6 +334,7 @@ static const struct attribute_group *vmacct_groups[] = {
 	&policy_group,
 	&commit_group,
 	&trace_group,
+	&stats_group,
 	NULL,
 };
 

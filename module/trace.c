@@ -13,9 +13,12 @@
  *    return probe, unless the mm is within 5 VMAs of the limit, so they
  *    cost next to nothing elsewhere; other system calls are not probed.
  *
- * The probes are registered while at least one reader exists and only
- * then.  Each reader has its own bounded ring: a full ring drops the
- * record and counts it, and never blocks or slows the traced task.
+ * The probes are armed while at least one reader exists or counting is
+ * on (stats/enabled), and only then.  Counting needs no reader: the
+ * return handlers add each decision and each map-count failure to per-CPU
+ * counters, and build a record only when a reader exists.  Each reader
+ * has its own bounded ring: a full ring drops the record and counts it,
+ * and never blocks or slows the traced task.
  * Handlers run in atomic context (possibly under swap_lock): they take
  * only the ring's raw spinlock and defer the reader's wake-up to an
  * irq_work.
@@ -38,6 +41,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/ptrace.h>
 #include <linux/rculist.h>
@@ -86,6 +90,24 @@ static DEFINE_MUTEX(vmacct_trace_mutex);	/* readers list and probes */
 static LIST_HEAD(vmacct_readers);	/* protected by vmacct_trace_mutex */
 static bool vmacct_probes_on;		/* protected by vmacct_trace_mutex */
 static bool vmacct_sys_armed;		/* protected by vmacct_trace_mutex */
+
+/*
+ * Written under vmacct_trace_mutex, read by the probes: counting is on,
+ * and the readers list is not empty (a record is worth building).
+ */
+static bool vmacct_stats_on;
+static bool vmacct_have_readers;
+
+/* Counting, since load: per CPU, summed when read (vmacct_stats_read()). */
+struct vmacct_counts {
+	u64 decisions[VMACCT_STATS_SLOTS];
+	u64 denied[VMACCT_STATS_SLOTS];
+	u64 map_count[VMACCT_STATS_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct vmacct_counts, vmacct_counts);
+static u64 vmacct_counting_ns;		/* protected by vmacct_trace_mutex */
+static u64 vmacct_counting_since;	/* protected by vmacct_trace_mutex */
 
 static unsigned int vmacct_ring_records = VMACCT_RING_DEFAULT;
 static atomic64_t vmacct_nr_events = ATOMIC64_INIT(0);
@@ -263,17 +285,32 @@ static u32 vmacct_caller(void)
 	}
 }
 
-/* __vm_enough_memory(mm, pages, cap_sys_admin): the terms, before the body */
+struct vmacct_decision {
+	u32 caller;
+	bool record;		/* @ev holds the terms: a reader existed */
+	struct vmacct_event ev;
+};
+
+/*
+ * __vm_enough_memory(mm, pages, cap_sys_admin): the caller, and the terms
+ * before the body when a reader will want the record.  Counting alone
+ * needs only the caller.
+ */
 static int vmacct_decision_entry(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
-	struct vmacct_event *ev = (struct vmacct_event *)ri->data;
+	struct vmacct_decision *d = (struct vmacct_decision *)ri->data;
+	struct vmacct_event *ev = &d->ev;
 	struct mm_struct *mm;
 
+	d->caller = vmacct_caller();
+	d->record = READ_ONCE(vmacct_have_readers);
+	if (!d->record)
+		return 0;
 	mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
 	memset(ev, 0, sizeof(*ev));
 	ev->type = VMACCT_EV_DECISION;
-	ev->caller = vmacct_caller();
+	ev->caller = d->caller;
 	vmacct_decision_terms(ev, mm, regs_get_kernel_argument(regs, 1),
 			      regs_get_kernel_argument(regs, 2));
 	return 0;
@@ -282,15 +319,24 @@ static int vmacct_decision_entry(struct kretprobe_instance *ri,
 static int vmacct_decision_ret(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	struct vmacct_event *ev = (struct vmacct_event *)ri->data;
+	struct vmacct_decision *d = (struct vmacct_decision *)ri->data;
+	int verdict = (int)regs_return_value(regs);
 
-	ev->verdict = (int)regs_return_value(regs);
-	if (ev->verdict) {
-		atomic64_inc(&vmacct_nr_denied);
+	if (verdict) {
 		WRITE_ONCE(vmacct_denial_tgid, current->tgid);
 		atomic64_inc(&vmacct_denial_seq);
 	}
-	vmacct_emit(ev);
+	if (READ_ONCE(vmacct_stats_on) && d->caller < VMACCT_STATS_SLOTS) {
+		this_cpu_inc(vmacct_counts.decisions[d->caller]);
+		if (verdict)
+			this_cpu_inc(vmacct_counts.denied[d->caller]);
+	}
+	if (d->record && READ_ONCE(vmacct_have_readers)) {
+		d->ev.verdict = verdict;
+		if (verdict)
+			atomic64_inc(&vmacct_nr_denied);
+		vmacct_emit(&d->ev);
+	}
 	return 0;
 }
 
@@ -298,7 +344,7 @@ static struct kretprobe vmacct_decision_probe = {
 	.kp.symbol_name	= "__vm_enough_memory",
 	.entry_handler	= vmacct_decision_entry,
 	.handler	= vmacct_decision_ret,
-	.data_size	= sizeof(struct vmacct_event),
+	.data_size	= sizeof(struct vmacct_decision),
 };
 
 /* The system calls whose ENOMEM can come from max_map_count. */
@@ -414,6 +460,11 @@ static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	    READ_ONCE(vmacct_denial_tgid) == current->tgid)
 		return 0;
 
+	if (READ_ONCE(vmacct_stats_on) && sp->sys < VMACCT_STATS_SLOTS)
+		this_cpu_inc(vmacct_counts.map_count[sp->sys]);
+	if (!READ_ONCE(vmacct_have_readers))
+		return 0;
+
 	memset(&ev, 0, sizeof(ev));
 	ev.type = VMACCT_EV_MAP_COUNT;
 	ev.caller = sp->sys;
@@ -487,12 +538,17 @@ static void vmacct_probes_off(void)
 	WRITE_ONCE(vmacct_probes_on, false);
 }
 
-/* Does any reader want map-count failures?  Only then are they probed. */
+/*
+ * Are map-count failures wanted, by counting or by a reader?  Only then
+ * are the system calls probed.
+ */
 static bool vmacct_want_map_count(void)
 {
 	struct vmacct_reader *r;
 
 	lockdep_assert_held(&vmacct_trace_mutex);
+	if (vmacct_stats_on)
+		return true;
 	list_for_each_entry(r, &vmacct_readers, node)
 		if (!(READ_ONCE(r->flags) & VMACCT_TRACE_NO_MAP_COUNT))
 			return true;
@@ -511,20 +567,12 @@ static int vmacct_probe_on(struct kretprobe *rp, bool *registered)
 	return err;
 }
 
-/*
- * Arming a kretprobe patches text and costs milliseconds under emulation,
- * so only the decision probe is armed before the first reader's ioctl
- * returns; the system call probes follow from a work item, and
- * trace/enabled reads 1 once they are all armed.
- */
-static void vmacct_arm_sysprobes(struct work_struct *work)
+static void vmacct_sysprobes_on(void)
 {
 	struct vmacct_sysprobe *sp;
 	int i, err;
 
-	mutex_lock(&vmacct_trace_mutex);
-	if (!vmacct_probes_on || vmacct_sys_armed || !vmacct_want_map_count())
-		goto out;
+	lockdep_assert_held(&vmacct_trace_mutex);
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
 		err = vmacct_probe_on(&sp->rp, &sp->registered);
@@ -534,7 +582,19 @@ static void vmacct_arm_sysprobes(struct work_struct *work)
 		sp->enabled = !err;
 	}
 	WRITE_ONCE(vmacct_sys_armed, true);
-out:
+}
+
+/*
+ * Arming a kretprobe patches text and costs milliseconds under emulation,
+ * so only the decision probe is armed before the first reader's ioctl
+ * returns; the system call probes follow from a work item, and
+ * trace/enabled reads 1 once they are all armed.
+ */
+static void vmacct_arm_sysprobes(struct work_struct *work)
+{
+	mutex_lock(&vmacct_trace_mutex);
+	if (vmacct_probes_on && !vmacct_sys_armed && vmacct_want_map_count())
+		vmacct_sysprobes_on();
 	mutex_unlock(&vmacct_trace_mutex);
 }
 
@@ -560,11 +620,12 @@ static int vmacct_probes_arm(void)
 	return 0;
 }
 
-/* After the readers or their filters changed: arm or disarm the rest. */
+/* After the readers, their filters or counting changed: arm or disarm. */
 static void vmacct_probes_sync(void)
 {
 	lockdep_assert_held(&vmacct_trace_mutex);
-	if (list_empty(&vmacct_readers)) {
+	WRITE_ONCE(vmacct_have_readers, !list_empty(&vmacct_readers));
+	if (!vmacct_have_readers && !vmacct_stats_on) {
 		vmacct_probes_off();
 		return;
 	}
@@ -574,19 +635,102 @@ static void vmacct_probes_sync(void)
 		schedule_work(&vmacct_arm_work);
 }
 
-/* Lost to a full kretprobe instance pool or recursion, since load. */
-u64 vmacct_trace_missed(void)
+static u64 vmacct_probes_missed(void)
 {
-	u64 missed = 0;
+	u64 missed;
 	int i;
 
-	mutex_lock(&vmacct_trace_mutex);
+	lockdep_assert_held(&vmacct_trace_mutex);
 	missed = vmacct_decision_probe.nmissed +
 		 vmacct_decision_probe.kp.nmissed;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
 		missed += vmacct_sysprobes[i].rp.nmissed;
+	return missed;
+}
+
+/* Lost to a full kretprobe instance pool or recursion, since load. */
+u64 vmacct_trace_missed(void)
+{
+	u64 missed;
+
+	mutex_lock(&vmacct_trace_mutex);
+	missed = vmacct_probes_missed();
 	mutex_unlock(&vmacct_trace_mutex);
 	return missed;
+}
+
+/**
+ * vmacct_stats_set - start or stop counting
+ * @on: true to count decisions and map-count failures
+ *
+ * Starting arms every probe before it returns, so whatever happens after
+ * is counted.  Stopping keeps the counts; the probes stay armed only if a
+ * reader needs them.
+ *
+ * Return: 0, or the error registering the decision probe.
+ */
+int vmacct_stats_set(bool on)
+{
+	int err = 0;
+
+	mutex_lock(&vmacct_trace_mutex);
+	if (on == vmacct_stats_on)
+		goto out;
+	if (on) {
+		err = vmacct_probes_arm();
+		if (err)
+			goto out;
+		if (!vmacct_sys_armed)
+			vmacct_sysprobes_on();
+		vmacct_counting_since = ktime_get_ns();
+		WRITE_ONCE(vmacct_stats_on, true);
+	} else {
+		WRITE_ONCE(vmacct_stats_on, false);
+		vmacct_counting_ns += ktime_get_ns() - vmacct_counting_since;
+		vmacct_probes_sync();
+	}
+out:
+	mutex_unlock(&vmacct_trace_mutex);
+	return err;
+}
+
+bool vmacct_stats_enabled(void)
+{
+	return READ_ONCE(vmacct_stats_on);
+}
+
+/**
+ * vmacct_stats_read - the counters since load
+ * @s: output fields filled; size, flags and reserved left alone
+ *
+ * The per-CPU counts are summed without stopping the probes, so a count
+ * may be a call or two behind one taken at the same moment on another CPU;
+ * each one only grows.
+ */
+void vmacct_stats_read(struct vmacct_stats *s)
+{
+	const struct vmacct_counts *c;
+	int cpu, i;
+
+	memset(s->decisions, 0, sizeof(s->decisions));
+	memset(s->denied, 0, sizeof(s->denied));
+	memset(s->map_count, 0, sizeof(s->map_count));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&vmacct_counts, cpu);
+		for (i = 0; i < VMACCT_STATS_SLOTS; i++) {
+			s->decisions[i] += READ_ONCE(c->decisions[i]);
+			s->denied[i] += READ_ONCE(c->denied[i]);
+			s->map_count[i] += READ_ONCE(c->map_count[i]);
+		}
+	}
+
+	mutex_lock(&vmacct_trace_mutex);
+	s->enabled = vmacct_stats_on;
+	s->counting_ns = vmacct_counting_ns;
+	if (vmacct_stats_on)
+		s->counting_ns += ktime_get_ns() - vmacct_counting_since;
+	s->missed = vmacct_probes_missed();
+	mutex_unlock(&vmacct_trace_mutex);
 }
 
 static void vmacct_reader_free(struct vmacct_reader *r)
@@ -708,19 +852,24 @@ void vmacct_trace_stop(void)
 		r->listed = false;
 		wake_up_interruptible_poll(&r->wq, EPOLLHUP | EPOLLERR);
 	}
-	vmacct_probes_off();
+	vmacct_probes_sync();	/* counting keeps its probes */
 	mutex_unlock(&vmacct_trace_mutex);
 	flush_work(&vmacct_arm_work);
 	synchronize_rcu();
 }
 
-/* Module exit: no file is open, so no reader exists; every probe is off. */
+/*
+ * Module exit, or a failed load: no file is open, so no reader exists, and
+ * sysfs is gone, so counting cannot start again; the probes may still be
+ * armed for counting, and unregistering disarms them.
+ */
 void vmacct_trace_exit(void)
 {
 	int i;
 
 	cancel_work_sync(&vmacct_arm_work);
 	mutex_lock(&vmacct_trace_mutex);
+	WRITE_ONCE(vmacct_stats_on, false);
 	if (vmacct_decision_registered)
 		unregister_kretprobe(&vmacct_decision_probe);
 	vmacct_decision_registered = false;
@@ -732,13 +881,14 @@ void vmacct_trace_exit(void)
 	mutex_unlock(&vmacct_trace_mutex);
 }
 
-/* Every probe the readers need is armed. */
+/* A reader exists and every probe it needs is armed. */
 bool vmacct_trace_enabled(void)
 {
 	bool on;
 
 	mutex_lock(&vmacct_trace_mutex);
-	on = vmacct_probes_on && (vmacct_sys_armed || !vmacct_want_map_count());
+	on = !list_empty(&vmacct_readers) && vmacct_probes_on &&
+	     (vmacct_sys_armed || !vmacct_want_map_count());
 	mutex_unlock(&vmacct_trace_mutex);
 	return on;
 }

@@ -81,6 +81,9 @@ u64 vmacct_trace_dropped(void);
 u64 vmacct_trace_missed(void);
 unsigned int vmacct_trace_buffer_size(void);
 int vmacct_trace_set_buffer_size(unsigned int records);
+int vmacct_stats_set(bool on);
+bool vmacct_stats_enabled(void);
+void vmacct_stats_read(struct vmacct_stats *s);
 
 /* sysfs.c: /sys/kernel/vmacct/ */
 int vmacct_sysfs_init(void);

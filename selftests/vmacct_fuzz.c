@@ -47,26 +47,29 @@
 #include "kselftest.h"
 #include "vmacct_util.h"
 
-enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_UNKNOWN, NCMD };
+enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_UNKNOWN,
+       NCMD };
 
 static const char *const cmd_name[NCMD] = {
-	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "unknown",
+	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "unknown",
 };
 
-static const unsigned long cmd_nr[6] = {
+static const unsigned long cmd_nr[C_UNKNOWN] = {
 	VMACCT_IOC_VERSION, VMACCT_IOC_COMMIT, VMACCT_IOC_MM,
-	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE,
+	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE, VMACCT_IOC_STATS,
 };
 
-static const size_t cmd_size[6] = {
+static const size_t cmd_size[C_UNKNOWN] = {
 	sizeof(struct vmacct_version), sizeof(struct vmacct_commit),
 	sizeof(struct vmacct_mm), sizeof(struct vmacct_eval),
 	sizeof(struct vmacct_fork), sizeof(struct vmacct_trace),
+	sizeof(struct vmacct_stats),
 };
 
-static const size_t cmd_ver0[6] = {
+static const size_t cmd_ver0[C_UNKNOWN] = {
 	VMACCT_VERSION_SIZE_VER0, VMACCT_COMMIT_SIZE_VER0, VMACCT_MM_SIZE_VER0,
 	VMACCT_EVAL_SIZE_VER0, VMACCT_FORK_SIZE_VER0, VMACCT_TRACE_SIZE_VER0,
+	VMACCT_STATS_SIZE_VER0,
 };
 
 #define BIT(e)		(1ULL << (e))
@@ -82,6 +85,7 @@ static const unsigned long long allowed[NCMD] = {
 	[C_EVAL]	= COMMON | PROCESS,
 	[C_FORK]	= COMMON | PROCESS,
 	[C_TRACE]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
+	[C_STATS]	= COMMON,
 	[C_UNKNOWN]	= BIT(ENOTTY),
 };
 
@@ -136,7 +140,7 @@ static void report(const char *what, int tid, long idx, unsigned long cmd,
 static int classify(unsigned long cmd)
 {
 	cmd &= 0xffffffffUL;	/* the kernel sees an unsigned int */
-	if (_IOC_TYPE(cmd) == VMACCT_IOC_MAGIC && _IOC_NR(cmd) <= 5 &&
+	if (_IOC_TYPE(cmd) == VMACCT_IOC_MAGIC && _IOC_NR(cmd) < C_UNKNOWN &&
 	    _IOC_DIR(cmd) == (_IOC_READ | _IOC_WRITE))
 		return _IOC_NR(cmd);
 	return C_UNKNOWN;
@@ -154,9 +158,9 @@ static unsigned long pick_cmd(struct rng *r)
 	unsigned long c, k = rn(r, 100);
 
 	if (k < 55)
-		return cmd_nr[rn(r, 6)];
+		return cmd_nr[rn(r, C_UNKNOWN)];
 	if (k < 75) {	/* size bits changed */
-		c = cmd_nr[rn(r, 6)];
+		c = cmd_nr[rn(r, C_UNKNOWN)];
 		return (c & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
 		       (rn(r, _IOC_SIZEMASK + 1) << _IOC_SIZESHIFT);
 	}
@@ -211,7 +215,8 @@ static __u32 pick_flags(struct rng *r)
 
 static __u32 pick_size(struct rng *r, int c)
 {
-	size_t s = c < 6 ? cmd_size[c] : 64, v = c < 6 ? cmd_ver0[c] : 64;
+	size_t s = c < C_UNKNOWN ? cmd_size[c] : 64,
+	       v = c < C_UNKNOWN ? cmd_ver0[c] : 64;
 
 	switch (rn(r, 12)) {
 	case 0: return 0;
@@ -240,6 +245,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		struct vmacct_eval e;
 		struct vmacct_fork f;
 		struct vmacct_trace t;
+		struct vmacct_stats s;
 		unsigned char b[512];
 	} u;
 	size_t i, n;
@@ -255,7 +261,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		return 0;
 	}
 	if (c == C_UNKNOWN)
-		c = rn(r, 6);
+		c = rn(r, C_UNKNOWN);
 	memset(&u, 0, sizeof(u));
 	u.v.size = cmd_size[c];
 	/* output fields are ignored on input: poison them sometimes */
@@ -275,6 +281,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		u.t.flags = rn(r, 8); u.t.pid = 0; u.t.tgid = 0;
 		u.t.reserved = 0;
 		break;
+	case C_STATS: u.s.flags = 0; u.s.reserved = 0; break;
 	}
 	mut = rn(r, 8);
 	switch (mut) {
@@ -283,6 +290,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 	case 2:
 		if (c == C_VERSION) u.v.reserved = rnd(r) | 1;
 		else if (c == C_TRACE) u.t.reserved = rnd(r) | 1;
+		else if (c == C_STATS) u.s.reserved = rnd(r) | 1;
 		else if (c == C_FORK) u.f.reserved = rnd(r);	/* output */
 		break;
 	case 3: case 4:
@@ -331,14 +339,14 @@ static int arena_init(struct arena *a, struct rng *r)
 		return -1;
 	if (mprotect(a->rw + 2 * ps, ps, PROT_NONE) || munmap(a->unmapped, ps))
 		return -1;
-	fill(r, a->ro, ps, rn(r, 6));
+	fill(r, a->ro, ps, rn(r, C_UNKNOWN));
 	return mprotect(a->ro, ps, PROT_READ);
 }
 
 static void arena_refresh_ro(struct arena *a, struct rng *r)
 {
 	if (mprotect(a->ro, ps, PROT_READ | PROT_WRITE) == 0) {
-		fill(r, a->ro, ps, rn(r, 6));
+		fill(r, a->ro, ps, rn(r, C_UNKNOWN));
 		mprotect(a->ro, ps, PROT_READ);
 	}
 }
@@ -382,7 +390,7 @@ static void fuzz(int tid, int fd, long calls)
 		unsigned long cmd = pick_cmd(&r);
 		int c = classify(cmd), k, err, cfd;
 		size_t len = rn(&r, 2) ? rn(&r, ps + 2) :
-			     (c < 6 ? cmd_size[c] : 64) + rn(&r, 17) - 8;
+			     (c < C_UNKNOWN ? cmd_size[c] : 64) + rn(&r, 17) - 8;
 		const char *kind;
 		unsigned char *p;
 		__u32 size = 0;
@@ -696,13 +704,14 @@ int main(int argc, char *argv[])
 	close(shared_fd);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ksft_print_msg("total %ld fuzz calls (+ %ld race queries) in %.1f s (seed %llu): %ld succeeded; errors: VERSION %ld COMMIT %ld MM %ld EVAL %ld FORK %ld TRACE %ld unknown %ld; %ld unexpected\n",
+	ksft_print_msg("total %ld fuzz calls (+ %ld race queries) in %.1f s (seed %llu): %ld succeeded; errors: VERSION %ld COMMIT %ld MM %ld EVAL %ld FORK %ld TRACE %ld STATS %ld unknown %ld; %ld unexpected\n",
 		       atomic_load(&total_calls), atomic_load(&race_calls),
 		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       seed, atomic_load(&nr_ok),
 		       atomic_load(&nr_err[0]), atomic_load(&nr_err[1]),
 		       atomic_load(&nr_err[2]), atomic_load(&nr_err[3]),
 		       atomic_load(&nr_err[4]), atomic_load(&nr_err[5]),
-		       atomic_load(&nr_err[6]), atomic_load(&total_fail));
+		       atomic_load(&nr_err[6]), atomic_load(&nr_err[7]),
+		       atomic_load(&total_fail));
 	ksft_finished();
 }

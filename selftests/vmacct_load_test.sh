@@ -49,7 +49,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 [ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
 	skip_all "kallsyms addresses hidden (kptr_restrict)"
 
-echo "1..8"
+echo "1..10"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
@@ -93,8 +93,29 @@ same_symbols() {
 }
 check "the dry-run option string names every symbol parameter once" same_symbols
 
+# stats=1 after "--": counting is on before the load returns, so the
+# decisions of a process started right after are counted (sh's exec
+# stack at least, one per execve)
+counts_from_load() {
+	vmacct load --ko "$KO" -- stats=1 || return 1
+	[ "$(cat /sys/kernel/vmacct/stats/enabled)" = 1 ] || return 1
+	before=$(cat /sys/kernel/vmacct/stats/decisions)
+	sh -c true
+	after=$(cat /sys/kernel/vmacct/stats/decisions)
+	echo "# decisions counted: $before before sh -c true, $after after"
+	[ "$after" -gt "$before" ] || return 1
+	[ "$(cat /sys/module/vmacct/parameters/stats)" = Y ] || return 1
+	vmacct unload
+}
+check "load with stats=1 counts from load on, and unloads while counting" \
+	counts_from_load
+
 check "vmacct load with kallsyms addresses loads" \
 	vmacct load --ko "$KO"
+
+check "without stats=1 counting is off after load" \
+	sh -c '[ "$(cat /sys/kernel/vmacct/stats/enabled)" = 0 ] &&
+	       [ "$(cat /sys/kernel/vmacct/stats/decisions)" = 0 ]'
 
 check "device and sysfs are back after load" \
 	sh -c '[ -c /dev/vmacct ] && [ -r /sys/kernel/vmacct/commit/limit ]'

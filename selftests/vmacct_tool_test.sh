@@ -75,6 +75,28 @@ prometheus_matches_proc() {
 	[ "$got" = "$want" ] || { echo "# pid 1: vmacct_process_mappings '$got', maps lines '$want'"; return 1; }
 }
 
+# The counters: three execve()s while counting add at least three
+# exec-stack decisions; with counting off again the series add up to
+# stats/decisions exactly.  (vmacct_stats_test checks exact counts.)
+prom_value() {	# series-selector text
+	echo "$2" | awk -v s="$1" 'index($0, s " ") == 1 { print $2 }'
+}
+prometheus_counts_decisions() {
+	sel='vmacct_commit_decisions_total{caller="exec_stack"}'
+	echo 1 > "$SYS/stats/enabled" || return 1
+	a=$(prom_value "$sel" "$(vmacct status --prometheus --top 0)")
+	sh -c true; sh -c true; sh -c true
+	echo 0 > "$SYS/stats/enabled" || return 1
+	out=$(vmacct status --prometheus --top 0) || return 1
+	b=$(prom_value "$sel" "$out")
+	echo "# exec_stack decisions: $a, then $b after 3 execs"
+	[ -n "$a" ] && [ -n "$b" ] && [ $((b - a)) -ge 3 ] || return 1
+	[ "$(prom_value vmacct_stats_enabled "$out")" = 0 ] || return 1
+	sum=$(echo "$out" | awk '/^vmacct_commit_decisions_total\{/ { n += $2 } END { print n + 0 }')
+	echo "# series sum $sum, stats/decisions $(cat "$SYS/stats/decisions")"
+	[ "$sum" = "$(cat "$SYS/stats/decisions")" ]
+}
+
 status_exit() {	# expected-code command...
 	want=$1
 	shift
@@ -166,7 +188,7 @@ check_flips_at_guess_ceiling() {
 [ -n "$KO" ] && [ -f "$KO" ] || skip_all "VMACCT_KO not set"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 
-echo "1..13"
+echo "1..14"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -177,6 +199,8 @@ check "ps --json map_count of pid 1 equals its maps lines" ps_map_count_equals_m
 check "ps --json charge of pid 1 equals its smaps 'ac' sizes" ps_charge_equals_smaps
 check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_charge_equals_smaps
 check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
+check "status --prometheus: counters of decisions by caller, summing to stats/decisions" \
+	prometheus_counts_decisions
 check "status --prometheus: max_map_count, CommitLimit, pid 1's mappings as /proc" \
 	prometheus_matches_proc
 check "unloaded: status exits 3 with a hint, load as nobody exits 4" \

@@ -3,8 +3,10 @@
 #
 # vmacct selftest: unload under load.  VMACCT_STRESS_CYCLES cycles
 # (default 5; 200 on the debug kernel) of:
-#   vmacct load --ko $VMACCT_KO
+#   vmacct load --ko $VMACCT_KO (every second cycle with stats=1:
+#   counting from load on, the probes' counting path runs too)
 #   a trace reader with no filter, blocked in or busy with read()
+#   (the first cycle: also a loop writing 0 and 1 to stats/enabled)
 #   4 processes looping over mmap/munmap/mprotect/fork (the probes fire
 #   in all of them)
 #   vmacct unload while all of that runs
@@ -51,7 +53,7 @@ stuck() {
 }
 
 cleanup() {
-	for p in ${rpid:-} ${spids:-}; do
+	for p in ${rpid:-} ${tpid:-} ${spids:-}; do
 		kill -9 "$p" 2>/dev/null
 	done
 	rm -rf "$TMP"
@@ -81,13 +83,22 @@ while [ $c -le "$CYCLES" ]; do
 	why=
 	rpid=
 	spids=
+	tpid=
 	: > "$TMP/reader"
-	if ! vmacct load --ko "$KO" > "$TMP/load" 2>&1; then
+	opts=
+	[ $((c % 2)) = 0 ] && opts="stats=1"
+	if ! vmacct load --ko "$KO" -- $opts > "$TMP/load" 2>&1; then
 		why="vmacct load failed: $(cat "$TMP/load")"
 	else
 		"$HELPER" reader > "$TMP/reader" 2>&1 &
 		rpid=$!
 		wait_for 100 reader_ready || why="reader did not attach: $(cat "$TMP/reader")"
+	fi
+	if [ -z "$why" ] && [ "$c" = 1 ]; then
+		# until the file goes with the module; a write refused then is fine
+		sh -c 'f=/sys/kernel/vmacct/stats/enabled
+		       while [ -e $f ]; do echo 1 > $f; echo 0 > $f; done' 2>/dev/null &
+		tpid=$!
 	fi
 	s=0
 	while [ -z "$why" ] && [ $s -lt "$STRESS_PROCS" ]; do
@@ -115,6 +126,14 @@ while [ $c -le "$CYCLES" ]; do
 		if [ "$st" != 0 ] || ! echo "$end" | grep -qE '^end: (ENODEV|EOF) '; then
 			why="${why:+$why; }reader exit $st: $(tr '\n' ' ' < "$TMP/reader")"
 		fi
+	fi
+	# the stats/enabled loop: ended with the file
+	if [ -n "$tpid" ]; then
+		if ! wait_for 100 dead "$tpid"; then
+			stuck "$tpid"
+			why="${why:+$why; }stats/enabled writer stuck"
+		fi
+		wait "$tpid"
 	fi
 	# the stress processes: finished by themselves, exit 0
 	for p in $spids; do

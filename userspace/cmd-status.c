@@ -31,9 +31,10 @@ static const struct option status_longopts[] = {
 
 static const struct opt_help status_opts_help[] = {
 	{ "-j, --json",    "one JSON object: the UAPI field names, headroom, mode_name,\n"
-			   "abi_version, module_version and warnings" },
+			   "abi_version, module_version, stats and warnings" },
 	{ "    --prometheus", "the node_exporter textfile format instead: the global\n"
-			   "terms in bytes, and vmacct_process_mappings and\n"
+			   "terms in bytes, the counters since load, and\n"
+			   "vmacct_process_mappings and\n"
 			   "vmacct_process_commit_charge_bytes {pid, comm} for the\n"
 			   "processes with the most (walks /proc like ps)" },
 	{ "    --top N", "with --prometheus: N processes by each (default 10)" },
@@ -48,8 +49,10 @@ static void status_help(FILE *out)
 		    "Overcommit policy, CommitLimit and Committed_AS (pages and bytes), the\n"
 		    "committed value the kernel actually compares with its error bound,\n"
 		    "headroom, the mode-0 per-request ceiling, RAM, swap, hugetlb and\n"
-		    "max_map_count, then one \"warning:\" line per problem an operator\n"
-		    "should know about.  Needs vmacct.ko loaded and read access to\n"
+		    "max_map_count; the decisions, denials and map-count failures\n"
+		    "counted since load, by caller (while /sys/kernel/vmacct/stats/enabled\n"
+		    "is 1); then one \"warning:\" line per problem an operator should\n"
+		    "know about.  Needs vmacct.ko loaded and read access to\n"
 		    VMACCT_DEV_PATH ".",
 		    status_opts_help);
 }
@@ -58,11 +61,12 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 {
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
+	struct vmacct_stats stats;
 	struct status_warnings warn;
 	struct ps_table t = { NULL, 0, 0, 0 };
 	size_t top = PROM_TOP_DEFAULT;
 	int verbose = g->verbose;
-	bool json = false, prom = false, top_set = false;
+	bool json = false, prom = false, top_set = false, have_stats = false;
 	uint64_t n;
 	int c, fd, ret;
 
@@ -101,6 +105,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (ret != VM_EXIT_OK)
 		return ret;
 	ret = vm_dev_snapshot(fd, verbose, &ver, &commit);
+	if (ret == VM_EXIT_OK)
+		ret = vm_dev_stats(fd, verbose, &stats, &have_stats);
 	if (ret == VM_EXIT_OK && prom)
 		ret = vm_ps_walk(fd, verbose, &t);
 	close(fd);
@@ -109,7 +115,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		return ret;
 	}
 	if (prom) {
-		prom_print(stdout, &ver, &commit, &t, top);
+		prom_print(stdout, &ver, &commit, have_stats ? &stats : NULL,
+			   &t, top);
 		ps_table_free(&t);
 		if (fflush(stdout) == EOF) {
 			log_err("stdout: %s", strerror(errno));
@@ -120,9 +127,11 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 
 	status_warnings(&commit, &warn);
 	if (json)
-		status_print_json(stdout, &ver, &commit, &warn);
+		status_print_json(stdout, &ver, &commit,
+				  have_stats ? &stats : NULL, &warn);
 	else
-		status_print_human(stdout, &ver, &commit, &warn);
+		status_print_human(stdout, &ver, &commit,
+				   have_stats ? &stats : NULL, &warn);
 	if (fflush(stdout) == EOF) {
 		log_err("stdout: %s", strerror(errno));
 		return VM_EXIT_FAILED;

@@ -158,6 +158,22 @@ int vm_dev_version(int fd, struct vmacct_version *v)
 	return VM_EXIT_OK;
 }
 
+int vm_dev_stats(int fd, int verbose, struct vmacct_stats *s, bool *have)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	*have = false;
+	if (ioctl(fd, VMACCT_IOC_STATS, s) < 0) {
+		if (errno != ENOTTY)
+			return vm_dev_ioctl_error("VMACCT_IOC_STATS", errno);
+		log_note(verbose, "the module has no VMACCT_IOC_STATS (older than this tool): no counters");
+		return VM_EXIT_OK;
+	}
+	*have = true;
+	return vm_dev_check_size("VMACCT_IOC_STATS", s->size,
+				 VMACCT_STATS_SIZE_VER0, sizeof(*s), verbose);
+}
+
 int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 		    struct vmacct_commit *c)
 {

@@ -8,6 +8,7 @@
 #ifndef VMACCT_DEVICE_H
 #define VMACCT_DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,12 @@ int vm_dev_version(int fd, struct vmacct_version *v);
 /* vm_dev_version(), then VMACCT_IOC_COMMIT. */
 int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 		    struct vmacct_commit *c);
+
+/*
+ * VMACCT_IOC_STATS into *s.  A module older than the counters answers
+ * ENOTTY: then *have is false and the result is VM_EXIT_OK.
+ */
+int vm_dev_stats(int fd, int verbose, struct vmacct_stats *s, bool *have);
 
 /* An ioctl the device refused (ENOTTY: not the vmacct device). */
 int vm_dev_ioctl_error(const char *what, int err);

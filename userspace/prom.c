@@ -3,8 +3,11 @@
  * The Prometheus text format of "vmacct status --prometheus".
  *
  * Conventions (prometheus.io/docs/practices/naming): the vmacct_ prefix,
- * base units (bytes; a ratio as a fraction), gauges for every value read
- * at scrape time.  Pages are multiplied by the kernel's page size.
+ * base units (bytes, seconds; a ratio as a fraction), gauges for every
+ * value read at scrape time, _total counters for the module's counts since
+ * load, every known label value present (zeros included) so that rate()
+ * sees a series from its start.  Pages are multiplied by the kernel's
+ * page size.
  * Label values are escaped as the format requires (\\, \", \n).
  */
 #include <inttypes.h>
@@ -14,10 +17,17 @@
 #include "parse.h"
 #include "prom.h"
 #include "report.h"
+#include "trace.h"
+
+static void head_type(FILE *out, const char *name, const char *help,
+		      const char *type)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
 
 static void head(FILE *out, const char *name, const char *help)
 {
-	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	head_type(out, name, help, "gauge");
 }
 
 static void gauge_u64(FILE *out, const char *name, const char *help, uint64_t v)
@@ -53,8 +63,51 @@ static void process_series(FILE *out, const char *name, const struct ps_row *r,
 	fprintf(out, "\"} %" PRIu64 "\n", v);
 }
 
+/* One series per known kind: name{label="kind"} v[kind]. */
+static void counter_by_kind(FILE *out, const char *name, const char *help,
+			    const char *lbl, const char *(*kind)(uint32_t),
+			    const __u64 *v)
+{
+	uint32_t i;
+
+	head_type(out, name, help, "counter");
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++)
+		if (kind(i))
+			fprintf(out, "%s{%s=\"%s\"} %" PRIu64 "\n", name, lbl,
+				kind(i), (uint64_t)v[i]);
+}
+
+static void stats_print(FILE *out, const struct vmacct_stats *s)
+{
+	gauge_u64(out, "vmacct_stats_enabled",
+		  "1 while the module counts decisions and map-count failures (/sys/kernel/vmacct/stats/enabled); the vmacct counters grow only then.",
+		  s->enabled);
+	/* never counted: zeros would claim "no denials" */
+	if (!s->enabled && !s->counting_ns)
+		return;
+	head_type(out, "vmacct_stats_counting_seconds_total",
+		  "Seconds the module has counted since it was loaded.", "counter");
+	fprintf(out, "vmacct_stats_counting_seconds_total %" PRIu64 ".%03" PRIu64 "\n",
+		(uint64_t)s->counting_ns / 1000000000,
+		(uint64_t)s->counting_ns / 1000000 % 1000);
+	counter_by_kind(out, "vmacct_commit_decisions_total",
+			"__vm_enough_memory() decisions counted since load, by what asked for the charge.",
+			"caller", trace_caller_name, s->decisions);
+	counter_by_kind(out, "vmacct_commit_denials_total",
+			"Of those, the ones refused with ENOMEM (overcommit accounting).",
+			"caller", trace_caller_name, s->denied);
+	counter_by_kind(out, "vmacct_map_count_failures_total",
+			"System calls that failed because of vm.max_map_count, counted since load, by system call.",
+			"syscall", trace_syscall_name, s->map_count);
+	head_type(out, "vmacct_probe_missed_total",
+		  "Calls the module's probes could not observe since load (kretprobe instances exhausted); the counters above miss them.",
+		  "counter");
+	fprintf(out, "vmacct_probe_missed_total %" PRIu64 "\n", (uint64_t)s->missed);
+}
+
 void prom_print(FILE *out, const struct vmacct_version *v,
-		const struct vmacct_commit *c, struct ps_table *t, size_t top)
+		const struct vmacct_commit *c, const struct vmacct_stats *s,
+		struct ps_table *t, size_t top)
 {
 	const uint64_t ps = c->page_size;
 	size_t i, unreadable = 0;
@@ -107,6 +160,8 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 	gauge_u64(out, "vmacct_swap_free_bytes", "Swap free.", c->free_swap * ps);
 	gauge_u64(out, "vmacct_hugetlb_bytes",
 		  "Memory in hugetlb pools, outside CommitLimit's base.", c->hugetlb * ps);
+	if (s)
+		stats_print(out, s);
 
 	for (i = 0; i < t->n; i++)
 		unreadable += t->rows[i].err != 0;

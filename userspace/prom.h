@@ -17,12 +17,15 @@
 #define PROM_TOP_DEFAULT 10
 
 /*
- * The global terms from v and c, then vmacct_process_mappings for the
+ * The global terms from v and c, the counters of s (NULL: a module
+ * without VMACCT_IOC_STATS; only vmacct_stats_enabled when it never
+ * counted), then vmacct_process_mappings for the
  * top rows of t by map_count and vmacct_process_commit_charge_bytes for
  * the top rows by charge (t is sorted in place; unreadable rows are only
  * counted).  Every metric has HELP and TYPE lines; sizes are in bytes.
  */
 void prom_print(FILE *out, const struct vmacct_version *v,
-		const struct vmacct_commit *c, struct ps_table *t, size_t top);
+		const struct vmacct_commit *c, const struct vmacct_stats *s,
+		struct ps_table *t, size_t top);
 
 #endif

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "parse.h"
 #include "report.h"
+#include "trace.h"
 
 const char *overcommit_mode_name(uint32_t mode)
 {
@@ -173,8 +174,60 @@ static int64_t headroom_minus(const struct vmacct_commit *c, uint64_t extra)
 	return sub_u64_signed(c->limit, used);
 }
 
+static uint64_t sum_slots(const __u64 *v)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++)
+		sum += v[i];
+	return sum;
+}
+
+/* The counters since load: a row per caller that asked, then the rest. */
+static void stats_print_human(FILE *out, const struct vmacct_stats *s)
+{
+	uint64_t secs = s->counting_ns / 1000000000, n;
+	const char *name, *sep = "";
+	unsigned int i;
+
+	if (!s->enabled && !s->counting_ns) {
+		fputs("\ncounting: off; decisions and map-count failures are not counted\n"
+		      "  (start: echo 1 > /sys/kernel/vmacct/stats/enabled, or load with stats=1)\n",
+		      out);
+		return;
+	}
+	fprintf(out, "\n%-*s %12s %11s   counting %s (counted %" PRIu64 "h %02" PRIu64 "m %02" PRIu64 "s since load)\n",
+		LABEL_W + 2, "decisions", "counted", "denied",
+		s->enabled ? "on" : "off", secs / 3600, secs / 60 % 60, secs % 60);
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++) {
+		name = trace_caller_label(i);
+		if (name && s->decisions[i])
+			fprintf(out, "  %-*s %12" PRIu64 " %11" PRIu64 "\n", LABEL_W,
+				name, (uint64_t)s->decisions[i], (uint64_t)s->denied[i]);
+	}
+	fprintf(out, "  %-*s %12" PRIu64 " %11" PRIu64 "\n", LABEL_W, "all",
+		sum_slots(s->decisions), sum_slots(s->denied));
+	fprintf(out, "  %-*s ", LABEL_W, "map-count failures");
+	n = sum_slots(s->map_count);
+	if (!n)
+		fputs("none", out);
+	for (i = 0; n && i < VMACCT_STATS_SLOTS; i++) {
+		name = trace_syscall_name(i);
+		if (name && s->map_count[i]) {
+			fprintf(out, "%s%s %" PRIu64, sep, name, (uint64_t)s->map_count[i]);
+			sep = ", ";
+		}
+	}
+	fputc('\n', out);
+	if (s->missed)
+		fprintf(out, "  %-*s %" PRIu64 " (kretprobe instances exhausted: the counts miss them)\n",
+			LABEL_W, "calls not observed", (uint64_t)s->missed);
+}
+
 void status_print_human(FILE *out, const struct vmacct_version *v,
 			const struct vmacct_commit *c,
+			const struct vmacct_stats *s,
 			const struct status_warnings *w)
 {
 	char mver[32], kver[32], note[160], sz[SIZE_STR_MAX];
@@ -243,6 +296,8 @@ void status_print_human(FILE *out, const struct vmacct_version *v,
 	row_pages(out, "swap total", c->total_swap, ps, NULL);
 	row_pages(out, "swap free", c->free_swap, ps, NULL);
 	row_pages(out, "hugetlb", c->hugetlb, ps, "huge page pools, outside CommitLimit");
+	if (s)
+		stats_print_human(out, s);
 
 	if (w->n)
 		fputc('\n', out);
@@ -252,8 +307,22 @@ void status_print_human(FILE *out, const struct vmacct_version *v,
 
 /* ---- JSON ---- */
 
+/* "key": {"name": v[kind], ...} over every known kind */
+static void json_by_kind(struct json *j, const char *key,
+			 const char *(*kind)(uint32_t), const __u64 *v)
+{
+	uint32_t i;
+
+	json_object_begin(j, key);
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++)
+		if (kind(i))
+			json_u64(j, kind(i), v[i]);
+	json_object_end(j);
+}
+
 void status_print_json(FILE *out, const struct vmacct_version *v,
 		       const struct vmacct_commit *c,
+		       const struct vmacct_stats *s,
 		       const struct status_warnings *w)
 {
 	char ver[32];
@@ -290,6 +359,18 @@ void status_print_json(FILE *out, const struct vmacct_version *v,
 	json_u64(&j, "admin_reserve", c->admin_reserve);
 	json_u64(&j, "user_reserve", c->user_reserve);
 	json_u64(&j, "guess_ceiling", c->guess_ceiling);
+	if (s) {
+		json_object_begin(&j, "stats");
+		json_bool(&j, "enabled", s->enabled);
+		json_u64(&j, "counting_ns", s->counting_ns);
+		json_u64(&j, "missed", s->missed);
+		json_by_kind(&j, "decisions", trace_caller_name, s->decisions);
+		json_by_kind(&j, "denied", trace_caller_name, s->denied);
+		json_by_kind(&j, "map_count", trace_syscall_name, s->map_count);
+		json_object_end(&j);
+	} else {
+		json_null(&j, "stats");
+	}
 	json_array_begin(&j, "warnings");
 	for (i = 0; i < w->n; i++)
 		json_string(&j, NULL, w->msg[i]);

@@ -34,11 +34,17 @@ int64_t commit_headroom(const struct vmacct_commit *c);
 
 void status_warnings(const struct vmacct_commit *c, struct status_warnings *w);
 
+/*
+ * s: the module's counters since load, or NULL for a module without
+ * VMACCT_IOC_STATS (then they are left out).
+ */
 void status_print_human(FILE *out, const struct vmacct_version *v,
 			const struct vmacct_commit *c,
+			const struct vmacct_stats *s,
 			const struct status_warnings *w);
 void status_print_json(FILE *out, const struct vmacct_version *v,
 		       const struct vmacct_commit *c,
+		       const struct vmacct_stats *s,
 		       const struct status_warnings *w);
 
 #endif

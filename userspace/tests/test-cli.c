@@ -407,6 +407,22 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	tap_eq_fixture(t, env, r.out, "status-mode2.txt");
 	run_free(&r);
 
+	/* a module older than the counters (ENOTTY): status without them */
+	tap_eq_i64(t, FAKE(&r, "2", "25", "status"), VM_EXIT_OK,
+		   "fake device: status on a module without VMACCT_IOC_STATS exits 0");
+	tap_ok(t, r.out && strstr(r.out, "CommitLimit") && !strstr(r.out, "counting"),
+	       "... with the terms and no counters section");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "25", "status", "--json"), VM_EXIT_OK,
+		   "fake device: status --json on it exits 0");
+	tap_contains(t, r.out, "\"stats\": null,", "... with stats null");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(&r, "2", "22", "status"), VM_EXIT_FAILED,
+		   "fake device: VMACCT_IOC_STATS failing with EINVAL: status exits 1");
+	tap_contains(t, r.err, "VMACCT_IOC_STATS: Invalid argument",
+		     "... naming the request and the errno");
+	run_free(&r);
+
 	/* check: how SIZE and the options are encoded in struct vmacct_eval */
 	tap_eq_i64(t, FAKE(&r, "0", NULL, "check", "4097", "--user", "--mode", "never", "--json"),
 		   VM_EXIT_OK, "fake device: check 4097 --user --mode never --json exits 0");

@@ -16,7 +16,7 @@
 #include "tap.h"
 
 static char *render(const struct vmacct_version *v, const struct vmacct_commit *c,
-		    struct ps_table *t, size_t top)
+		    const struct vmacct_stats *s, struct ps_table *t, size_t top)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -24,7 +24,7 @@ static char *render(const struct vmacct_version *v, const struct vmacct_commit *
 
 	if (!f)
 		return NULL;
-	prom_print(f, v, c, t, top);
+	prom_print(f, v, c, s, t, top);
 	fclose(f);
 	return buf;
 }
@@ -58,6 +58,13 @@ static void test_format(struct tap *t, const struct test_env *env)
 		.committed_read = 1190, .committed_error = 1968, .totalram = 2000,
 		.total_swap = 0, .free_swap = 0, .hugetlb = 0, .guess_ceiling = 2000,
 	};
+	/* 90.25 s of counting, still on */
+	struct vmacct_stats s = {
+		.enabled = 1, .counting_ns = 90250000000ULL, .missed = 1,
+		.decisions = { [VMACCT_CALLER_MMAP] = 40, [VMACCT_CALLER_FORK] = 6 },
+		.denied = { [VMACCT_CALLER_FORK] = 3 },
+		.map_count = { [VMACCT_SYS_MUNMAP] = 2 },
+	};
 	struct ps_table tab = { NULL, 0, 0, 0 };
 	char *got;
 
@@ -65,7 +72,7 @@ static void test_format(struct tap *t, const struct test_env *env)
 	add_row(&tab, 11, "es \"node\"\\1", 0, 65000, 100);
 	add_row(&tab, 12, "redis", 0, 300, 70000);
 	add_row(&tab, 13, "other-user", 13, 0, 0);
-	got = render(&v, &c, &tab, 2);
+	got = render(&v, &c, &s, &tab, 2);
 	tap_eq_fixture(t, env, got, "status-prometheus.txt");
 	/* the numbers the fixture must hold, from the inputs above */
 	tap_contains(t, got ? got : "", "vmacct_commit_limit_bytes 4096000\n",
@@ -86,6 +93,33 @@ static void test_format(struct tap *t, const struct test_env *env)
 	tap_contains(t, got ? got : "",
 		     "vmacct_process_commit_charge_bytes{pid=\"12\",comm=\"redis\"} 286720000\n",
 		     "prometheus: charge 70000 pages in bytes, largest first");
+	tap_contains(t, got ? got : "",
+		     "# TYPE vmacct_commit_denials_total counter\n",
+		     "prometheus: denials are a counter");
+	tap_contains(t, got ? got : "", "vmacct_commit_denials_total{caller=\"fork\"} 3\n",
+		     "prometheus: denials by caller");
+	tap_contains(t, got ? got : "", "vmacct_commit_denials_total{caller=\"mmap\"} 0\n",
+		     "prometheus: a caller with decisions and no denial has a zero series");
+	tap_contains(t, got ? got : "", "vmacct_commit_decisions_total{caller=\"swapoff\"} 0\n",
+		     "prometheus: every known caller has a series");
+	tap_contains(t, got ? got : "", "vmacct_map_count_failures_total{syscall=\"munmap\"} 2\n",
+		     "prometheus: map-count failures by system call");
+	tap_contains(t, got ? got : "", "vmacct_stats_counting_seconds_total 90.250\n",
+		     "prometheus: counting time in seconds");
+	free(got);
+
+	/* never counted: only the switch, no zero counters */
+	memset(&s, 0, sizeof(s));
+	got = render(&v, &c, &s, &tab, 2);
+	tap_contains(t, got ? got : "", "vmacct_stats_enabled 0\n",
+		     "prometheus: never counted: vmacct_stats_enabled 0");
+	tap_ok(t, got && !strstr(got, "_total{") && !strstr(got, "_total "),
+	       "prometheus: never counted: no _total series claiming zero");
+	free(got);
+	/* a module older than the counters */
+	got = render(&v, &c, NULL, &tab, 2);
+	tap_ok(t, got && !strstr(got, "vmacct_stats_enabled"),
+	       "prometheus: a module without counters: no counter metrics");
 	free(got);
 	ps_table_free(&tab);
 }
@@ -114,6 +148,8 @@ static void test_tool(struct tap *t, const struct test_env *env)
 		   r.err ? r.err : "");
 	tap_contains(t, r.out ? r.out : "", "# TYPE vmacct_committed_bytes gauge\n",
 		     "prometheus: the tool prints TYPE lines");
+	tap_contains(t, r.out ? r.out : "", "vmacct_map_count_failures_total{syscall=\"munmap\"} 7\n",
+		     "prometheus: the tool prints the module's counters");
 
 	fd = mkstemp(file);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;

@@ -54,7 +54,35 @@ static struct vmacct_version version(void)
 	return v;
 }
 
-static char *render(const struct vmacct_commit *c, bool json)
+/*
+ * One hour, two minutes and 3.5 s of counting; a few kinds asked.  The
+ * fake device answers the same (tests/fixtures/fake-dev.c).
+ */
+static struct vmacct_stats sample_stats(void)
+{
+	struct vmacct_stats s = {
+		.size = sizeof(s),
+		.enabled = 1,
+		.counting_ns = 3723500000000ULL,
+		.decisions = {
+			[VMACCT_CALLER_MMAP] = 5000,
+			[VMACCT_CALLER_FORK] = 300,
+			[VMACCT_CALLER_STACK_GROWTH] = 12,
+		},
+		.denied = {
+			[VMACCT_CALLER_MMAP] = 2,
+			[VMACCT_CALLER_FORK] = 1,
+		},
+		.map_count = {
+			[VMACCT_SYS_MMAP] = 1,
+			[VMACCT_SYS_MUNMAP] = 7,
+		},
+	};
+	return s;
+}
+
+static char *render_stats(const struct vmacct_commit *c,
+			  const struct vmacct_stats *s, bool json)
 {
 	struct vmacct_version v = version();
 	struct status_warnings w;
@@ -66,11 +94,62 @@ static char *render(const struct vmacct_commit *c, bool json)
 		return NULL;
 	status_warnings(c, &w);
 	if (json)
-		status_print_json(f, &v, c, &w);
+		status_print_json(f, &v, c, s, &w);
 	else
-		status_print_human(f, &v, c, &w);
+		status_print_human(f, &v, c, s, &w);
 	fclose(f);
 	return buf;
+}
+
+static char *render(const struct vmacct_commit *c, bool json)
+{
+	struct vmacct_stats s = sample_stats();
+
+	return render_stats(c, &s, json);
+}
+
+/* The counters section: derived from sample_stats(), and its absences. */
+static void test_stats(struct tap *t)
+{
+	struct vmacct_commit c = mode2_snapshot();
+	struct vmacct_stats s = sample_stats();
+	char *out;
+
+	out = render_stats(&c, &s, false);
+	tap_contains(t, out, "counting on (counted 1h 02m 03s since load)",
+		     "human: counting time 3723.5 s as 1h 02m 03s");
+	tap_contains(t, out, "  all                              5312           3\n",
+		     "human: all callers summed, 5000 + 300 + 12 and 2 + 1");
+	tap_contains(t, out, "  stack growth                       12           0\n",
+		     "human: a caller with decisions and no denial has its row");
+	tap_ok(t, out && !strstr(out, "  brk "), "human: a caller that never asked has no row");
+	tap_contains(t, out, "  map-count failures       mmap 1, munmap 7\n",
+		     "human: map-count failures by system call");
+	free(out);
+
+	s.missed = 4;
+	s.enabled = 0;
+	out = render_stats(&c, &s, false);
+	tap_contains(t, out, "counting off (counted", "human: stopped counting says off");
+	tap_contains(t, out, "calls not observed       4 ", "human: missed calls shown");
+	free(out);
+
+	memset(&s, 0, sizeof(s));
+	out = render_stats(&c, &s, false);
+	tap_contains(t, out, "counting: off; decisions and map-count failures are not counted",
+		     "human: never counted says so, with no zero rows");
+	tap_ok(t, out && !strstr(out, "map-count failures  "), "human: ... and no counters");
+	free(out);
+	out = render_stats(&c, &s, true);
+	tap_contains(t, out, "\"enabled\": false", "JSON: never counted is enabled false");
+	free(out);
+
+	out = render_stats(&c, NULL, false);
+	tap_ok(t, out && !strstr(out, "counting"), "human: a module without counters: no section");
+	free(out);
+	out = render_stats(&c, NULL, true);
+	tap_contains(t, out, "\"stats\": null", "JSON: a module without counters: stats null");
+	free(out);
 }
 
 static void check_golden(struct tap *t, const struct test_env *env,
@@ -213,6 +292,8 @@ void test_report(struct tap *t, const struct test_env *env)
 	tap_ok(t, out && !strstr(out, "headroom, non-root") && !strstr(out, "warning:"),
 	       "human: mode 0 shows no reserve headroom and no warning");
 	free(out);
+
+	test_stats(t);
 
 	c = mode2_snapshot();
 	check_golden(t, env, &c, false, "status-mode2.txt");

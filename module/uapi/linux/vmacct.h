@@ -477,6 +477,48 @@ struct vmacct_trace {
 
 #define VMACCT_TRACE_SIZE_VER0		32
 
+/*
+ * Counting: with /sys/kernel/vmacct/stats/enabled = 1 (or the module
+ * option stats=1, which starts it at load) the module counts every
+ * __vm_enough_memory() decision and every map-count failure, with no
+ * reader attached, in per-CPU counters.  It arms the same probes as the
+ * trace (see "stats" in Documentation/userspace-api/vmacct.rst for the
+ * cost).  The counters start at zero when the module is loaded and only
+ * grow; periods with counting off are not counted (@counting_ns says how
+ * long it was on).
+ */
+#define VMACCT_STATS_SLOTS		16	/* entries of each array below */
+
+/**
+ * struct vmacct_stats - VMACCT_IOC_STATS: counters since load
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @enabled:		out: 1 while counting
+ * @reserved:		in: zero; out: zero
+ * @counting_ns:	out: nanoseconds counting has been on since load
+ * @missed:		out: calls the probes could not observe since load
+ *			(kretprobe instances exhausted, or recursion); the
+ *			counters below miss them
+ * @decisions:		out: __vm_enough_memory() calls, indexed by
+ *			VMACCT_CALLER_*
+ * @denied:		out: of those, the calls that returned -ENOMEM
+ * @map_count:		out: system calls that failed because of
+ *			vm.max_map_count, indexed by VMACCT_SYS_*
+ */
+struct vmacct_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 enabled;
+	__u32 reserved;
+	__u64 counting_ns;
+	__u64 missed;
+	__u64 decisions[VMACCT_STATS_SLOTS];
+	__u64 denied[VMACCT_STATS_SLOTS];
+	__u64 map_count[VMACCT_STATS_SLOTS];
+};
+
+#define VMACCT_STATS_SIZE_VER0		416
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
@@ -485,5 +527,6 @@ struct vmacct_trace {
 #define VMACCT_IOC_EVAL		_IOWR(VMACCT_IOC_MAGIC, 0x03, struct vmacct_eval)
 #define VMACCT_IOC_FORK		_IOWR(VMACCT_IOC_MAGIC, 0x04, struct vmacct_fork)
 #define VMACCT_IOC_TRACE	_IOWR(VMACCT_IOC_MAGIC, 0x05, struct vmacct_trace)
+#define VMACCT_IOC_STATS	_IOWR(VMACCT_IOC_MAGIC, 0x06, struct vmacct_stats)
 
 #endif /* _UAPI_LINUX_VMACCT_H */
