@@ -14,6 +14,9 @@
 #                      probe runs, no record is queued or read
 #   --no-map-count     a drained reader of decisions only: the system
 #                      call probes are not armed
+#   counting           stats/enabled = 1, no reader: every probe armed,
+#                      each decision and map-count failure counted per
+#                      CPU, no record built
 #
 # vmacct_trace_bench times mmap()+munmap() of one private writable page
 # (one __vm_enough_memory() call) and getpid() (none) in each; the table
@@ -78,9 +81,10 @@ table() {
 	}
 	/^LATENCY_SUMMARY / { lat = $0 }
 	END {
-		nc = split("not-loaded loaded-idle tracing tracing-decisions tracing-nomatch tracefs-kretprobe", order, " ")
+		nc = split("not-loaded loaded-idle counting tracing tracing-decisions tracing-nomatch tracefs-kretprobe", order, " ")
 		name["not-loaded"] = "not loaded"
 		name["loaded-idle"] = "loaded, not tracing"
+		name["counting"] = "counting (stats/enabled=1)"
 		name["tracing"] = "tracing, reader draining"
 		name["tracing-nomatch"] = "probes only (no record)"
 		name["tracing-decisions"] = "tracing --no-map-count"
@@ -167,6 +171,9 @@ for round in \$(seq $ROUNDS); do
 	\$B measure tracing --reader || exit 1
 	\$B measure tracing-nomatch --reader-nomatch || exit 1
 	\$B measure tracing-decisions --reader-decisions || exit 1
+	echo 1 > /sys/kernel/vmacct/stats/enabled || exit 1
+	\$B measure counting || exit 1
+	echo 0 > /sys/kernel/vmacct/stats/enabled || exit 1
 	if [ "\$round" = 1 ]; then
 		\$B latency
 		r=\$?
