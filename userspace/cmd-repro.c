@@ -299,6 +299,11 @@ static void child_main(int devfd, int cmd, int res)
 	s.maps = calloc(s.max_maps, sizeof(void *));
 	if (!s.maps)
 		_exit(1);
+	/* set up: what the parent measures from now on stays as it is */
+	memset(&m, 0, sizeof(m));
+	m.map_count = self_map_count(devfd);
+	if (write(res, &m, sizeof(m)) != sizeof(m))
+		_exit(1);
 	for (;;) {
 		if (read(cmd, &m, sizeof(m)) != sizeof(m))
 			_exit(0);
@@ -365,6 +370,7 @@ static void child_main(int devfd, int cmd, int res)
 
 static int child_start(struct ctx *x, struct child *ch)
 {
+	struct msg ready;
 	int cmd[2], res[2];
 
 	if (pipe2(cmd, O_CLOEXEC) < 0)
@@ -391,6 +397,12 @@ static int child_start(struct ctx *x, struct child *ch)
 	close(res[1]);
 	ch->cmd = cmd[1];
 	ch->res = res[0];
+	/*
+	 * Wait until the child has allocated what it needs (its maps array is
+	 * a VMA of its own): a count taken before that would be one short.
+	 */
+	if (read(ch->res, &ready, sizeof(ready)) != sizeof(ready))
+		return -EPIPE;
 	return 0;
 }
 
