@@ -865,19 +865,23 @@ void vmacct_trace_stop(void)
  */
 void vmacct_trace_exit(void)
 {
-	int i;
+	struct kretprobe *rps[ARRAY_SIZE(vmacct_sysprobes) + 1];
+	int i, n = 0;
 
 	cancel_work_sync(&vmacct_arm_work);
 	mutex_lock(&vmacct_trace_mutex);
 	WRITE_ONCE(vmacct_stats_on, false);
 	if (vmacct_decision_registered)
-		unregister_kretprobe(&vmacct_decision_probe);
+		rps[n++] = &vmacct_decision_probe;
 	vmacct_decision_registered = false;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		if (vmacct_sysprobes[i].registered)
-			unregister_kretprobe(&vmacct_sysprobes[i].rp);
+			rps[n++] = &vmacct_sysprobes[i].rp;
 		vmacct_sysprobes[i].registered = false;
 	}
+	/* all at once: one RCU grace period instead of one per probe */
+	if (n)
+		unregister_kretprobes(rps, n);
 	mutex_unlock(&vmacct_trace_mutex);
 }
 
