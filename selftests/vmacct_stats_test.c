@@ -335,6 +335,12 @@ TEST_F(stats, enabled_refuses_garbage_and_other_users)
 		TH_LOG("10: cannot become nobody; 11: nobody may write stats/enabled; 12: nobody cannot read the counters");
 }
 
+/* VMACCT_IOC_STATS on arg: 0, or the errno. */
+static int stats_errno(int fd, void *arg)
+{
+	return ioctl(fd, VMACCT_IOC_STATS, arg) ? errno : 0;
+}
+
 TEST(stats_ioctl_rejects_bad_input)
 {
 	struct {
@@ -349,41 +355,26 @@ TEST(stats_ioctl_rejects_bad_input)
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
 	s.flags = 1;
-	errno = 0;
-	EXPECT_EQ(-1, ioctl(fd, VMACCT_IOC_STATS, &s));
-	EXPECT_EQ(EINVAL, errno);
-
-	memset(&s, 0, sizeof(s));
-	s.size = sizeof(s);
+	EXPECT_EQ(EINVAL, stats_errno(fd, &s)) TH_LOG("flags 1");
+	s.flags = 0;
 	s.reserved = 1;
-	errno = 0;
-	EXPECT_EQ(-1, ioctl(fd, VMACCT_IOC_STATS, &s));
-	EXPECT_EQ(EINVAL, errno);
-
-	memset(&s, 0, sizeof(s));
+	EXPECT_EQ(EINVAL, stats_errno(fd, &s)) TH_LOG("reserved 1");
+	s.reserved = 0;
 	s.size = VMACCT_STATS_SIZE_VER0 - 8;
-	errno = 0;
-	EXPECT_EQ(-1, ioctl(fd, VMACCT_IOC_STATS, &s));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EINVAL, stats_errno(fd, &s)) TH_LOG("size below VER0");
+	s.size = 4097;
+	EXPECT_EQ(E2BIG, stats_errno(fd, &s)) TH_LOG("size above a page");
 
 	memset(&big, 0, sizeof(big));
 	big.s.size = sizeof(big);
 	big.tail[10] = 1;
-	errno = 0;
-	EXPECT_EQ(-1, ioctl(fd, VMACCT_IOC_STATS, &big));
-	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(E2BIG, stats_errno(fd, &big)) TH_LOG("non-zero tail");
 
 	/* a larger caller with a zero tail: the module writes its own size */
 	big.tail[10] = 0;
-	EXPECT_EQ(0, ioctl(fd, VMACCT_IOC_STATS, &big));
+	EXPECT_EQ(0, stats_errno(fd, &big));
 	EXPECT_EQ(sizeof(struct vmacct_stats), big.s.size);
 	EXPECT_EQ(VMACCT_STATS_SIZE_VER0, sizeof(struct vmacct_stats));
-
-	memset(&s, 0, sizeof(s));
-	s.size = 4097;
-	errno = 0;
-	EXPECT_EQ(-1, ioctl(fd, VMACCT_IOC_STATS, &s));
-	EXPECT_EQ(E2BIG, errno);
 	close(fd);
 }
 
