@@ -19,7 +19,8 @@
 #   5. Packs that rootfs into an ext4 image and boots its own kernel and
 #      initramfs under QEMU (TCG, one host thread) with
 #      init=/check.sh (check-deb/guest-check.sh): modprobe vmacct, vmacct
-#      status, lsmod, modprobe -r, apt-get remove --purge of both packages,
+#      status, lsmod, modprobe -r, modprobe vmacct stats=1 and -r again,
+#      apt-get remove --purge of both packages,
 #      dkms status, and a check that no file of the packages is left.
 #   6. Turns the console's markers into PASS/FAIL lines; prints timings and
 #      package sizes; ends with "N passed, N failed"; exit 1 on any failure.
@@ -409,6 +410,8 @@ if grep -q '^VMACCT-DEB-BEGIN$' "$C"; then
 	fi
 	step_check lsmod "lsmod lists vmacct"
 	step_check unload "modprobe -r vmacct"
+	step_check modprobe-stats "modprobe vmacct stats=1 counts from load on (stats/enabled 1)"
+	step_check unload-stats "modprobe -r vmacct while counting"
 	step_check lsmod-after "vmacct no longer listed after unload"
 	step_check purge "apt-get remove --purge -y vmacct-dkms vmacct"
 	out_of purge | grep -E '^(Removing|Purging|Deleting|Module vmacct)' | sed 's/^/  purge: /'

@@ -94,6 +94,12 @@ step modprobe modprobe vmacct
 step status vmacct status
 step lsmod lsmod_vmacct
 step unload modprobe -r vmacct
+# options on the modprobe command line reach the module through the
+# install line's $CMDLINE_OPTS: stats=1 counts from load on
+step modprobe-stats sh -c 'modprobe vmacct stats=1 &&
+	[ "$(cat /sys/kernel/vmacct/stats/enabled)" = 1 ] &&
+	vmacct status --prometheus --top 0 | grep "^vmacct_stats_enabled 1$"'
+step unload-stats modprobe -r vmacct
 step lsmod-after sh -c '! lsmod | grep -w "^vmacct"'
 step purge apt-get remove --purge -y vmacct-dkms vmacct
 step dkms-after dkms_no_vmacct
