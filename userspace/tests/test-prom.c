@@ -66,6 +66,7 @@ static void test_format(struct tap *t, const struct test_env *env)
 		.map_count = { [VMACCT_SYS_MUNMAP] = 2 },
 	};
 	struct ps_table tab = { NULL, 0, 0, 0 };
+	const char *out;
 	char *got;
 
 	add_row(&tab, 10, "small", 0, 20, 5);
@@ -73,38 +74,39 @@ static void test_format(struct tap *t, const struct test_env *env)
 	add_row(&tab, 12, "redis", 0, 300, 70000);
 	add_row(&tab, 13, "other-user", 13, 0, 0);
 	got = render(&v, &c, &s, &tab, 2);
+	out = got ? got : "";
 	tap_eq_fixture(t, env, got, "status-prometheus.txt");
 	/* the numbers the fixture must hold, from the inputs above */
-	tap_contains(t, got ? got : "", "vmacct_commit_limit_bytes 4096000\n",
+	tap_contains(t, out, "vmacct_commit_limit_bytes 4096000\n",
 		     "prometheus: CommitLimit 1000 pages = 4096000 bytes");
-	tap_contains(t, got ? got : "", "vmacct_commit_headroom_bytes -819200\n",
+	tap_contains(t, out, "vmacct_commit_headroom_bytes -819200\n",
 		     "prometheus: headroom 1000 - 1200 pages, negative, in bytes");
-	tap_contains(t, got ? got : "", "vmacct_overcommit_ratio 0.50\n",
+	tap_contains(t, out, "vmacct_overcommit_ratio 0.50\n",
 		     "prometheus: ratio 50 as a fraction");
-	tap_contains(t, got ? got : "",
+	tap_contains(t, out,
 		     "vmacct_process_mappings{pid=\"11\",comm=\"es \\\"node\\\"\\\\1\"} 65000\n",
 		     "prometheus: comm label escaped (quote, backslash)");
 	tap_ok(t, got && !strstr(got, "vmacct_process_mappings{pid=\"10\""),
 	       "prometheus: --top 2 leaves the third process out");
 	tap_ok(t, got && !strstr(got, "pid=\"13\""),
 	       "prometheus: an unreadable process has no series");
-	tap_contains(t, got ? got : "", "vmacct_processes_unreadable 1\n",
+	tap_contains(t, out, "vmacct_processes_unreadable 1\n",
 		     "prometheus: ... but is counted");
-	tap_contains(t, got ? got : "",
+	tap_contains(t, out,
 		     "vmacct_process_commit_charge_bytes{pid=\"12\",comm=\"redis\"} 286720000\n",
 		     "prometheus: charge 70000 pages in bytes, largest first");
-	tap_contains(t, got ? got : "",
+	tap_contains(t, out,
 		     "# TYPE vmacct_commit_denials_total counter\n",
 		     "prometheus: denials are a counter");
-	tap_contains(t, got ? got : "", "vmacct_commit_denials_total{caller=\"fork\"} 3\n",
+	tap_contains(t, out, "vmacct_commit_denials_total{caller=\"fork\"} 3\n",
 		     "prometheus: denials by caller");
-	tap_contains(t, got ? got : "", "vmacct_commit_denials_total{caller=\"mmap\"} 0\n",
+	tap_contains(t, out, "vmacct_commit_denials_total{caller=\"mmap\"} 0\n",
 		     "prometheus: a caller with decisions and no denial has a zero series");
-	tap_contains(t, got ? got : "", "vmacct_commit_decisions_total{caller=\"swapoff\"} 0\n",
+	tap_contains(t, out, "vmacct_commit_decisions_total{caller=\"swapoff\"} 0\n",
 		     "prometheus: every known caller has a series");
-	tap_contains(t, got ? got : "", "vmacct_map_count_failures_total{syscall=\"munmap\"} 2\n",
+	tap_contains(t, out, "vmacct_map_count_failures_total{syscall=\"munmap\"} 2\n",
 		     "prometheus: map-count failures by system call");
-	tap_contains(t, got ? got : "", "vmacct_stats_counting_seconds_total 90.250\n",
+	tap_contains(t, out, "vmacct_stats_counting_seconds_total 90.250\n",
 		     "prometheus: counting time in seconds");
 	free(got);
 
