@@ -216,6 +216,23 @@ else
 	fail ".TH line '$th_version' does not name \"vmacct ${tool_version:-?}\" ($(basename "$tool") --version)"
 fi
 
+# The lines of file $1 that are not lines of file $2, each after a space.
+not_in() {
+	local line out=''
+	while read -r line; do
+		grep -qxF -- "$line" "$2" || out+=" $line"
+	done < "$1"
+	printf '%s' "$out"
+}
+
+# "$1:$2; $3:$4", each half only when its list ($2, $4) is not empty.
+two_lists() {
+	local msg=''
+	[ -z "$2" ] || msg+="$1:$2"
+	[ -z "$4" ] || msg+="${msg:+; }$3:$4"
+	printf '%s' "$msg"
+}
+
 # ---- commands ----
 
 block_first_words Commands "$tmp/help" > "$tmp/commands"
@@ -226,19 +243,13 @@ while read -r cmd; do
 	has_option "vmacct $cmd" "$tmp/synopsis" || missing+=" $cmd (SYNOPSIS)"
 	grep -qxF -- "$cmd" "$tmp/page-commands" || missing+=" $cmd (COMMANDS subsection)"
 done < "$tmp/commands"
-extra=
-while read -r sub; do
-	grep -qxF -- "$sub" "$tmp/commands" || extra+=" '$sub'"
-done < "$tmp/page-commands"
+extra=$(not_in "$tmp/page-commands" "$tmp/commands")
 if [ ! -s "$tmp/commands" ]; then
 	fail "commands: none found under \"Commands:\" in $(basename "$tool") --help"
 elif [ -z "$missing$extra" ]; then
 	pass "commands: all $(wc -l < "$tmp/commands") of --help in SYNOPSIS and COMMANDS, and no other"
 else
-	msg=
-	[ -z "$missing" ] || msg+="missing:$missing"
-	[ -z "$extra" ] || msg+="${msg:+; }COMMANDS subsections the tool lacks:$extra"
-	fail "commands: $msg"
+	fail "commands: $(two_lists missing "$missing" "COMMANDS subsections the tool lacks" "$extra")"
 fi
 
 # ---- options: $1 what, $2 help file, $3 page text to search ----
@@ -264,16 +275,12 @@ check_options() {
 		m=$((m + 1))
 		has_word "$arg" "$text" || missing+=" $arg"
 	done < "$tmp/arguments"
-	while read -r opt; do
-		grep -qxF -- "$opt" "$tmp/spellings" || extra+=" $opt"
-	done < <(tag_options "$text")
+	tag_options "$text" > "$tmp/tagged"
+	extra=$(not_in "$tmp/tagged" "$tmp/spellings")
 	if [ -z "$missing$extra" ]; then
 		pass "$what: all $n option spellings and $m argument names of its --help, and no other option"
 	else
-		local msg=
-		[ -z "$missing" ] || msg+="missing:$missing"
-		[ -z "$extra" ] || msg+="${msg:+; }options the tool lacks:$extra"
-		fail "$what: $msg"
+		fail "$what: $(two_lists missing "$missing" "options the tool lacks" "$extra")"
 	fi
 }
 
@@ -302,23 +309,14 @@ awk '
 	on && /^[^ ]/ { on = 0 }
 	on && /^  [0-9]+  / { print $1 }' "$tmp/help" > "$tmp/codes"
 section "EXIT STATUS" | awk '/^ +[0-9]+( |$)/ { print $1 }' > "$tmp/page-codes"
-missing=
-extra=
-while read -r code; do
-	grep -qxF -- "$code" "$tmp/page-codes" || missing+=" $code"
-done < "$tmp/codes"
-while read -r code; do
-	grep -qxF -- "$code" "$tmp/codes" || extra+=" $code"
-done < "$tmp/page-codes"
+missing=$(not_in "$tmp/codes" "$tmp/page-codes")
+extra=$(not_in "$tmp/page-codes" "$tmp/codes")
 if [ ! -s "$tmp/codes" ]; then
 	fail "exit codes: none found under \"Exit codes:\" in $(basename "$tool") --help"
 elif [ -z "$missing$extra" ]; then
 	pass "exit codes: $(paste -sd ' ' "$tmp/codes") all in EXIT STATUS, and no other"
 else
-	msg=
-	[ -z "$missing" ] || msg+="missing from EXIT STATUS:$missing"
-	[ -z "$extra" ] || msg+="${msg:+; }in EXIT STATUS but not in --help:$extra"
-	fail "exit codes: $msg"
+	fail "exit codes: $(two_lists "missing from EXIT STATUS" "$missing" "in EXIT STATUS but not in --help" "$extra")"
 fi
 
 # ---- JSON OUTPUT ----
