@@ -133,7 +133,10 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", vmacct_trace_enabled());
 }
 
-/* Writing 0 detaches every reader (they get -ENODEV) and disarms probes. */
+/*
+ * Writing 0 detaches every reader (they get -ENODEV); the probes stay
+ * armed only while counting (stats/enabled) needs them.
+ */
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t len)
 {

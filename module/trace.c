@@ -837,7 +837,7 @@ void vmacct_trace_detach(struct vmacct_reader *r)
 	vmacct_reader_free(r);
 }
 
-/* trace/enabled = 0: detach every reader and disarm the probes. */
+/* trace/enabled = 0: detach every reader, disarm what counting does not use */
 void vmacct_trace_stop(void)
 {
 	struct vmacct_reader *r, *tmp;
