@@ -291,7 +291,8 @@ VMACCT_STATS_ATTR(map_count);
 
 static struct kobj_attribute stats_enabled_attr =
 	__ATTR(enabled, 0644, stats_enabled_show, stats_enabled_store);
-static struct kobj_attribute counting_seconds_attr = __ATTR_RO(counting_seconds);
+static struct kobj_attribute counting_seconds_attr =
+	__ATTR_RO(counting_seconds);
 
 static struct attribute *stats_attrs[] = {
 	&stats_enabled_attr.attr,
