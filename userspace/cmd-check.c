@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -155,16 +154,12 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 static int evaluate(int fd, const struct check_opts *o, uint64_t pages,
 		    struct vmacct_eval *e)
 {
-	memset(e, 0, sizeof(*e));
-	e->size = sizeof(*e);
-	e->flags = o->flags;
-	e->pid = o->pid;
-	e->mode = o->flags & VMACCT_EVAL_MODE ? o->mode : 0;
-	e->pages = (int64_t)pages;
-	if (ioctl(fd, VMACCT_IOC_EVAL, e) < 0)
-		return vm_dev_pid_error("VMACCT_IOC_EVAL", o->pid, errno);
-	return vm_dev_check_size("VMACCT_IOC_EVAL", e->size,
-				 VMACCT_EVAL_SIZE_VER0, sizeof(*e), o->verbose);
+	int ret = vm_dev_eval(fd, o->pid, o->flags, o->mode, (int64_t)pages,
+			      o->verbose, e);
+
+	if (ret < 0)
+		return vm_dev_pid_error("VMACCT_IOC_EVAL", o->pid, -ret);
+	return ret;
 }
 
 int cmd_check(int argc, char *argv[], const struct global_opts *g)

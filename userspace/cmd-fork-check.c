@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -101,13 +100,11 @@ static int parse_fork_args(int argc, char *argv[], struct fork_opts *o)
 
 static int predict(int fd, const struct fork_opts *o, struct vmacct_fork *f)
 {
-	memset(f, 0, sizeof(*f));
-	f->size = sizeof(*f);
-	f->pid = o->pid;
-	if (ioctl(fd, VMACCT_IOC_FORK, f) < 0)
-		return vm_dev_pid_error("VMACCT_IOC_FORK", o->pid, errno);
-	return vm_dev_check_size("VMACCT_IOC_FORK", f->size,
-				 VMACCT_FORK_SIZE_VER0, sizeof(*f), o->verbose);
+	int ret = vm_dev_fork(fd, o->pid, o->verbose, f);
+
+	if (ret < 0)
+		return vm_dev_pid_error("VMACCT_IOC_FORK", o->pid, -ret);
+	return ret;
 }
 
 int cmd_fork_check(int argc, char *argv[], const struct global_opts *g)

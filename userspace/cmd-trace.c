@@ -12,7 +12,6 @@
  * stderr and exits 0.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,7 +19,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,31 +181,6 @@ static int parse_trace_args(int argc, char *argv[], struct trace_opts *o)
 	return -1;
 }
 
-/* Make fd a trace reader with the filter of o; t gets the answer. */
-static int trace_attach(int fd, const struct trace_opts *o,
-			struct vmacct_trace *t)
-{
-	trace_filter_request(&o->filter, t);
-	if (ioctl(fd, VMACCT_IOC_TRACE, t) < 0) {
-		int err = errno;
-
-		if (err == EPERM || err == EACCES) {
-			log_err("%s: VMACCT_IOC_TRACE: %s — the event stream needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
-				VMACCT_DEV_PATH, strerror(err));
-			return VM_EXIT_PERM;
-		}
-		if (err == ENOTTY) {
-			/* VMACCT_IOC_VERSION answered, so the node is ours */
-			log_err("%s: VMACCT_IOC_TRACE: %s — the loaded module is older than this tool and has no event stream: rebuild and reinstall the module, then: vmacct unload; vmacct load",
-				VMACCT_DEV_PATH, strerror(err));
-			return VM_EXIT_ABI;
-		}
-		return vm_dev_ioctl_error("VMACCT_IOC_TRACE", err);
-	}
-	return vm_dev_check_size("VMACCT_IOC_TRACE", t->size,
-				 VMACCT_TRACE_SIZE_VER0, sizeof(*t), o->verbose);
-}
-
 /* CLOCK_REALTIME - CLOCK_MONOTONIC now, to print record times as wall-clock. */
 static int64_t realtime_offset(void)
 {
@@ -278,7 +251,6 @@ static int trace_loop(int fd, const struct trace_opts *o,
 	const char *problem;
 	char why[128];
 	size_t i, nrec;
-	ssize_t n;
 	int ret;
 
 	*end = TRACE_END_DONE;
@@ -312,31 +284,27 @@ static int trace_loop(int fd, const struct trace_opts *o,
 		}
 
 		/* POLLIN, or POLLHUP | POLLERR: read() says which */
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			if (errno == ENODEV) {
-				log_err("tracing stopped: the module is being unloaded");
-				*end = TRACE_END_UNLOAD;
-				return VM_EXIT_OK;
-			}
+		ret = vm_dev_read_events(fd, buf, TRACE_BATCH, &nrec);
+		if (ret == -EINTR || ret == -EAGAIN)
+			continue;
+		if (ret == -ENODEV) {
+			log_err("tracing stopped: the module is being unloaded");
+			*end = TRACE_END_UNLOAD;
+			return VM_EXIT_OK;
+		}
+		if (ret < 0) {
 			log_err("%s: read: %s — see dmesg | grep vmacct",
-				VMACCT_DEV_PATH, strerror(errno));
+				VMACCT_DEV_PATH, strerror(-ret));
 			return VM_EXIT_FAILED;
 		}
-		if (n == 0) {
+		if (ret)
+			return ret;	/* not whole records, said */
+		if (!nrec) {
 			log_err("%s: read: end of file — the event stream never ends by itself: is %s the vmacct device? (ls -l %s)",
 				VMACCT_DEV_PATH, VMACCT_DEV_PATH, VMACCT_DEV_PATH);
 			return VM_EXIT_FAILED;
 		}
-		if ((size_t)n % sizeof(buf[0])) {
-			log_err("%s: read returned %zd bytes, not whole %zu-byte records — ABI mismatch between the module and this tool: rebuild/reinstall both",
-				VMACCT_DEV_PATH, n, sizeof(buf[0]));
-			return VM_EXIT_ABI;
-		}
 
-		nrec = (size_t)n / sizeof(buf[0]);
 		for (i = 0; i < nrec; i++) {
 			problem = trace_record_problem(&buf[i], why, sizeof(why));
 			if (problem) {
@@ -366,13 +334,13 @@ static void trace_final_counts(int fd, const struct trace_opts *o,
 	struct vmacct_trace t;
 	int err;
 
-	trace_filter_request(&o->filter, &t);
-	if (ioctl(fd, VMACCT_IOC_TRACE, &t) == 0) {
+	err = vm_dev_trace(fd, &o->filter, o->verbose, &t);
+	if (err == 0) {
 		tot->have_dropped = true;
 		tot->dropped = t.dropped;
-	} else {
+	} else if (err < 0) {
 		log_note(o->verbose, "%s: VMACCT_IOC_TRACE for the dropped count: %s",
-			 VMACCT_DEV_PATH, strerror(errno));
+			 VMACCT_DEV_PATH, strerror(-err));
 	}
 	err = read_u64_file(VMACCT_TRACE_MISSED_PATH, &tot->missed);
 	if (!err)
@@ -386,11 +354,10 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 {
 	struct trace_opts o = { .verbose = g->verbose };
 	struct trace_totals tot = { 0 };
-	struct vmacct_version ver;
 	struct vmacct_trace t;
 	sigset_t oldmask, waitmask;
 	enum trace_end end;
-	int fd, ret, fl;
+	int fd, ret;
 
 	ret = parse_trace_args(argc, argv, &o);
 	if (ret >= 0)
@@ -399,22 +366,9 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 	/* people pipe it: each record as soon as it is read */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	ret = vm_dev_open(g, o.verbose, &fd);
+	ret = vm_dev_trace_open(g, o.verbose, &o.filter, &fd, &t);
 	if (ret != VM_EXIT_OK)
 		return ret;
-	ret = vm_dev_version(fd, &ver);
-	if (ret != VM_EXIT_OK)
-		goto out_close;
-	ret = trace_attach(fd, &o, &t);
-	if (ret != VM_EXIT_OK)
-		goto out_close;
-	/* poll() says when; read() then never waits */
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		log_err("%s: fcntl(O_NONBLOCK): %s", VMACCT_DEV_PATH, strerror(errno));
-		ret = VM_EXIT_FAILED;
-		goto out_close;
-	}
 
 	if (o.verbose || isatty(STDERR_FILENO))
 		log_msg(1, LOG_LVL_NOTE, "tracing (ring of %u records); Ctrl-C to stop",
@@ -435,7 +389,6 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 		log_err("stdout: %s", strerror(errno));
 		ret = VM_EXIT_FAILED;
 	}
-out_close:
 	close(fd);
 	return ret;
 }

@@ -4,7 +4,7 @@
  *
  * Why the device is unavailable matters as much as what it says, so the
  * order is: is the module loaded (libkmod), is the node there, may we
- * open it, does it speak our ABI.
+ * open it, does it speak our ABI.  Every ioctl() of the tool is here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include "log.h"
 #include "parse.h"
 #include "system.h"
+#include "trace.h"
 
 /*
  * Why open() failed.  state is what libkmod said about the module: loaded
@@ -174,6 +175,16 @@ int vm_dev_stats(int fd, int verbose, struct vmacct_stats *s, bool *have)
 				 VMACCT_STATS_SIZE_VER0, sizeof(*s), verbose);
 }
 
+int vm_dev_commit(int fd, int verbose, struct vmacct_commit *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	if (ioctl(fd, VMACCT_IOC_COMMIT, c) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_COMMIT", c->size,
+				 VMACCT_COMMIT_SIZE_VER0, sizeof(*c), verbose);
+}
+
 int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 		    struct vmacct_commit *c)
 {
@@ -182,11 +193,123 @@ int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
 	ret = vm_dev_version(fd, v);
 	if (ret != VM_EXIT_OK)
 		return ret;
+	ret = vm_dev_commit(fd, verbose, c);
+	if (ret < 0)
+		return vm_dev_ioctl_error("VMACCT_IOC_COMMIT", -ret);
+	return ret;
+}
 
-	memset(c, 0, sizeof(*c));
-	c->size = sizeof(*c);
-	if (ioctl(fd, VMACCT_IOC_COMMIT, c) < 0)
-		return vm_dev_ioctl_error("VMACCT_IOC_COMMIT", errno);
-	return vm_dev_check_size("VMACCT_IOC_COMMIT", c->size,
-				 VMACCT_COMMIT_SIZE_VER0, sizeof(*c), verbose);
+int vm_dev_mm(int fd, int32_t pid, uint32_t flags, int verbose,
+	      struct vmacct_mm *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	m->pid = pid;
+	m->flags = flags;
+	if (ioctl(fd, VMACCT_IOC_MM, m) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_MM", m->size,
+				 VMACCT_MM_SIZE_VER0, sizeof(*m), verbose);
+}
+
+int vm_dev_eval(int fd, int32_t pid, uint32_t flags, uint32_t mode,
+		int64_t pages, int verbose, struct vmacct_eval *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->size = sizeof(*e);
+	e->flags = flags;
+	e->pid = pid;
+	e->mode = flags & VMACCT_EVAL_MODE ? mode : 0;
+	e->pages = pages;
+	if (ioctl(fd, VMACCT_IOC_EVAL, e) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_EVAL", e->size,
+				 VMACCT_EVAL_SIZE_VER0, sizeof(*e), verbose);
+}
+
+int vm_dev_fork(int fd, int32_t pid, int verbose, struct vmacct_fork *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->size = sizeof(*f);
+	f->pid = pid;
+	if (ioctl(fd, VMACCT_IOC_FORK, f) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_FORK", f->size,
+				 VMACCT_FORK_SIZE_VER0, sizeof(*f), verbose);
+}
+
+int vm_dev_trace(int fd, const struct trace_filter *f, int verbose,
+		 struct vmacct_trace *t)
+{
+	trace_filter_request(f, t);
+	if (ioctl(fd, VMACCT_IOC_TRACE, t) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_TRACE", t->size,
+				 VMACCT_TRACE_SIZE_VER0, sizeof(*t), verbose);
+}
+
+int vm_dev_trace_error(int err)
+{
+	if (err == EPERM || err == EACCES) {
+		log_err("%s: VMACCT_IOC_TRACE: %s — the event stream needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_PERM;
+	}
+	if (err == ENOTTY) {
+		/* VMACCT_IOC_VERSION answered, so the node is ours */
+		log_err("%s: VMACCT_IOC_TRACE: %s — the loaded module is older than this tool and has no event stream: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_ABI;
+	}
+	return vm_dev_ioctl_error("VMACCT_IOC_TRACE", err);
+}
+
+int vm_dev_trace_open(const struct global_opts *g, int verbose,
+		      const struct trace_filter *f, int *fd,
+		      struct vmacct_trace *t)
+{
+	struct vmacct_version ver;
+	int ret, fl;
+
+	ret = vm_dev_open(g, verbose, fd);
+	if (ret != VM_EXIT_OK)
+		return ret;
+	ret = vm_dev_version(*fd, &ver);
+	if (ret != VM_EXIT_OK)
+		goto out_close;
+	ret = vm_dev_trace(*fd, f, verbose, t);
+	if (ret < 0)
+		ret = vm_dev_trace_error(-ret);
+	if (ret != VM_EXIT_OK)
+		goto out_close;
+	/* poll() says when; read() then never waits */
+	fl = fcntl(*fd, F_GETFL);
+	if (fl < 0 || fcntl(*fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		log_err("%s: fcntl(O_NONBLOCK): %s", VMACCT_DEV_PATH, strerror(errno));
+		ret = VM_EXIT_FAILED;
+		goto out_close;
+	}
+	return VM_EXIT_OK;
+out_close:
+	close(*fd);
+	*fd = -1;
+	return ret;
+}
+
+int vm_dev_read_events(int fd, struct vmacct_event *buf, size_t max,
+		       size_t *nrec)
+{
+	ssize_t n;
+
+	*nrec = 0;
+	n = read(fd, buf, max * sizeof(buf[0]));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n % sizeof(buf[0])) {
+		log_err("%s: read returned %zd bytes, not whole %zu-byte records — ABI mismatch between the module and this tool: rebuild/reinstall both",
+			VMACCT_DEV_PATH, n, sizeof(buf[0]));
+		return VM_EXIT_ABI;
+	}
+	*nrec = (size_t)n / sizeof(buf[0]);
+	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * Reaching /dev/vmacct, for every command that asks the module: is the
  * module loaded (libkmod), is the node there, may we open it, does the
- * module speak our ABI.  Each function says what went wrong itself and
- * returns a VM_EXIT_* code.
+ * module speak our ABI; then each request to it, with the checks of the
+ * size the module answers with, and the reading of the event stream.
  */
 #ifndef VMACCT_DEVICE_H
 #define VMACCT_DEVICE_H
@@ -17,6 +17,14 @@
 /* Open VMACCT_DEV_PATH read-only into *fd, explaining any failure. */
 int vm_dev_open(const struct global_opts *g, int verbose, int *fd);
 
+/*
+ * Every ioctl of the device is made here, one function each; no other
+ * file of the tool calls ioctl().
+ *
+ * The ones that say what went wrong themselves and return a VM_EXIT_*
+ * code:
+ */
+
 /* VMACCT_IOC_VERSION: the module speaks VMACCT_ABI_VERSION. */
 int vm_dev_version(int fd, struct vmacct_version *v);
 
@@ -29,6 +37,62 @@ int vm_dev_snapshot(int fd, int verbose, struct vmacct_version *v,
  * ENOTTY: then *have is false and the result is VM_EXIT_OK.
  */
 int vm_dev_stats(int fd, int verbose, struct vmacct_stats *s, bool *have);
+
+/*
+ * The requests whose errno means something different to each caller (a
+ * process that vanished is an error for check, a row to skip for ps, a
+ * reproduction that failed for repro).  Each sets the request's size and
+ * the fields given, zeroes the rest, makes the call and checks the size
+ * the module wrote back (vm_dev_check_size()).  They return 0; -errno
+ * when the ioctl failed, saying nothing (vm_dev_pid_error() says it for
+ * a command); or a VM_EXIT_* code, above 0, after saying that the answer
+ * is shorter than the module's first version.
+ */
+
+/* VMACCT_IOC_COMMIT: the global terms. */
+int vm_dev_commit(int fd, int verbose, struct vmacct_commit *c);
+/* VMACCT_IOC_MM for pid (0: the caller) with VMACCT_MM_* flags. */
+int vm_dev_mm(int fd, int32_t pid, uint32_t flags, int verbose,
+	      struct vmacct_mm *m);
+/*
+ * VMACCT_IOC_EVAL: pages for pid (0: the caller) with VMACCT_EVAL_*
+ * flags; mode counts with VMACCT_EVAL_MODE only.
+ */
+int vm_dev_eval(int fd, int32_t pid, uint32_t flags, uint32_t mode,
+		int64_t pages, int verbose, struct vmacct_eval *e);
+/* VMACCT_IOC_FORK for pid (0: the caller). */
+int vm_dev_fork(int fd, int32_t pid, int verbose, struct vmacct_fork *f);
+
+struct trace_filter;
+/*
+ * VMACCT_IOC_TRACE: fd becomes (or, called again, stays) a trace reader
+ * with filter f (trace.h); *t gets the module's answer.
+ */
+int vm_dev_trace(int fd, const struct trace_filter *f, int verbose,
+		 struct vmacct_trace *t);
+/* What a failed VMACCT_IOC_TRACE means, said; an exit code. */
+int vm_dev_trace_error(int err);
+
+/*
+ * A new descriptor of the device as a trace reader, for "vmacct trace"
+ * and "vmacct repro" alike: vm_dev_open(), vm_dev_version(),
+ * vm_dev_trace() with filter f, then O_NONBLOCK (poll() says when
+ * records wait).  An exit code, after saying what went wrong; *fd is
+ * open only on VM_EXIT_OK.
+ */
+int vm_dev_trace_open(const struct global_opts *g, int verbose,
+		      const struct trace_filter *f, int *fd,
+		      struct vmacct_trace *t);
+
+/*
+ * read() of a trace reader: up to max records into buf, *nrec of them
+ * (0: end of file).  0; -errno when read() failed, saying nothing
+ * (EAGAIN: nothing queued, ENODEV: detached for an unload); or
+ * VM_EXIT_ABI after saying that the bytes are not whole records.  Each
+ * record is the caller's to check with trace_record_problem().
+ */
+int vm_dev_read_events(int fd, struct vmacct_event *buf, size_t max,
+		       size_t *nrec);
 
 /* An ioctl the device refused (ENOTTY: not the vmacct device). */
 int vm_dev_ioctl_error(const char *what, int err);

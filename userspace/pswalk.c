@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "device.h"
 #include "log.h"
@@ -34,10 +33,11 @@ static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
 
 	memset(&row, 0, sizeof(row));
 	row.pid = pid;
-	row.mm.size = sizeof(row.mm);
-	row.mm.pid = pid;
-	if (ioctl(fd, VMACCT_IOC_MM, &row.mm) < 0) {
-		err = errno;
+	ret = vm_dev_mm(fd, pid, 0, verbose, &row.mm);
+	if (ret > 0)
+		return ret;
+	if (ret < 0) {
+		err = -ret;
 		switch (err) {
 		case ESRCH:
 		case ENODATA:
@@ -53,12 +53,6 @@ static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
 		default:
 			return vm_dev_pid_error("VMACCT_IOC_MM", pid, err);
 		}
-	} else {
-		ret = vm_dev_check_size("VMACCT_IOC_MM", row.mm.size,
-					VMACCT_MM_SIZE_VER0, sizeof(row.mm),
-					verbose);
-		if (ret != VM_EXIT_OK)
-			return ret;
 	}
 
 	err = read_comm(pid, row.comm, sizeof(row.comm));
