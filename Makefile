@@ -66,47 +66,47 @@ dkms-remove:
 	rm -rf /usr/src/vmacct-$(VERSION)
 
 deps:
-	selftests/deps.sh
+	scripts/deps.sh
 
 # kselftest headers and checkpatch.pl, from Debian's newest linux-source tarball
 ksft-headers: $(BUILD)/ksft/kselftest_harness.h
 
 $(BUILD)/ksft/kselftest_harness.h:
-	selftests/extract-ksrc.sh $(BUILD)
+	scripts/extract-ksrc.sh $(BUILD)
 
 selftests: ksft-headers
 	$(MAKE) -C selftests
 
 check:
-	selftests/check.sh
+	scripts/check.sh
 
 demo:
-	selftests/demo.sh
+	scripts/demo.sh
 
 lint:
-	selftests/lint.sh
+	scripts/lint.sh
 
 debug-kernel:
-	selftests/debug-kernel.sh
+	scripts/debug-kernel.sh
 
 check-debug:
-	selftests/check-debug.sh
+	scripts/check-debug.sh
 
 check-newest:
-	selftests/check-newest.sh
+	scripts/check-newest.sh
 
 build-matrix:
-	selftests/build-matrix.sh
+	scripts/build-matrix.sh
 
 deb:
-	selftests/check-deb/build-deb.sh
+	scripts/deb/build-deb.sh
 
 check-deb:
-	selftests/check-deb.sh
+	scripts/deb/check-deb.sh
 
 bench:
-	selftests/bench.sh
-	selftests/bench-trace.sh
+	scripts/bench.sh
+	scripts/bench-trace.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

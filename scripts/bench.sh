@@ -18,8 +18,8 @@ set -uo pipefail
 OUT="$BUILD/bench"
 rc=0
 
-"$ROOT/selftests/deps.sh" --check >/dev/null || "$ROOT/selftests/deps.sh" || exit 1
-make -s -C "$ROOT" ksft-headers tool || exit 1
+"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
+make -s -C "$ROOT" tool || exit 1
 mkdir -p "$OUT"
 
 kernels=$(discover_kernels)
@@ -47,7 +47,7 @@ for k in $kernels; do
 	fi
 	mkdir -p "$d/payload"
 	cp "$d/src/vmacct.ko" "$d/payload/"
-	make -s -C "$ROOT/selftests" OUTPUT="$d/payload" "$d/payload/vmacct_mm_bench" || { rc=1; continue; }
+	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/vmacct_mm_bench" || { rc=1; continue; }
 	cat > "$d/bench.sh" <<GUEST
 cd /payload || exit 1
 vmacct load --ko /payload/vmacct.ko || exit 1
@@ -58,7 +58,7 @@ vmacct unload
 exit \$r
 GUEST
 	echo "== vmacct_mm_bench on $k"
-	"$ROOT/selftests/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
 		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
 		--out "$OUT/$k.txt" --console-log "$d/console.log" --timeout 600
 	r=$?

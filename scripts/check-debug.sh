@@ -23,9 +23,9 @@ STRESS_CYCLES=${VMACCT_STRESS_CYCLES:-200}
 STRESS_SECONDS=${VMACCT_STRESS_SECONDS:-2}
 mkdir -p "$LOG"
 
-"$ROOT/selftests/deps.sh" --check >/dev/null || "$ROOT/selftests/deps.sh" || exit 1
+"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
 t0=$(date +%s)
-kbuild=$("$ROOT/selftests/debug-kernel.sh" | tail -n 1) || exit 1
+kbuild=$("$ROOT/scripts/debug-kernel.sh" | tail -n 1) || exit 1
 echo "debug kernel: $kbuild (ready after $(( $(date +%s) - t0 )) s)"
 
 make -s -C "$ROOT" ksft-headers tool || exit 1
@@ -69,7 +69,7 @@ GUEST
 
 t1=$(date +%s)
 rm -f "$LOG/debug.tap"	# never count a previous run's results
-"$ROOT/selftests/guest/run-guest.sh" --kernel "vmacct-debug" \
+"$ROOT/scripts/guest/run-guest.sh" --kernel "vmacct-debug" \
 	--vmlinuz "$kbuild/arch/x86/boot/bzImage" --mem 3G \
 	--script "$BUILD/debug-guest/run.sh" --payload "$payload" \
 	--bin "$ROOT/userspace/vmacct" --out "$LOG/debug.tap" \

@@ -17,8 +17,8 @@
 #      selftests are static programs and the tool talks to the kernel only
 #      through the uapi header, so both are built on the host as for make
 #      check.
-#   4. The sid vmlinuz boots under QEMU with guest/run-guest.sh and runs
-#      guest-suite.sh: load, every selftest, unload.
+#   4. The sid vmlinuz boots under QEMU with scripts/guest/run-guest.sh and
+#      runs scripts/guest/guest-suite.sh: load, every selftest, unload.
 #
 # Exit status: 0 if every result passed; 1 if something failed; 3 if the
 # sid mirror could not be used (Release unreadable, package missing,
@@ -185,7 +185,7 @@ fi
 
 t0=$(date +%s)
 rm -f "$LOG/$kver.tap"	# never count a previous run's results
-"$ROOT/selftests/guest/run-guest.sh" --kernel "$kver" --vmlinuz "$vmlinuz" \
+"$ROOT/scripts/guest/run-guest.sh" --kernel "$kver" --vmlinuz "$vmlinuz" \
 	--script "$payload/suite.sh" --payload "$payload" \
 	--bin "$ROOT/userspace/vmacct" --out "$LOG/$kver.tap" \
 	--console-log "$LOG/$kver.console" --timeout "${GUEST_TIMEOUT:-900}"

@@ -3,9 +3,9 @@
 #
 # make check: everything, from a clean clone on a fresh machine.
 #
-#   1. dependencies (selftests/deps.sh, only if something is missing)
+#   1. dependencies (scripts/deps.sh, only if something is missing)
 #   2. host tests of the tool            (userspace/tests)
-#   3. quality gates                     (selftests/lint.sh)
+#   3. quality gates                     (scripts/lint.sh)
 #   4. for every installed kernel: build vmacct.ko with DKMS, boot it in
 #      QEMU with the static selftests and the tool, load the DKMS-built
 #      module with `vmacct load`, run the suite, unload
@@ -66,8 +66,8 @@ prom_check() {
 mkdir -p "$LOG"
 
 echo "== dependencies"
-if ! "$ROOT/selftests/deps.sh" --check >/dev/null; then
-	"$ROOT/selftests/deps.sh" > "$LOG/deps.log" 2>&1
+if ! "$ROOT/scripts/deps.sh" --check >/dev/null; then
+	"$ROOT/scripts/deps.sh" > "$LOG/deps.log" 2>&1
 	gate "install dependencies (log: $LOG/deps.log)" $?
 fi
 
@@ -85,7 +85,7 @@ grep -E '^not ok' "$LOG/host.log" | sed 's/^/  /'
 add_summary "$LOG/host.log" "host tests"
 
 echo "== lint"
-"$ROOT/selftests/lint.sh" > "$LOG/lint.log" 2>&1
+"$ROOT/scripts/lint.sh" > "$LOG/lint.log" 2>&1
 grep -E '^(FAIL|  )' "$LOG/lint.log"
 add_summary "$LOG/lint.log" "lint"
 
@@ -120,7 +120,7 @@ for k in $kernels; do
 
 	t0=$(date +%s)
 	rm -f "$LOG/$k.tap"	# never count a previous run's results
-	"$ROOT/selftests/guest/run-guest.sh" --kernel "$k" \
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" \
 		--script "$payload/suite.sh" --payload "$payload" \
 		--bin "$ROOT/userspace/vmacct" \
 		--out "$LOG/$k.tap" --console-log "$LOG/$k.console" \

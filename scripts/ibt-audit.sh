@@ -13,7 +13,10 @@
 # that enforces IBT is a #CP fault: "Missing ENDBR", then BUG().  On CPUs
 # without IBT, and under QEMU's TCG that the selftests run on, the same
 # call works: no test can show the crash, so this audit is the protection.
-# (KERNEL-NOTES §5.2.)  Exported functions keep their ENDBR, and direct
+# (6.12: objtool's create_ibt_endbr_seal_sections() in
+# tools/objtool/check.c, apply_seal_endbr() from alternative_instructions()
+# in arch/x86/kernel/alternative.c, do_kernel_cp_fault() in
+# arch/x86/kernel/cet.c.)  Exported functions keep their ENDBR, and direct
 # calls (relocated by the module loader against Module.symvers) need none.
 #
 # Gates, one "PASS:"/"FAIL:" line each, then "ibt-audit: N passed, N failed":
@@ -37,7 +40,7 @@
 #       Debian installs is a stub): vmacct_kaddr_test's
 #       address_parameters_are_data_symbols.
 #
-# Usage: selftests/ibt-audit.sh   (VMACCT_KERNELS="a b" as for make check)
+# Usage: scripts/ibt-audit.sh   (VMACCT_KERNELS="a b" as for make check)
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -76,8 +79,8 @@ hits=$(printf '%s\n' "$src" | grep -E '\(\s*[A-Za-z_][A-Za-z0-9_ *]*\(\s*\*\s*\)
 flag "cast to a function pointer" "$hits"
 # syms.c: no function-pointer declarator at all, no typedef of one.  One
 # exception, matched exactly: vmacct_hrtimer_setup()'s parameter, through
-# which trace.c hands its own timer callback to hrtimer_setup() (a module
-# function, never an address from a parameter or kallsyms).
+# which the module hands its own timer callback to hrtimer_setup() (a
+# module function, never an address from a parameter or kallsyms).
 hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
 	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' |
 	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' || true)
@@ -86,9 +89,11 @@ flag "function pointer in syms.c" "$hits"
 hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-9_.>-]*addr\s*\)\s*\(' || true)
 flag "call through a probe address" "$hits"
 # the kprobes on sealed functions are by name, as strings (seen in the
-# raw source): there must be at least the decision probe
-if ! grep -qE 'symbol_name\s*=\s*"__vm_enough_memory"' "$ROOT/module/trace.c"; then
-	echo "  trace.c: no kprobe by name on __vm_enough_memory (has the probe moved?)"
+# raw source): there must be at least the decision probe, in whichever
+# file of module/ holds the probes
+probes=$(cd "$ROOT" && grep -lE 'symbol_name\s*=\s*"__vm_enough_memory"' module/*.c)
+if [ -z "$probes" ]; then
+	echo "  module/*.c: no kprobe by name on __vm_enough_memory (has the probe been renamed?)"
 	rc=1
 fi
 gate "ibt-audit (c) source: no sealed function called or addressed, no function pointer formed from an address" "$rc"

@@ -70,7 +70,7 @@ make_payload() {
 	make -s -C "$ROOT/selftests" OUTPUT="$dir" &&
 	make -s -C "$ROOT/selftests" list > "$dir/tests.list" &&
 	cp "$ROOT/Documentation/ABI/testing/sysfs-kernel-vmacct" "$dir/" &&
-	cp "$ROOT/selftests/guest-suite.sh" "$dir/suite.sh"
+	cp "$ROOT/scripts/guest/guest-suite.sh" "$dir/suite.sh"
 }
 
 # Print "PASSED FAILED SKIPPED" for a guest's TAP: the top-level "ok" and

@@ -3,15 +3,15 @@
 #
 # Quality gates for module/: checkpatch.pl --strict, and for every
 # installed kernel a build with W=1 and sparse (C=1) that must print no
-# warning; then the IBT audit (selftests/ibt-audit.sh) and the man page
-# against the tool (selftests/man-check.sh).  One "PASS:"/"FAIL:" line per
+# warning; then the IBT audit (scripts/ibt-audit.sh) and the man page
+# against the tool (scripts/man-check.sh).  One "PASS:"/"FAIL:" line per
 # gate, then "lint: N passed, N failed".
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 
-[ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/selftests/extract-ksrc.sh" "$BUILD" >/dev/null
+[ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/scripts/extract-ksrc.sh" "$BUILD" >/dev/null
 
 out=$(cd "$ROOT" && perl "$BUILD/checkpatch/checkpatch.pl" --strict --no-tree --terse \
 	--show-types -f module/*.c module/*.h module/uapi/linux/*.h 2>&1)
@@ -32,8 +32,8 @@ for k in $(discover_kernels); do
 	gate "build $k with W=1 and sparse (C=1), no warnings" "$rc"
 done
 
-# IBT audit (selftests/ibt-audit.sh): its PASS/FAIL lines count as gates
-out=$("$ROOT/selftests/ibt-audit.sh" 2>&1)
+# IBT audit (scripts/ibt-audit.sh): its PASS/FAIL lines count as gates
+out=$("$ROOT/scripts/ibt-audit.sh" 2>&1)
 printf '%s\n' "$out" | grep -v '^ibt-audit: '
 p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
 f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
@@ -42,9 +42,9 @@ failed=$((failed + f))
 [ $((p + f)) -gt 0 ] || gate "ibt-audit ran (no gate printed)" 1
 
 # the man page: renders without warnings, documents every command,
-# option and exit code of the built tool (selftests/man-check.sh)
+# option and exit code of the built tool (scripts/man-check.sh)
 if [ -x "$ROOT/userspace/vmacct" ]; then
-	out=$("$ROOT/selftests/man-check.sh" "$ROOT/userspace/vmacct" "$ROOT/Documentation/vmacct.8" 2>&1)
+	out=$("$ROOT/scripts/man-check.sh" "$ROOT/userspace/vmacct" "$ROOT/Documentation/vmacct.8" 2>&1)
 	printf '%s\n' "$out" | grep -E '^(FAIL|  )' || true
 	p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
 	f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')

@@ -33,7 +33,7 @@
  * as every number in it: 0x-prefixed hex, bare hex runs of 12 or more
  * digits with a letter a-f, and decimal (a leading '-' makes it a two's
  * complement 64-bit value).  Also /sys/module/vmacct/parameters must not
- * show the address parameters, and (for the IBT audit, selftests/
+ * show the address parameters, and (for the IBT audit, scripts/
  * ibt-audit.sh) every address parameter must name a data symbol in this
  * kernel's /proc/kallsyms.
  */
@@ -538,8 +538,9 @@ static int read_bounds(unsigned long long *b, const char *name, char *type)
  * Every address parameter ("kallsyms address of NAME", as `vmacct load
  * --dry-run` passes them: NAME=0x...) must be a data object of this
  * kernel, read through a pointer, never a function that could be called
- * through one (sealed ENDBR on IBT kernels, see ibt-audit.sh): its address
- * lies in the image's data, BSS or read-only data, and not in its text.
+ * through one (sealed ENDBR on IBT kernels, see scripts/ibt-audit.sh):
+ * its address lies in the image's data, BSS or read-only data, and not in
+ * its text.
  * Section bounds, not kallsyms type letters, which 7.2 changed.
  */
 TEST(address_parameters_are_data_symbols)
@@ -551,7 +552,7 @@ TEST(address_parameters_are_data_symbols)
 
 	SKIP_UNLESS_ROOT("to read /proc/kallsyms");
 	if (!ko)
-		SKIP(return, "VMACCT_KO is not set (run from guest-suite.sh)");
+		SKIP(return, "VMACCT_KO is not set (run from scripts/guest/guest-suite.sh)");
 	snprintf(cmd, sizeof(cmd), "vmacct load --dry-run --ko '%s' 2>&1", ko);
 	ASSERT_EQ(0, run_tool(_metadata, cmd, opts, sizeof(opts)))
 		TH_LOG("%s: %s", cmd, opts);

@@ -307,10 +307,11 @@ TEST_F_TIMEOUT(other, counts_match_proc, 120)
  * neighbour with other protections), so each success adds a VMA and each
  * failure can only be the map count.
  *
- * mremap() changed in 6.17 (KERNEL-NOTES §8; read in 7.2's mm/mremap.c):
- * every call now checks map_count + 4 <= max (+ 5 with MREMAP_DONTUNMAP)
- * under the mmap lock before unmapping anything, where up to 6.16 only
- * moves checked, MREMAP_FIXED and MREMAP_DONTUNMAP at map_count >= max - 5
+ * mremap() changed in 6.17 (mm/mremap.c, read in 7.2: do_mremap() calls
+ * check_map_count_against_split_early()): every call now checks
+ * map_count + 4 <= max (+ 5 with MREMAP_DONTUNMAP) under the mmap lock
+ * before unmapping anything, where up to 6.16 only moves checked
+ * (move_vma()), MREMAP_FIXED and MREMAP_DONTUNMAP at map_count >= max - 5
  * in mremap_to().  headroom_mremap_fixed is the tightest of the two; from
  * 6.17 a plain MREMAP_FIXED fails where a move does (headroom_mremap_move).
  */

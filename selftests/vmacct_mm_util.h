@@ -2,7 +2,8 @@
 /*
  * vmacct selftests: helpers shared by the per-process tests
  * (vmacct_mm_test.c, vmacct_eval_test.c, vmacct_fork_test.c,
- * vmacct_access_test.c) and the benchmark (vmacct_mm_bench.c).
+ * vmacct_access_test.c) and the benchmark of make bench
+ * (scripts/bench/vmacct_mm_bench.c).
  *
  * The independent sources the tests compare vmacct with are read here:
  * /proc/PID/maps, /proc/PID/smaps, /proc/PID/status, /proc/meminfo and
@@ -376,8 +377,11 @@ static inline int parse_smaps(const struct rbuf *b, struct smaps_sum *s)
 				return -1;
 			/*
 			 * The gate VMA is appended by show_map, not in the
-			 * tree, and not in map_count (KERNEL-NOTES §4.4):
-			 * shown on kernels with vsyscall emulation.
+			 * tree, and not in map_count (fs/proc/task_mmu.c
+			 * proc_get_vma() and m_start() add get_gate_vma(),
+			 * the static gate_vma of arch/x86/entry/vsyscall/
+			 * vsyscall_64.c; 6.1 and 6.12): shown on kernels
+			 * with vsyscall emulation.
 			 */
 			if (strcmp(name, "[vsyscall]") == 0)
 				s->nr_vmas--;

@@ -59,7 +59,7 @@ mode1_warns() {
 
 # status --prometheus against /proc: the limit, CommitLimit, pid 1's
 # mappings.  The output is also printed as "# prom: " lines, from which
-# check.sh feeds Prometheus's promtool on the host.
+# scripts/check.sh feeds Prometheus's promtool on the host.
 prometheus_matches_proc() {
 	out=$(vmacct status --prometheus --top 100000) || return 1
 	echo "$out" | sed 's/^/# prom: /'

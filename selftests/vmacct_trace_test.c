@@ -105,7 +105,8 @@ static const char *ev_type_name(const struct vmacct_event *e)
 
 /*
  * One record, on its own: a whole valid record, and a verdict that agrees
- * with the terms it carries (KERNEL-NOTES 1.2).
+ * with the terms it carries (mm/util.c __vm_enough_memory(), the same in
+ * 6.1 and 6.12).
  */
 static void check_record(struct __test_metadata *_metadata,
 			 const struct vmacct_event *e)
@@ -130,7 +131,11 @@ static void check_record(struct __test_metadata *_metadata,
 		EXPECT_EQ(-ENOMEM, e->verdict) LOG_EVENT(e);
 		EXPECT_TRUE(e->caller >= VMACCT_SYS_MMAP &&
 			    e->caller <= VMACCT_SYS_MUNLOCK) LOG_EVENT(e);
-		/* no check site fails below max - 5 (KERNEL-NOTES 4.2) */
+		/*
+		 * no check site fails below max - 5: the lowest is
+		 * mremap_to() in mm/mremap.c, map_count + 2 >= max - 3
+		 * (6.1 and 6.12)
+		 */
 		EXPECT_LE((long long)e->max_map_count - 5,
 			  (long long)e->map_count) LOG_EVENT(e);
 		return;
@@ -534,7 +539,8 @@ TEST_F(trace, caller_shmem)
 /*
  * A MAP_NORESERVE shared anonymous mapping in mode 0 charges nothing at
  * mmap(); each page is charged when a write fault allocates it
- * (shmem_acct_blocks, KERNEL-NOTES 1.6): one SHMEM decision of one page
+ * (mm/shmem.c shmem_acct_blocks() in 6.12, shmem_acct_block() in 6.1):
+ * one SHMEM decision of one page
  * per page touched, from the faulting thread.
  */
 TEST_F(trace, caller_shmem_noreserve_fault)
@@ -567,7 +573,9 @@ TEST_F(trace, caller_shmem_noreserve_fault)
 
 /*
  * fork(): one decision per VMA dup_mmap() charges, in address order:
- * the smaps entries with "ac" and without "dc" (KERNEL-NOTES 2.2).  One
+ * the smaps entries with "ac" and without "dc" (kernel/fork.c dup_mmap()
+ * skips VM_DONTCOPY and charges each VM_ACCOUNT VMA; fs/proc/task_mmu.c
+ * show_smap_vma_flags() prints them as "dc" and "ac"; 6.1 and 6.12).  One
  * mapping is MADV_DONTFORK (not charged), one MADV_WIPEONFORK (charged).
  */
 TEST_F(trace, caller_fork_one_per_charged_vma)
@@ -1006,7 +1014,12 @@ static void expect_incident(struct __test_metadata *_metadata, int fd,
 
 /*
  * Map-count incidents, each reported exactly once and only when the count
- * is the cause (KERNEL-NOTES 4.2):
+ * is the cause (the check sites, 6.12: mm/mmap.c do_mmap() and
+ * do_brk_flags() refuse at map_count > max, mm/vma.c split_vma() (under
+ * mprotect and mlock) and vms_gather_munmap_vmas() at map_count >= max,
+ * mm/mremap.c move_vma() at map_count >= max - 3; 6.1 makes the same
+ * comparisons in mm/mmap.c do_mmap(), do_brk_flags(), split_vma(),
+ * do_mas_align_munmap() and mm/mremap.c move_vma()):
  *
  *   mmap until ENOMEM           -> MAP_COUNT/SYS_MMAP at max + 1
  *   brk growth at max + 1       -> MAP_COUNT/SYS_BRK at max + 1

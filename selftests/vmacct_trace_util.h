@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the event-stream selftests, their reader helper and
- * the stream benchmark: attaching a trace reader, draining it, and a few
- * facts about the calling process read from /proc.
+ * the stream benchmark (scripts/bench/vmacct_trace_bench.c): attaching a
+ * trace reader, draining it, and a few facts about the calling process
+ * read from /proc.
  *
  * Only libc and the UAPI header: no harness, so that the helper and the
  * benchmark can use it too.  Nothing here allocates memory between a
@@ -188,7 +189,8 @@ static inline int vt_read_vmas(pid_t pid)
 
 /*
  * map_count of the caller: lines of /proc/self/maps, less the gate VMA
- * ([vsyscall], not in the tree: KERNEL-NOTES 4.4) if shown; -1 on error.
+ * ([vsyscall], not in the tree: fs/proc/task_mmu.c m_start() appends
+ * get_gate_vma(), 6.1 and 6.12) if shown; -1 on error.
  */
 static inline int vt_map_count(void)
 {

@@ -5,10 +5,10 @@
  * a trial mmap(), saving and restoring the sysctls the tests write, and the SKIP macros.
  *
  * Only libc: no harness, so that the trace reader helper and the
- * benchmarks can include it too (the SKIP macros expand only where used,
- * after "kselftest_harness.h").  Nothing here allocates memory (read(2)
- * into buffers on the stack, no stdio), because reading a /proc file must
- * not change the mm being measured.
+ * benchmarks (scripts/bench/) can include it too (the SKIP macros expand
+ * only where used, after "kselftest_harness.h").  Nothing here allocates
+ * memory (read(2) into buffers on the stack, no stdio), because reading a
+ * /proc file must not change the mm being measured.
  */
 #ifndef VMACCT_UTIL_H
 #define VMACCT_UTIL_H

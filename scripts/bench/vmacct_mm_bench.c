@@ -14,7 +14,7 @@
  * and prints the time per call and the two ratios against the targets
  * (map_count >= 100x faster than counting maps lines, charge >= 20x faster
  * than parsing smaps).  The three answers must agree.  Not a test: run on
- * demand, in a guest with the module loaded (selftests/bench.sh).
+ * demand, in a guest with the module loaded (scripts/bench.sh).
  *
  * Usage: vmacct_mm_bench [-n VMAS] [-i IOCTLS] [-m MAPS_READS] [-s SMAPS_READS]
  * Exit: 0 targets met, 3 a target missed, 1 error or disagreement,

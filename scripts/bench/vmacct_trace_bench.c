@@ -27,7 +27,7 @@
  *	first_armed_us=MED/MAX wakeup_us=MED/MAX target_first_ms=50
  *	met|missed" (the target is on first_us).
  *
- * Not a test: run on demand in a guest (selftests/bench-trace.sh), which
+ * Not a test: run on demand in a guest (scripts/bench-trace.sh), which
  * boots each kernel and runs every configuration in one guest.
  * Exit: 0 done (latency: target met), 3 latency target missed, 1 error,
  * 4 skipped (not root, or no /dev/vmacct for --reader/latency).

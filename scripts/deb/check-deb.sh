@@ -5,7 +5,7 @@
 # user does, in a booted Debian 12 guest.
 #
 #   1. Installs what it needs (debhelper dh-dkms lintian debootstrap ...).
-#   2. Builds vmacct and vmacct-dkms out of tree (check-deb/build-deb.sh,
+#   2. Builds vmacct and vmacct-dkms out of tree (scripts/deb/build-deb.sh,
 #      also "make deb": results in build/deb/), checks their contents and
 #      runs lintian on the .changes.
 #   3. Once (cached in $VMACCT_CACHE/deb-rootfs, default /var/cache/vmacct,
@@ -18,7 +18,7 @@
 #      vmacct.ko for the rootfs's kernel.
 #   5. Packs that rootfs into an ext4 image and boots its own kernel and
 #      initramfs under QEMU (TCG, one host thread) with
-#      init=/check.sh (check-deb/guest-check.sh): modprobe vmacct, vmacct
+#      init=/check.sh (scripts/deb/guest-check.sh): modprobe vmacct, vmacct
 #      status, lsmod, modprobe -r, modprobe vmacct stats=1 and -r again,
 #      apt-get remove --purge of both packages,
 #      dkms status, and a check that no file of the packages is left.
@@ -31,7 +31,7 @@
 # VMACCT_DEB_GUEST_TIMEOUT (default 600 s) bounds the guest.
 
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
 MIRROR=${VMACCT_DEB_MIRROR:-http://deb.debian.org/debian}
@@ -185,7 +185,7 @@ fi
 # ---------------------------------------------------------------- b. build
 
 t0=$(date +%s)
-changes=$("$ROOT/selftests/check-deb/build-deb.sh" --log "$LOG/build.log" 2> "$LOG/build-deb.err")
+changes=$("$ROOT/scripts/deb/build-deb.sh" --log "$LOG/build.log" 2> "$LOG/build-deb.err")
 rc=$?
 T[build]="$(($(date +%s) - t0)) s"
 if [ $rc != 0 ] || [ ! -f "$changes" ]; then
@@ -328,7 +328,7 @@ umount_all
 rm -rf "$SCRATCH/tmp/vmacct-debs"
 
 # the guest: /check.sh as init, root on /dev/vda
-sed "s/@VERSION@/$VERSION/" "$ROOT/selftests/check-deb/guest-check.sh" > "$SCRATCH/check.sh"
+sed "s/@VERSION@/$VERSION/" "$ROOT/scripts/deb/guest-check.sh" > "$SCRATCH/check.sh"
 chmod 0755 "$SCRATCH/check.sh"
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' > "$SCRATCH/etc/fstab"
 echo vmacct-deb > "$SCRATCH/etc/hostname"

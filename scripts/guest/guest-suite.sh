@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the QEMU guest (busybox sh, root), from selftests/check.sh
-# through guest/run-guest.sh: load vmacct.ko with `vmacct load`, run every
-# selftest, show `vmacct status`, unload.  Output is TAP per program,
-# framed by "# selftest: NAME" and "# exit: NAME STATUS" lines; exit status
-# is non-zero if any program failed (4, kselftest's SKIP, is not a failure).
+# Runs inside the QEMU guest (busybox sh, root), from scripts/check.sh
+# (and check-newest.sh, check-debug.sh) through scripts/guest/run-guest.sh:
+# load vmacct.ko with `vmacct load`, run every selftest, show `vmacct
+# status`, unload.  Output is TAP per program, framed by "# selftest: NAME"
+# and "# exit: NAME STATUS" lines; exit status is non-zero if any program
+# failed (4, kselftest's SKIP, is not a failure).
 
 cd /payload || exit 1
 # the module as DKMS built it: vmacct.ko, or vmacct.ko.xz where the
