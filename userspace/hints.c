@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Insert/remove failure hints: see hints.h. */
 #include <errno.h>
+#include <string.h>
 
 #include "hints.h"
 #include "tool.h"
@@ -96,4 +97,13 @@ const char *errno_name(int err)
 	case ENOMEM:	return "ENOMEM";
 	default:	return "?";
 	}
+}
+
+const char *errno_text(int err)
+{
+	const char *name = errno_name(err);
+
+	if (!err)
+		return "success";
+	return strcmp(name, "?") ? name : strerror(err);
 }

@@ -22,5 +22,10 @@ int pid_error_exit_code(int err);
 
 /* "EACCES" for EACCES, ...: the errnos the module documents; "?" otherwise. */
 const char *errno_name(int err);
+/*
+ * An outcome in words: "success" for 0, errno_name() for the errnos it
+ * names ("ENOMEM"), strerror() for any other.
+ */
+const char *errno_text(int err);
 
 #endif

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * "vmacct repro" without the device: its arguments, the bookkeeping of
- * the sysctls a reproduction changes (so that every exit path puts them
- * back, in an order the kernel's side effects allow), and the rendering
- * of what each reproduction found: the module's prediction, the outcome
- * of the system call, and the module's own record of the decision, side
- * by side.  The acts themselves are in cmd-repro.c.
+ * "vmacct repro" without the device: the names and arguments of the
+ * reproductions, and what each one found -- the module's prediction,
+ * the outcome of the system call, and the module's own record of the
+ * decision -- with its rendering side by side.  The sysctls they change
+ * are kept in repro-sysctl.h; the acts are in repro-*.c.
  */
 #ifndef VMACCT_REPRO_H
 #define VMACCT_REPRO_H
@@ -46,47 +45,11 @@ int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
 		     char *what, size_t len);
 
 /*
- * The sysctls a reproduction may change, under root (normally
- * /proc/sys/vm; the host tests give a temporary directory).  The first
- * change of each saves its value; writing overcommit_ratio or
- * overcommit_kbytes also saves the other, because the kernel zeroes it.
+ * For the selftests of the signal path: VMACCT_REPRO_HOLD=SECS waits that
+ * long at the point where the most is changed, so a test can interrupt
+ * the reproduction there.  Unset, it does nothing.
  */
-enum sysctl_id {
-	SYSCTL_OVERCOMMIT_MEMORY,
-	SYSCTL_MAX_MAP_COUNT,
-	SYSCTL_OVERCOMMIT_KBYTES,
-	SYSCTL_OVERCOMMIT_RATIO,
-	SYSCTL_COUNT,
-};
-
-#define SYSCTL_VALUE_MAX	32
-#define SYSCTL_PATH_MAX		256
-
-struct sysctl_book {
-	char path[SYSCTL_COUNT][SYSCTL_PATH_MAX];
-	char saved[SYSCTL_COUNT][SYSCTL_VALUE_MAX];
-	volatile int have_saved[SYSCTL_COUNT];
-	/* the order of the last restore, for the tests: ids, -1 after the end */
-	int restore_order[SYSCTL_COUNT + 1];
-};
-
-const char *sysctl_name(enum sysctl_id id);
-void sysctl_book_init(struct sysctl_book *b, const char *root);
-/* Read the current value (digits only, no newline) into buf. 0 or -errno. */
-int sysctl_read(const struct sysctl_book *b, enum sysctl_id id, char *buf,
-		size_t len);
-int sysctl_read_u64(const struct sysctl_book *b, enum sysctl_id id,
-		    uint64_t *v);
-/* Save the old value(s) if not saved yet, then write v.  0 or -errno. */
-int sysctl_set(struct sysctl_book *b, enum sysctl_id id, uint64_t v);
-/*
- * Write every saved value back and forget it; async-signal-safe.  Order:
- * overcommit_memory first (leave mode 2 at once), max_map_count, then the
- * pair overcommit_kbytes / overcommit_ratio with the one that was
- * non-zero last (ratio last when both were zero), since writing either
- * zeroes the other.  0, or the first -errno (it goes on after one).
- */
-int sysctl_restore(struct sysctl_book *b);
+void repro_hold_for_tests(void);
 
 /* What one step of a reproduction predicted, saw and found recorded. */
 #define REPRO_MAX_CHECKS	16
@@ -125,6 +88,9 @@ struct repro_result {
 /* A new check of r (zeroed, agree = true), or NULL when full. */
 struct repro_check *repro_add_check(struct repro_result *r);
 void repro_check_num(struct repro_check *c, const char *key, int64_t v);
+/* c disagrees: append "; " and the reason to c->disagree. */
+void repro_disagree(struct repro_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Every non-informational check agrees and the reproduction ran. */
 bool repro_agrees(const struct repro_result *r);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "repro.h"
+#include "repro-sysctl.h"
 #include "tap.h"
 
 static int parse(struct repro_opts *o, char *what, size_t len, ...)
