@@ -297,6 +297,10 @@ static void test_pid_errors(struct tap *t)
 	tap_eq_str(t, errno_name(EACCES), "EACCES", "errno_name EACCES");
 	tap_eq_str(t, errno_name(ENODATA), "ENODATA", "errno_name ENODATA");
 	tap_eq_str(t, errno_name(12345), "?", "errno_name of an unknown errno");
+	tap_eq_str(t, errno_text(0), "success", "errno_text 0 is success");
+	tap_eq_str(t, errno_text(ENOMEM), "ENOMEM", "errno_text ENOMEM by name");
+	tap_eq_str(t, errno_text(ENOSPC), strerror(ENOSPC),
+		   "errno_text of an errno without a name is strerror()");
 }
 
 void test_ps(struct tap *t, const struct test_env *env)

@@ -204,6 +204,13 @@ static void test_render(struct tap *t)
 	tap_eq_str(t, s, "munmap-holes: DISAGREE — munmap every other page: predicted 1000 holes, 999 succeeded\n",
 		   "render: a disagreement says where");
 	free(s);
+
+	c = repro_add_check(r);
+	repro_disagree(c, "outcome: %s, not ENOMEM", "success");
+	repro_disagree(c, "predicted %d maps, %d succeeded", 1000, 998);
+	tap_ok(t, !c->agree, "render: repro_disagree marks the check");
+	tap_eq_str(t, c->disagree, "outcome: success, not ENOMEM; predicted 1000 maps, 998 succeeded",
+		   "render: repro_disagree joins its reasons with '; '");
 	free(r);
 }
 
