@@ -66,18 +66,12 @@ int vm_module_state(struct kmod_ctx *ctx, const char *name)
 	return err;
 }
 
-int read_comm(int32_t pid, char *buf, size_t len)
+/* A small file into buf, without its trailing newline.  0 or -errno. */
+static int read_line_file(const char *path, char *buf, size_t len)
 {
-	char path[64];
 	ssize_t n;
 	int fd, err;
 
-	if (!len)
-		return -EINVAL;
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/comm");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -92,24 +86,25 @@ int read_comm(int32_t pid, char *buf, size_t len)
 	return 0;
 }
 
+int read_comm(int32_t pid, char *buf, size_t len)
+{
+	char path[64];
+
+	if (!len)
+		return -EINVAL;
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/comm");
+	return read_line_file(path, buf, len);
+}
+
 int read_u64_file(const char *path, uint64_t *out)
 {
 	char buf[64];
-	ssize_t n;
-	int fd, err;
+	int err = read_line_file(path, buf, sizeof(buf));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return parse_u64(buf, out);
+	return err ? err : parse_u64(buf, out);
 }
 
 int write_string_file(const char *path, const char *s)
