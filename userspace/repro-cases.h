@@ -19,8 +19,6 @@
 #include "repro-sysctl.h"
 #include "tool.h"
 
-#define GIB		(1ULL << 30)
-
 /* What every incident works with. */
 struct repro_ctx {
 	const struct global_opts *g;

@@ -21,6 +21,8 @@
 #include "repro-child.h"
 #include "repro-trace.h"
 
+#define GIB		(1ULL << 30)
+
 static const char *const kind_names[KIND_COUNT] = {
 	"MAP_PRIVATE file", "MAP_PRIVATE|MAP_NORESERVE file",
 	"MAP_SHARED file", "MAP_PRIVATE|MAP_ANONYMOUS",
