@@ -540,8 +540,8 @@ TEST_F(trace, caller_shmem)
  * A MAP_NORESERVE shared anonymous mapping in mode 0 charges nothing at
  * mmap(); each page is charged when a write fault allocates it
  * (mm/shmem.c shmem_acct_blocks() in 6.12, shmem_acct_block() in 6.1):
- * one SHMEM decision of one page
- * per page touched, from the faulting thread.
+ * one SHMEM decision of one page per page touched, from the faulting
+ * thread.
  */
 TEST_F(trace, caller_shmem_noreserve_fault)
 {
