@@ -11,22 +11,22 @@
  *                    and fail unless, after charging,
  *                    percpu_counter_read_positive(&vm_committed_as) < allowed.
  *
- * This file only reads; it never charges anything.  vmacct_eval() is a
- * dry run of the same test for any request.
+ * This file is the model: it reads, never charges, and knows no process
+ * and no face.  query.c applies it to a process (dry runs, fork
+ * predictions); the probes use vmacct_decision_terms() for a call in
+ * progress.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/mman.h>
-#include <linux/string.h>
-#include <linux/sched/mm.h>
 #include <linux/swap.h>
 #include <linux/vmstat.h>
 
-#include "vmacct.h"
+#include "commit.h"
+#include "syms.h"
 
 static inline u64 kbytes_to_pages(unsigned long kbytes)
 {
@@ -95,6 +95,49 @@ void vmacct_commit_snapshot(struct vmacct_commit *c)
 }
 
 /**
+ * vmacct_user_reserve - the user reserve a request of an mm is held to
+ * @total_vm: the mm's total_vm, in pages
+ * @user_reserve: sysctl_user_reserve_kbytes, in pages
+ *
+ * Return: min(total_vm / 32, user reserve), as __vm_enough_memory()
+ * subtracts it when it has an mm.
+ */
+u64 vmacct_user_reserve(u64 total_vm, u64 user_reserve)
+{
+	return min_t(u64, total_vm / 32, user_reserve);
+}
+
+/* allowed = vm_commit_limit() - admin reserve - user reserve, in a long */
+s64 vmacct_allowed(u64 limit, u64 admin_reserve, u64 user_reserve)
+{
+	return (s64)limit - (s64)admin_reserve - (s64)user_reserve;
+}
+
+/**
+ * vmacct_mode0_verdict - the mode-0 test: no request above RAM + swap
+ * @pages: the request
+ * @ceiling: totalram_pages() + total_swap_pages
+ * @verdict: 0 or -ENOMEM
+ * @term: VMACCT_TERM_GUESS_CEILING
+ * @margin: pages that could be added with the verdict still "allow"
+ */
+void vmacct_mode0_verdict(u64 pages, u64 ceiling, s32 *verdict, u32 *term,
+			  s64 *margin)
+{
+	*verdict = pages > ceiling ? -ENOMEM : 0;
+	*term = VMACCT_TERM_GUESS_CEILING;
+	*margin = (s64)ceiling - (s64)pages;
+}
+
+/* Mode 1 charges and never refuses. */
+void vmacct_mode1_verdict(s32 *verdict, u32 *term, s64 *margin)
+{
+	*verdict = 0;
+	*term = VMACCT_TERM_NONE;
+	*margin = S64_MAX;
+}
+
+/**
  * vmacct_mode2_verdict - the mode-2 test of __vm_enough_memory()
  * @count: vm_committed_as.count before the charge (it may be negative)
  * @pages: the charge
@@ -114,7 +157,7 @@ void vmacct_mode2_verdict(s64 count, u64 pages, u64 limit, u64 admin_reserve,
 			  u64 user_reserve, u64 error, s32 *verdict, u32 *term,
 			  s64 *margin, u32 *slop)
 {
-	s64 allowed = (s64)limit - (s64)admin_reserve - (s64)user_reserve;
+	s64 allowed = vmacct_allowed(limit, admin_reserve, user_reserve);
 	s64 after, room;
 
 	/*
@@ -160,154 +203,117 @@ s64 vmacct_mode2_count(const struct vmacct_commit *c)
 }
 
 /*
- * The mode-0 heuristic of kernels before 5.2 (replaced by commit
- * 8c7829b04c52): "free" memory, less totalreserve_pages and, for a
- * non-admin, the admin reserve, must exceed the request.
+ * Smallest overcommit_ratio with floor(base * ratio / 100) >= need, the
+ * ratio branch of vm_commit_limit().
  */
-static void vmacct_eval_pre_5_2(struct vmacct_eval *e, u64 admin_reserve)
+static u32 vmacct_min_ratio(s64 need, unsigned long base)
 {
-	s64 free, reserve = vmacct_totalreserve_pages();
+	u64 ratio;
 
-	free = global_zone_page_state(NR_FREE_PAGES);
-	free += global_node_page_state(NR_FILE_PAGES);
-	free -= global_node_page_state(NR_SHMEM);
-	free += get_nr_swap_pages();
-	free += global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B);
-	free += global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE);
-
-	e->totalreserve = reserve;
-	if (free <= reserve) {
-		e->old_free = free - reserve;
-		e->old_verdict = -ENOMEM;
-		return;
-	}
-	free -= reserve;
-	if (!e->as_admin)
-		free -= admin_reserve;
-	e->old_free = free;
-	e->old_verdict = free > e->pages ? 0 : -ENOMEM;
+	if (need <= 0)
+		return 0;
+	if (!base)
+		return U32_MAX;
+	ratio = div64_u64((u64)need * 100 + base - 1, base);
+	return ratio > INT_MAX ? U32_MAX : ratio;
 }
 
 /**
- * vmacct_eval - dry run of __vm_enough_memory(); nothing is charged
- * @e: flags, pid, mode and pages in; the rest out
+ * vmacct_min_settings - the smallest settings that let a mode-2 charge pass
+ * @c: snapshot of the global terms
+ * @count: the count the check compares (vmacct_mode2_count())
+ * @pages: the charge
+ * @admin_reserve: as subtracted for the caller (0 for CAP_SYS_ADMIN)
+ * @user_reserve: as subtracted for the caller
+ * @min_ratio: smallest overcommit_ratio (U32_MAX: none would do)
+ * @min_kbytes: smallest overcommit_kbytes
  *
- * Return: 0, -EINVAL for bad flags, mode or pages, or an error of
- * vmacct_mm_get().
+ * With the ratio branch, floor((totalram - hugetlb) * ratio / 100) plus
+ * swap must exceed count + pages + the reserves; with kbytes,
+ * kbytes >> (PAGE_SHIFT - 10) plus swap must.
  */
-int vmacct_eval(struct vmacct_eval *e)
+void vmacct_min_settings(const struct vmacct_commit *c, s64 count, u64 pages,
+			 u64 admin_reserve, u64 user_reserve, u32 *min_ratio,
+			 u64 *min_kbytes)
 {
-	struct vmacct_commit c;
-	struct mm_struct *mm;
-	u64 admin_reserve;
-	s64 count;
-	int err;
+	s64 need = count + (s64)pages + 1 - (s64)c->total_swap +
+		   (s64)admin_reserve + (s64)user_reserve;
 
-	if ((e->flags & ~VMACCT_EVAL_FLAGS) ||
-	    ((e->flags & VMACCT_EVAL_ADMIN) && (e->flags & VMACCT_EVAL_USER)) ||
-	    ((e->flags & VMACCT_EVAL_MODE) && e->mode > OVERCOMMIT_NEVER) ||
-	    e->pages < 0)
-		return -EINVAL;
+	*min_ratio = vmacct_min_ratio(need, c->totalram > c->hugetlb ?
+				      c->totalram - c->hugetlb : 0);
+	*min_kbytes = need > 0 ? (u64)need << (PAGE_SHIFT - 10) : 0;
+}
 
-	e->total_vm = 0;
-	if (!(e->flags & VMACCT_EVAL_NO_MM)) {
-		err = vmacct_mm_get(e->pid, &mm, NULL);
-		if (err)
-			return err;
-		e->total_vm = READ_ONCE(mm->total_vm);
-		mmput(mm);
+/**
+ * vmacct_pre_5_2_verdict - the mode-0 heuristic of kernels before 5.2
+ * @pages: the request
+ * @as_admin: the caller is CAP_SYS_ADMIN (no admin reserve)
+ * @admin_reserve: the admin reserve in pages
+ * @verdict: 0 or -ENOMEM
+ * @free: what that heuristic called free, after the reserves
+ * @totalreserve: totalreserve_pages
+ *
+ * "Free" memory, less totalreserve_pages and, for a non-admin, the admin
+ * reserve, had to exceed the request.  Commit 8c7829b04c52 ("mm: fix
+ * false-positive OVERCOMMIT_GUESS failures", 5.2) replaced it with the
+ * RAM + swap ceiling; older articles still describe it.
+ */
+void vmacct_pre_5_2_verdict(s64 pages, bool as_admin, u64 admin_reserve,
+			    s32 *verdict, s64 *free, u64 *totalreserve)
+{
+	s64 avail, reserve = vmacct_totalreserve_pages();
+
+	avail = global_zone_page_state(NR_FREE_PAGES);
+	avail += global_node_page_state(NR_FILE_PAGES);
+	avail -= global_node_page_state(NR_SHMEM);
+	avail += get_nr_swap_pages();
+	avail += global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B);
+	avail += global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE);
+
+	*totalreserve = reserve;
+	if (avail <= reserve) {
+		*free = avail - reserve;
+		*verdict = -ENOMEM;
+		return;
 	}
-
-	if (e->flags & VMACCT_EVAL_ADMIN)
-		e->as_admin = 1;
-	else if (e->flags & VMACCT_EVAL_USER)
-		e->as_admin = 0;
-	else
-		e->as_admin = has_capability_noaudit(current, CAP_SYS_ADMIN);
-
-	vmacct_commit_snapshot(&c);
-	count = vmacct_mode2_count(&c);
-	if (!(e->flags & VMACCT_EVAL_MODE))
-		e->mode = c.overcommit_memory;
-
-	e->limit = c.limit;
-	e->committed = c.committed;
-	e->committed_read = c.committed_read;
-	e->committed_error = c.committed_error;
-	e->guess_ceiling = c.guess_ceiling;
-	admin_reserve = c.admin_reserve;
-	e->admin_reserve = e->as_admin ? 0 : admin_reserve;
-	e->user_reserve = 0;
-	if (!(e->flags & VMACCT_EVAL_NO_MM))
-		e->user_reserve = min_t(u64, e->total_vm / 32, c.user_reserve);
-	e->allowed = (s64)e->limit - (s64)e->admin_reserve -
-		     (s64)e->user_reserve;
-	e->slop_may_flip = 0;
-
-	switch (e->mode) {
-	case OVERCOMMIT_ALWAYS:
-		e->verdict = 0;
-		e->deciding_term = VMACCT_TERM_NONE;
-		e->margin = S64_MAX;
-		break;
-	case OVERCOMMIT_GUESS:
-		e->verdict = (u64)e->pages > c.guess_ceiling ? -ENOMEM : 0;
-		e->deciding_term = VMACCT_TERM_GUESS_CEILING;
-		e->margin = (s64)c.guess_ceiling - e->pages;
-		break;
-	default:
-		vmacct_mode2_verdict(count, e->pages, e->limit,
-				     e->admin_reserve, e->user_reserve,
-				     e->committed_error, &e->verdict,
-				     &e->deciding_term, &e->margin,
-				     &e->slop_may_flip);
-		break;
-	}
-
-	e->old_reserved = 0;
-	vmacct_eval_pre_5_2(e, admin_reserve);
-	return 0;
+	avail -= reserve;
+	if (!as_admin)
+		avail -= admin_reserve;
+	*free = avail;
+	*verdict = avail > pages ? 0 : -ENOMEM;
 }
 
 /**
  * vmacct_decision_terms - the terms a __vm_enough_memory() call is using
- * @ev: the record to fill (mode, limit, reserves, allowed, committed as it
- *	will be compared, ceiling, map_count, total_vm)
- * @mm: its first argument (may be NULL)
+ * @t: filled in
+ * @total_vm: its mm's total_vm (ignored without an mm)
+ * @has_mm: its first argument was not NULL
  * @pages: its second argument
  * @cap_sys_admin: its third argument
  *
  * Called from the probe at the function's entry, on the CPU that will
  * charge: cheap reads only (no exact sum, no locks).
  */
-void vmacct_decision_terms(struct vmacct_event *ev, struct mm_struct *mm,
+void vmacct_decision_terms(struct vmacct_terms *t, u64 total_vm, bool has_mm,
 			   long pages, int cap_sys_admin)
 {
 	unsigned long totalram = totalram_pages();
 	long swap = vmacct_total_swap_pages();
-	u64 user_reserve = 0;
+	u64 user_reserve = kbytes_to_pages(vmacct_user_reserve_kbytes());
 
-	ev->mode = vmacct_overcommit_memory();
-	ev->as_admin = cap_sys_admin;
-	ev->pages = pages;
-	ev->max_map_count = vmacct_max_map_count();
-	ev->limit = vmacct_commit_limit(totalram, vmacct_hugetlb_total_pages(),
-					swap, vmacct_overcommit_ratio(),
-					vmacct_overcommit_kbytes());
-	ev->admin_reserve = cap_sys_admin ? 0 :
-		vmacct_admin_reserve_kbytes() >> (PAGE_SHIFT - 10);
-	if (mm) {
-		ev->map_count = READ_ONCE(mm->map_count);
-		ev->total_vm = READ_ONCE(mm->total_vm);
-		user_reserve = min_t(u64, ev->total_vm / 32,
-				     vmacct_user_reserve_kbytes() >>
-				     (PAGE_SHIFT - 10));
-	}
-	ev->user_reserve = user_reserve;
-	ev->allowed = (s64)ev->limit - (s64)ev->admin_reserve -
-		      (s64)user_reserve;
-	ev->committed = vmacct_committed_after_charge(pages);
-	ev->guess_ceiling = totalram + (swap > 0 ? swap : 0);
+	t->mode = vmacct_overcommit_memory();
+	t->limit = vmacct_commit_limit(totalram, vmacct_hugetlb_total_pages(),
+				       swap, vmacct_overcommit_ratio(),
+				       vmacct_overcommit_kbytes());
+	t->admin_reserve = cap_sys_admin ? 0 :
+		kbytes_to_pages(vmacct_admin_reserve_kbytes());
+	t->user_reserve = 0;
+	if (has_mm)
+		t->user_reserve = vmacct_user_reserve(total_vm, user_reserve);
+	t->allowed = vmacct_allowed(t->limit, t->admin_reserve,
+				    t->user_reserve);
+	t->committed = vmacct_committed_after_charge(pages);
+	t->guess_ceiling = totalram + (swap > 0 ? swap : 0);
 }
 
 /* Which variant of __vm_enough_memory() this kernel runs. */

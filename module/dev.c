@@ -18,7 +18,13 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "vmacct.h"
+#include "commit.h"
+#include "dev.h"
+#include "probe.h"
+#include "query.h"
+#include "ring.h"
+#include "stats.h"
+#include "stream.h"
 
 /* Dispatch on type, number and direction; "size" in the struct decides. */
 #define VMACCT_CMD(cmd)		((cmd) & ~IOCSIZE_MASK)
@@ -76,12 +82,7 @@ static int vmacct_do_version(struct file *file, void *arg)
 
 	if (v->reserved)
 		return -EINVAL;
-	v->abi_version = VMACCT_ABI_VERSION;
-	v->module_version = (VMACCT_VERSION_MAJOR << 16) |
-			    (VMACCT_VERSION_MINOR << 8) | VMACCT_VERSION_PATCH;
-	v->kernel_version = vmacct_kernel_version();
-	v->algorithm = VMACCT_ALGO_V5_2;
-	v->commit_size = sizeof(struct vmacct_commit);
+	vmacct_query_version(v);
 	return 0;
 }
 
@@ -103,12 +104,12 @@ static int vmacct_do_mm(struct file *file, void *arg)
 		return -EINVAL;
 	memset((u8 *)m + offsetof(struct vmacct_mm, map_count), 0,
 	       sizeof(*m) - offsetof(struct vmacct_mm, map_count));
-	return vmacct_mm_stats(m);
+	return vmacct_query_mm(m);
 }
 
 static int vmacct_do_eval(struct file *file, void *arg)
 {
-	return vmacct_eval(arg);
+	return vmacct_query_eval(arg);
 }
 
 static int vmacct_do_fork(struct file *file, void *arg)
@@ -119,14 +120,14 @@ static int vmacct_do_fork(struct file *file, void *arg)
 		return -EINVAL;
 	memset((u8 *)f + offsetof(struct vmacct_fork, nr_charged), 0,
 	       sizeof(*f) - offsetof(struct vmacct_fork, nr_charged));
-	return vmacct_fork_predict(f);
+	return vmacct_query_fork(f);
 }
 
 /* Make this file a trace reader, or change its filter. */
 static int vmacct_do_trace(struct file *file, void *arg)
 {
-	return vmacct_trace_attach((struct vmacct_reader **)&file->private_data,
-				   arg);
+	return vmacct_stream_attach((struct vmacct_reader **)&file->private_data,
+				    arg);
 }
 
 static int vmacct_do_stats(struct file *file, void *arg)
@@ -136,6 +137,7 @@ static int vmacct_do_stats(struct file *file, void *arg)
 	if (s->flags || s->reserved)
 		return -EINVAL;
 	vmacct_stats_read(s);
+	s->missed = vmacct_probe_missed();
 	return 0;
 }
 
@@ -212,21 +214,21 @@ static int vmacct_open(struct inode *inode, struct file *file)
 
 static int vmacct_release(struct inode *inode, struct file *file)
 {
-	vmacct_trace_detach(file->private_data);
+	vmacct_stream_detach(file->private_data);
 	return 0;
 }
 
 static struct vmacct_reader *vmacct_reader_of(struct file *file, int *err)
 {
-	/* pairs with the release in vmacct_trace_attach() */
+	/* pairs with the release in vmacct_stream_attach() */
 	struct vmacct_reader *r = smp_load_acquire(&file->private_data);
 	struct vmacct_trace t = { .size = sizeof(t) };
 
 	*err = 0;
 	if (r)
 		return r;
-	*err = vmacct_trace_attach((struct vmacct_reader **)&file->private_data,
-				   &t);
+	*err = vmacct_stream_attach((struct vmacct_reader **)&file->private_data,
+				    &t);
 	/* as above: see the reader another thread may have attached */
 	return *err ? NULL : smp_load_acquire(&file->private_data);
 }
@@ -240,7 +242,7 @@ static ssize_t vmacct_read(struct file *file, char __user *buf, size_t len,
 	r = vmacct_reader_of(file, &err);
 	if (!r)
 		return err;
-	return vmacct_trace_read(r, buf, len, file->f_flags & O_NONBLOCK);
+	return vmacct_ring_read(r, buf, len, file->f_flags & O_NONBLOCK);
 }
 
 static __poll_t vmacct_poll(struct file *file, poll_table *wait)
@@ -251,7 +253,7 @@ static __poll_t vmacct_poll(struct file *file, poll_table *wait)
 	r = vmacct_reader_of(file, &err);
 	if (!r)
 		return EPOLLERR;
-	return vmacct_trace_poll(r, file, wait);
+	return vmacct_ring_poll(r, file, wait);
 }
 
 static const struct file_operations vmacct_fops = {

@@ -16,6 +16,11 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "commit.h"
+#include "dev.h"
+#include "stream.h"
+#include "syms.h"
+#include "sysfs.h"
 #include "vmacct.h"
 
 static bool stats;
@@ -41,7 +46,7 @@ static int __init vmacct_init(void)
 		goto out_sysfs;
 
 	if (stats) {
-		err = vmacct_stats_set(true);
+		err = vmacct_stream_count(true);
 		if (err) {
 			pr_err("stats=1: cannot start counting (%d)\n", err);
 			goto out_dev;
@@ -57,7 +62,7 @@ out_dev:
 	vmacct_dev_exit();
 out_sysfs:
 	vmacct_sysfs_exit();
-	vmacct_trace_exit();
+	vmacct_stream_exit();
 	return err;
 }
 
@@ -65,7 +70,7 @@ static void __exit vmacct_exit(void)
 {
 	vmacct_dev_exit();
 	vmacct_sysfs_exit();
-	vmacct_trace_exit();
+	vmacct_stream_exit();
 }
 
 module_init(vmacct_init);

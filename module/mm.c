@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmacct: one process's VMAs, its commit charge, and what fork() of it
- * would charge.
+ * vmacct: one process: may the caller read it, its VMAs by kind, its
+ * commit charge, and what fork() of it would charge.  No verdicts: query.c
+ * puts these numbers to the model (commit.c) and the rules (rules.c).
  *
  * The commit charge of an mm is not stored anywhere: it is the sum of the
  * pages of its VM_ACCOUNT VMAs, so it is computed by walking them under
  * mmap_read_lock.  What dup_mmap() charges is the same sum without the
- * VM_DONTCOPY VMAs (VM_WIPEONFORK ones are still charged); it checks each
- * VMA in turn against __vm_enough_memory(), which the verdict below models
- * (see KERNEL-NOTES §2).
+ * VM_DONTCOPY VMAs (VM_WIPEONFORK ones are still charged: kernel/fork.c
+ * dup_mmap(), 6.1 and 6.12).
  *
  * Reading another process needs what /proc/PID/maps needs, as far as a
  * module can tell without ptrace_may_access() (not exported): the same
@@ -31,7 +31,8 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 
-#include "vmacct.h"
+#include "mm.h"
+#include "syms.h"
 
 static bool vmacct_same_ids(struct task_struct *task)
 {
@@ -71,7 +72,7 @@ static bool vmacct_may_read(struct task_struct *task, struct mm_struct *mm)
  * address space), -ENODATA (the process is exiting: its mm is gone), or
  * -EACCES (not permitted).
  */
-int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp)
+static int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -157,17 +158,17 @@ counters:
 }
 
 /**
- * vmacct_mm_stats - one process's VMA counts, headrooms and charge
+ * vmacct_mm_counts - one process's VMA counts, counters and charge
  * @m: @m->pid and @m->flags in (0 = the caller; VMACCT_MM_COUNTS_ONLY
- *	skips the walk); every other field out, zeroed by the caller
+ *	skips the walk); the counts and counters out, zeroed by the caller
  *
  * Return: 0, an error of vmacct_mm_get(), or -EINTR if a fatal signal
  * arrived while waiting for the mmap lock.
  */
-int vmacct_mm_stats(struct vmacct_mm *m)
+int vmacct_mm_counts(struct vmacct_mm *m)
 {
 	struct mm_struct *mm;
-	int max, err;
+	int err;
 
 	err = vmacct_mm_get(m->pid, &mm, NULL);
 	if (err)
@@ -179,37 +180,32 @@ int vmacct_mm_stats(struct vmacct_mm *m)
 	vmacct_walk(mm, m);
 	mmap_read_unlock(mm);
 	mmput(mm);
-
-	/* KERNEL-NOTES §4.2: each site compares differently. */
-	max = vmacct_max_map_count();
-	m->max_map_count = max;
-	m->headroom_mmap = max + 1 - (int)m->map_count;
-	m->headroom_split = max - (int)m->map_count;
-	m->headroom_munmap = max - (int)m->map_count;
-	m->headroom_mremap_move = max - vmacct_mremap_reserve(MREMAP_MAYMOVE) -
-				  (int)m->map_count;
-	/* the tightest of MREMAP_FIXED and MREMAP_DONTUNMAP */
-	m->headroom_mremap_fixed = max - (int)m->map_count -
-		vmacct_mremap_reserve(MREMAP_MAYMOVE | MREMAP_FIXED |
-				      MREMAP_DONTUNMAP);
 	return 0;
 }
 
-/* Smallest overcommit_ratio with floor(base * ratio / 100) >= need. */
-static u32 vmacct_min_ratio(s64 need, unsigned long base)
+/**
+ * vmacct_mm_total_vm - the total_vm of @pid's mm
+ * @pid: as for vmacct_mm_get()
+ * @total_vm: out
+ *
+ * Return: 0 or an error of vmacct_mm_get().
+ */
+int vmacct_mm_total_vm(pid_t pid, u64 *total_vm)
 {
-	u64 ratio;
+	struct mm_struct *mm;
+	int err;
 
-	if (need <= 0)
-		return 0;
-	if (!base)
-		return U32_MAX;
-	ratio = div64_u64((u64)need * 100 + base - 1, base);
-	return ratio > INT_MAX ? U32_MAX : ratio;
+	err = vmacct_mm_get(pid, &mm, NULL);
+	if (err)
+		return err;
+	*total_vm = READ_ONCE(mm->total_vm);
+	mmput(mm);
+	return 0;
 }
 
 /* What dup_mmap() charges: VM_ACCOUNT VMAs that are copied. */
-static void vmacct_fork_walk(struct mm_struct *mm, struct vmacct_fork *f)
+static void vmacct_fork_walk(struct mm_struct *mm,
+			     struct vmacct_fork_charge *f)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
@@ -229,21 +225,20 @@ static void vmacct_fork_walk(struct mm_struct *mm, struct vmacct_fork *f)
 }
 
 /**
- * vmacct_fork_predict - what fork() would charge, and whether it would pass
- * @f: @f->pid in (0 = the caller); every other field out, zeroed by the
- *	caller
+ * vmacct_mm_fork_charge - what fork() of @pid would charge
+ * @pid: as for vmacct_mm_get()
+ * @f: filled in
  *
  * Return: 0, an error of vmacct_mm_get(), or -EINTR.
  */
-int vmacct_fork_predict(struct vmacct_fork *f)
+int vmacct_mm_fork_charge(pid_t pid, struct vmacct_fork_charge *f)
 {
-	struct vmacct_commit c;
 	struct mm_struct *mm;
 	bool admin;
-	s64 count, need;
 	int err;
 
-	err = vmacct_mm_get(f->pid, &mm, &admin);
+	memset(f, 0, sizeof(*f));
+	err = vmacct_mm_get(pid, &mm, &admin);
 	if (err)
 		return err;
 	if (mmap_read_lock_killable(mm)) {
@@ -253,56 +248,35 @@ int vmacct_fork_predict(struct vmacct_fork *f)
 	vmacct_fork_walk(mm, f);
 	mmap_read_unlock(mm);
 	mmput(mm);
-
-	vmacct_commit_snapshot(&c);
-	count = vmacct_mode2_count(&c);
 	f->as_admin = admin;
-	f->committed = c.committed;
-	f->committed_read = c.committed_read;
-	f->committed_error = c.committed_error;
-	f->limit = c.limit;
-	f->guess_ceiling = c.guess_ceiling;
-	f->admin_reserve = admin ? 0 : c.admin_reserve;
-	f->user_reserve = min_t(u64, f->total_vm / 32, c.user_reserve);
-	f->allowed = (s64)c.limit - f->admin_reserve - f->user_reserve;
-
-	/* Mode 0: each charged VMA alone against RAM + swap. */
-	f->verdict[0] = f->largest > c.guess_ceiling ? -ENOMEM : 0;
-	f->deciding_term[0] = VMACCT_TERM_GUESS_CEILING;
-	f->margin[0] = (s64)c.guess_ceiling - (s64)f->largest;
-
-	f->verdict[1] = 0;
-	f->deciding_term[1] = VMACCT_TERM_NONE;
-	f->margin[1] = S64_MAX;
-
-	/*
-	 * Mode 2: the charges add up VMA by VMA and the sum only grows, so
-	 * the last check decides: committed + S < allowed.  No accountable
-	 * VMA means no check at all.
-	 */
-	if (f->nr_charged) {
-		vmacct_mode2_verdict(count, f->charge, c.limit,
-				     f->admin_reserve, f->user_reserve,
-				     c.committed_error, &f->verdict[2],
-				     &f->deciding_term[2], &f->margin[2],
-				     &f->slop_may_flip);
-	} else {
-		f->verdict[2] = 0;
-		f->deciding_term[2] = VMACCT_TERM_LIMIT;
-		f->margin[2] = S64_MAX;
-	}
-
-	/*
-	 * The settings that would let mode 2 pass: with the ratio branch,
-	 * floor((totalram - hugetlb) * ratio / 100) must reach "need"; with
-	 * kbytes, kbytes >> (PAGE_SHIFT - 10) must.
-	 */
-	need = 0;
-	if (f->nr_charged)
-		need = count + (s64)f->charge + 1 - (s64)c.total_swap +
-		       (s64)f->admin_reserve + (s64)f->user_reserve;
-	f->min_ratio = vmacct_min_ratio(need, c.totalram > c.hugetlb ?
-					c.totalram - c.hugetlb : 0);
-	f->min_kbytes = need > 0 ? (u64)need << (PAGE_SHIFT - 10) : 0;
 	return 0;
+}
+
+/**
+ * vmacct_mm_range_mapped - is [start, start + len) entirely mapped?
+ * @mm: the current task's mm
+ * @start: first byte
+ * @len: length in bytes
+ *
+ * mprotect(), madvise() and the mlock family also fail on a hole, which is
+ * not the count's doing.  For the probes' return context: only a trylock,
+ * and a bounded walk; when either gives up, assume mapped.
+ */
+bool vmacct_mm_range_mapped(struct mm_struct *mm, unsigned long start,
+			    unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	unsigned long end = start + PAGE_ALIGN(len), next = start;
+	struct vm_area_struct *vma;
+	unsigned int seen = 0;
+
+	if (end <= start || !mmap_read_trylock(mm))
+		return true;
+	for_each_vma_range(vmi, vma, end) {
+		if (vma->vm_start > next || ++seen > 64)
+			break;
+		next = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return next >= end || seen > 64;
 }

@@ -33,7 +33,7 @@
 #include <linux/utsname.h>
 #include <linux/version.h>
 
-#include "vmacct.h"
+#include "syms.h"
 
 static unsigned long addr_vm_committed_as;
 module_param_named(vm_committed_as, addr_vm_committed_as, ulong, 0);
@@ -168,7 +168,7 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 }
 
 /* 6.17 and later check the map count at the start of every mremap() */
-static bool vmacct_mremap_checks_early __ro_after_init;
+static bool vmacct_mremap_early __ro_after_init;
 
 int vmacct_syms_init(void)
 {
@@ -208,7 +208,7 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
-	vmacct_mremap_checks_early =
+	vmacct_mremap_early =
 		vmacct_kernel_version() >= KERNEL_VERSION(6, 17, 0);
 	return ret;
 }
@@ -349,23 +349,16 @@ void vmacct_hrtimer_setup(struct hrtimer *timer,
 }
 
 /**
- * vmacct_mremap_reserve - where mremap() starts failing on the map count
- * @flags: the MREMAP_* flags of the call
+ * vmacct_mremap_checks_early - does mremap() check the map count up front?
  *
- * Return: R such that the call fails with ENOMEM once map_count >= max - R,
- * or -1 if the call never checks the count.  Up to 6.16 only moves check:
- * MREMAP_MAYMOVE 3, MREMAP_FIXED or MREMAP_DONTUNMAP 5 (mremap_to()).  The
- * mremap rework of 6.17 checks every call under the mmap lock, before any
- * unmap: 3, or 4 with MREMAP_DONTUNMAP (check_map_count_against_split_early(),
- * read in 7.2).
+ * The mremap rework of 6.17 checks every call under the mmap lock before
+ * any unmap (mm/mremap.c check_map_count_against_split_early(), read in
+ * 7.2); up to 6.16 only the paths that move check (mm/mremap.c
+ * move_vma() and mremap_to()).  rules.c turns this into thresholds.
  */
-int vmacct_mremap_reserve(unsigned long flags)
+bool vmacct_mremap_checks_early(void)
 {
-	if (vmacct_mremap_checks_early)
-		return flags & MREMAP_DONTUNMAP ? 4 : 3;
-	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
-		return 5;
-	return flags & MREMAP_MAYMOVE ? 3 : -1;
+	return vmacct_mremap_early;
 }
 
 /* KERNEL_VERSION() of the running kernel, from its release string. */

@@ -18,6 +18,12 @@
 #include <linux/stddef.h>
 #include <linux/sysfs.h>
 
+#include "commit.h"
+#include "probe.h"
+#include "ring.h"
+#include "stats.h"
+#include "stream.h"
+#include "sysfs.h"
 #include "vmacct.h"
 
 /* A file that shows one field of struct vmacct_commit. */
@@ -130,7 +136,7 @@ static const struct attribute_group commit_group = {
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%d\n", vmacct_trace_enabled());
+	return sysfs_emit(buf, "%d\n", vmacct_stream_enabled());
 }
 
 /*
@@ -148,38 +154,38 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return err;
 	if (on)		/* the first reader enables tracing */
 		return -EINVAL;
-	vmacct_trace_stop();
+	vmacct_stream_stop();
 	return len;
 }
 
 static ssize_t events_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", vmacct_trace_events());
+	return sysfs_emit(buf, "%llu\n", vmacct_ring_events());
 }
 
 static ssize_t denied_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", vmacct_trace_denied());
+	return sysfs_emit(buf, "%llu\n", vmacct_ring_denied());
 }
 
 static ssize_t dropped_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", vmacct_trace_dropped());
+	return sysfs_emit(buf, "%llu\n", vmacct_ring_dropped());
 }
 
 static ssize_t missed_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", vmacct_trace_missed());
+	return sysfs_emit(buf, "%llu\n", vmacct_probe_missed());
 }
 
 static ssize_t buffer_size_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", vmacct_trace_buffer_size());
+	return sysfs_emit(buf, "%u\n", vmacct_ring_buffer_size());
 }
 
 static ssize_t buffer_size_store(struct kobject *kobj,
@@ -192,7 +198,7 @@ static ssize_t buffer_size_store(struct kobject *kobj,
 	err = kstrtouint(buf, 0, &records);
 	if (err)
 		return err;
-	err = vmacct_trace_set_buffer_size(records);
+	err = vmacct_ring_set_buffer_size(records);
 	return err ? err : len;
 }
 
@@ -222,7 +228,7 @@ static const struct attribute_group trace_group = {
 static ssize_t stats_enabled_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", vmacct_stats_enabled());
+	return sysfs_emit(buf, "%d\n", vmacct_stats_counting());
 }
 
 static ssize_t stats_enabled_store(struct kobject *kobj,
@@ -235,7 +241,7 @@ static ssize_t stats_enabled_store(struct kobject *kobj,
 	err = kstrtobool(buf, &on);
 	if (err)
 		return err;
-	err = vmacct_stats_set(on);
+	err = vmacct_stream_count(on);
 	return err ? err : len;
 }
 

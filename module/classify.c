@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: what a probed call was.
+ *
+ *  - A decision's caller kind: the system call the task is in says it for
+ *    most callers; a page fault and execve() need a short stack walk.
+ *  - A system call's failure: ENOMEM (EAGAIN for madvise) is vm.max_map_count's
+ *    doing only if the count had reached a check site's threshold
+ *    (rules.c), the range had no hole, and no commit denial of the same
+ *    process came in between.
+ *
+ * Everything here runs in probe handlers: atomic context, no sleeping.
+ * The system call numbers and registers are x86-64's.
+ */
+#include <linux/atomic.h>
+#include <linux/compat.h>
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <linux/vmacct.h>
+#include <asm/unistd.h>
+
+#include "classify.h"
+#include "mm.h"
+#include "rules.h"
+#include "syms.h"
+
+/*
+ * The last commit denial, so that a system call failing with ENOMEM
+ * because of commit accounting is not taken for a map-count failure.
+ */
+static atomic64_t vmacct_denial_seq = ATOMIC64_INIT(0);
+static pid_t vmacct_denial_tgid;	/* WRITE_ONCE/READ_ONCE */
+
+/*
+ * What asked for the charge, from the functions on the stack: a page
+ * fault (stack growth, or a page of a NORESERVE shmem mapping) and
+ * execve() (its stack, but also the ELF loader's data and bss mappings).
+ */
+static u32 vmacct_stack_caller(u32 fallback)
+{
+	static const struct {
+		const char *prefix;
+		u32 caller;
+	} sites[] = {
+		{ "shmem_",		VMACCT_CALLER_SHMEM },
+		{ "vm_brk_flags",	VMACCT_CALLER_BRK },
+		{ "do_brk_flags",	VMACCT_CALLER_BRK },
+		{ "mmap_region",	VMACCT_CALLER_MMAP },
+		{ "__mmap_region",	VMACCT_CALLER_MMAP },
+		{ "do_mmap",		VMACCT_CALLER_MMAP },
+	};
+	unsigned long entries[12];
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int i, j, n;
+
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	for (i = 0; i < n; i++) {
+		sprint_symbol_no_offset(name, entries[i]);
+		for (j = 0; j < ARRAY_SIZE(sites); j++)
+			if (strncmp(name, sites[j].prefix,
+				    strlen(sites[j].prefix)) == 0)
+				return sites[j].caller;
+	}
+	return fallback;
+}
+
+/* The VMACCT_CALLER_* of the __vm_enough_memory() call in progress. */
+u32 vmacct_classify_caller(void)
+{
+	struct pt_regs *uregs;
+
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return VMACCT_CALLER_OTHER;
+
+	uregs = task_pt_regs(current);
+	/* before in_compat_syscall(): -1 has the x32 bit set */
+	if ((long)uregs->orig_ax == -1)
+		return vmacct_stack_caller(VMACCT_CALLER_STACK_GROWTH);
+	if (in_compat_syscall())
+		return VMACCT_CALLER_OTHER;
+
+	switch (uregs->orig_ax) {
+	case __NR_mmap:
+		if ((uregs->r10 & MAP_TYPE) == MAP_PRIVATE)
+			return VMACCT_CALLER_MMAP;
+		return VMACCT_CALLER_SHMEM;
+	case __NR_brk:
+		return VMACCT_CALLER_BRK;
+	case __NR_mprotect:
+	case __NR_pkey_mprotect:
+		return VMACCT_CALLER_MPROTECT;
+	case __NR_mremap:
+		return VMACCT_CALLER_MREMAP;
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork:
+		return VMACCT_CALLER_FORK;
+	case __NR_execve:
+	case __NR_execveat:
+		return vmacct_stack_caller(VMACCT_CALLER_EXEC_STACK);
+	case __NR_shmget:
+		return VMACCT_CALLER_SHMEM;
+	case __NR_swapoff:
+		return VMACCT_CALLER_SWAPOFF;
+	default:
+		return VMACCT_CALLER_OTHER;
+	}
+}
+
+/* A __vm_enough_memory() call of the current task was refused. */
+void vmacct_classify_denied(void)
+{
+	WRITE_ONCE(vmacct_denial_tgid, current->tgid);
+	atomic64_inc(&vmacct_denial_seq);
+}
+
+/**
+ * vmacct_classify_enter - note a system call that might fail on the count
+ * @c: filled in with its arguments and the count at entry
+ *
+ * Return: false when the call cannot fail on the count (no mm, a compat
+ * call, or a count below every check site's threshold): nothing to watch.
+ */
+bool vmacct_classify_enter(struct vmacct_syscall *c)
+{
+	struct mm_struct *mm = current->mm;
+	struct pt_regs *uregs;
+	int count, max;
+
+	if (!mm || in_compat_syscall())
+		return false;
+	count = READ_ONCE(mm->map_count);
+	max = vmacct_max_map_count();
+	if (count < vmacct_rule_lowest(max))
+		return false;
+
+	uregs = task_pt_regs(current);
+	c->denial_seq = atomic64_read(&vmacct_denial_seq);
+	c->arg0 = uregs->di;
+	c->arg1 = uregs->si;
+	c->arg3 = uregs->r10;
+	c->map_count = count;
+	c->max_map_count = max;
+	return true;
+}
+
+/**
+ * vmacct_classify_map_count - did this call fail because of the count?
+ * @sys: VMACCT_SYS_*
+ * @c: what vmacct_classify_enter() saw
+ * @ret: the system call's return value
+ */
+bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
+			       long ret)
+{
+	unsigned long flags = sys == VMACCT_SYS_MREMAP ? c->arg3 : 0;
+
+	if ((long)c->map_count < vmacct_rule_sys_first(sys, c->max_map_count,
+						       flags))
+		return false;
+
+	switch (sys) {
+	case VMACCT_SYS_BRK:	/* returns the old break on failure */
+		if (c->arg0 <= (unsigned long)ret)
+			return false;
+		break;
+	case VMACCT_SYS_MMAP:
+	case VMACCT_SYS_MUNMAP:
+	case VMACCT_SYS_MREMAP:
+		if (ret != -ENOMEM)
+			return false;
+		break;
+	case VMACCT_SYS_MADVISE:
+		/* madvise turns a failed split's ENOMEM into EAGAIN */
+		if (ret != -EAGAIN ||
+		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
+			return false;
+		break;
+	default:	/* splits at one or both ends */
+		if (ret != -ENOMEM ||
+		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
+			return false;
+		break;
+	}
+
+	/* A commit denial during this call explains the ENOMEM instead. */
+	return atomic64_read(&vmacct_denial_seq) == c->denial_seq ||
+	       READ_ONCE(vmacct_denial_tgid) != current->tgid;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: the observation mechanism (probe.c).  Kretprobes on
+ * __vm_enough_memory() and on the system calls whose ENOMEM can come from
+ * vm.max_map_count; their handlers feed ring.c and stats.c.  stream.c
+ * decides what is armed and when.
+ */
+#ifndef _VMACCT_PROBE_H
+#define _VMACCT_PROBE_H
+
+#include <linux/types.h>
+
+int vmacct_probe_decisions_on(void);
+void vmacct_probe_syscalls_on(void);
+void vmacct_probe_syscalls_off(void);
+void vmacct_probe_all_off(void);
+bool vmacct_probe_decisions_armed(void);
+bool vmacct_probe_syscalls_armed(void);
+u64 vmacct_probe_missed(void);
+void vmacct_probe_exit(void);
+
+#endif /* _VMACCT_PROBE_H */

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: the stream's readers.
+ *
+ * Each reader (an open /dev/vmacct that asked for the stream) has its own
+ * bounded ring of fixed-size records and a filter.  The probes hand every
+ * record to vmacct_ring_emit(), which copies it into each matching ring:
+ * a full ring drops the record and counts it, and never blocks or slows
+ * the traced task.  Emitting runs in atomic context (possibly under
+ * swap_lock): it takes only the ring's raw spinlock and defers the
+ * reader's wake-up to an irq_work, at most one a millisecond.
+ *
+ * A detached reader (trace/enabled = 0) stays allocated until its file is
+ * closed: blocked read()s return -ENODEV, poll() reports
+ * EPOLLHUP | EPOLLERR.  stream.c decides when readers come and go.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "ring.h"
+#include "syms.h"
+
+#define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
+#define VMACCT_WAKE_NS		NSEC_PER_MSEC	/* at most one wake-up per ms */
+
+struct vmacct_reader {
+	struct list_head node;		/* on vmacct_readers (RCU) */
+	raw_spinlock_t lock;		/* protects everything below */
+	struct vmacct_event *ring;
+	u32 size;			/* records in @ring */
+	u32 head;			/* oldest record */
+	u32 count;			/* records queued */
+	u64 dropped;
+	u32 flags;			/* VMACCT_TRACE_* */
+	pid_t pid;
+	pid_t tgid;
+	bool detached;
+	bool listed;			/* protected by vmacct_ring_mutex */
+
+	u64 woken_ns;			/* last wake-up queued */
+
+	wait_queue_head_t wq;
+	struct irq_work wakeup;		/* wakes @wq from probe context */
+	struct hrtimer wake_timer;	/* a wake-up deferred by the limit */
+	struct mutex read_mutex;	/* one read() at a time: @bounce */
+	struct vmacct_event *bounce;
+};
+
+static DEFINE_MUTEX(vmacct_ring_mutex);	/* changes of vmacct_readers */
+static LIST_HEAD(vmacct_readers);	/* RCU; written under vmacct_ring_mutex */
+static bool vmacct_readers_exist;	/* written under vmacct_ring_mutex */
+
+static unsigned int vmacct_ring_records = VMACCT_RING_DEFAULT;
+static atomic64_t vmacct_nr_events = ATOMIC64_INIT(0);
+static atomic64_t vmacct_nr_denied = ATOMIC64_INIT(0);
+static atomic64_t vmacct_nr_dropped = ATOMIC64_INIT(0);
+
+static void vmacct_reader_wakeup(struct irq_work *work)
+{
+	struct vmacct_reader *r = container_of(work, struct vmacct_reader,
+					       wakeup);
+
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static enum hrtimer_restart vmacct_wake_timer(struct hrtimer *timer)
+{
+	struct vmacct_reader *r = container_of(timer, struct vmacct_reader,
+					       wake_timer);
+
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The ring went from empty to non-empty: wake the reader, at most once a
+ * millisecond, so that a reader keeping up with a busy system is not woken
+ * for every record; the timer delivers a wake-up held back by the limit.
+ * Called with r->lock held.
+ */
+static void vmacct_wake(struct vmacct_reader *r, u64 now)
+{
+	if (now - r->woken_ns >= VMACCT_WAKE_NS) {
+		r->woken_ns = now;
+		irq_work_queue(&r->wakeup);
+	} else if (!hrtimer_is_queued(&r->wake_timer)) {
+		hrtimer_start(&r->wake_timer, ns_to_ktime(VMACCT_WAKE_NS),
+			      HRTIMER_MODE_REL_SOFT);
+	}
+}
+
+static bool vmacct_match(const struct vmacct_reader *r,
+			 const struct vmacct_event *ev)
+{
+	if (ev->type == VMACCT_EV_DECISION) {
+		if (r->flags & VMACCT_TRACE_NO_DECISIONS)
+			return false;
+		if ((r->flags & VMACCT_TRACE_DENIED) && !ev->verdict)
+			return false;
+	} else if (r->flags & VMACCT_TRACE_NO_MAP_COUNT) {
+		return false;
+	}
+	if (r->pid && r->pid != ev->pid)
+		return false;
+	if (r->tgid && r->tgid != ev->tgid)
+		return false;
+	return true;
+}
+
+/**
+ * vmacct_ring_emit - queue @ev for every reader that wants it
+ * @ev: the body of the record (type, caller, terms); the header (version,
+ *	size, time, pid, tgid, comm) is filled in here, for the current task
+ *
+ * Probe context.
+ */
+void vmacct_ring_emit(struct vmacct_event *ev)
+{
+	struct vmacct_reader *r;
+	unsigned long flags;
+
+	ev->version = VMACCT_EVENT_VERSION;
+	ev->size = sizeof(*ev);
+	ev->time_ns = ktime_get_ns();
+	ev->pid = current->pid;
+	ev->tgid = current->tgid;
+	/* as trace events do: task_lock() may be held by our caller */
+	memcpy(ev->comm, current->comm, sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+
+	atomic64_inc(&vmacct_nr_events);
+	if (ev->type == VMACCT_EV_DECISION && ev->verdict)
+		atomic64_inc(&vmacct_nr_denied);
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &vmacct_readers, node) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		if (!r->detached && vmacct_match(r, ev)) {
+			if (r->count < r->size) {
+				r->ring[(r->head + r->count) % r->size] = *ev;
+				/* a reader sleeps only on an empty ring */
+				if (!r->count++)
+					vmacct_wake(r, ev->time_ns);
+			} else {
+				r->dropped++;
+				atomic64_inc(&vmacct_nr_dropped);
+			}
+		}
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/* Is anyone reading?  Lets the probes skip building a record. */
+bool vmacct_ring_have_readers(void)
+{
+	return READ_ONCE(vmacct_readers_exist);
+}
+
+/* Does a listed reader want map-count failures? */
+bool vmacct_ring_want_map_count(void)
+{
+	struct vmacct_reader *r;
+	bool want = false;
+
+	mutex_lock(&vmacct_ring_mutex);
+	list_for_each_entry(r, &vmacct_readers, node) {
+		if (!(READ_ONCE(r->flags) & VMACCT_TRACE_NO_MAP_COUNT)) {
+			want = true;
+			break;
+		}
+	}
+	mutex_unlock(&vmacct_ring_mutex);
+	return want;
+}
+
+void vmacct_ring_free(struct vmacct_reader *r)
+{
+	hrtimer_cancel(&r->wake_timer);
+	irq_work_sync(&r->wakeup);
+	vfree(r->ring);
+	kfree(r->bounce);
+	kfree(r);
+}
+
+/* A new reader with a ring of trace/buffer_size records, not yet listed. */
+struct vmacct_reader *vmacct_ring_alloc(void)
+{
+	struct vmacct_reader *r;
+	u32 size = READ_ONCE(vmacct_ring_records);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->ring = vmalloc_array(size, sizeof(*r->ring));
+	r->bounce = kmalloc_array(VMACCT_READ_BATCH, sizeof(*r->bounce),
+				  GFP_KERNEL);
+	if (!r->ring || !r->bounce) {
+		vfree(r->ring);
+		kfree(r->bounce);
+		kfree(r);
+		return NULL;
+	}
+	r->size = size;
+	raw_spin_lock_init(&r->lock);
+	init_waitqueue_head(&r->wq);
+	init_irq_work(&r->wakeup, vmacct_reader_wakeup);
+	vmacct_hrtimer_setup(&r->wake_timer, vmacct_wake_timer);
+	mutex_init(&r->read_mutex);
+	return r;
+}
+
+/* Set @r's filter from @t, and tell @t the ring's size and drops. */
+void vmacct_ring_set_filter(struct vmacct_reader *r, struct vmacct_trace *t)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&r->lock, flags);
+	WRITE_ONCE(r->flags, t->flags);
+	r->pid = t->pid;
+	r->tgid = t->tgid;
+	t->buffer_size = r->size;
+	t->dropped = r->dropped;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+}
+
+/* Start delivering records to @r. */
+void vmacct_ring_add(struct vmacct_reader *r)
+{
+	mutex_lock(&vmacct_ring_mutex);
+	list_add_tail_rcu(&r->node, &vmacct_readers);
+	r->listed = true;
+	WRITE_ONCE(vmacct_readers_exist, true);
+	mutex_unlock(&vmacct_ring_mutex);
+}
+
+/*
+ * Stop delivering records to @r, if it was listed; the caller waits for
+ * an RCU grace period before freeing it.
+ */
+void vmacct_ring_del(struct vmacct_reader *r)
+{
+	mutex_lock(&vmacct_ring_mutex);
+	if (r->listed)
+		list_del_rcu(&r->node);
+	r->listed = false;
+	WRITE_ONCE(vmacct_readers_exist, !list_empty(&vmacct_readers));
+	mutex_unlock(&vmacct_ring_mutex);
+}
+
+bool vmacct_ring_listed(struct vmacct_reader *r)
+{
+	bool listed;
+
+	mutex_lock(&vmacct_ring_mutex);
+	listed = r->listed;
+	mutex_unlock(&vmacct_ring_mutex);
+	return listed;
+}
+
+/*
+ * Detach every reader: they stay allocated until their file is closed,
+ * but get nothing more; blocked readers wake up to -ENODEV.
+ */
+void vmacct_ring_detach_all(void)
+{
+	struct vmacct_reader *r, *tmp;
+	unsigned long flags;
+
+	mutex_lock(&vmacct_ring_mutex);
+	list_for_each_entry_safe(r, tmp, &vmacct_readers, node) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		r->detached = true;
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		list_del_rcu(&r->node);
+		r->listed = false;
+		wake_up_interruptible_poll(&r->wq, EPOLLHUP | EPOLLERR);
+	}
+	WRITE_ONCE(vmacct_readers_exist, false);
+	mutex_unlock(&vmacct_ring_mutex);
+}
+
+ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
+			 size_t len, bool nonblock)
+{
+	size_t want = min_t(size_t, len / sizeof(struct vmacct_event),
+			    VMACCT_READ_BATCH);
+	unsigned long flags;
+	size_t n, i;
+	ssize_t ret;
+	bool detached;
+
+	if (!want)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&r->read_mutex))
+		return -ERESTARTSYS;
+	for (;;) {
+		raw_spin_lock_irqsave(&r->lock, flags);
+		detached = r->detached;
+		n = min_t(size_t, want, r->count);
+		for (i = 0; i < n; i++)
+			r->bounce[i] = r->ring[(r->head + i) % r->size];
+		r->head = (r->head + n) % r->size;
+		r->count -= n;
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+
+		if (n)
+			break;
+		if (detached) {
+			ret = -ENODEV;
+			goto out;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		ret = wait_event_interruptible(r->wq, READ_ONCE(r->count) ||
+					       READ_ONCE(r->detached));
+		if (ret)
+			goto out;
+	}
+	ret = n * sizeof(struct vmacct_event);
+	if (copy_to_user(buf, r->bounce, ret))
+		ret = -EFAULT;
+out:
+	mutex_unlock(&r->read_mutex);
+	return ret;
+}
+
+__poll_t vmacct_ring_poll(struct vmacct_reader *r, struct file *file,
+			  poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &r->wq, wait);
+	if (READ_ONCE(r->count))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(r->detached))
+		mask |= EPOLLHUP | EPOLLERR;
+	return mask;
+}
+
+u64 vmacct_ring_events(void)
+{
+	return atomic64_read(&vmacct_nr_events);
+}
+
+u64 vmacct_ring_denied(void)
+{
+	return atomic64_read(&vmacct_nr_denied);
+}
+
+u64 vmacct_ring_dropped(void)
+{
+	return atomic64_read(&vmacct_nr_dropped);
+}
+
+unsigned int vmacct_ring_buffer_size(void)
+{
+	return READ_ONCE(vmacct_ring_records);
+}
+
+int vmacct_ring_set_buffer_size(unsigned int records)
+{
+	if (records < VMACCT_RING_MIN || records > VMACCT_RING_MAX)
+		return -EINVAL;
+	WRITE_ONCE(vmacct_ring_records, records);
+	return 0;
+}

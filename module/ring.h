@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: the stream's readers (ring.c): one bounded ring each, their
+ * filters, wake-ups, read() and poll(), and the stream's counters.
+ */
+#ifndef _VMACCT_RING_H
+#define _VMACCT_RING_H
+
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/vmacct.h>
+
+#define VMACCT_RING_MIN		16
+#define VMACCT_RING_MAX		65536
+#define VMACCT_RING_DEFAULT	4096
+
+struct file;
+struct vmacct_reader;
+
+struct vmacct_reader *vmacct_ring_alloc(void);
+void vmacct_ring_free(struct vmacct_reader *r);
+void vmacct_ring_set_filter(struct vmacct_reader *r, struct vmacct_trace *t);
+void vmacct_ring_add(struct vmacct_reader *r);
+void vmacct_ring_del(struct vmacct_reader *r);
+void vmacct_ring_detach_all(void);
+bool vmacct_ring_listed(struct vmacct_reader *r);
+bool vmacct_ring_have_readers(void);
+bool vmacct_ring_want_map_count(void);
+
+void vmacct_ring_emit(struct vmacct_event *ev);
+
+ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
+			 size_t len, bool nonblock);
+__poll_t vmacct_ring_poll(struct vmacct_reader *r, struct file *file,
+			  struct poll_table_struct *wait);
+
+u64 vmacct_ring_events(void);
+u64 vmacct_ring_denied(void);
+u64 vmacct_ring_dropped(void);
+unsigned int vmacct_ring_buffer_size(void);
+int vmacct_ring_set_buffer_size(unsigned int records);
+
+#endif /* _VMACCT_RING_H */

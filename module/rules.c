@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: where the kernel checks mm->map_count against
+ * vm.max_map_count, and with which comparison.  Each rule is stated once,
+ * as the smallest map_count at which a check fails ("first"), so that a
+ * headroom is first - map_count and a failure is map_count >= first.
+ *
+ * The check sites (6.1 and 6.12 compare alike; where they live):
+ *
+ *   new VMA   do_mmap() and do_brk_flags(): map_count > max
+ *             (6.1 mm/mmap.c; 6.12 mm/mmap.c)
+ *   split     split_vma(): map_count >= max, before each split; mprotect(),
+ *             mlock(), munlock() and madvise() split at both ends of the
+ *             range, the second split seeing the first's VMA (6.1
+ *             mm/mmap.c split_vma() and mm/madvise.c madvise_update_vma();
+ *             6.12 mm/vma.c split_vma() through vma_modify())
+ *   munmap    only when one VMA is cut at both ends: map_count >= max
+ *             (6.1 mm/mmap.c do_mas_align_munmap(); 6.12 mm/vma.c
+ *             vms_gather_munmap_vmas()); the end split is not checked
+ *   mremap    a move: map_count >= max - 3 (mm/mremap.c move_vma());
+ *             MREMAP_FIXED or MREMAP_DONTUNMAP: map_count + 2 >= max - 3
+ *             (mm/mremap.c mremap_to()); from 6.17 every call, before any
+ *             unmap: max - 3, or max - 4 with MREMAP_DONTUNMAP
+ *             (mm/mremap.c check_map_count_against_split_early(), 7.2)
+ *
+ * __split_vma() on the munmap end split, insert_vm_struct() (exec's stack,
+ * the vdso), dup_mmap() and in-place mremap() growth never check.
+ */
+#include <linux/mman.h>
+#include <linux/vmacct.h>
+
+#include "rules.h"
+#include "syms.h"
+
+/*
+ * The reserve R of an mremap() with @flags: it fails once
+ * map_count >= max - R; -1 if it never checks.
+ */
+static int vmacct_mremap_reserve(unsigned long flags)
+{
+	if (vmacct_mremap_checks_early())
+		return flags & MREMAP_DONTUNMAP ? 4 : 3;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return 5;
+	return flags & MREMAP_MAYMOVE ? 3 : -1;
+}
+
+/**
+ * vmacct_rule_first - the smallest map_count at which a check site fails
+ * @check: the kind of site
+ * @max: vm.max_map_count (any int the sysctl accepts)
+ * @mremap_flags: the MREMAP_* flags, for VMACCT_CHECK_MREMAP
+ *
+ * Return: that count, in a long so that max + 1 cannot overflow, or
+ * VMACCT_RULE_NEVER.
+ */
+long vmacct_rule_first(enum vmacct_check check, int max,
+		       unsigned long mremap_flags)
+{
+	int reserve;
+
+	switch (check) {
+	case VMACCT_CHECK_MAP:
+		return (long)max + 1;
+	case VMACCT_CHECK_SPLIT:
+		return max;
+	case VMACCT_CHECK_MREMAP:
+		reserve = vmacct_mremap_reserve(mremap_flags);
+		return reserve < 0 ? VMACCT_RULE_NEVER : (long)max - reserve;
+	}
+	return VMACCT_RULE_NEVER;
+}
+
+/**
+ * vmacct_rule_sys_first - the smallest map_count at entry of a system
+ *	call at which it can fail on the count
+ * @sys: VMACCT_SYS_*
+ * @max: vm.max_map_count
+ * @mremap_flags: the flags of an mremap()
+ *
+ * A call that splits at both ends of its range fails one VMA earlier than
+ * one split would: the second split sees the first's new VMA.
+ */
+long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags)
+{
+	switch (sys) {
+	case VMACCT_SYS_MMAP:
+	case VMACCT_SYS_BRK:
+		return vmacct_rule_first(VMACCT_CHECK_MAP, max, 0);
+	case VMACCT_SYS_MUNMAP:
+		return vmacct_rule_first(VMACCT_CHECK_SPLIT, max, 0);
+	case VMACCT_SYS_MREMAP:
+		return vmacct_rule_first(VMACCT_CHECK_MREMAP, max,
+					 mremap_flags);
+	default:	/* mprotect, madvise, mlock, munlock: two splits */
+		return vmacct_rule_first(VMACCT_CHECK_SPLIT, max, 0) - 1;
+	}
+}
+
+/*
+ * Below this map_count no system call fails on the count: the widest
+ * reserve is mremap()'s with MREMAP_FIXED or MREMAP_DONTUNMAP.
+ */
+long vmacct_rule_lowest(int max)
+{
+	return vmacct_rule_first(VMACCT_CHECK_MREMAP, max, MREMAP_MAYMOVE |
+				 MREMAP_FIXED | MREMAP_DONTUNMAP);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: where the kernel checks mm->map_count against
+ * vm.max_map_count (rules.c), per check site and per system call.  The
+ * headrooms of VMACCT_IOC_MM and the stream's map-count failures both
+ * read these, so each rule is written once.
+ */
+#ifndef _VMACCT_RULES_H
+#define _VMACCT_RULES_H
+
+#include <linux/limits.h>
+#include <linux/types.h>
+
+/* "this never fails on the count" */
+#define VMACCT_RULE_NEVER	LONG_MAX
+
+/* The kinds of check site, by the comparison they make. */
+enum vmacct_check {
+	VMACCT_CHECK_MAP,	/* a new VMA: do_mmap(), do_brk_flags() */
+	VMACCT_CHECK_SPLIT,	/* split_vma(), and munmap() of a hole */
+	VMACCT_CHECK_MREMAP,	/* mremap(), by its flags */
+};
+
+long vmacct_rule_first(enum vmacct_check check, int max,
+		       unsigned long mremap_flags);
+long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags);
+long vmacct_rule_lowest(int max);
+
+#endif /* _VMACCT_RULES_H */

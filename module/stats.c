@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct: counters since load.
+ *
+ * While counting is on (stats/enabled, or the stats=1 module option), the
+ * probes add each __vm_enough_memory() decision, by caller kind and
+ * verdict, and each map-count failure, by system call, to per-CPU
+ * counters; they are summed when read.  The counts start at 0 at load and
+ * only grow: stopping keeps them.  stream.c switches counting on and off
+ * (and arms the probes it needs); this file only counts.
+ */
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "stats.h"
+
+struct vmacct_counts {
+	u64 decisions[VMACCT_STATS_SLOTS];
+	u64 denied[VMACCT_STATS_SLOTS];
+	u64 map_count[VMACCT_STATS_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct vmacct_counts, vmacct_counts);
+
+static DEFINE_MUTEX(vmacct_stats_mutex);	/* the three below */
+static bool vmacct_stats_on;		/* read by the probes: READ_ONCE */
+static u64 vmacct_counting_ns;		/* counting time before the last start */
+static u64 vmacct_counting_since;	/* the last start */
+
+/* Count from now on; the caller has armed the probes. */
+void vmacct_stats_start(void)
+{
+	mutex_lock(&vmacct_stats_mutex);
+	if (!vmacct_stats_on) {
+		vmacct_counting_since = ktime_get_ns();
+		WRITE_ONCE(vmacct_stats_on, true);
+	}
+	mutex_unlock(&vmacct_stats_mutex);
+}
+
+/* Stop counting, keeping the counts. */
+void vmacct_stats_stop(void)
+{
+	mutex_lock(&vmacct_stats_mutex);
+	if (vmacct_stats_on) {
+		WRITE_ONCE(vmacct_stats_on, false);
+		vmacct_counting_ns += ktime_get_ns() - vmacct_counting_since;
+	}
+	mutex_unlock(&vmacct_stats_mutex);
+}
+
+bool vmacct_stats_counting(void)
+{
+	return READ_ONCE(vmacct_stats_on);
+}
+
+/* Probe context: one decision of caller kind @caller (VMACCT_CALLER_*). */
+void vmacct_stats_decision(u32 caller, bool denied)
+{
+	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
+		return;
+	this_cpu_inc(vmacct_counts.decisions[caller]);
+	if (denied)
+		this_cpu_inc(vmacct_counts.denied[caller]);
+}
+
+/* Probe context: a map-count failure of system call @sys (VMACCT_SYS_*). */
+void vmacct_stats_map_count(u32 sys)
+{
+	if (!READ_ONCE(vmacct_stats_on) || sys >= VMACCT_STATS_SLOTS)
+		return;
+	this_cpu_inc(vmacct_counts.map_count[sys]);
+}
+
+/**
+ * vmacct_stats_read - the counters since load
+ * @s: counts, enabled and counting_ns filled; size, flags, reserved and
+ *	missed left alone
+ *
+ * The per-CPU counts are summed without stopping the probes, so a count
+ * may be a call or two behind one taken at the same moment on another CPU;
+ * each one only grows.
+ */
+void vmacct_stats_read(struct vmacct_stats *s)
+{
+	const struct vmacct_counts *c;
+	int cpu, i;
+
+	memset(s->decisions, 0, sizeof(s->decisions));
+	memset(s->denied, 0, sizeof(s->denied));
+	memset(s->map_count, 0, sizeof(s->map_count));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&vmacct_counts, cpu);
+		for (i = 0; i < VMACCT_STATS_SLOTS; i++) {
+			s->decisions[i] += READ_ONCE(c->decisions[i]);
+			s->denied[i] += READ_ONCE(c->denied[i]);
+			s->map_count[i] += READ_ONCE(c->map_count[i]);
+		}
+	}
+
+	mutex_lock(&vmacct_stats_mutex);
+	s->enabled = vmacct_stats_on;
+	s->counting_ns = vmacct_counting_ns;
+	if (vmacct_stats_on)
+		s->counting_ns += ktime_get_ns() - vmacct_counting_since;
+	mutex_unlock(&vmacct_stats_mutex);
+}

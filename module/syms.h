@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: the bottom layer.  Unexported kernel data, reached through
+ * addresses verified at load time, and every difference between the
+ * kernels the module supports.  Nothing here knows a process, a verdict
+ * or a face; everything above reads the kernel through these functions.
+ */
+#ifndef _VMACCT_SYMS_H
+#define _VMACCT_SYMS_H
+
+#include <linux/hrtimer.h>
+#include <linux/types.h>
+
+struct mm_struct;
+struct task_struct;
+
+int vmacct_syms_init(void);
+
+/* the sysctls, as the kernel's own code reads them */
+int vmacct_overcommit_memory(void);
+int vmacct_overcommit_ratio(void);
+unsigned long vmacct_overcommit_kbytes(void);
+int vmacct_max_map_count(void);
+unsigned long vmacct_admin_reserve_kbytes(void);
+unsigned long vmacct_user_reserve_kbytes(void);
+
+/* vm_committed_as, and the terms vm_commit_limit() reads */
+s64 vmacct_committed_read(void);
+s64 vmacct_committed_count(void);
+s64 vmacct_committed_after_charge(s64 pages);
+s32 vmacct_committed_batch(void);
+long vmacct_total_swap_pages(void);
+unsigned long vmacct_hugetlb_total_pages(void);
+unsigned long vmacct_totalreserve_pages(void);
+
+/* kernel-version differences */
+u32 vmacct_kernel_version(void);
+bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
+bool vmacct_mremap_checks_early(void);
+void vmacct_hrtimer_setup(struct hrtimer *timer,
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer));
+
+#endif /* _VMACCT_SYMS_H */
