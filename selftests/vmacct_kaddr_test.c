@@ -502,11 +502,21 @@ static const char *const bound_name[NBOUNDS] = {
 	"__bss_start", "__bss_stop", "__start_rodata", "__end_rodata",
 };
 
+/* An address parameter of `vmacct load --dry-run`: NAME=0x... */
+struct addr_param {
+	const char *name;
+	unsigned long long addr;
+	char type;
+};
+
+#define MAX_PARAMS	32
+
 /*
- * Find each bound, and NAME's own type letter (only logged: 7.2 lists
- * initialized data as 'T'/'t', so letters prove nothing).
+ * Find each bound, and each parameter's own type letter (only logged: 7.2
+ * lists initialized data as 'T'/'t', so letters prove nothing), in one
+ * pass: /proc/kallsyms is long, and slow to read under emulation.
  */
-static int read_bounds(unsigned long long *b, const char *name, char *type)
+static int read_bounds(unsigned long long *b, struct addr_param *p, int n)
 {
 	static char line[512];
 	unsigned long long a;
@@ -516,14 +526,14 @@ static int read_bounds(unsigned long long *b, const char *name, char *type)
 
 	if (!f)
 		return -1;
-	*type = '?';
 	while (fgets(line, sizeof(line), f)) {
 		/* core kernel symbols only: a module's ends in "\t[mod]" */
 		if (sscanf(line, "%llx %c %255s", &a, &t, sym) != 3 ||
 		    strchr(line, '\t'))
 			continue;
-		if (!strcmp(sym, name))
-			*type = t;
+		for (i = 0; i < n; i++)
+			if (!strcmp(sym, p[i].name))
+				p[i].type = t;
 		for (i = 0; i < NBOUNDS; i++)
 			if (!b[i] && !strcmp(sym, bound_name[i])) {
 				b[i] = a;
@@ -547,8 +557,10 @@ TEST(address_parameters_are_data_symbols)
 {
 	static char opts[8192];
 	const char *ko = getenv("VMACCT_KO");
+	unsigned long long b[NBOUNDS] = { 0 };
+	struct addr_param p[MAX_PARAMS];
 	char cmd[1024], *tok, *save;
-	int names = 0, bad = 0;
+	int names = 0, bad = 0, i;
 
 	SKIP_UNLESS_ROOT("to read /proc/kallsyms");
 	if (!ko)
@@ -559,19 +571,26 @@ TEST(address_parameters_are_data_symbols)
 
 	for (tok = strtok_r(opts, " \n", &save); tok;
 	     tok = strtok_r(NULL, " \n", &save)) {
-		unsigned long long b[NBOUNDS] = { 0 }, addr;
-		char *eq = strchr(tok, '='), type;
-		const char *where;
-		int i;
+		char *eq = strchr(tok, '=');
 
 		if (!eq)
 			continue;
+		ASSERT_GT(MAX_PARAMS, names);
 		*eq = '\0';
-		addr = strtoull(eq + 1, NULL, 0);
-		ASSERT_EQ(NBOUNDS, read_bounds(b, tok, &type));
-		for (i = 0; i < NBOUNDS; i += 2)
-			ASSERT_LT(b[i], b[i + 1]);
+		p[names].name = tok;
+		p[names].addr = strtoull(eq + 1, NULL, 0);
+		p[names].type = '?';
 		names++;
+	}
+	ASSERT_LE(10, names);
+
+	ASSERT_EQ(NBOUNDS, read_bounds(b, p, names));
+	for (i = 0; i < NBOUNDS; i += 2)
+		ASSERT_LT(b[i], b[i + 1]);
+	for (i = 0; i < names; i++) {
+		unsigned long long addr = p[i].addr;
+		const char *where;
+
 		if (addr >= b[TEXT] && addr < b[ETEXT])
 			where = NULL;
 		else if (addr >= b[SDATA] && addr < b[EDATA])
@@ -584,13 +603,13 @@ TEST(address_parameters_are_data_symbols)
 			where = NULL;
 		if (!where) {
 			TH_LOG("%s (kallsyms '%c'): not in the kernel's data, bss or rodata",
-			       tok, type);
+			       p[i].name, p[i].type);
 			bad++;
 		} else {
-			TH_LOG("%s: %s (kallsyms '%c')", tok, where, type);
+			TH_LOG("%s: %s (kallsyms '%c')", p[i].name, where,
+			       p[i].type);
 		}
 	}
-	ASSERT_LE(10, names);
 	ASSERT_EQ(0, bad);
 }
 
