@@ -55,5 +55,16 @@ else
 	gate "man page check: userspace/vmacct is not built" 1
 fi
 
+# the shape of the tree: layers point down, no long files, ioctl() only
+# in userspace/device.c, no citation of files outside the repository
+# (scripts/layers.sh); its PASS/FAIL lines count as gates
+out=$("$ROOT/scripts/layers.sh" 2>&1)
+printf '%s\n' "$out" | grep -E '^(FAIL|  )' || true
+p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
+f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+passed=$((passed + p))
+failed=$((failed + f))
+[ $((p + f)) -gt 0 ] || gate "layers ran (no gate printed)" 1
+
 echo "lint: $passed passed, $failed failed"
 [ "$failed" = 0 ]
