@@ -133,16 +133,7 @@ table() {
 
 for k in $kernels; do
 	d="$BUILD/bench-trace-$k"
-	rm -rf "$d"
-	copy_module_tree "$d/src"
-	if ! make -s -C "/lib/modules/$k/build" M="$d/src" modules > "$d.log" 2>&1; then
-		echo "bench-trace $k: module build failed (log: $d.log)"
-		rc=1
-		continue
-	fi
-	mkdir -p "$d/payload"
-	cp "$d/src/vmacct.ko" "$d/payload/"
-	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/vmacct_trace_bench" || { rc=1; continue; }
+	bench_payload bench-trace "$k" vmacct_trace_bench || { rc=1; continue; }
 	cat > "$d/bench.sh" <<GUEST
 cd /payload || exit 1
 T=/sys/kernel/tracing

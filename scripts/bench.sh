@@ -38,16 +38,7 @@ done
 
 for k in $kernels; do
 	d="$BUILD/bench-$k"
-	rm -rf "$d"
-	copy_module_tree "$d/src"
-	if ! make -s -C "/lib/modules/$k/build" M="$d/src" modules > "$d.log" 2>&1; then
-		echo "bench $k: module build failed (log: $d.log)"
-		rc=1
-		continue
-	fi
-	mkdir -p "$d/payload"
-	cp "$d/src/vmacct.ko" "$d/payload/"
-	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/vmacct_mm_bench" || { rc=1; continue; }
+	bench_payload bench "$k" vmacct_mm_bench || { rc=1; continue; }
 	cat > "$d/bench.sh" <<GUEST
 cd /payload || exit 1
 vmacct load --ko /payload/vmacct.ko || exit 1

@@ -59,6 +59,22 @@ dkms_remove() {
 	dkms remove -m vmacct -v "$VERSION" -k "$k" --sourcetree "$d/src" --dkmstree "$d/tree" >&2
 }
 
+# A benchmark's guest tree: vmacct.ko built for kernel $2 in
+# $BUILD/$1-$2/src (log: $BUILD/$1-$2.log) and, in $BUILD/$1-$2/payload,
+# the module and the program $3 of scripts/bench/.  Says what failed.
+bench_payload() {
+	local d="$BUILD/$1-$2"
+	rm -rf "$d"
+	copy_module_tree "$d/src"
+	if ! make -s -C "/lib/modules/$2/build" M="$d/src" modules > "$d.log" 2>&1; then
+		echo "$1 $2: module build failed (log: $d.log)"
+		return 1
+	fi
+	mkdir -p "$d/payload" &&
+	cp "$d/src/vmacct.ko" "$d/payload/" &&
+	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/$3"
+}
+
 # Fill guest payload directory $1 for the suite: the static selftests, the
 # list of programs to run, the ABI file the sysfs test checks, the suite
 # script (suite.sh) and the module file(s) $2...

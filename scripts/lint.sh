@@ -32,39 +32,34 @@ for k in $(discover_kernels); do
 	gate "build $k with W=1 and sparse (C=1), no warnings" "$rc"
 done
 
-# IBT audit (scripts/ibt-audit.sh): its PASS/FAIL lines count as gates
-out=$("$ROOT/scripts/ibt-audit.sh" 2>&1)
-printf '%s\n' "$out" | grep -v '^ibt-audit: '
-p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
-f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + p))
-failed=$((failed + f))
-[ $((p + f)) -gt 0 ] || gate "ibt-audit ran (no gate printed)" 1
+# Count the PASS:/FAIL: lines of checker $1's output $2 as gates, show
+# the lines matching $3; a checker that printed no gate fails.
+add_gates() {
+	local p f
+	printf '%s\n' "$2" | grep -E "$3" || true
+	p=$(printf '%s\n' "$2" | grep -c '^PASS: ')
+	f=$(printf '%s\n' "$2" | grep -c '^FAIL: ')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ $((p + f)) -gt 0 ] || gate "$1 ran (no gate printed)" 1
+}
+
+# IBT audit (scripts/ibt-audit.sh)
+add_gates ibt-audit "$("$ROOT/scripts/ibt-audit.sh" 2>&1)" '^(PASS|FAIL|  )'
 
 # the man page: renders without warnings, documents every command,
 # option and exit code of the built tool (scripts/man-check.sh)
 if [ -x "$ROOT/userspace/vmacct" ]; then
-	out=$("$ROOT/scripts/man-check.sh" "$ROOT/userspace/vmacct" "$ROOT/Documentation/vmacct.8" 2>&1)
-	printf '%s\n' "$out" | grep -E '^(FAIL|  )' || true
-	p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
-	f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-	passed=$((passed + p))
-	failed=$((failed + f))
-	[ $((p + f)) -gt 0 ] || gate "man-check ran (no gate printed)" 1
+	add_gates man-check "$("$ROOT/scripts/man-check.sh" "$ROOT/userspace/vmacct" \
+		"$ROOT/Documentation/vmacct.8" 2>&1)" '^(FAIL|  )'
 else
 	gate "man page check: userspace/vmacct is not built" 1
 fi
 
 # the shape of the tree: layers point down, no long files, ioctl() only
 # in userspace/device.c, no citation of files outside the repository
-# (scripts/layers.sh); its PASS/FAIL lines count as gates
-out=$("$ROOT/scripts/layers.sh" 2>&1)
-printf '%s\n' "$out" | grep -E '^(FAIL|  )' || true
-p=$(printf '%s\n' "$out" | grep -c '^PASS: ')
-f=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + p))
-failed=$((failed + f))
-[ $((p + f)) -gt 0 ] || gate "layers ran (no gate printed)" 1
+# (scripts/layers.sh)
+add_gates layers "$("$ROOT/scripts/layers.sh" 2>&1)" '^(FAIL|  )'
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" = 0 ]
