@@ -5,8 +5,9 @@
 # (and check-newest.sh, check-debug.sh) through scripts/guest/run-guest.sh:
 # load vmacct.ko with `vmacct load`, run every selftest, show `vmacct
 # status`, unload.  Output is TAP per program, framed by "# selftest: NAME"
-# and "# exit: NAME STATUS" lines; exit status is non-zero if any program
-# failed (4, kselftest's SKIP, is not a failure).
+# and "# exit: NAME STATUS" lines, then "# time: NAME SECONDS" (what the
+# timeout in selftests/settings is measured against); exit status is
+# non-zero if any program failed (4, kselftest's SKIP, is not a failure).
 
 cd /payload || exit 1
 # the module as DKMS built it: vmacct.ko, or vmacct.ko.xz where the
@@ -27,9 +28,11 @@ fi
 rc=0
 for t in $(cat tests.list); do
 	echo "# selftest: $t"
+	t0=$(date +%s)
 	./"$t"
 	r=$?
 	echo "# exit: $t $r"
+	echo "# time: $t $(($(date +%s) - t0))"
 	[ "$r" = 0 ] || [ "$r" = 4 ] || rc=1
 done
 
