@@ -2,6 +2,7 @@
 /* JSON writer: see json.h. */
 #include <inttypes.h>
 
+#include "escape.h"
 #include "json.h"
 
 void json_init(struct json *j, FILE *out)
@@ -23,25 +24,8 @@ void json_init_compact(struct json *j, FILE *out)
 
 void json_write_string(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	fputc('"', out);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':	fputs("\\\"", out); break;
-		case '\\':	fputs("\\\\", out); break;
-		case '\b':	fputs("\\b", out); break;
-		case '\f':	fputs("\\f", out); break;
-		case '\n':	fputs("\\n", out); break;
-		case '\r':	fputs("\\r", out); break;
-		case '\t':	fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);	/* UTF-8 passes through */
-		}
-	}
+	esc_write(out, s, ESC_JSON);
 	fputc('"', out);
 }
 

@@ -2,7 +2,7 @@
 /*
  * A small JSON writer: objects, arrays, strings, integers, booleans and
  * null, printed with two-space indentation, or compact on one line (JSON
- * lines).  Its state lives in a struct json the caller owns.  Keys are
+ * lines); strings may hold any bytes (escape.h).  Its state lives in a struct json the caller owns.  Keys are
  * given for members of objects and NULL for elements of arrays.  Each
  * top-level value ends with a newline.
  */
@@ -25,7 +25,11 @@ struct json {
 void json_init(struct json *j, FILE *out);
 /* The same, writing each top-level value on one line: {"a":1,"b":[2,3]} */
 void json_init_compact(struct json *j, FILE *out);
-/* A JSON string literal, quotes included, escaped as RFC 8259 requires. */
+/*
+ * A JSON string literal, quotes included, escaped as RFC 8259 requires
+ * and as escape.h's ESC_JSON says for bytes that are not UTF-8 or do not
+ * print: every string this writer writes is valid UTF-8.
+ */
 void json_write_string(FILE *out, const char *s);
 
 void json_object_begin(struct json *j, const char *key);

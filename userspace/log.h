@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Messages on stderr, each prefixed "vmacct: ".  Errors and warnings are
- * always shown; notes need -v, debug output -vv.  The verbosity travels
- * as an argument: there is no global logging state.
+ * Messages on stderr, each prefixed "vmacct: " and on one line: the text
+ * is escaped as escape.h's ESC_TEXT says, since messages quote names,
+ * /proc and libkmod.  Errors and warnings are always shown; notes need
+ * -v, debug output -vv.  The verbosity travels as an argument: there is
+ * no global logging state.
  */
 #ifndef VMACCT_LOG_H
 #define VMACCT_LOG_H

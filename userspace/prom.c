@@ -8,12 +8,14 @@
  * load, every known label value present (zeros included) so that rate()
  * sees a series from its start.  Pages are multiplied by the kernel's
  * page size.
- * Label values are escaped as the format requires (\\, \", \n).
+ * Label values are escaped as the format requires (\\, \", \n), and a
+ * process name is made valid UTF-8 without controls (escape.h, ESC_PROM).
  */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "parse.h"
 #include "prom.h"
 #include "report.h"
@@ -42,24 +44,11 @@ static void gauge_i64(FILE *out, const char *name, const char *help, int64_t v)
 	fprintf(out, "%s %" PRId64 "\n", name, v);
 }
 
-/* a label value: backslash, double quote and newline escaped */
-static void label(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 static void process_series(FILE *out, const char *name, const struct ps_row *r,
 			   uint64_t v)
 {
 	fprintf(out, "%s{pid=\"%" PRId32 "\",comm=\"", name, r->pid);
-	label(out, r->comm);
+	esc_write(out, r->comm, ESC_PROM);
 	fprintf(out, "\"} %" PRIu64 "\n", v);
 }
 

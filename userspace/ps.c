@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "hints.h"
 #include "json.h"
 #include "parse.h"
@@ -152,6 +153,7 @@ static size_t shown(const struct ps_table *t, size_t limit)
 	return limit && limit < t->n ? limit : t->n;
 }
 
+#define PS_COMM_COLUMN 15	/* TASK_COMM_LEN - 1 */
 #define PS_HEADER_FMT "%7s  %-15s %7s %6s %9s %-12s %10s %10s %5s\n"
 
 void ps_print_human(FILE *out, const struct ps_table *t, size_t limit,
@@ -168,16 +170,18 @@ void ps_print_human(FILE *out, const struct ps_table *t, size_t limit,
 		denied += t->rows[i].err != 0;
 	for (i = 0; i < n; i++) {
 		r = &t->rows[i];
+		fprintf(out, "%7" PRId32 "  ", r->pid);
+		esc_text_column(out, r->comm, PS_COMM_COLUMN);
 		if (r->err) {
-			fprintf(out, "%7" PRId32 "  %-15.15s %7s %6s %9s %-12s %10s %10s %5s  %s\n",
-				r->pid, r->comm, "-", "-", "-", "-", "-", "-", "-",
+			fprintf(out, " %7s %6s %9s %-12s %10s %10s %5s  %s\n",
+				"-", "-", "-", "-", "-", "-", "-",
 				r->err == EACCES || r->err == EPERM ? "no permission"
 								    : errno_name(r->err));
 			continue;
 		}
 		k = mm_tightest_headroom(&r->mm);
-		fprintf(out, "%7" PRId32 "  %-15.15s %7" PRIu32 " %6s %9" PRId32 " %-12s %10" PRIu64 " %10s %5" PRIu32 "\n",
-			r->pid, r->comm, r->mm.map_count,
+		fprintf(out, " %7" PRIu32 " %6s %9" PRId32 " %-12s %10" PRIu64 " %10s %5" PRIu32 "\n",
+			r->mm.map_count,
 			format_map_percent(r->mm.map_count, r->mm.max_map_count,
 					   pct, sizeof(pct)),
 			mm_headroom(&r->mm, k), headroom_kind_name(k),

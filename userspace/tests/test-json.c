@@ -41,7 +41,11 @@ void test_json(struct tap *t)
 	check_escape(t, "a\"b\\c", "\"a\\\"b\\\\c\"", "quote and backslash");
 	check_escape(t, "\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\"", "short escapes");
 	check_escape(t, "\x01\x1f", "\"\\u0001\\u001f\"", "other control characters as \\u00XX");
-	check_escape(t, "\x7f/", "\"\x7f/\"", "DEL and slash unescaped");
+	check_escape(t, "\x7f/", "\"\\u007f/\"", "DEL as \\u007f, slash unescaped");
+	check_escape(t, "\xc2\x9b" "1m", "\"\\u009b1m\"",
+		     "a C1 control (CSI) as \\u009b");
+	check_escape(t, "a\xff" "b", "\"a\\ufffdb\"",
+		     "a byte that is not UTF-8 as \\ufffd");
 	check_escape(t, "CommitLimit — ±1 é", "\"CommitLimit — ±1 é\"", "UTF-8 passes through");
 
 	f = open_memstream(&buf, &len);
