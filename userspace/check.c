@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "escape.h"
 #include "json.h"
 #include "parse.h"
 #include "report.h"
@@ -66,12 +67,14 @@ static void print_context(FILE *out, const struct vmacct_eval *e,
 		e->mode == 2 ? "" : "; only mode 2 looks at it");
 
 	fprintf(out, "  %-12s pid %" PRId32, "process", r->pid);
-	if (r->comm && r->self)
-		fprintf(out, " (%s, this tool; --pid P for another process)", r->comm);
-	else if (r->comm)
-		fprintf(out, " (%s)", r->comm);
-	else if (r->self)
+	if (r->comm) {
+		fputs(" (", out);
+		esc_write(out, r->comm, ESC_TEXT);
+		fputs(r->self ? ", this tool; --pid P for another process)" : ")",
+		      out);
+	} else if (r->self) {
 		fputs(" (this tool; --pid P for another process)", out);
+	}
 	fprintf(out, ", total_vm %" PRIu64 " %s (%s): sizes the user reserve%s\n",
 		(uint64_t)e->total_vm, pages_word(e->total_vm),
 		format_pages(e->total_vm, ps, sz, sizeof(sz)),
@@ -180,7 +183,8 @@ void check_print_json(FILE *out, const struct vmacct_eval *e,
 	else
 		json_null(&j, "comm");
 	json_string(&j, "deciding_term", term_name(e->deciding_term));
-	json_i64(&j, "margin_pages", e->margin);
+	verdict_json_margin(&j, e->margin,
+			    margin_unlimited_reason(e->mode, false));
 	json_bool(&j, "slop_may_flip", e->slop_may_flip);
 	json_object_begin(&j, "terms");
 	json_u64(&j, "limit", e->limit);

@@ -17,7 +17,7 @@
 struct check_request {
 	int32_t pid;		/* the process shown: --pid, or the tool's own */
 	int self;		/* 1 when pid is this tool (no --pid) */
-	const char *comm;	/* its /proc/PID/comm, or NULL */
+	const char *comm;	/* its /proc/PID/comm (any bytes), or NULL */
 	uint32_t flags;		/* VMACCT_EVAL_* sent */
 };
 

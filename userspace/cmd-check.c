@@ -52,8 +52,10 @@ static const struct opt_help check_opts_help[] = {
 	{ "-m, --mode M",   "evaluate in overcommit mode M (0 guess, 1 always,\n"
 			    "2 never) instead of the one in force" },
 	{ "-j, --json",     "one JSON object: verdict (\"allow\"/\"deny\"), pages, mode,\n"
-			    "as_admin, deciding_term, margin_pages, slop_may_flip,\n"
-			    "terms {every term}, pre_5_2 {verdict, free_pages, ...}" },
+			    "as_admin, deciding_term, margin_pages (null when\n"
+			    "unlimited, margin_unlimited_reason says why),\n"
+			    "slop_may_flip, terms {every term}, pre_5_2 {verdict,\n"
+			    "free_pages, ...}" },
 	{ "-v, --verbose",  "more messages on stderr" },
 	{ "-h, --help",     "show this help" },
 	{ NULL, NULL },

@@ -39,7 +39,8 @@ static const struct option fork_longopts[] = {
 static const struct opt_help fork_opts_help[] = {
 	{ "-j, --json",    "one JSON object: charge_pages, largest_pages, nr_charged,\n"
 			   "verdicts (an array of 3 objects, index = mode: mode,\n"
-			   "mode_name, verdict, deciding_term, margin_pages), mode_now,\n"
+			   "mode_name, verdict, deciding_term, margin_pages (null\n"
+			   "when unlimited), margin_unlimited_reason), mode_now,\n"
 			   "verdict_now, min_ratio and min_kbytes (null when no value\n"
 			   "can), terms {every term}, as_admin, slop_may_flip" },
 	{ "-v, --verbose", "more messages on stderr" },

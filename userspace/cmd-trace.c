@@ -75,9 +75,10 @@ static const struct opt_help trace_opts_help[] = {
 	{ "-j, --json",          "one JSON object per line (JSON lines): every field of\n"
 				 "the record -- version, type (\"decision\"/\"map_count\"),\n"
 				 "size, time_ns (CLOCK_MONOTONIC), realtime_ns (the same\n"
-				 "as CLOCK_REALTIME), pid, tgid, comm, caller (a word),\n"
-				 "mode, verdict (0 or -12), denied, as_admin, pages,\n"
-				 "map_count, max_map_count, total_vm, limit,\n"
+				 "as CLOCK_REALTIME), realtime (that in ISO 8601 UTC),\n"
+				 "pid (the process), tid (the thread), comm, caller (a\n"
+				 "word), mode, verdict (0 or -12), denied, as_admin,\n"
+				 "pages, map_count, max_map_count, total_vm, limit,\n"
 				 "admin_reserve, user_reserve, allowed, committed,\n"
 				 "guess_ceiling" },
 	{ "-n, --count N",       "stop after N records" },

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "escape.h"
 #include "forkcheck.h"
 #include "json.h"
 #include "parse.h"
@@ -37,12 +38,13 @@ static void print_summary(FILE *out, const struct vmacct_fork *f,
 	char sz[SIZE_STR_MAX];
 
 	fprintf(out, "fork() of pid %" PRId32, r->pid);
-	if (r->comm && r->self)
-		fprintf(out, " (%s, this tool)", r->comm);
-	else if (r->comm)
-		fprintf(out, " (%s)", r->comm);
-	else if (r->self)
+	if (r->comm) {
+		fputs(" (", out);
+		esc_write(out, r->comm, ESC_TEXT);
+		fputs(r->self ? ", this tool)" : ")", out);
+	} else if (r->self) {
 		fputs(" (this tool)", out);
+	}
 	fprintf(out, " would charge %s (%" PRIu64 " %s) in %" PRIu32 " VMA%s\n",
 		format_pages(f->charge, ps, sz, sizeof(sz)), (uint64_t)f->charge,
 		pages_word(f->charge), f->nr_charged, f->nr_charged == 1 ? "" : "s");
@@ -249,7 +251,8 @@ void fork_print_json(FILE *out, const struct vmacct_fork *f,
 		json_string(&j, "mode_name", overcommit_mode_name(i));
 		json_string(&j, "verdict", verdict_name(f->verdict[i]));
 		json_string(&j, "deciding_term", term_name(f->deciding_term[i]));
-		json_i64(&j, "margin_pages", f->margin[i]);
+		verdict_json_margin(&j, f->margin[i],
+				    margin_unlimited_reason(i, !f->nr_charged));
 		json_object_end(&j);
 	}
 	json_array_end(&j);

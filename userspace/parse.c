@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Strict number parsing and size formatting: see parse.h. */
+/* Strict number parsing, size and time formatting: see parse.h. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "parse.h"
 
@@ -243,6 +244,28 @@ char *format_version_code(uint32_t code, char *buf, size_t len)
 {
 	snprintf(buf, len, "%u.%u.%u", code >> 16, (code >> 8) & 0xff,
 		 code & 0xff);
+	return buf;
+}
+
+char *format_iso8601_utc(uint64_t ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(ns / 1000000000U);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&secs, &tm) ||
+	    !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	snprintf(buf + n, len - n, ".%09" PRIu64 "Z", ns % 1000000000U);
+	return buf;
+}
+
+char *format_iso8601_duration(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "PT%" PRIu64 ".%09" PRIu64 "S", ns / 1000000000U,
+		 ns % 1000000000U);
 	return buf;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Numbers in and out: strict parsing (the whole string, no sign, no
- * whitespace, overflow detected) and human-readable sizes written into
- * buffers the caller owns.
+ * whitespace, overflow detected), and human-readable sizes and ISO 8601
+ * times written into buffers the caller owns.
  */
 #ifndef VMACCT_PARSE_H
 #define VMACCT_PARSE_H
@@ -65,6 +65,15 @@ char *format_pages(uint64_t pages, uint32_t page_size, char *buf, size_t len);
 char *format_spages(int64_t pages, uint32_t page_size, char *buf, size_t len);
 /* (major << 16) | (minor << 8) | patch as "major.minor.patch". */
 char *format_version_code(uint32_t code, char *buf, size_t len);
+/* Size needed by format_iso8601_utc() and _duration(), including the NUL. */
+#define ISO8601_STR_MAX 40
+/*
+ * Nanoseconds since the epoch as ISO 8601 UTC, every digit kept:
+ * "2023-11-14T22:13:20.123456789Z".  Returns buf.
+ */
+char *format_iso8601_utc(uint64_t ns, char *buf, size_t len);
+/* Nanoseconds as an ISO 8601 duration: "PT3723.500000000S".  Returns buf. */
+char *format_iso8601_duration(uint64_t ns, char *buf, size_t len);
 /* a - b as a signed count, saturating at INT64_MIN/INT64_MAX. */
 int64_t sub_u64_signed(uint64_t a, uint64_t b);
 

@@ -325,7 +325,7 @@ void status_print_json(FILE *out, const struct vmacct_version *v,
 		       const struct vmacct_stats *s,
 		       const struct status_warnings *w)
 {
-	char ver[32];
+	char ver[32], iso[ISO8601_STR_MAX];
 	struct json j;
 	unsigned int i;
 
@@ -363,6 +363,9 @@ void status_print_json(FILE *out, const struct vmacct_version *v,
 		json_object_begin(&j, "stats");
 		json_bool(&j, "enabled", s->enabled);
 		json_u64(&j, "counting_ns", s->counting_ns);
+		json_string(&j, "counting",
+			    format_iso8601_duration(s->counting_ns, iso,
+						    sizeof(iso)));
 		json_u64(&j, "missed", s->missed);
 		json_by_kind(&j, "decisions", trace_caller_name, s->decisions);
 		json_by_kind(&j, "denied", trace_caller_name, s->denied);

@@ -20,6 +20,7 @@
 #include "repro-cases.h"
 #include "repro-child.h"
 #include "repro-trace.h"
+#include "verdict.h"
 
 #define GIB		(1ULL << 30)
 
@@ -52,7 +53,7 @@ static int mmap_check(struct repro_ctx *x, struct child *ch, struct tracer *t,
 	struct repro_check *c;
 	struct vmacct_eval e;
 	struct msg m;
-	char size[SIZE_STR_MAX];
+	char size[SIZE_STR_MAX], margin[24];
 	int want_err = 0, err;
 
 	err = sysctl_set(&x->book, SYSCTL_OVERCOMMIT_MEMORY, mode);
@@ -91,9 +92,14 @@ static int mmap_check(struct repro_ctx *x, struct child *ch, struct tracer *t,
 			 kind == KIND_NORESERVE ? " (mode 2 ignores MAP_NORESERVE)" : "");
 	if (charged) {
 		want_err = e.verdict ? ENOMEM : 0;
+		if (margin_unlimited(e.margin))
+			snprintf(margin, sizeof(margin), "unlimited");
+		else
+			snprintf(margin, sizeof(margin), "%" PRId64,
+				 (int64_t)e.margin);
 		snprintf(c->prediction, sizeof(c->prediction),
-			 "VMACCT_IOC_EVAL: %" PRId64 " pages %s (margin %" PRId64 "); charge %s",
-			 pages, e.verdict ? "DENIED" : "allowed", (int64_t)e.margin,
+			 "VMACCT_IOC_EVAL: %" PRId64 " pages %s (margin %s); charge %s",
+			 pages, e.verdict ? "DENIED" : "allowed", margin,
 			 e.verdict ? "none" : "the full size");
 	} else {
 		snprintf(c->prediction, sizeof(c->prediction),

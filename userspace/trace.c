@@ -24,7 +24,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "json.h"
+#include "parse.h"
 #include "trace.h"
 #include "tool.h"
 
@@ -139,69 +141,6 @@ static void format_clock(char *buf, size_t len, uint64_t time_ns,
 		return;
 	}
 	snprintf(buf + n, len - n, ".%06u", usec);
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;	/* overlong */
-	else if (s[0] == 0xed)
-		hi = 0x9f;	/* surrogates */
-	else if (s[0] == 0xf0)
-		lo = 0x90;	/* overlong */
-	else if (s[0] == 0xf4)
-		hi = 0x8f;	/* above U+10FFFF */
-	if (need >= n)
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return need + 1;
-}
-
-/*
- * The task's name, which the task chose (prctl(PR_SET_NAME)): bytes that
- * are not UTF-8 become '?', and with no_controls so do control
- * characters, so that a name cannot move a terminal's cursor.  The
- * record's field need not be terminated.
- */
-static void comm_copy(char *out, const char comm[16], bool no_controls)
-{
-	const unsigned char *s = (const unsigned char *)comm;
-	size_t n = strnlen(comm, 16), i = 0, k, o = 0;
-
-	while (i < n) {
-		k = utf8_seq(s + i, n - i);
-		if (!k) {
-			out[o++] = '?';
-			i++;
-		} else if (k == 1 && no_controls && (s[i] < 0x20 || s[i] == 0x7f)) {
-			out[o++] = '?';
-			i++;
-		} else {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-		}
-	}
-	out[o] = '\0';
 }
 
 static const char *plural(int64_t n)
@@ -323,11 +262,12 @@ static void print_map_count(FILE *out, const struct vmacct_event *ev)
 void trace_print_event(FILE *out, const struct vmacct_event *ev,
 		       int64_t realtime_offset_ns)
 {
-	char clock[64], comm[16 * 3 + 1];
+	char clock[64];
 
 	format_clock(clock, sizeof(clock), ev->time_ns, realtime_offset_ns);
-	comm_copy(comm, ev->comm, true);
-	fprintf(out, "%s %s[%u/%u] ", clock, comm, ev->tgid, ev->pid);
+	fprintf(out, "%s ", clock);
+	esc_write_n(out, ev->comm, strnlen(ev->comm, sizeof(ev->comm)), ESC_TEXT);
+	fprintf(out, "[%u/%u] ", ev->tgid, ev->pid);
 	if (ev->type == VMACCT_EV_DECISION)
 		print_decision(out, ev);
 	else if (ev->type == VMACCT_EV_MAP_COUNT)
@@ -350,7 +290,9 @@ static const char *name_or_number(const char *name, uint32_t n, char *buf,
 void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 			    int64_t realtime_offset_ns)
 {
-	char comm[16 * 3 + 1], type[32], caller[32];
+	uint64_t realtime = trace_realtime_ns(ev->time_ns, realtime_offset_ns);
+	char comm[sizeof(ev->comm) + 1], type[32], caller[32];
+	char iso[ISO8601_STR_MAX];
 	const char *cname;
 	struct json j;
 
@@ -360,7 +302,9 @@ void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 		cname = trace_syscall_name(ev->caller);
 	else
 		cname = NULL;	/* whose numbers? */
-	comm_copy(comm, ev->comm, false);
+	/* the record's field need not be terminated */
+	memcpy(comm, ev->comm, sizeof(ev->comm));
+	comm[sizeof(ev->comm)] = '\0';
 	json_init_compact(&j, out);
 	json_object_begin(&j, NULL);
 	json_u64(&j, "version", ev->version);
@@ -368,10 +312,11 @@ void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 					       ev->type, type, sizeof(type)));
 	json_u64(&j, "size", ev->size);
 	json_u64(&j, "time_ns", ev->time_ns);
-	json_u64(&j, "realtime_ns",
-		 trace_realtime_ns(ev->time_ns, realtime_offset_ns));
-	json_u64(&j, "pid", ev->pid);
-	json_u64(&j, "tgid", ev->tgid);
+	json_u64(&j, "realtime_ns", realtime);
+	json_string(&j, "realtime",
+		    format_iso8601_utc(realtime, iso, sizeof(iso)));
+	json_u64(&j, "pid", ev->tgid);
+	json_u64(&j, "tid", ev->pid);
 	json_string(&j, "comm", comm);
 	json_string(&j, "caller", name_or_number(cname, ev->caller, caller,
 						 sizeof(caller)));

@@ -55,11 +55,15 @@ uint64_t trace_realtime_ns(uint64_t time_ns, int64_t realtime_offset_ns);
  * One line per record, local wall-clock time first:
  *   12:04:05.123456 redis-server[206/206] fork: 8196 pages DENIED (mode 2)
  *   — committed 158289 ≥ allowed 155939 = limit 160000 − admin 2048 − user 2013
- * (on one line), COMM[PROCESS/THREAD].
+ * (on one line), COMM[PROCESS/THREAD], the name escaped (escape.h).
  */
 void trace_print_event(FILE *out, const struct vmacct_event *ev,
 		       int64_t realtime_offset_ns);
-/* One JSON object on one line (JSON lines): every field of the record. */
+/*
+ * One JSON object on one line (JSON lines): every field of the record,
+ * the process id as "pid" and the thread id as "tid", the time also as
+ * ISO 8601 UTC ("realtime"), the name escaped (escape.h).
+ */
 void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 			    int64_t realtime_offset_ns);
 

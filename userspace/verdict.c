@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "json.h"
 #include "parse.h"
 #include "verdict.h"
 
@@ -70,6 +71,26 @@ const char *term_desc(uint32_t term)
 bool margin_unlimited(int64_t margin)
 {
 	return margin == INT64_MAX;
+}
+
+const char *margin_unlimited_reason(uint32_t mode, bool nothing_charged)
+{
+	if (mode == 1)
+		return "mode_1_no_check";
+	if (nothing_charged)
+		return "nothing_charged";
+	return "unlimited";
+}
+
+void verdict_json_margin(struct json *j, int64_t margin, const char *reason)
+{
+	if (margin_unlimited(margin)) {
+		json_null(j, "margin_pages");
+		json_string(j, "margin_unlimited_reason", reason);
+	} else {
+		json_i64(j, "margin_pages", margin);
+		json_null(j, "margin_unlimited_reason");
+	}
 }
 
 static const char *pages_word(uint64_t n)

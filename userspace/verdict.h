@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The words "vmacct check" and "vmacct fork-check" share: verdicts,
- * deciding terms (VMACCT_TERM_*), margins, and the mode-2 formula with
- * every term evaluated.  No I/O beyond the FILE given.
+ * deciding terms (VMACCT_TERM_*), margins (in words and as JSON), and the
+ * mode-2 formula with every term evaluated.  No I/O beyond the FILE
+ * given.
  */
 #ifndef VMACCT_VERDICT_H
 #define VMACCT_VERDICT_H
@@ -12,6 +13,8 @@
 #include <stdio.h>
 
 #include <linux/vmacct.h>
+
+struct json;
 
 /* "allow" (0), "deny" (-ENOMEM), "unknown" (anything else). */
 const char *verdict_name(int32_t verdict);
@@ -25,8 +28,23 @@ const char *term_label(uint32_t term);
 /* What the term is, in one clause. */
 const char *term_desc(uint32_t term);
 
-/* Mode 1's margin: LLONG_MAX, no limit at all. */
+/*
+ * LLONG_MAX, no limit at all: mode 1's margin, and mode 2's for a fork()
+ * that charges nothing.
+ */
 bool margin_unlimited(int64_t margin);
+/*
+ * Why a margin is unlimited, a word for JSON: "mode_1_no_check" (mode 1
+ * refuses nothing), "nothing_charged" (a fork() with no VM_ACCOUNT VMA
+ * makes no check), "unlimited" otherwise.  mode: the mode evaluated.
+ */
+const char *margin_unlimited_reason(uint32_t mode, bool nothing_charged);
+/*
+ * "margin_pages": the margin, or null when unlimited, and
+ * "margin_unlimited_reason": reason then, else null.  A consumer reads
+ * no sentinel number (INT64_MAX is not exact as a double).
+ */
+void verdict_json_margin(struct json *j, int64_t margin, const char *reason);
 /*
  * The margin in words: "unlimited", "N more pages (SIZE) would still
  * pass", "N pages (SIZE) too many to pass".

@@ -183,7 +183,8 @@ void test_check(struct tap *t, const struct test_env *env)
 	free(out);
 	out = render(&e, &c, &req, true);
 	tap_contains(t, out, "\"slop_may_flip\": true", "JSON: slop_may_flip true");
-	tap_contains(t, out, "\"margin_pages\": -5,", "JSON: the margin as the module gave it");
+	tap_contains(t, out, "\"margin_pages\": -5,\n  \"margin_unlimited_reason\": null,",
+		     "JSON: the margin as the module gave it, no reason for a limit");
 	free(out);
 
 	/* denied by the admin reserve: an admin would pass */
@@ -229,7 +230,10 @@ void test_check(struct tap *t, const struct test_env *env)
 	tap_contains(t, out, "\ndecided by: nothing — mode 1 checks nothing", "human mode 1: nothing decides");
 	free(out);
 	out = render(&e, &c, &req, true);
-	tap_contains(t, out, "\"margin_pages\": 9223372036854775807,", "JSON mode 1: margin LLONG_MAX as given");
+	tap_contains(t, out, "\"margin_pages\": null,\n  \"margin_unlimited_reason\": \"mode_1_no_check\",",
+		     "JSON mode 1: margin null, not LLONG_MAX, and why");
+	tap_ok(t, out && !strstr(out, "9223372036854775807"),
+	       "JSON mode 1: no sentinel number anywhere");
 	tap_contains(t, out, "\"deciding_term\": \"none\"", "JSON mode 1: term none");
 	free(out);
 

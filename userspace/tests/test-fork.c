@@ -210,4 +210,19 @@ void test_fork(struct tap *t, const struct test_env *env)
 	out = render(&f, &c, &req, true);
 	tap_contains(t, out, "\"mode_now\": 7,\n  \"verdict_now\": null,", "JSON: verdict_now null for an unknown mode");
 	free(out);
+	c = snapshot();
+
+	/* nothing charged: mode 2 makes no check (module/query.c) */
+	f = redis();
+	f.nr_charged = 0;
+	f.charge = 0;
+	f.verdict[2] = 0;
+	f.margin[2] = INT64_MAX;
+	out = render(&f, &c, &req, true);
+	tap_contains(t, out, "\"margin_pages\": null,\n      \"margin_unlimited_reason\": \"nothing_charged\"\n",
+		     "JSON: mode 2 with nothing charged: margin null, reason nothing_charged");
+	tap_contains(t, out, "\"margin_pages\": null,\n      \"margin_unlimited_reason\": \"mode_1_no_check\"\n",
+		     "JSON: mode 1 still says mode_1_no_check");
+	tap_ok(t, out && !strstr(out, "9223372036854775807"), "JSON: no sentinel number");
+	free(out);
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "run.h"
 #include "tap.h"
 #include "tool.h"
@@ -180,15 +181,18 @@ static int64_t clock_offset_ns(void)
 }
 
 /*
- * JSON lines with each "realtime_ns" value replaced by R, after checking
- * that it is time_ns plus this machine's CLOCK_REALTIME - CLOCK_MONOTONIC
- * (within a second).  *clock_ok says whether every line passed.
+ * JSON lines with each "realtime_ns" value and each "realtime" string
+ * replaced by R, after checking that the first is time_ns plus this
+ * machine's CLOCK_REALTIME - CLOCK_MONOTONIC (within a second) and the
+ * second the same time in ISO 8601.  *clock_ok says whether every line
+ * passed.
  */
 static char *normalise_realtime(const char *s, bool *clock_ok)
 {
 	int64_t offset = clock_offset_ns(), diff;
 	char *out = malloc(s ? strlen(s) + 1 : 1), *o = out;
-	const char *p, *q;
+	char iso[ISO8601_STR_MAX];
+	const char *p, *q, *z;
 	unsigned long long t, rt;
 
 	*clock_ok = s && *s;
@@ -197,7 +201,8 @@ static char *normalise_realtime(const char *s, bool *clock_ok)
 	while (s && *s) {
 		p = strstr(s, "\"time_ns\":");
 		q = strstr(s, "\"realtime_ns\":");
-		if (!p || !q) {
+		z = strstr(s, "\"realtime\":\"");
+		if (!p || !q || !z || z < q) {
 			strcpy(o, s);
 			*clock_ok = false;
 			return out;
@@ -207,6 +212,10 @@ static char *normalise_realtime(const char *s, bool *clock_ok)
 		diff = (int64_t)(rt - t) - offset;
 		if (diff < -1000000000LL || diff > 1000000000LL)
 			*clock_ok = false;
+		format_iso8601_utc(rt, iso, sizeof(iso));
+		z += 12;
+		if (strncmp(z, iso, strlen(iso)) || z[strlen(iso)] != '"')
+			*clock_ok = false;
 		q += 14;
 		memcpy(o, s, (size_t)(q - s));
 		o += q - s;
@@ -214,6 +223,15 @@ static char *normalise_realtime(const char *s, bool *clock_ok)
 		s = q;
 		while (*s >= '0' && *s <= '9')
 			s++;
+		memcpy(o, s, (size_t)(z - s));
+		o += z - s;
+		*o++ = 'R';
+		s = strchr(z, '"');
+		if (!s) {
+			*o = '\0';
+			*clock_ok = false;
+			return out;
+		}
 		p = strchr(s, '\n');
 		if (!p) {
 			strcpy(o, s);
@@ -263,7 +281,7 @@ static void test_trace_stream(struct tap *t, struct fake *f)
 		   "fake device: trace --json exits 0");
 	s = normalise_realtime(r.out, &clock_ok);
 	tap_eq_fixture(t, f->env, s, "trace-fake.jsonl");
-	tap_ok(t, clock_ok, "... realtime_ns is time_ns + (CLOCK_REALTIME - CLOCK_MONOTONIC), within 1 s");
+	tap_ok(t, clock_ok, "... realtime_ns is time_ns + (CLOCK_REALTIME - CLOCK_MONOTONIC), within 1 s, and realtime the same in ISO 8601");
 	free(s);
 	tap_starts_with(t, r.err, "vmacct: tracing stopped: the module is being unloaded\n",
 			"... the stop message on stderr, not in the JSON");
