@@ -45,6 +45,7 @@ int main(int argc, char *argv[])
 	test_parse(&t);
 	test_kallsyms(&t, &env);
 	test_modparam(&t);
+	test_escape(&t);
 	test_json(&t);
 	test_report(&t, &env);
 	test_ps(&t, &env);
@@ -56,6 +57,7 @@ int main(int argc, char *argv[])
 	test_repro(&t);
 	test_completion(&t, &env);
 	test_prom(&t, &env);
+	test_hostile(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

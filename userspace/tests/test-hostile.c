@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: hostile process names through every real output (issue
+ * 14, item 6) -- the ps table and JSON, the Prometheus metrics, trace
+ * lines and JSON lines, check and fork-check -- and then the built tool
+ * itself, run through a link whose name is hostile, so that the kernel
+ * gives the tool that name (comm) and the whole path, /proc included,
+ * is taken.
+ *
+ * Judges this tool does not write: the text has no control character
+ * but newline and is valid UTF-8 (glibc's own decoder, C.UTF-8); JSON is
+ * read by Python's strict parser, which must also find each name as
+ * Unicode's replacement decoding of its bytes; Prometheus text goes to
+ * promtool check metrics.  The last two are skipped when not installed.
+ */
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "check.h"
+#include "forkcheck.h"
+#include "prom.h"
+#include "ps.h"
+#include "run.h"
+#include "tap.h"
+#include "trace.h"
+
+#define PYTHON		"/usr/bin/python3"
+#define PROMTOOL	"/usr/bin/promtool"
+
+/* At most 15 bytes each: what a kernel comm holds. */
+static const char *const names[] = {
+	"a\xff" "b",
+	"\x1b[31mred\x1b[0m",
+	"tab\there",
+	"nl\nline",
+	"q\"uote",
+	"back\\slash",
+	"abcdefghijkl\xf0\x9f\x98",	/* U+1F600 cut at 15 bytes */
+	"",
+	"\xc2\x9b" "31m\xe2\x80\xae" "exe",	/* CSI, right-to-left override */
+};
+
+#define N_NAMES (sizeof(names) / sizeof(names[0]))
+
+/*
+ * Reads every JSON value in the file (JSON lines, or values one after
+ * another), strictly UTF-8, and fails unless each name given in hex is
+ * the "comm" of some object, decoded with U+FFFD replacement.
+ */
+static const char py_check[] =
+	"import json, sys\n"
+	"text = open(sys.argv[1], 'rb').read().decode('utf-8')\n"
+	"dec, i, comms = json.JSONDecoder(), 0, set()\n"
+	"def walk(v):\n"
+	"    if isinstance(v, dict):\n"
+	"        for k, x in v.items():\n"
+	"            if k == 'comm' and isinstance(x, str):\n"
+	"                comms.add(x)\n"
+	"            walk(x)\n"
+	"    elif isinstance(v, list):\n"
+	"        for x in v:\n"
+	"            walk(x)\n"
+	"while True:\n"
+	"    while i < len(text) and text[i] in ' \\t\\r\\n':\n"
+	"        i += 1\n"
+	"    if i == len(text):\n"
+	"        break\n"
+	"    v, i = dec.raw_decode(text, i)\n"
+	"    walk(v)\n"
+	"miss = [h for h in sys.argv[2:]\n"
+	"        if bytes.fromhex(h).decode('utf-8', 'replace') not in comms]\n"
+	"if miss:\n"
+	"    sys.exit('names not found: ' + ' '.join(miss))\n";
+
+/* NULL when s is safe for a terminal, else what is wrong. */
+static const char *unsafe_text(const char *s)
+{
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	const char *why = NULL;
+	mbstate_t st;
+	locale_t old;
+	wchar_t wc;
+	size_t n;
+
+	if (!s)
+		return "no output";
+	if (!utf8)
+		return "no C.UTF-8 locale to decode with";
+	old = uselocale(utf8);
+	memset(&st, 0, sizeof(st));
+	while (*s && !why) {
+		n = mbrtowc(&wc, s, strlen(s), &st);
+		if (n == (size_t)-1 || n == (size_t)-2)
+			why = "not UTF-8";
+		else if ((wc < 0x20 && wc != '\n') || (wc >= 0x7f && wc <= 0x9f))
+			why = "a control character";
+		else
+			s += n;
+	}
+	uselocale(old);
+	freelocale(utf8);
+	return why;
+}
+
+static void check_text(struct tap *t, const char *out, const char *what)
+{
+	const char *why = unsafe_text(out);
+
+	tap_ok(t, !why, "%s: valid UTF-8, no control character but newline%s%s",
+	       what, why ? ": " : "", why ? why : "");
+}
+
+/* s into a new temporary file; its name in path. */
+static bool to_file(const char *s, char *path, size_t len)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, len, "/tmp/vmacct-hostile.XXXXXX");
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f)
+		return false;
+	fputs(s ? s : "", f);
+	return fclose(f) == 0;
+}
+
+static void hex(const char *s, size_t n, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(buf + 2 * i, "%02x", (unsigned char)s[i]);
+	buf[2 * n] = '\0';
+}
+
+/* Python's strict parser reads out and finds each of the n names. */
+static void check_json(struct tap *t, const char *out, const char *const *want,
+		       size_t n, const char *what)
+{
+	char file[64], script[64], hexes[N_NAMES][33];
+	char *argv[4 + N_NAMES];
+	struct run_result r;
+	size_t i;
+
+	if (access(PYTHON, X_OK)) {
+		tap_skip(t, PYTHON " not installed", "%s: a strict JSON parser reads it", what);
+		return;
+	}
+	if (!to_file(out, file, sizeof(file)) ||
+	    !to_file(py_check, script, sizeof(script))) {
+		tap_ok(t, false, "%s: temporary files", what);
+		return;
+	}
+	argv[0] = PYTHON;
+	argv[1] = script;
+	argv[2] = file;
+	for (i = 0; i < n && i < N_NAMES; i++) {
+		hex(want[i], strlen(want[i]), hexes[i]);
+		argv[3 + i] = hexes[i];
+	}
+	argv[3 + i] = NULL;
+	if (run_capture(argv, &r) == 0) {
+		if (!tap_ok(t, r.status == 0,
+			    "%s: a strict JSON parser reads it, every name as its bytes decoded with U+FFFD",
+			    what))
+			tap_diag("%s", r.err ? r.err : "");
+		run_free(&r);
+	} else {
+		tap_ok(t, false, "%s: run %s", what, PYTHON);
+	}
+	unlink(file);
+	unlink(script);
+}
+
+static void check_prom(struct tap *t, const char *out, const char *what)
+{
+	char file[64], cmd[128];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct run_result r;
+
+	check_text(t, out, what);
+	if (access(PROMTOOL, X_OK)) {
+		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
+			 "%s: promtool check metrics", what);
+		return;
+	}
+	if (!to_file(out, file, sizeof(file))) {
+		tap_ok(t, false, "%s: a temporary file", what);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), PROMTOOL " check metrics < %s 2>&1", file);
+	if (run_capture(argv, &r) == 0) {
+		tap_ok(t, r.status == 0 && (!r.out || !*r.out),
+		       "%s: promtool check metrics finds nothing (exit %d: %s)",
+		       what, r.status, r.out ? r.out : "");
+		run_free(&r);
+	} else {
+		tap_ok(t, false, "%s: run promtool", what);
+	}
+	unlink(file);
+}
+
+static void hostile_table(struct ps_table *tab)
+{
+	struct ps_row r;
+	size_t i;
+
+	memset(tab, 0, sizeof(*tab));
+	for (i = 0; i < N_NAMES; i++) {
+		memset(&r, 0, sizeof(r));
+		r.pid = 100 + (int32_t)i;
+		snprintf(r.comm, sizeof(r.comm), "%s", names[i]);
+		r.mm.map_count = 10 + (uint32_t)i;
+		r.mm.max_map_count = 65530;
+		r.mm.charge = 1 + i;
+		ps_table_add(tab, &r);
+	}
+}
+
+static void test_ps_and_prom(struct tap *t)
+{
+	struct vmacct_version v = { .abi_version = 1 };
+	struct vmacct_commit c = { .page_size = 4096, .max_map_count = 65530 };
+	struct ps_table tab;
+	struct membuf m;
+	char *out;
+
+	hostile_table(&tab);
+	if (mem_open(&m)) {
+		ps_print_human(m.f, &tab, 0, 4096);
+		out = mem_take(&m);
+		check_text(t, out, "hostile names, ps table");
+		tap_contains(t, out, "    100  a\\xffb               10 ",
+			     "hostile names, ps table: 0xff as \\xff, the columns in place");
+		tap_contains(t, out, "    101  \\x1b[31mred\\x1b      11 ",
+			     "hostile names, ps table: ESC as \\x1b, cut at a whole escape");
+		tap_contains(t, out, "    106  abcdefghijkl         16 ",
+			     "hostile names, ps table: a cut character is not cut again");
+		tap_contains(t, out, "    107                       17 ",
+			     "hostile names, ps table: an empty name is blanks");
+		free(out);
+	}
+	if (mem_open(&m)) {
+		ps_print_json(m.f, &tab, 0);
+		out = mem_take(&m);
+		check_json(t, out, names, N_NAMES, "hostile names, ps --json");
+		free(out);
+	}
+	if (mem_open(&m)) {
+		prom_print(m.f, &v, &c, NULL, &tab, 100);
+		out = mem_take(&m);
+		check_prom(t, out, "hostile names, status --prometheus");
+		tap_contains(t, out, "comm=\"nl\\nline\"", "hostile names, Prometheus: newline as \\n");
+		tap_contains(t, out, "comm=\"a\xef\xbf\xbd" "b\"",
+			     "hostile names, Prometheus: 0xff as U+FFFD");
+		free(out);
+	}
+	ps_table_free(&tab);
+}
+
+static void test_trace_lines(struct tap *t)
+{
+	struct membuf text, json;
+	struct vmacct_event ev;
+	char *out;
+	size_t i;
+
+	if (!mem_open(&text) || !mem_open(&json)) {
+		tap_ok(t, false, "memory streams");
+		return;
+	}
+	for (i = 0; i < N_NAMES; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.version = VMACCT_EVENT_VERSION;
+		ev.size = sizeof(ev);
+		ev.type = i % 2 ? VMACCT_EV_MAP_COUNT : VMACCT_EV_DECISION;
+		ev.caller = VMACCT_CALLER_MMAP;
+		ev.pid = ev.tgid = 200 + (uint32_t)i;
+		memcpy(ev.comm, names[i], strlen(names[i]));
+		trace_print_event(text.f, &ev, 0);
+		trace_print_event_json(json.f, &ev, 0);
+	}
+	memset(ev.comm, 'x', sizeof(ev.comm));	/* 16 bytes, no NUL */
+	ev.comm[15] = '\x1b';
+	trace_print_event(text.f, &ev, 0);
+	out = mem_take(&text);
+	check_text(t, out, "hostile names, trace lines");
+	tap_contains(t, out, " abcdefghijkl\\xf0\\x9f\\x98[206/206] ",
+		     "hostile names, trace line: the cut character as its bytes");
+	tap_contains(t, out, " xxxxxxxxxxxxxxx\\x1b[208/208] ",
+		     "hostile names, trace line: 16 bytes without a NUL, the last escaped");
+	free(out);
+	out = mem_take(&json);
+	check_json(t, out, names, N_NAMES, "hostile names, trace --json");
+	free(out);
+}
+
+static void test_check_and_fork(struct tap *t)
+{
+	struct vmacct_commit c = { .page_size = 4096, .overcommit_memory = 2 };
+	struct check_request cr = { .pid = 300, .self = 1 };
+	struct fork_request fr = { .pid = 300, .self = 0 };
+	struct membuf human, json;
+	struct vmacct_eval e;
+	struct vmacct_fork f;
+	char *out;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	memset(&f, 0, sizeof(f));
+	e.mode = 2;
+	if (!mem_open(&human) || !mem_open(&json)) {
+		tap_ok(t, false, "memory streams");
+		return;
+	}
+	for (i = 0; i < N_NAMES; i++) {
+		cr.comm = fr.comm = names[i];
+		check_print_human(human.f, &e, &c, &cr);
+		fork_print_human(human.f, &f, &c, &fr);
+		check_print_json(json.f, &e, &c, &cr);
+		fork_print_json(json.f, &f, &c, &fr);
+	}
+	out = mem_take(&human);
+	check_text(t, out, "hostile names, check and fork-check");
+	tap_contains(t, out, "pid 300 (q\"uote, this tool; --pid P for another process)",
+		     "hostile names, check: the name in its escaped form");
+	tap_contains(t, out, "fork() of pid 300 (\\x1b[31mred\\x1b[0m) would charge",
+		     "hostile names, fork-check: the name in its escaped form");
+	free(out);
+	out = mem_take(&json);
+	check_json(t, out, names, N_NAMES, "hostile names, check and fork-check --json");
+	free(out);
+}
+
+/*
+ * The built tool under a hostile name: a link in a new directory, run
+ * by its path, so that the kernel names the process after it.
+ */
+static void test_hostile_tool(struct tap *t, const struct test_env *env)
+{
+	static const char link_name[] =
+		"hh\xff\x1b[31m\t\"\\\n\xf0\x9f\x98\x80";	/* 16 bytes */
+	static const char comm[] = "hh\xff\x1b[31m\t\"\\\n\xf0\x9f\x98";
+	static const char shown[] =
+		"hh\\xff\\x1b[31m\\x09\"\\\\\\x0a\\xf0\\x9f\\x98";
+	const char *want[] = { comm };
+	char dir[] = "/tmp/vmacct-hostile-tool.XXXXXX";
+	char tool[PATH_MAX], dev[PATH_MAX], preload[PATH_MAX + 16];
+	char link[sizeof(dir) + sizeof(link_name) + 1], what[160];
+	char *envv[] = { preload, NULL };
+	struct run_result r;
+
+	if (!env->fake_dev || !realpath(env->fake_dev, dev) ||
+	    !realpath(env->tool, tool)) {
+		tap_skip(t, "no fake device library", "hostile names: the tool");
+		return;
+	}
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", dev);
+	if (!mkdtemp(dir)) {
+		tap_ok(t, false, "hostile names: a temporary directory");
+		return;
+	}
+	snprintf(link, sizeof(link), "%s/%s", dir, link_name);
+	if (symlink(tool, link)) {
+		tap_ok(t, false, "hostile names: a link to the tool");
+		rmdir(dir);
+		return;
+	}
+
+	{
+		char *a[] = { link, "ps", NULL };
+
+		run_capture_env(a, envv, &r);
+		tap_eq_i64(t, r.status, 0, "hostile tool name: ps exits 0");
+		check_text(t, r.out, "hostile tool name: ps");
+		tap_contains(t, r.out ? r.out : "", "  hh\\xff\\x1b[31m  ",
+			     "hostile tool name: ps shows the tool's own row, escaped");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "ps", "--json", NULL };
+
+		run_capture_env(a, envv, &r);
+		check_json(t, r.out, want, 1, "hostile tool name: ps --json");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "status", "--prometheus", "--top", "5", NULL };
+
+		run_capture_env(a, envv, &r);
+		tap_eq_i64(t, r.status, 0, "hostile tool name: status --prometheus exits 0");
+		check_prom(t, r.out, "hostile tool name: status --prometheus");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "fork-check", "self", NULL };
+
+		run_capture_env(a, envv, &r);
+		check_text(t, r.out, "hostile tool name: fork-check self");
+		snprintf(what, sizeof(what), " (%s, this tool) would charge", shown);
+		tap_contains(t, r.out ? r.out : "", what,
+			     "hostile tool name: fork-check names itself, escaped");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "fork-check", "self", "--json", NULL };
+
+		run_capture_env(a, envv, &r);
+		check_json(t, r.out, want, 1, "hostile tool name: fork-check --json");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "check", "4k", NULL };
+
+		run_capture_env(a, envv, &r);
+		check_text(t, r.out, "hostile tool name: check");
+		snprintf(what, sizeof(what), " (%s, this tool; --pid P", shown);
+		tap_contains(t, r.out ? r.out : "", what,
+			     "hostile tool name: check names itself, escaped");
+		run_free(&r);
+	}
+	{
+		char *a[] = { link, "check", "\x1b]0;pwned\a\xff", NULL };
+
+		run_capture_env(a, envv, &r);
+		tap_eq_i64(t, r.status, 2, "hostile argument: a usage error");
+		check_text(t, r.err, "hostile argument: the message on stderr");
+		tap_contains(t, r.err ? r.err : "", "'\\x1b]0;pwned\\x07\\xff'",
+			     "hostile argument: quoted with escapes");
+		run_free(&r);
+	}
+	unlink(link);
+	rmdir(dir);
+}
+
+void test_hostile(struct tap *t, const struct test_env *env)
+{
+	test_ps_and_prom(t);
+	test_trace_lines(t);
+	test_check_and_fork(t);
+	test_hostile_tool(t, env);
+}
