@@ -183,12 +183,129 @@ check_flips_at_guess_ceiling() {
 	[ "$a/$d/$bytes" = "allow/deny/allow" ] || { echo "# at $ceil pages: $a, +1: $d, in bytes: $bytes"; return 1; }
 }
 
+# A process with a hostile name (issue 14): a script named hh, 0xff,
+# ESC[31m, tab, quote, backslash, newline and U+1F600, 16 bytes, which
+# the kernel cuts to 15 for comm, inside the emoji.  It forks a subshell
+# five times a second: fork decisions for trace, under that name.
+HDIR=${TMPDIR:-/tmp}/vmacct-hostile.$$
+HNAME=$(printf 'hh\377\033[31m\t"\\\n\360\237\230\200')
+HPID=
+# its comm as each face must write it (printf '%s', never echo, for these)
+HTEXT='hh\xff\x1b[31m\x09"\\\x0a\xf0\x9f\x98'
+HCOLUMN='hh\xff\x1b[31m'	# what fits the 15 columns of ps
+HJSON='hh\ufffd\u001b[31m\t\"\\\n\ufffd'
+
+hostile_start() {
+	mkdir -p "$HDIR" || return 1
+	# shellcheck disable=SC2016 # $1 is the script's own
+	printf '#!/bin/sh\nwhile [ ! -e "$1" ]; do (exit 0); sleep 0.2; done\n' > "$HDIR/$HNAME"
+	chmod +x "$HDIR/$HNAME" || return 1
+	"$HDIR/$HNAME" "$HDIR/stop" &
+	HPID=$!
+	wait_for 100 grep -q '^hh' "/proc/$HPID/comm"
+}
+
+hostile_stop() {
+	[ -n "$HPID" ] || return 0
+	touch "$HDIR/stop"
+	wait "$HPID"
+	rm -rf "$HDIR"
+	HPID=
+}
+
+# does $1 hold a byte that is not printable ASCII (newlines aside)?
+not_ascii() {
+	printf '%s\n' "$1" | LC_ALL=C grep -q '[^ -~]'
+}
+
+# does $1 hold a control byte (newlines aside)?  UTF-8 text is allowed.
+has_control() {
+	printf '%s\n' "$1" | LC_ALL=C grep -q '[[:cntrl:]]'
+}
+
+# does $1 contain the text $2 (no pattern)?
+has() {
+	printf '%s\n' "$1" | grep -qF -- "$2"
+}
+
+hostile_ps() {
+	out=$(vmacct ps) || return 1
+	not_ascii "$out" && { echo "# ps: a byte that is not printable ASCII"; return 1; }
+	has "$out" "  $HCOLUMN  " || { echo "# ps: no row for $HCOLUMN"; return 1; }
+}
+
+hostile_ps_json() {
+	out=$(vmacct ps --json) || return 1
+	not_ascii "$out" && { echo "# ps --json: a byte that is not printable ASCII"; return 1; }
+	has "$out" "\"comm\": \"$HJSON\"" || { echo "# ps --json: no comm $HJSON"; return 1; }
+}
+
+# the stream: the name escaped, pid the process, tid the thread, and the
+# time also in ISO 8601
+hostile_trace_json() {
+	out=$(vmacct trace --json --pid "$HPID" --count 3 --duration 10 2>/dev/null) || return 1
+	[ -n "$out" ] || { echo "# trace --json: no record of pid $HPID"; return 1; }
+	not_ascii "$out" && { echo "# trace --json: a byte that is not printable ASCII"; return 1; }
+	printf '%s\n' "$out" | head -n 1 | sed 's/^/# /'
+	printf '%s\n' "$out" | grep -qvF "\"pid\":$HPID,\"tid\":$HPID,\"comm\":\"$HJSON\"" &&
+		{ echo "# trace --json: a record without pid, tid and the escaped comm"; return 1; }
+	has "$out" '"tgid"' && { echo "# trace --json: tgid is gone"; return 1; }
+	printf '%s\n' "$out" |
+		grep -qv '"realtime":"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{9\}Z"' &&
+		{ echo "# trace --json: a record without realtime in ISO 8601"; return 1; }
+	return 0
+}
+
+hostile_trace_text() {
+	out=$(vmacct trace --pid "$HPID" --count 2 --duration 10 2>/dev/null) || return 1
+	has_control "$out" && { echo "# trace: a control byte"; return 1; }
+	has "$out" " ${HTEXT}[$HPID/$HPID] " || { echo "# trace: no line for $HTEXT"; return 1; }
+}
+
+hostile_check_fork() {
+	out=$(vmacct check 4k --pid "$HPID") || return 1
+	has_control "$out" && { echo "# check: a control byte"; return 1; }
+	has "$out" "pid $HPID ($HTEXT)" || { echo "# check: no escaped name"; return 1; }
+	out=$(vmacct fork-check "$HPID") || return 1
+	has_control "$out" && { echo "# fork-check: a control byte"; return 1; }
+	has "$out" "fork() of pid $HPID ($HTEXT)" || { echo "# fork-check: no escaped name"; return 1; }
+	out=$(vmacct fork-check "$HPID" --json) || return 1
+	not_ascii "$out" && { echo "# fork-check --json: a byte that is not printable ASCII"; return 1; }
+	has "$out" "\"comm\": \"$HJSON\"" || { echo "# fork-check --json: no comm $HJSON"; return 1; }
+}
+
+# Prometheus: the series of the hostile process, its label escaped as the
+# text format says: U+FFFD for 0xff, ESC, tab and the cut emoji, \" \\ \n
+# (promtool reads the "# prom: " lines of prometheus_matches_proc on the
+# host, this process among them)
+hostile_prometheus() {
+	out=$(vmacct status --prometheus --top 100000) || return 1
+	has_control "$out" && { echo "# prometheus: a control byte"; return 1; }
+	fffd=$(printf '\357\277\275')
+	has "$out" "vmacct_process_mappings{pid=\"$HPID\",comm=\"hh$fffd${fffd}[31m$fffd\\\"\\\\\\n$fffd\"} " ||
+		{ echo "# prometheus: no series for pid $HPID with the escaped name"; return 1; }
+}
+
+# JSON margins: no 9223372036854775807, null with its reason
+check_mode1_margin_null() {
+	out=$(vmacct check 4k --mode 1 --json) || return 1
+	has "$out" 9223372036854775807 && { echo "# the sentinel is back"; return 1; }
+	if ! has "$out" '"margin_pages": null,' ||
+	   ! has "$out" '"margin_unlimited_reason": "mode_1_no_check",'; then
+		printf '%s\n' "$out" | sed 's/^/# /'
+		return 1
+	fi
+}
+
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -d "$SYS" ] || skip_all "vmacct not loaded"
 [ -n "$KO" ] && [ -f "$KO" ] || skip_all "VMACCT_KO not set"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 
-echo "1..14"
+trap hostile_stop EXIT
+hostile_start || { echo "# cannot start a process with a hostile name"; HPID=; }
+
+echo "1..21"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -203,6 +320,15 @@ check "status --prometheus: counters of decisions by caller, summing to stats/de
 	prometheus_counts_decisions
 check "status --prometheus: max_map_count, CommitLimit, pid 1's mappings as /proc" \
 	prometheus_matches_proc
+check "hostile name: ps shows it as \\xNN escapes, printable ASCII only" hostile_ps
+check "hostile name: ps --json as \\u escapes and U+FFFD, printable ASCII only" hostile_ps_json
+check "hostile name: trace --json escapes it; pid is the process, tid the thread, realtime ISO 8601" \
+	hostile_trace_json
+check "hostile name: trace lines escape it, no control byte" hostile_trace_text
+check "hostile name: check and fork-check (human and JSON) escape it" hostile_check_fork
+check "hostile name: status --prometheus label escaped, no control byte" hostile_prometheus
+check "check --mode 1 --json: margin_pages null with margin_unlimited_reason" \
+	check_mode1_margin_null
 check "unloaded: status exits 3 with a hint, load as nobody exits 4" \
 	not_loaded_is_exit_3_with_hint
 if [ -f "$DOC" ]; then
