@@ -14,6 +14,7 @@
  * promtool check metrics.  The last two are skipped when not installed.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,29 @@ static void check_prom(struct tap *t, const char *out, const char *what)
 	unlink(file);
 }
 
+/* What m holds: safe text, with each of need[] (NULL-terminated) in it. */
+static void judge_text(struct tap *t, struct membuf *m, const char *what,
+		       const char *const need[])
+{
+	char *out = mem_take(m);
+	size_t i;
+
+	check_text(t, out, what);
+	for (i = 0; need[i]; i++)
+		tap_contains(t, out ? out : "", need[i], "%s: holds \"%s\"",
+			     what, need[i]);
+	free(out);
+}
+
+/* What m holds: JSON with every one of the names. */
+static void judge_json(struct tap *t, struct membuf *m, const char *what)
+{
+	char *out = mem_take(m);
+
+	check_json(t, out, names, N_NAMES, what);
+	free(out);
+}
+
 static void hostile_table(struct ps_table *tab)
 {
 	struct ps_row r;
@@ -225,6 +249,13 @@ static void hostile_table(struct ps_table *tab)
 
 static void test_ps_and_prom(struct tap *t)
 {
+	static const char *const table[] = {
+		"    100  a\\xffb               10 ",	/* columns in place */
+		"    101  \\x1b[31mred\\x1b      11 ",	/* cut at an escape */
+		"    106  abcdefghijkl         16 ",	/* not cut again */
+		"    107                       17 ",	/* empty: blanks */
+		NULL,
+	};
 	struct vmacct_version v = { .abi_version = 1 };
 	struct vmacct_commit c = { .page_size = 4096, .max_map_count = 65530 };
 	struct ps_table tab;
@@ -234,23 +265,11 @@ static void test_ps_and_prom(struct tap *t)
 	hostile_table(&tab);
 	if (mem_open(&m)) {
 		ps_print_human(m.f, &tab, 0, 4096);
-		out = mem_take(&m);
-		check_text(t, out, "hostile names, ps table");
-		tap_contains(t, out, "    100  a\\xffb               10 ",
-			     "hostile names, ps table: 0xff as \\xff, the columns in place");
-		tap_contains(t, out, "    101  \\x1b[31mred\\x1b      11 ",
-			     "hostile names, ps table: ESC as \\x1b, cut at a whole escape");
-		tap_contains(t, out, "    106  abcdefghijkl         16 ",
-			     "hostile names, ps table: a cut character is not cut again");
-		tap_contains(t, out, "    107                       17 ",
-			     "hostile names, ps table: an empty name is blanks");
-		free(out);
+		judge_text(t, &m, "hostile names, ps table", table);
 	}
 	if (mem_open(&m)) {
 		ps_print_json(m.f, &tab, 0);
-		out = mem_take(&m);
-		check_json(t, out, names, N_NAMES, "hostile names, ps --json");
-		free(out);
+		judge_json(t, &m, "hostile names, ps --json");
 	}
 	if (mem_open(&m)) {
 		prom_print(m.f, &v, &c, NULL, &tab, 100);
@@ -266,9 +285,13 @@ static void test_ps_and_prom(struct tap *t)
 
 static void test_trace_lines(struct tap *t)
 {
+	static const char *const lines[] = {
+		" abcdefghijkl\\xf0\\x9f\\x98[206/206] ",	/* cut character */
+		" xxxxxxxxxxxxxxx\\x1b[208/208] ",	/* 16 bytes, no NUL */
+		NULL,
+	};
 	struct membuf text, json;
 	struct vmacct_event ev;
-	char *out;
 	size_t i;
 
 	if (!mem_open(&text) || !mem_open(&json)) {
@@ -286,30 +309,26 @@ static void test_trace_lines(struct tap *t)
 		trace_print_event(text.f, &ev, 0);
 		trace_print_event_json(json.f, &ev, 0);
 	}
-	memset(ev.comm, 'x', sizeof(ev.comm));	/* 16 bytes, no NUL */
+	memset(ev.comm, 'x', sizeof(ev.comm));
 	ev.comm[15] = '\x1b';
 	trace_print_event(text.f, &ev, 0);
-	out = mem_take(&text);
-	check_text(t, out, "hostile names, trace lines");
-	tap_contains(t, out, " abcdefghijkl\\xf0\\x9f\\x98[206/206] ",
-		     "hostile names, trace line: the cut character as its bytes");
-	tap_contains(t, out, " xxxxxxxxxxxxxxx\\x1b[208/208] ",
-		     "hostile names, trace line: 16 bytes without a NUL, the last escaped");
-	free(out);
-	out = mem_take(&json);
-	check_json(t, out, names, N_NAMES, "hostile names, trace --json");
-	free(out);
+	judge_text(t, &text, "hostile names, trace lines", lines);
+	judge_json(t, &json, "hostile names, trace --json");
 }
 
 static void test_check_and_fork(struct tap *t)
 {
+	static const char *const named[] = {
+		"pid 300 (q\"uote, this tool; --pid P for another process)",
+		"fork() of pid 300 (\\x1b[31mred\\x1b[0m) would charge",
+		NULL,
+	};
 	struct vmacct_commit c = { .page_size = 4096, .overcommit_memory = 2 };
 	struct check_request cr = { .pid = 300, .self = 1 };
 	struct fork_request fr = { .pid = 300, .self = 0 };
 	struct membuf human, json;
 	struct vmacct_eval e;
 	struct vmacct_fork f;
-	char *out;
 	size_t i;
 
 	memset(&e, 0, sizeof(e));
@@ -326,35 +345,93 @@ static void test_check_and_fork(struct tap *t)
 		check_print_json(json.f, &e, &c, &cr);
 		fork_print_json(json.f, &f, &c, &fr);
 	}
-	out = mem_take(&human);
-	check_text(t, out, "hostile names, check and fork-check");
-	tap_contains(t, out, "pid 300 (q\"uote, this tool; --pid P for another process)",
-		     "hostile names, check: the name in its escaped form");
-	tap_contains(t, out, "fork() of pid 300 (\\x1b[31mred\\x1b[0m) would charge",
-		     "hostile names, fork-check: the name in its escaped form");
-	free(out);
-	out = mem_take(&json);
-	check_json(t, out, names, N_NAMES, "hostile names, check and fork-check --json");
-	free(out);
+	judge_text(t, &human, "hostile names, check and fork-check", named);
+	judge_json(t, &json, "hostile names, check and fork-check --json");
 }
 
+enum face { FACE_TEXT, FACE_JSON, FACE_PROM, FACE_STDERR };
+
 /*
- * The built tool under a hostile name: a link in a new directory, run
- * by its path, so that the kernel names the process after it.
+ * One run of the tool under its hostile name: the arguments, the exit
+ * status, the face of what it prints, and text it must contain: pre,
+ * then (with name) the name as text shows it, then post.
  */
-static void test_hostile_tool(struct tap *t, const struct test_env *env)
+struct tool_case {
+	const char *label;
+	const char *args[5];
+	int status;
+	enum face face;
+	const char *pre;
+	bool name;
+	const char *post;
+};
+
+static const struct tool_case tool_cases[] = {
+	{ "ps", { "ps" }, 0, FACE_TEXT, "  hh\\xff\\x1b[31m  ", false, NULL },
+	{ "ps --json", { "ps", "--json" }, 0, FACE_JSON, NULL, false, NULL },
+	{ "status --prometheus", { "status", "--prometheus", "--top", "5" }, 0,
+	  FACE_PROM, NULL, false, NULL },
+	{ "fork-check self", { "fork-check", "self" }, 0, FACE_TEXT, " (", true,
+	  ", this tool) would charge" },
+	{ "fork-check self --json", { "fork-check", "self", "--json" }, 0,
+	  FACE_JSON, NULL, false, NULL },
+	{ "check 4k", { "check", "4k" }, 0, FACE_TEXT, " (", true,
+	  ", this tool; --pid P" },
+	{ "check with a hostile SIZE, the message", { "check", "\x1b]0;pwned\a\xff" },
+	  2, FACE_STDERR, "'\\x1b]0;pwned\\x07\\xff'", false, NULL },
+};
+
+static void run_tool_case(struct tap *t, const struct tool_case *c,
+			  char *link, char *const envv[])
 {
-	static const char link_name[] =
-		"hh\xff\x1b[31m\t\"\\\n\xf0\x9f\x98\x80";	/* 16 bytes */
 	static const char comm[] = "hh\xff\x1b[31m\t\"\\\n\xf0\x9f\x98";
 	static const char shown[] =
 		"hh\\xff\\x1b[31m\\x09\"\\\\\\x0a\\xf0\\x9f\\x98";
 	const char *want[] = { comm };
+	char *argv[7], what[64], text[160];
+	struct run_result r;
+	const char *out;
+	size_t i;
+
+	argv[0] = link;
+	for (i = 0; i < 5 && c->args[i]; i++)
+		argv[i + 1] = (char *)c->args[i];
+	argv[i + 1] = NULL;
+	snprintf(what, sizeof(what), "hostile tool name: %s", c->label);
+	if (run_capture_env(argv, envv, &r)) {
+		tap_ok(t, false, "%s: run the tool", what);
+		return;
+	}
+	tap_eq_i64(t, r.status, c->status, "%s: exit status", what);
+	out = c->face == FACE_STDERR ? r.err : r.out;
+	if (c->face == FACE_JSON)
+		check_json(t, out, want, 1, what);
+	else if (c->face == FACE_PROM)
+		check_prom(t, out, what);
+	else
+		check_text(t, out, what);
+	if (c->pre) {
+		snprintf(text, sizeof(text), "%s%s%s", c->pre,
+			 c->name ? shown : "", c->post ? c->post : "");
+		tap_contains(t, out ? out : "", text, "%s: escaped: \"%s\"", what, text);
+	}
+	run_free(&r);
+}
+
+/*
+ * The built tool under a hostile name: a link in a new directory, run
+ * by its path, so that the kernel names the process after it (16 bytes,
+ * cut to 15 in comm).
+ */
+static void test_hostile_tool(struct tap *t, const struct test_env *env)
+{
+	static const char link_name[] =
+		"hh\xff\x1b[31m\t\"\\\n\xf0\x9f\x98\x80";
 	char dir[] = "/tmp/vmacct-hostile-tool.XXXXXX";
 	char tool[PATH_MAX], dev[PATH_MAX], preload[PATH_MAX + 16];
-	char link[sizeof(dir) + sizeof(link_name) + 1], what[160];
+	char link[sizeof(dir) + sizeof(link_name) + 1];
 	char *envv[] = { preload, NULL };
-	struct run_result r;
+	size_t i;
 
 	if (!env->fake_dev || !realpath(env->fake_dev, dev) ||
 	    !realpath(env->tool, tool)) {
@@ -372,69 +449,8 @@ static void test_hostile_tool(struct tap *t, const struct test_env *env)
 		rmdir(dir);
 		return;
 	}
-
-	{
-		char *a[] = { link, "ps", NULL };
-
-		run_capture_env(a, envv, &r);
-		tap_eq_i64(t, r.status, 0, "hostile tool name: ps exits 0");
-		check_text(t, r.out, "hostile tool name: ps");
-		tap_contains(t, r.out ? r.out : "", "  hh\\xff\\x1b[31m  ",
-			     "hostile tool name: ps shows the tool's own row, escaped");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "ps", "--json", NULL };
-
-		run_capture_env(a, envv, &r);
-		check_json(t, r.out, want, 1, "hostile tool name: ps --json");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "status", "--prometheus", "--top", "5", NULL };
-
-		run_capture_env(a, envv, &r);
-		tap_eq_i64(t, r.status, 0, "hostile tool name: status --prometheus exits 0");
-		check_prom(t, r.out, "hostile tool name: status --prometheus");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "fork-check", "self", NULL };
-
-		run_capture_env(a, envv, &r);
-		check_text(t, r.out, "hostile tool name: fork-check self");
-		snprintf(what, sizeof(what), " (%s, this tool) would charge", shown);
-		tap_contains(t, r.out ? r.out : "", what,
-			     "hostile tool name: fork-check names itself, escaped");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "fork-check", "self", "--json", NULL };
-
-		run_capture_env(a, envv, &r);
-		check_json(t, r.out, want, 1, "hostile tool name: fork-check --json");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "check", "4k", NULL };
-
-		run_capture_env(a, envv, &r);
-		check_text(t, r.out, "hostile tool name: check");
-		snprintf(what, sizeof(what), " (%s, this tool; --pid P", shown);
-		tap_contains(t, r.out ? r.out : "", what,
-			     "hostile tool name: check names itself, escaped");
-		run_free(&r);
-	}
-	{
-		char *a[] = { link, "check", "\x1b]0;pwned\a\xff", NULL };
-
-		run_capture_env(a, envv, &r);
-		tap_eq_i64(t, r.status, 2, "hostile argument: a usage error");
-		check_text(t, r.err, "hostile argument: the message on stderr");
-		tap_contains(t, r.err ? r.err : "", "'\\x1b]0;pwned\\x07\\xff'",
-			     "hostile argument: quoted with escapes");
-		run_free(&r);
-	}
+	for (i = 0; i < sizeof(tool_cases) / sizeof(tool_cases[0]); i++)
+		run_tool_case(t, &tool_cases[i], link, envv);
 	unlink(link);
 	rmdir(dir);
 }
