@@ -4,11 +4,19 @@
  * computes it.
  *
  * Load order mirrors dependency: verify the kernel data we read (syms.c),
- * then publish it through sysfs and the device, then start counting if
- * asked.  Unload undoes it in reverse; sysfs and misc deregistration wait
- * for readers and writers in progress, and an open /dev/vmacct holds a
- * module reference.  The probes go last, once nothing (no file, no sysfs
- * write to stats/enabled) can arm them again.
+ * start counting if asked, publish sysfs, and publish the device last.
+ * The device is the last step that can fail because an opener holds a
+ * module reference that a failed load ignores: the kernel frees a module
+ * whose init failed whatever its refcount (the module loader's
+ * do_init_module(), kernel/module/, 6.1 and 6.12), so a file opened in
+ * that window would run freed code.  sysfs holds no module reference; removing it waits for
+ * the reads and writes in progress, so it may go up earlier and come down
+ * on a failure.
+ *
+ * Unload undoes it in reverse; sysfs and misc deregistration wait for
+ * readers and writers in progress, and an open /dev/vmacct holds a module
+ * reference.  The probes go last, once nothing (no file, no sysfs write to
+ * stats/enabled) can arm them again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,31 +45,31 @@ static int __init vmacct_init(void)
 		return err;
 	}
 
-	err = vmacct_sysfs_init();
-	if (err)
-		return err;
-
-	err = vmacct_dev_init();
-	if (err)
-		goto out_sysfs;
-
 	if (stats) {
 		err = vmacct_stream_count(true);
 		if (err) {
 			pr_err("stats=1: cannot start counting (%d)\n", err);
-			goto out_dev;
+			goto out_stream;
 		}
 	}
+
+	err = vmacct_sysfs_init();
+	if (err)
+		goto out_stream;
+
+	/* the last step that can fail: see above */
+	err = vmacct_dev_init();
+	if (err)
+		goto out_sysfs;
 
 	pr_info("version %s loaded, __vm_enough_memory algorithm %s%s\n",
 		VMACCT_VERSION_STR, vmacct_algorithm_name(),
 		stats ? ", counting" : "");
 	return 0;
 
-out_dev:
-	vmacct_dev_exit();
 out_sysfs:
 	vmacct_sysfs_exit();
+out_stream:
 	vmacct_stream_exit();
 	return err;
 }
