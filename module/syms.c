@@ -30,6 +30,7 @@
 #include <linux/sched/exec_state.h>
 #endif
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/utsname.h>
 #include <linux/version.h>
 
@@ -41,38 +42,31 @@ MODULE_PARM_DESC(vm_committed_as, "kallsyms address of vm_committed_as");
 
 static unsigned long addr_vm_committed_as_batch;
 module_param_named(vm_committed_as_batch, addr_vm_committed_as_batch, ulong, 0);
-MODULE_PARM_DESC(vm_committed_as_batch,
-		 "kallsyms address of vm_committed_as_batch");
+MODULE_PARM_DESC(vm_committed_as_batch, "kallsyms address of vm_committed_as_batch");
 
-static unsigned long addr_overcommit_memory;
-module_param_named(sysctl_overcommit_memory, addr_overcommit_memory, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_memory,
-		 "kallsyms address of sysctl_overcommit_memory");
+static unsigned long addr_sysctl_overcommit_memory;
+module_param_named(sysctl_overcommit_memory, addr_sysctl_overcommit_memory, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_memory, "kallsyms address of sysctl_overcommit_memory");
 
-static unsigned long addr_overcommit_ratio;
-module_param_named(sysctl_overcommit_ratio, addr_overcommit_ratio, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_ratio,
-		 "kallsyms address of sysctl_overcommit_ratio");
+static unsigned long addr_sysctl_overcommit_ratio;
+module_param_named(sysctl_overcommit_ratio, addr_sysctl_overcommit_ratio, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_ratio, "kallsyms address of sysctl_overcommit_ratio");
 
-static unsigned long addr_overcommit_kbytes;
-module_param_named(sysctl_overcommit_kbytes, addr_overcommit_kbytes, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_kbytes,
-		 "kallsyms address of sysctl_overcommit_kbytes");
+static unsigned long addr_sysctl_overcommit_kbytes;
+module_param_named(sysctl_overcommit_kbytes, addr_sysctl_overcommit_kbytes, ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_kbytes, "kallsyms address of sysctl_overcommit_kbytes");
 
-static unsigned long addr_max_map_count;
-module_param_named(sysctl_max_map_count, addr_max_map_count, ulong, 0);
-MODULE_PARM_DESC(sysctl_max_map_count,
-		 "kallsyms address of sysctl_max_map_count");
+static unsigned long addr_sysctl_max_map_count;
+module_param_named(sysctl_max_map_count, addr_sysctl_max_map_count, ulong, 0);
+MODULE_PARM_DESC(sysctl_max_map_count, "kallsyms address of sysctl_max_map_count");
 
-static unsigned long addr_admin_reserve;
-module_param_named(sysctl_admin_reserve_kbytes, addr_admin_reserve, ulong, 0);
-MODULE_PARM_DESC(sysctl_admin_reserve_kbytes,
-		 "kallsyms address of sysctl_admin_reserve_kbytes");
+static unsigned long addr_sysctl_admin_reserve_kbytes;
+module_param_named(sysctl_admin_reserve_kbytes, addr_sysctl_admin_reserve_kbytes, ulong, 0);
+MODULE_PARM_DESC(sysctl_admin_reserve_kbytes, "kallsyms address of sysctl_admin_reserve_kbytes");
 
-static unsigned long addr_user_reserve;
-module_param_named(sysctl_user_reserve_kbytes, addr_user_reserve, ulong, 0);
-MODULE_PARM_DESC(sysctl_user_reserve_kbytes,
-		 "kallsyms address of sysctl_user_reserve_kbytes");
+static unsigned long addr_sysctl_user_reserve_kbytes;
+module_param_named(sysctl_user_reserve_kbytes, addr_sysctl_user_reserve_kbytes, ulong, 0);
+MODULE_PARM_DESC(sysctl_user_reserve_kbytes, "kallsyms address of sysctl_user_reserve_kbytes");
 
 static unsigned long addr_total_swap_pages;
 module_param_named(total_swap_pages, addr_total_swap_pages, ulong, 0);
@@ -93,25 +87,45 @@ MODULE_PARM_DESC(hugetlb_max_hstate, "kallsyms address of hugetlb_max_hstate");
 #endif
 
 /*
- * The verified pointers.  Written once in vmacct_syms_init(), before any
- * reader (sysfs, device) exists; read-only afterwards.
+ * The verified pointers, typed by the kernel's own declarations
+ * (linux/mman.h, mm.h, swap.h, hugetlb.h), so that a kernel that changes
+ * a type changes ours with it, and the checks below make any change a
+ * build error rather than a wrong read.  Written once in
+ * vmacct_syms_init(), before any reader (sysfs, device) exists; read-only
+ * afterwards.
  */
 static struct {
-	struct percpu_counter *committed_as;
-	s32 *committed_as_batch;
-	int *overcommit_memory;
-	int *overcommit_ratio;
-	unsigned long *overcommit_kbytes;
-	int *max_map_count;
-	unsigned long *admin_reserve_kbytes;
-	unsigned long *user_reserve_kbytes;
-	long *total_swap_pages;
-	unsigned long *totalreserve_pages;
+	typeof(vm_committed_as) *vm_committed_as;
+	typeof(vm_committed_as_batch) *vm_committed_as_batch;
+	typeof(sysctl_overcommit_memory) *sysctl_overcommit_memory;
+	typeof(sysctl_overcommit_ratio) *sysctl_overcommit_ratio;
+	typeof(sysctl_overcommit_kbytes) *sysctl_overcommit_kbytes;
+	typeof(sysctl_max_map_count) *sysctl_max_map_count;
+	typeof(sysctl_admin_reserve_kbytes) *sysctl_admin_reserve_kbytes;
+	typeof(sysctl_user_reserve_kbytes) *sysctl_user_reserve_kbytes;
+	typeof(total_swap_pages) *total_swap_pages;
+	typeof(totalreserve_pages) *totalreserve_pages;
 #ifdef CONFIG_HUGETLB_PAGE
-	struct hstate *hstates;
-	int *hugetlb_max_hstate;
+	typeof(hugetlb_max_hstate) *hugetlb_max_hstate;
+	typeof(hstates[0]) *hstates;
 #endif
 } vk __ro_after_init;
+
+/* The types the accessors below return and the code above reads. */
+static_assert(__same_type(vm_committed_as, struct percpu_counter));
+static_assert(__same_type(vm_committed_as_batch, s32));
+static_assert(__same_type(sysctl_overcommit_memory, int));
+static_assert(__same_type(sysctl_overcommit_ratio, int));
+static_assert(__same_type(sysctl_overcommit_kbytes, unsigned long));
+static_assert(__same_type(sysctl_max_map_count, int));
+static_assert(__same_type(sysctl_admin_reserve_kbytes, unsigned long));
+static_assert(__same_type(sysctl_user_reserve_kbytes, unsigned long));
+static_assert(__same_type(total_swap_pages, long));
+static_assert(__same_type(totalreserve_pages, unsigned long));
+#ifdef CONFIG_HUGETLB_PAGE
+static_assert(__same_type(hugetlb_max_hstate, int));
+static_assert(__same_type(hstates, struct hstate[HUGE_MAX_HSTATE]));
+#endif
 
 struct vmacct_sym {
 	const char *name;
@@ -167,37 +181,34 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 	return 0;
 }
 
+/*
+ * One row per object: its name, the module parameter with its address, the
+ * bytes the kernel declares (sizeof of the declaration: kallsyms' size is
+ * only the distance to the next symbol, so it must be at least this), and
+ * the pointer to fill.
+ */
+#define VMACCT_SYM(sym) \
+	{ #sym, &addr_##sym, sizeof(sym), (void **)&vk.sym }
+
 /* 6.17 and later check the map count at the start of every mremap() */
 static bool vmacct_mremap_early __ro_after_init;
 
 int vmacct_syms_init(void)
 {
 	const struct vmacct_sym syms[] = {
-		{ "vm_committed_as", &addr_vm_committed_as,
-		  sizeof(*vk.committed_as), (void **)&vk.committed_as },
-		{ "vm_committed_as_batch", &addr_vm_committed_as_batch,
-		  sizeof(*vk.committed_as_batch), (void **)&vk.committed_as_batch },
-		{ "sysctl_overcommit_memory", &addr_overcommit_memory,
-		  sizeof(*vk.overcommit_memory), (void **)&vk.overcommit_memory },
-		{ "sysctl_overcommit_ratio", &addr_overcommit_ratio,
-		  sizeof(*vk.overcommit_ratio), (void **)&vk.overcommit_ratio },
-		{ "sysctl_overcommit_kbytes", &addr_overcommit_kbytes,
-		  sizeof(*vk.overcommit_kbytes), (void **)&vk.overcommit_kbytes },
-		{ "sysctl_max_map_count", &addr_max_map_count,
-		  sizeof(*vk.max_map_count), (void **)&vk.max_map_count },
-		{ "sysctl_admin_reserve_kbytes", &addr_admin_reserve,
-		  sizeof(*vk.admin_reserve_kbytes), (void **)&vk.admin_reserve_kbytes },
-		{ "sysctl_user_reserve_kbytes", &addr_user_reserve,
-		  sizeof(*vk.user_reserve_kbytes), (void **)&vk.user_reserve_kbytes },
-		{ "total_swap_pages", &addr_total_swap_pages,
-		  sizeof(*vk.total_swap_pages), (void **)&vk.total_swap_pages },
-		{ "totalreserve_pages", &addr_totalreserve_pages,
-		  sizeof(*vk.totalreserve_pages), (void **)&vk.totalreserve_pages },
+		VMACCT_SYM(vm_committed_as),
+		VMACCT_SYM(vm_committed_as_batch),
+		VMACCT_SYM(sysctl_overcommit_memory),
+		VMACCT_SYM(sysctl_overcommit_ratio),
+		VMACCT_SYM(sysctl_overcommit_kbytes),
+		VMACCT_SYM(sysctl_max_map_count),
+		VMACCT_SYM(sysctl_admin_reserve_kbytes),
+		VMACCT_SYM(sysctl_user_reserve_kbytes),
+		VMACCT_SYM(total_swap_pages),
+		VMACCT_SYM(totalreserve_pages),
 #ifdef CONFIG_HUGETLB_PAGE
-		{ "hugetlb_max_hstate", &addr_hugetlb_max_hstate,
-		  sizeof(*vk.hugetlb_max_hstate), (void **)&vk.hugetlb_max_hstate },
-		{ "hstates", &addr_hstates,
-		  sizeof(*vk.hstates) * HUGE_MAX_HSTATE, (void **)&vk.hstates },
+		VMACCT_SYM(hugetlb_max_hstate),
+		VMACCT_SYM(hstates),
 #endif
 	};
 	int i, err, ret = 0;
@@ -215,44 +226,44 @@ int vmacct_syms_init(void)
 
 int vmacct_overcommit_memory(void)
 {
-	return READ_ONCE(*vk.overcommit_memory);
+	return READ_ONCE(*vk.sysctl_overcommit_memory);
 }
 
 int vmacct_overcommit_ratio(void)
 {
-	return READ_ONCE(*vk.overcommit_ratio);
+	return READ_ONCE(*vk.sysctl_overcommit_ratio);
 }
 
 unsigned long vmacct_overcommit_kbytes(void)
 {
-	return READ_ONCE(*vk.overcommit_kbytes);
+	return READ_ONCE(*vk.sysctl_overcommit_kbytes);
 }
 
 int vmacct_max_map_count(void)
 {
-	return READ_ONCE(*vk.max_map_count);
+	return READ_ONCE(*vk.sysctl_max_map_count);
 }
 
 unsigned long vmacct_admin_reserve_kbytes(void)
 {
-	return READ_ONCE(*vk.admin_reserve_kbytes);
+	return READ_ONCE(*vk.sysctl_admin_reserve_kbytes);
 }
 
 unsigned long vmacct_user_reserve_kbytes(void)
 {
-	return READ_ONCE(*vk.user_reserve_kbytes);
+	return READ_ONCE(*vk.sysctl_user_reserve_kbytes);
 }
 
 /* What __vm_enough_memory() compares: the counter without the CPU deltas. */
 s64 vmacct_committed_read(void)
 {
-	return percpu_counter_read_positive(vk.committed_as);
+	return percpu_counter_read_positive(vk.vm_committed_as);
 }
 
 /* The shared count itself, possibly negative: what the check adds to. */
 s64 vmacct_committed_count(void)
 {
-	return READ_ONCE(vk.committed_as->count);
+	return READ_ONCE(vk.vm_committed_as->count);
 }
 
 /*
@@ -263,11 +274,11 @@ s64 vmacct_committed_count(void)
  */
 s64 vmacct_committed_after_charge(s64 pages)
 {
-	s64 count = READ_ONCE(vk.committed_as->count);
+	s64 count = READ_ONCE(vk.vm_committed_as->count);
 #ifdef CONFIG_SMP
-	s64 local = this_cpu_read(*vk.committed_as->counters);
+	s64 local = this_cpu_read(*vk.vm_committed_as->counters);
 
-	if (abs(local + pages) >= READ_ONCE(*vk.committed_as_batch))
+	if (abs(local + pages) >= READ_ONCE(*vk.vm_committed_as_batch))
 		count += local + pages;
 #else
 	count += pages;
@@ -304,7 +315,7 @@ bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm)
 
 s32 vmacct_committed_batch(void)
 {
-	return READ_ONCE(*vk.committed_as_batch);
+	return READ_ONCE(*vk.vm_committed_as_batch);
 }
 
 long vmacct_total_swap_pages(void)
