@@ -80,10 +80,24 @@ flag "cast to a function pointer" "$hits"
 # syms.c: no function-pointer declarator at all, no typedef of one.  One
 # exception, matched exactly: vmacct_hrtimer_setup()'s parameter, through
 # which the module hands its own timer callback to hrtimer_setup() (a
-# module function, never an address from a parameter or kallsyms).
+# module function, never an address from a parameter or kallsyms).  A
+# pointer "typeof(NAME) *" is a function pointer if NAME is a function, so
+# it is allowed only for a NAME whose type a static_assert(__same_type(NAME,
+# ...)) pins to a data type.
+pinned=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
+	sed -nE 's/.*static_assert\(__same_type\(([A-Za-z_][A-Za-z0-9_]*), *([^)]*)\)\).*/\1 \2/p' |
+	grep -vE '\(' | cut -d' ' -f1 | sort -u)
 hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
-	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_]+\s*\)\s*\*' |
-	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' || true)
+	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_][A-Za-z0-9_]*(\[0\])?\s*\)\s*\*' |
+	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' |
+	while IFS= read -r line; do
+		name=$(printf '%s\n' "$line" |
+			sed -nE 's/.*typeof\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)(\[0\])?\s*\)\s*\*.*/\1/p')
+		if [ -n "$name" ] && printf '%s\n' "$pinned" | grep -qx "$name"; then
+			continue
+		fi
+		printf '%s\n' "$line"
+	done || true)
 flag "function pointer in syms.c" "$hits"
 # kprobe addresses are never used as code: no call through ->addr/.addr
 hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-9_.>-]*addr\s*\)\s*\(' || true)
