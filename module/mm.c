@@ -13,7 +13,8 @@
  * Reading another process needs what /proc/PID/maps needs, as far as a
  * module can tell without ptrace_may_access() (not exported): the same
  * uid and gid (real, effective, saved) as the caller's filesystem ids and
- * a dumpable mm, or CAP_SYS_PTRACE.
+ * a dumpable mm, or CAP_SYS_PTRACE, decided with the mm under the task's
+ * exec_update_lock as mm_access() does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +30,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/user_namespace.h>
 #include <linux/string.h>
 
 #include "mm.h"
@@ -61,22 +63,106 @@ static bool vmacct_may_read(struct task_struct *task, struct mm_struct *mm)
 }
 
 /**
+ * vmacct_mm_capable - cap_capable() of @cred for @cap in the initial
+ *	user namespace (security/commoncap.c, 6.1 and 6.12): the effective
+ *	set of a credential of that namespace.  Safe in atomic context.
+ * @cred: a credential the caller keeps alive
+ * @cap: CAP_*
+ */
+bool vmacct_mm_capable(const struct cred *cred, int cap)
+{
+	return cred->user_ns == &init_user_ns &&
+	       cap_raised(cred->cap_effective, cap);
+}
+
+/**
+ * vmacct_mm_cap_sys_admin - the cap_sys_admin __vm_enough_memory() gets
+ * @cred: the credentials of the task making the allocation
+ *
+ * security_vm_enough_memory_mm() (security/security.c, 6.1 and 6.12)
+ * passes cap_sys_admin = 1 unless a vm_enough_memory hook refuses.
+ * Capabilities' hook, cap_vm_enough_memory() (security/commoncap.c), asks
+ * cap_capable() for CAP_SYS_ADMIN in the initial user namespace
+ * (vmacct_mm_capable()).  This is that rule, and only it: it does not
+ * ask the other security modules' capable hooks (AppArmor's may refuse
+ * what the vm_enough_memory hooks grant), and it cannot ask SELinux's
+ * vm_enough_memory hook, which may take the waiver away (the tool says so
+ * when SELinux is active).
+ */
+bool vmacct_mm_cap_sys_admin(const struct cred *cred)
+{
+	return vmacct_mm_capable(cred, CAP_SYS_ADMIN);
+}
+
+/*
+ * The target's CAP_SYS_ADMIN for an allocation of its own: its subjective
+ * credentials are the kernel's current_cred() then, but another task's
+ * may be freed without an RCU grace period (override_creds() with
+ * non_rcu, kernel/cred.c), so only the caller's own are read; another
+ * task's objective credentials equal them outside such overrides.
+ */
+static bool vmacct_task_admin(struct task_struct *task)
+{
+	bool admin;
+
+	if (task == current)
+		return vmacct_mm_cap_sys_admin(current_cred());
+	rcu_read_lock();
+	admin = vmacct_mm_cap_sys_admin(__task_cred(task));
+	rcu_read_unlock();
+	return admin;
+}
+
+/*
+ * The mm of @task, if the caller may read it.  As mm_access()
+ * (kernel/fork.c, 6.1 and 6.12): begin_new_exec() installs the new mm
+ * before set_dumpable() and commit_creds(), and the new mm inherits the
+ * old dumpable bits, so the mm and the permission are taken together
+ * under exec_update_lock, which exec holds for writing across that
+ * window.  The reference then pins the mm checked: whatever the task
+ * execs next, the walk reads that mm, never its successor.
+ */
+static int vmacct_task_mm(struct task_struct *task, struct mm_struct **mmp,
+			  bool *adminp)
+{
+	struct rw_semaphore *exec_lock = &task->signal->exec_update_lock;
+	struct mm_struct *mm;
+	int err = 0;
+
+	if (down_read_killable(exec_lock))
+		return -EINTR;
+	mm = get_task_mm(task);
+	if (!mm) {
+		err = -ENODATA;
+	} else if (!vmacct_may_read(task, mm)) {
+		mmput(mm);
+		err = -EACCES;
+	} else {
+		if (adminp)
+			*adminp = vmacct_task_admin(task);
+		*mmp = mm;
+	}
+	up_read(exec_lock);
+	return err;
+}
+
+/**
  * vmacct_mm_get - the mm of @pid, if the caller may read it
  * @pid: in the caller's pid namespace; 0 = the caller
  * @mmp: on success, a reference the caller drops with mmput()
- * @adminp: if not NULL, whether the task has CAP_SYS_ADMIN in the initial
- *	user namespace (what __vm_enough_memory()'s cap_sys_admin would be
- *	for an allocation it makes)
+ * @adminp: if not NULL, whether __vm_enough_memory() would get
+ *	cap_sys_admin for an allocation the process makes (see
+ *	vmacct_mm_cap_sys_admin())
  *
  * Return: 0, -ESRCH (no such process), -ENXIO (a kernel thread: no user
- * address space), -ENODATA (the process is exiting: its mm is gone), or
- * -EACCES (not permitted).
+ * address space), -ENODATA (the process is exiting: its mm is gone),
+ * -EACCES (not permitted), or -EINTR (a fatal signal while waiting for an
+ * exec to finish).
  */
 static int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
-	int err = 0;
+	int err;
 
 	if (pid < 0)
 		return -ESRCH;
@@ -89,24 +175,10 @@ static int vmacct_mm_get(pid_t pid, struct mm_struct **mmp, bool *adminp)
 	if (!task)
 		return -ESRCH;
 
-	if (task->flags & PF_KTHREAD) {
+	if (task->flags & PF_KTHREAD)
 		err = -ENXIO;
-		goto out;
-	}
-	mm = get_task_mm(task);
-	if (!mm) {
-		err = -ENODATA;
-		goto out;
-	}
-	if (!vmacct_may_read(task, mm)) {
-		mmput(mm);
-		err = -EACCES;
-		goto out;
-	}
-	if (adminp)
-		*adminp = has_capability_noaudit(task, CAP_SYS_ADMIN);
-	*mmp = mm;
-out:
+	else
+		err = vmacct_task_mm(task, mmp, adminp);
 	put_task_struct(task);
 	return err;
 }
@@ -187,15 +259,16 @@ int vmacct_mm_counts(struct vmacct_mm *m)
  * vmacct_mm_total_vm - the total_vm of @pid's mm
  * @pid: as for vmacct_mm_get()
  * @total_vm: out
+ * @adminp: out, as for vmacct_mm_get()
  *
  * Return: 0 or an error of vmacct_mm_get().
  */
-int vmacct_mm_total_vm(pid_t pid, u64 *total_vm)
+int vmacct_mm_total_vm(pid_t pid, u64 *total_vm, bool *adminp)
 {
 	struct mm_struct *mm;
 	int err;
 
-	err = vmacct_mm_get(pid, &mm, NULL);
+	err = vmacct_mm_get(pid, &mm, adminp);
 	if (err)
 		return err;
 	*total_vm = READ_ONCE(mm->total_vm);

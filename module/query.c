@@ -9,7 +9,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/minmax.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
 
@@ -31,11 +32,18 @@ void vmacct_query_version(struct vmacct_version *v)
 	v->commit_size = sizeof(struct vmacct_commit);
 }
 
-/* VMAs that may be added before a check of @check fails (rules.c). */
+/*
+ * VMAs that may be added before a check of @check fails (rules.c), in the
+ * s32 of the record: with vm.max_map_count at INT_MAX, max + 1 - map_count
+ * is clamped rather than wrapped.
+ */
 static s32 vmacct_headroom(enum vmacct_check check, int max, u32 map_count,
 			   unsigned long mremap_flags)
 {
-	return vmacct_rule_first(check, max, mremap_flags) - (long)map_count;
+	long room = vmacct_rule_first(check, max, mremap_flags) -
+		    (long)map_count;
+
+	return clamp_t(long, room, S32_MIN, S32_MAX);
 }
 
 /**
@@ -83,6 +91,7 @@ int vmacct_query_mm(struct vmacct_mm *m)
 int vmacct_query_eval(struct vmacct_eval *e)
 {
 	struct vmacct_commit c;
+	bool admin;
 	s64 count;
 	int err;
 
@@ -93,8 +102,9 @@ int vmacct_query_eval(struct vmacct_eval *e)
 		return -EINVAL;
 
 	e->total_vm = 0;
+	admin = vmacct_mm_cap_sys_admin(current_cred());
 	if (!(e->flags & VMACCT_EVAL_NO_MM)) {
-		err = vmacct_mm_total_vm(e->pid, &e->total_vm);
+		err = vmacct_mm_total_vm(e->pid, &e->total_vm, &admin);
 		if (err)
 			return err;
 	}
@@ -104,7 +114,7 @@ int vmacct_query_eval(struct vmacct_eval *e)
 	else if (e->flags & VMACCT_EVAL_USER)
 		e->as_admin = 0;
 	else
-		e->as_admin = has_capability_noaudit(current, CAP_SYS_ADMIN);
+		e->as_admin = admin;
 
 	vmacct_commit_snapshot(&c);
 	count = vmacct_mode2_count(&c);

@@ -140,7 +140,9 @@ struct vmacct_commit {
  *			can still make (they fail once map_count >= max):
  *			max - map_count
  * @headroom_munmap:	munmap()s that cut one VMA at both ends can still
- *			succeed (map_count >= max fails): max - map_count
+ *			succeed (map_count >= max fails): max - map_count;
+ *			up to 6.16 also in-place mremap() shrinks whose
+ *			unmapped tail ends inside the VMA
  * @headroom_mremap_move: VMAs that may be added before an mremap() that
  *			moves fails (map_count >= max - 3): max - 3 - map_count;
  *			from 6.17 every mremap() fails there, moving or not
@@ -167,7 +169,9 @@ struct vmacct_commit {
  * @largest_accounted:	pages of its largest VM_ACCOUNT VMA
  *
  * Every headroom is the number of operations of that kind, each adding one
- * VMA, that can still succeed: the operation fails when it is <= 0.
+ * VMA, that can still succeed: the operation fails when it is <= 0.  A
+ * headroom larger than INT_MAX (vm.max_map_count near INT_MAX) reads
+ * INT_MAX.
  *
  * With VMACCT_MM_COUNTS_ONLY the VMAs are not walked: map_count, the
  * headrooms and the *_vm counters are filled in constant time, and the
@@ -222,9 +226,10 @@ struct vmacct_mm {
 /**
  * struct vmacct_eval - VMACCT_IOC_EVAL: dry run of __vm_enough_memory()
  * @size:		in: bytes the caller knows; out: bytes written
- * @flags:		in: VMACCT_EVAL_*; without ADMIN or USER the caller's
- *			own CAP_SYS_ADMIN (in the initial user namespace)
- *			decides, as it would for the caller's own allocation
+ * @flags:		in: VMACCT_EVAL_*; without ADMIN or USER, the
+ *			CAP_SYS_ADMIN of the process allocating decides, as
+ *			the capability rule of security_vm_enough_memory_mm()
+ *			would: that of @pid (the caller for 0 or NO_MM)
  * @pid:		in: process whose total_vm sizes the user reserve;
  *			0 = the caller; ignored with VMACCT_EVAL_NO_MM
  * @mode:		in: overcommit mode with VMACCT_EVAL_MODE (0..2);
@@ -317,7 +322,10 @@ struct vmacct_eval {
  * @deciding_term:	out: per mode: VMACCT_TERM_*
  * @margin:		out: per mode: pages of headroom left after the fork
  *			(negative: missing pages); mode 1: LLONG_MAX
- * @as_admin:		out: 1 if the process has CAP_SYS_ADMIN
+ * @as_admin:		out: 1 if the process has CAP_SYS_ADMIN in the
+ *			initial user namespace, the capability rule of
+ *			security_vm_enough_memory_mm() (an LSM's own
+ *			vm_enough_memory hook, SELinux's, is not asked)
  * @slop_may_flip:	out: 1 if the mode-2 verdict is within the per-CPU
  *			error of flipping
  * @min_ratio:		out: smallest vm.overcommit_ratio (with
