@@ -14,11 +14,13 @@
  */
 #include <linux/atomic.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
@@ -39,8 +41,11 @@ static pid_t vmacct_denial_tgid;	/* WRITE_ONCE/READ_ONCE */
 
 /*
  * What asked for the charge, from the functions on the stack: a page
- * fault (stack growth, or a page of a NORESERVE shmem mapping) and
- * execve() (its stack, but also the ELF loader's data and bss mappings).
+ * fault (stack growth, or a page of a NORESERVE shmem mapping), taken in
+ * user mode or by the kernel copying to or from user memory in any system
+ * call (read() into a tmpfs mapping), a write to a tmpfs file (its pages
+ * are charged one by one), and execve() (its stack, but also the ELF
+ * loader's data and bss mappings).
  */
 static u32 vmacct_stack_caller(u32 fallback)
 {
@@ -49,6 +54,9 @@ static u32 vmacct_stack_caller(u32 fallback)
 		u32 caller;
 	} sites[] = {
 		{ "shmem_",		VMACCT_CALLER_SHMEM },
+		{ "acct_stack_growth",	VMACCT_CALLER_STACK_GROWTH },
+		{ "expand_downwards",	VMACCT_CALLER_STACK_GROWTH },
+		{ "expand_upwards",	VMACCT_CALLER_STACK_GROWTH },
 		{ "vm_brk_flags",	VMACCT_CALLER_BRK },
 		{ "do_brk_flags",	VMACCT_CALLER_BRK },
 		{ "mmap_region",	VMACCT_CALLER_MMAP },
@@ -110,7 +118,13 @@ u32 vmacct_classify_caller(void)
 	case __NR_swapoff:
 		return VMACCT_CALLER_SWAPOFF;
 	default:
-		return VMACCT_CALLER_OTHER;
+		/*
+		 * No other system call charges by itself: a fault in kernel
+		 * mode, or a tmpfs file's page.  The calls above fault on
+		 * user memory only where they also charge, bar the thread
+		 * ids fork() writes back, which stay "fork".
+		 */
+		return vmacct_stack_caller(VMACCT_CALLER_OTHER);
 	}
 }
 
@@ -145,10 +159,29 @@ bool vmacct_classify_enter(struct vmacct_syscall *c)
 	c->denial_seq = atomic64_read(&vmacct_denial_seq);
 	c->arg0 = uregs->di;
 	c->arg1 = uregs->si;
+	c->arg2 = uregs->dx;
 	c->arg3 = uregs->r10;
 	c->map_count = count;
 	c->max_map_count = max;
 	return true;
+}
+
+/*
+ * Would RLIMIT_MEMLOCK refuse this mlock()?  do_mlock() (mm/mlock.c, 6.1
+ * and 6.12) fails with ENOMEM when locked_vm plus the range exceeds the
+ * limit without CAP_IPC_LOCK, before any split.  It then subtracts the
+ * pages of the range already locked, which this does not: an mlock() the
+ * first comparison refuses is never claimed for the count.
+ */
+static bool vmacct_memlock_refused(const struct vmacct_syscall *c)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	unsigned long locked;
+
+	locked = PAGE_ALIGN(c->arg1 + offset_in_page(c->arg0)) >> PAGE_SHIFT;
+	locked += READ_ONCE(current->mm->locked_vm);
+	return locked > limit &&
+	       !vmacct_mm_capable(current_cred(), CAP_IPC_LOCK);
 }
 
 /**
@@ -160,8 +193,14 @@ bool vmacct_classify_enter(struct vmacct_syscall *c)
 bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 			       long ret)
 {
-	unsigned long flags = sys == VMACCT_SYS_MREMAP ? c->arg3 : 0;
+	unsigned long flags = 0;
 
+	/* mremap(addr, old_len, new_len, flags, new_addr) */
+	if (sys == VMACCT_SYS_MREMAP) {
+		flags = c->arg3;
+		if (PAGE_ALIGN(c->arg2) < PAGE_ALIGN(c->arg1))
+			flags |= VMACCT_MREMAP_SHRINK;
+	}
 	if ((long)c->map_count < vmacct_rule_sys_first(sys, c->max_map_count,
 						       flags))
 		return false;
@@ -180,6 +219,11 @@ bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 	case VMACCT_SYS_MADVISE:
 		/* madvise turns a failed split's ENOMEM into EAGAIN */
 		if (ret != -EAGAIN ||
+		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
+			return false;
+		break;
+	case VMACCT_SYS_MLOCK:
+		if (ret != -ENOMEM || vmacct_memlock_refused(c) ||
 		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
 			return false;
 		break;

@@ -12,7 +12,7 @@
 /* A system call that may fail on the count, as seen at its entry. */
 struct vmacct_syscall {
 	u64 denial_seq;		/* commit denials seen before the call */
-	unsigned long arg0, arg1, arg3;
+	unsigned long arg0, arg1, arg2, arg3;
 	u32 map_count;
 	u32 max_map_count;
 };

@@ -19,9 +19,13 @@
  *             vms_gather_munmap_vmas()); the end split is not checked
  *   mremap    a move: map_count >= max - 3 (mm/mremap.c move_vma());
  *             MREMAP_FIXED or MREMAP_DONTUNMAP: map_count + 2 >= max - 3
- *             (mm/mremap.c mremap_to()); from 6.17 every call, before any
- *             unmap: max - 3, or max - 4 with MREMAP_DONTUNMAP
- *             (mm/mremap.c check_map_count_against_split_early(), 7.2)
+ *             (mm/mremap.c mremap_to()); a shrink without them unmaps the
+ *             tail as munmap() does: map_count >= max when the tail ends
+ *             inside the VMA (6.1 mm/mremap.c mremap() through
+ *             do_mas_munmap(); 6.12 through do_vmi_munmap()); from 6.17
+ *             every call, before any unmap: max - 3, or max - 4 with
+ *             MREMAP_DONTUNMAP (mm/mremap.c
+ *             check_map_count_against_split_early(), 7.2)
  *
  * __split_vma() on the munmap end split, insert_vm_struct() (exec's stack,
  * the vdso), dup_mmap() and in-place mremap() growth never check.
@@ -42,6 +46,8 @@ static int vmacct_mremap_reserve(unsigned long flags)
 		return flags & MREMAP_DONTUNMAP ? 4 : 3;
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return 5;
+	if (flags & VMACCT_MREMAP_SHRINK)
+		return 0;
 	return flags & MREMAP_MAYMOVE ? 3 : -1;
 }
 
@@ -49,7 +55,8 @@ static int vmacct_mremap_reserve(unsigned long flags)
  * vmacct_rule_first - the smallest map_count at which a check site fails
  * @check: the kind of site
  * @max: vm.max_map_count (any int the sysctl accepts)
- * @mremap_flags: the MREMAP_* flags, for VMACCT_CHECK_MREMAP
+ * @mremap_flags: the MREMAP_* flags and VMACCT_MREMAP_SHRINK, for
+ *	VMACCT_CHECK_MREMAP
  *
  * Return: that count, in a long so that max + 1 cannot overflow, or
  * VMACCT_RULE_NEVER.
@@ -76,7 +83,7 @@ long vmacct_rule_first(enum vmacct_check check, int max,
  *	call at which it can fail on the count
  * @sys: VMACCT_SYS_*
  * @max: vm.max_map_count
- * @mremap_flags: the flags of an mremap()
+ * @mremap_flags: the flags of an mremap(), and VMACCT_MREMAP_SHRINK
  *
  * A call that splits at both ends of its range fails one VMA earlier than
  * one split would: the second split sees the first's new VMA.

@@ -8,6 +8,7 @@
 #ifndef _VMACCT_RULES_H
 #define _VMACCT_RULES_H
 
+#include <linux/bits.h>
 #include <linux/limits.h>
 #include <linux/types.h>
 
@@ -20,6 +21,12 @@ enum vmacct_check {
 	VMACCT_CHECK_SPLIT,	/* split_vma(), and munmap() of a hole */
 	VMACCT_CHECK_MREMAP,	/* mremap(), by its flags */
 };
+
+/*
+ * Not a kernel flag: with VMACCT_CHECK_MREMAP, the call shrinks the
+ * mapping (new_len < old_len), which unmaps the tail as munmap() does.
+ */
+#define VMACCT_MREMAP_SHRINK	BIT(31)
 
 long vmacct_rule_first(enum vmacct_check check, int max,
 		       unsigned long mremap_flags);

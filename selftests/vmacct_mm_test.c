@@ -317,7 +317,7 @@ TEST_F_TIMEOUT(other, counts_match_proc, 120)
  */
 enum op_kind {
 	OP_MMAP, OP_SPLIT, OP_MUNMAP, OP_MREMAP_MOVE, OP_MREMAP_FIXED,
-	OP_MREMAP_DONTUNMAP,
+	OP_MREMAP_DONTUNMAP, OP_MREMAP_SHRINK,
 };
 
 struct op_state {
@@ -369,6 +369,14 @@ FIXTURE_VARIANT_ADD(headroom, mremap_dontunmap) {
 	.op = OP_MREMAP_DONTUNMAP, .offset = 5, .offset_617 = 4, .added = 1,
 };
 
+/*
+ * shrinking the first two pages of a 3-page VMA to one, in place: the
+ * tail is unmapped as munmap() of the middle page would be
+ */
+FIXTURE_VARIANT_ADD(headroom, mremap_shrink) {
+	.op = OP_MREMAP_SHRINK, .offset = 0, .offset_617 = 3, .added = 1,
+};
+
 FIXTURE_SETUP(headroom)
 {
 	SYSCTL_FIXTURE_SETUP(self->fd, &self->saved);
@@ -397,6 +405,7 @@ static int op_prepare(enum op_kind op, struct op_state *st)
 		st->a = map_alone(2 * p, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		return st->a == MAP_FAILED ? -1 : 0;
 	case OP_MUNMAP:
+	case OP_MREMAP_SHRINK:
 		st->a = map_alone(3 * p, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		return st->a == MAP_FAILED ? -1 : 0;
 	case OP_MREMAP_MOVE:
@@ -433,6 +442,9 @@ static int op_run(enum op_kind op, struct op_state *st)
 		return mprotect(st->a, p, PROT_NONE);
 	case OP_MUNMAP:
 		return munmap(st->a + p, p);
+	case OP_MREMAP_SHRINK:
+		st->res = mremap(st->a, 2 * p, p, 0);
+		return st->res == MAP_FAILED ? -1 : 0;
 	case OP_MREMAP_MOVE:
 		st->res = mremap(st->a, p, 2 * p, MREMAP_MAYMOVE);
 		return st->res == MAP_FAILED ? -1 : 0;
@@ -462,6 +474,7 @@ static void op_cleanup(enum op_kind op, struct op_state *st, bool done)
 		munmap(st->a, 2 * p);
 		break;
 	case OP_MUNMAP:
+	case OP_MREMAP_SHRINK:
 		munmap(st->a, 3 * p);
 		break;
 	case OP_MREMAP_MOVE:
@@ -479,8 +492,9 @@ static void op_cleanup(enum op_kind op, struct op_state *st, bool done)
 
 static __s32 headroom_of(const struct vmacct_mm *m, enum op_kind op)
 {
-	/* from 6.17 a plain MREMAP_FIXED is checked like any mremap() */
-	if (op == OP_MREMAP_FIXED && kernel_at_least(6, 17))
+	/* from 6.17 a plain MREMAP_FIXED or a shrink is checked like any mremap() */
+	if ((op == OP_MREMAP_FIXED || op == OP_MREMAP_SHRINK) &&
+	    kernel_at_least(6, 17))
 		op = OP_MREMAP_MOVE;
 	switch (op) {
 	case OP_MMAP:
@@ -488,6 +502,7 @@ static __s32 headroom_of(const struct vmacct_mm *m, enum op_kind op)
 	case OP_SPLIT:
 		return m->headroom_split;
 	case OP_MUNMAP:
+	case OP_MREMAP_SHRINK:	/* the same unmap */
 		return m->headroom_munmap;
 	case OP_MREMAP_MOVE:
 		return m->headroom_mremap_move;
@@ -989,6 +1004,47 @@ TEST(kind_counters_move_by_one)
 		munmap(maps[i], len);
 	close(file);
 	rbuf_free(&smaps);
+	close(fd);
+}
+
+/*
+ * vm.max_map_count accepts any int up to INT_MAX: the headrooms are then
+ * larger than the count can ever reach, computed without overflow (max +
+ * 1 - map_count for mmap), and a new mapping is allowed.
+ */
+TEST(headrooms_at_int_max)
+{
+	struct saved_sysctls saved;
+	struct vmacct_mm m;
+	struct rbuf maps;
+	long long n;
+	int fd, ret;
+	void *p;
+
+	NEED_VMACCT(fd);
+	save_sysctls(&saved);
+	ASSERT_EQ(0, rbuf_init(&maps, BUF_SMALL));
+	prefault_stack();
+	ASSERT_EQ(0, set_sysctl("max_map_count", INT_MAX));
+	ASSERT_EQ(0, read_proc(0, "maps", &maps));
+	n = maps_count(&maps);
+	ret = mm_ioctl(fd, 0, &m);
+	p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	restore_sysctls(&saved);
+
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(n, m.map_count);
+	EXPECT_EQ(INT_MAX, m.max_map_count);
+	EXPECT_EQ((long long)INT_MAX + 1 - n, m.headroom_mmap);
+	EXPECT_EQ((long long)INT_MAX - n, m.headroom_split);
+	EXPECT_EQ((long long)INT_MAX - n, m.headroom_munmap);
+	EXPECT_LT(0, m.headroom_mremap_move);
+	EXPECT_LT(0, m.headroom_mremap_fixed);
+	EXPECT_NE(MAP_FAILED, p);
+	if (p != MAP_FAILED)
+		munmap(p, page_size());
+	rbuf_free(&maps);
 	close(fd);
 }
 

@@ -40,10 +40,12 @@
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/vmacct.h>
 
 #include "kselftest_harness.h"
@@ -568,6 +570,81 @@ TEST_F(trace, caller_shmem_noreserve_fault)
 		EXPECT_EQ(0, e->verdict);
 	}
 	munmap(p, 3 * psz);
+	close(fd);
+}
+
+/*
+ * The same pages faulted in by the kernel: read() from a pipe into the
+ * NORESERVE mapping takes the faults in kernel mode, inside read(), and
+ * each page is still a SHMEM decision, not one of read().  A write() to a
+ * tmpfs file charges its new pages the same way (the file is NORESERVE:
+ * mm/shmem.c shmem_get_inode() in 6.1 and 6.12 is given VM_NORESERVE).
+ */
+TEST_F(trace, caller_shmem_kernel_mode_fault)
+{
+	long psz = page_size();
+	int fd, pfd[2], i;
+	char *p, *buf;
+
+	OWN_READER(fd, 0);
+	p = mmap(NULL, 3 * psz, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	buf = malloc(3 * psz);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 7, 3 * psz);
+	ASSERT_EQ(0, pipe(pfd));
+	drain(_metadata, fd, NULL);
+	reset(&set_a);
+	/* one page per round: a pipe holds 16 pages */
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(psz, write(pfd[1], buf, psz));
+		ASSERT_EQ(psz, read(pfd[0], p + i * psz, psz));
+	}
+	drain(_metadata, fd, &set_a);
+	EXPECT_EQ(3, set_a.n) log_set(_metadata, &set_a);
+	for (i = 0; i < set_a.n; i++) {
+		const struct vmacct_event *e = &set_a.ev[i];
+
+		EXPECT_EQ(VMACCT_CALLER_SHMEM, e->caller) LOG_EVENT(e);
+		EXPECT_EQ(1, e->pages) LOG_EVENT(e);
+		EXPECT_EQ(vt_gettid(), e->pid);
+	}
+	close(pfd[0]);
+	close(pfd[1]);
+	munmap(p, 3 * psz);
+	free(buf);
+	close(fd);
+}
+
+TEST_F(trace, caller_tmpfs_file_write)
+{
+	char path[] = "/dev/shm/vmacct_trace_XXXXXX";
+	long psz = page_size();
+	int fd, tfd, i;
+	char *buf;
+
+	OWN_READER(fd, 0);
+	tfd = mkstemp(path);
+	if (tfd < 0)
+		SKIP(close(fd); return, "no tmpfs at /dev/shm: %s", strerror(errno));
+	unlink(path);
+	buf = malloc(2 * psz);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 7, 2 * psz);
+	drain(_metadata, fd, NULL);
+	reset(&set_a);
+	ASSERT_EQ(2 * psz, write(tfd, buf, 2 * psz));
+	drain(_metadata, fd, &set_a);
+	EXPECT_LE(1, set_a.n) log_set(_metadata, &set_a);
+	for (i = 0; i < set_a.n; i++) {
+		const struct vmacct_event *e = &set_a.ev[i];
+
+		EXPECT_EQ(VMACCT_CALLER_SHMEM, e->caller) LOG_EVENT(e);
+		EXPECT_EQ(getpid(), e->tgid);
+	}
+	close(tfd);
+	free(buf);
 	close(fd);
 }
 
@@ -1231,6 +1308,115 @@ TEST_F(trace, map_count_madvise_incident)
 
 	/* with room for the splits the same call works */
 	EXPECT_EQ(0, madvise(tri + 2 * psz, psz, MADV_DONTFORK));
+	munmap(tri, 5 * psz);
+	close(fd_mc);
+}
+
+/*
+ * mremap() shrinking a mapping unmaps its tail as munmap() does: cutting
+ * inside a VMA needs a new one, so at map_count >= max it fails with
+ * ENOMEM, with or without MREMAP_MAYMOVE (6.1 mm/mremap.c mremap() ->
+ * do_mas_munmap(); 6.12 -> do_vmi_munmap(); from 6.17 every mremap() is
+ * refused at max - 3 before anything).  One below that, it works.
+ *
+ *   TRI_BASE: [ tri: 5 pages RO ]
+ *   mremap(tri + 1p, 3p, 1p) unmaps [tri + 2p, tri + 4p): a cut inside
+ */
+TEST_F(trace, map_count_mremap_shrink_incident)
+{
+	static const int flags[] = { 0, MREMAP_MAYMOVE };
+	int early = kernel_at_least(6, 17) ? 3 : 0;
+	long psz = page_size();
+	int fd_mc, count, err, i;
+	char *tri, *p;
+
+	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
+	for (i = 0; i < 2; i++) {
+		tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			   -1, 0);
+		ASSERT_EQ((void *)TRI_BASE, tri);
+		count = vt_map_count();
+		ASSERT_LT(0, count);
+
+		/* at the limit: refused, one record */
+		ASSERT_EQ(0, set_sysctl("max_map_count", count + early));
+		p = mremap(tri + psz, 3 * psz, psz, flags[i]);
+		err = errno;
+		ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+		EXPECT_EQ(MAP_FAILED, p);
+		EXPECT_EQ(ENOMEM, err) TH_LOG("shrink: %s", strerror(err));
+		EXPECT_EQ(count, vt_map_count());
+		expect_incident(_metadata, fd_mc, "mremap shrink",
+				VMACCT_SYS_MREMAP, count, count + early);
+
+		/* one more allowed: it works, no record */
+		ASSERT_EQ(0, set_sysctl("max_map_count", count + early + 1));
+		p = mremap(tri + psz, 3 * psz, psz, flags[i]);
+		err = errno;
+		ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+		EXPECT_EQ(tri + psz, p) TH_LOG("shrink: %s", strerror(err));
+		EXPECT_EQ(count + 1, vt_map_count());
+		EXPECT_EQ(0, drain(_metadata, fd_mc, NULL));
+		munmap(tri, 5 * psz);
+	}
+	close(fd_mc);
+}
+
+/*
+ * mlock() at the limit whose ENOMEM comes from RLIMIT_MEMLOCK, checked
+ * before any split (mm/mlock.c do_mlock(), 6.1 and 6.12), is no map-count
+ * failure.  Without CAP_IPC_LOCK (dropped from the effective set) and
+ * with a limit of 1 byte: 0 pages, though not 0, which can_do_mlock()
+ * refuses with EPERM.
+ */
+TEST_F(trace, map_count_memlock_enomem_not_reported)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[2], low[2];
+	long psz = page_size();
+	struct rlimit rl, rl0 = { 1, 1 };
+	int fd_mc, max, ret, err;
+	char *tri;
+
+	tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)TRI_BASE, tri);
+	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
+	ASSERT_EQ(0, syscall(SYS_capget, &hdr, caps));
+	memcpy(low, caps, sizeof(low));
+	low[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &rl));
+	rl0.rlim_max = rl.rlim_max;
+
+	max = vt_map_count();
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
+	ASSERT_EQ(0, syscall(SYS_capset, &hdr, low));
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl0));
+	ret = mlock(tri + 2 * psz, psz);
+	err = errno;
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+	syscall(SYS_capset, &hdr, caps);
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENOMEM, err) TH_LOG("mlock: %s", strerror(err));
+	reset(&set_a);
+	EXPECT_EQ(0, drain(_metadata, fd_mc, &set_a)) {
+		TH_LOG("an RLIMIT_MEMLOCK failure was reported as a map-count failure");
+		log_set(_metadata, &set_a);
+	}
+
+	/* with CAP_IPC_LOCK back the same call meets the count */
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
+	ret = mlock(tri + 2 * psz, psz);
+	err = errno;
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENOMEM, err);
+	expect_incident(_metadata, fd_mc, "mlock", VMACCT_SYS_MLOCK, max, max);
 	munmap(tri, 5 * psz);
 	close(fd_mc);
 }
