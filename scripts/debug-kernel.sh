@@ -4,8 +4,10 @@
 # make debug-kernel: a small x86-64 kernel from Debian's linux-source-6.12
 # with the debugging a module must pass under: KASAN (generic, inline),
 # lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP, kmemleak, UBSAN, DEBUG_LIST,
-# DEBUG_VM; reports are collected, not fatal (PANIC_ON_WARN off).  Base:
-# x86_64_defconfig + kvm_guest.config + what vmacct needs.
+# DEBUG_VM, and fault injection (failslab, fail_page_alloc, fail_usercopy,
+# fail_function) for the sweep; reports are collected, not fatal
+# (PANIC_ON_WARN off).  Base: x86_64_defconfig + kvm_guest.config + what
+# vmacct needs.
 #
 # Cached in $VMACCT_CACHE (default /var/cache/vmacct), keyed by the source
 # tarball's version and this script's config, so a second run costs
@@ -36,6 +38,8 @@ KASAN=y KASAN_GENERIC=y KASAN_INLINE=y
 PROVE_LOCKING=y DEBUG_ATOMIC_SLEEP=y
 DEBUG_KMEMLEAK=y DEBUG_KMEMLEAK_AUTO_SCAN=n
 UBSAN=y UBSAN_BOUNDS=y DEBUG_LIST=y DEBUG_VM=y
+FAULT_INJECTION=y FAULT_INJECTION_DEBUG_FS=y FAILSLAB=y FAIL_PAGE_ALLOC=y
+FAULT_INJECTION_USERCOPY=y FUNCTION_ERROR_INJECTION=y FAIL_FUNCTION=y
 PANIC_ON_WARN=n BOOTPARAM_HUNG_TASK_PANIC=n DETECT_HUNG_TASK=y
 DEBUG_INFO_NONE=y DEBUG_INFO_BTF=n
 DRM=n SOUND=n USB_SUPPORT=n WLAN=n WIRELESS=n
@@ -68,6 +72,15 @@ for opt in $OPTIONS; do
 	esac
 done
 make -s O="$dir/build" olddefconfig >&2
+# olddefconfig drops an option whose dependencies are missing: say so
+for opt in $OPTIONS; do
+	case $opt in
+	*=y) grep -qx "CONFIG_${opt%%=*}=y" "$dir/build/.config" || {
+		echo "debug-kernel: CONFIG_${opt%%=*} did not survive olddefconfig" >&2
+		exit 1
+	} ;;
+	esac
+done
 echo "debug-kernel: building (this takes tens of minutes on 2 cores)" >&2
 make -s O="$dir/build" -j"$(nproc)" bzImage modules >&2
 echo "$(( $(date +%s) - start ))" > "$dir/build-seconds"
