@@ -215,6 +215,11 @@ int vmacct_query_fork(struct vmacct_fork *f)
 		vmacct_min_settings(&c, count, f->charge, f->admin_reserve,
 				    f->user_reserve, &f->min_ratio,
 				    &f->min_kbytes);
+		/* the count at its worst: every CPU's delta folded */
+		vmacct_min_settings(&c, c.committed + c.committed_error,
+				    f->charge, f->admin_reserve,
+				    f->user_reserve, &f->min_ratio_certain,
+				    &f->min_kbytes_certain);
 	} else {
 		f->verdict[2] = 0;
 		f->deciding_term[2] = VMACCT_TERM_LIMIT;

@@ -23,6 +23,7 @@
  * Needs root and a loaded vmacct module; otherwise every test says SKIP.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <linux/vmacct.h>
 
 #include "kselftest_harness.h"
@@ -339,6 +340,124 @@ TEST_F_TIMEOUT(fork, mode2_verdict_matches_fork_around_min_ratio, 120)
 		EXPECT_EQ((unsigned long long)kb, fk.min_kbytes);
 	}
 	ASSERT_EQ(0, set_sysctl("overcommit_ratio", self->saved.ratio));
+}
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+#define MAX_HELD_CPUS	64
+
+/*
+ * In mode 2, on every online CPU: a mapping of committed_batch pages
+ * (its charge folds into the shared count: |delta + batch| >= batch),
+ * then an unmap of batch - 1 of them on the same CPU, which stays in that
+ * CPU's delta.  The shared count then reads (batch - 1) pages per CPU
+ * more than the exact sum: the worst case for a mode-2 check.  Ends
+ * pinned to the last CPU.  Returns the CPUs used, or -1.
+ */
+static int hold_negative_deltas(char **held, int batch)
+{
+	long psz = page_size();
+	int cpu, n = 0;
+
+	for (cpu = 0; cpu < CPU_SETSIZE && n < MAX_HELD_CPUS; cpu++) {
+		if (pin_to_cpu(cpu))
+			continue;
+		held[n] = mmap(NULL, batch * psz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (held[n] == MAP_FAILED)
+			return -1;
+		if (munmap(held[n] + psz, (batch - 1) * psz))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * min_ratio and min_kbytes are flip points for the count as it reads now.
+ * With every CPU holding a delta of -(batch - 1), a fork at the flip
+ * point of the exact sum (what the count reads right after
+ * overcommit_memory=2 folded everything) is refused, while at
+ * min_ratio_certain / min_kbytes_certain it passes, in every trial.
+ */
+TEST_F_TIMEOUT(fork, certain_settings_pass_whatever_the_deltas, 240)
+{
+	static const int kinds[] = { 0, 1, 1, 1, 2, 2 };	/* ratio, kbytes, flip */
+	char *held[MAX_HELD_CPUS];
+	long psz_kb = page_size() / 1024;
+	struct vmacct_commit c;
+	struct vmacct_fork f;
+	int trial, i, n, err, batch;
+	long long gap, flip_kb;
+
+	/* mode 2's batch, at a ratio with room for everything here */
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", 100));
+	ASSERT_EQ(0, enter_mode2());
+	err = commit_ioctl(self->fd, &c);
+	set_sysctl("overcommit_memory", 0);
+	ASSERT_EQ(0, err);
+	batch = c.committed_batch;
+	ASSERT_LT(1, batch);
+
+	for (trial = 0; trial < (int)ARRAY_SIZE(kinds); trial++) {
+		ASSERT_EQ(0, set_sysctl("overcommit_ratio", 100));
+		ASSERT_EQ(0, enter_mode2());	/* folds every delta */
+		n = hold_negative_deltas(held, batch);
+		if (n <= 0 || fork_ioctl(self->fd, 0, &f)) {
+			set_sysctl("overcommit_memory", 0);
+			ASSERT_LT(0, n);
+			ASSERT_TRUE(false) TH_LOG("FORK: %s", strerror(errno));
+		}
+		/* the deltas are really there: the read is above the sum */
+		gap = (long long)f.committed_read - (long long)f.committed;
+		/* the flip point of the exact sum, from the certain one */
+		flip_kb = (long long)f.min_kbytes_certain -
+			  (long long)f.committed_error * psz_kb;
+		switch (kinds[trial]) {
+		case 0:
+			err = set_sysctl("overcommit_ratio", f.min_ratio_certain);
+			break;
+		case 1:
+			err = set_sysctl("overcommit_kbytes", f.min_kbytes_certain);
+			break;
+		default:	/* 64 pages above the exact sum's flip point */
+			err = set_sysctl("overcommit_kbytes", flip_kb + 64 * psz_kb);
+			break;
+		}
+		if (!err)
+			err = real_fork();
+		set_sysctl("overcommit_memory", 0);
+		for (i = 0; i < n; i++)
+			munmap(held[i], page_size());
+		ASSERT_EQ(0, set_sysctl("overcommit_ratio", self->saved.ratio));
+
+		INFO("trial %d (%s): %d CPUs hold -%d, read - sum = %lld pages; "
+		     "min_ratio %u, certain %u; min_kbytes %llu, certain %llu, "
+		     "exact flip %lld: fork() %s", trial,
+		     kinds[trial] == 0 ? "ratio certain" :
+		     kinds[trial] == 1 ? "kbytes certain" : "kbytes flip + 64 pages",
+		     n, batch - 1, gap, f.min_ratio, f.min_ratio_certain,
+		     (unsigned long long)f.min_kbytes,
+		     (unsigned long long)f.min_kbytes_certain, flip_kb,
+		     err ? strerror(err) : "passed");
+		EXPECT_LE((long long)(n - 1) * (batch - 1), gap);
+		EXPECT_LE(f.min_ratio, f.min_ratio_certain);
+		EXPECT_LE(f.min_kbytes, f.min_kbytes_certain);
+		if (kinds[trial] < 2) {
+			EXPECT_EQ(0, err)
+				TH_LOG("a certain setting refused the fork");
+		} else {
+			EXPECT_EQ(ENOMEM, err)
+				TH_LOG("the exact sum's flip point passed with the deltas held");
+		}
+	}
 }
 
 /*

@@ -27,6 +27,32 @@ bool fork_min_kbytes_possible(const struct vmacct_fork *f)
 	return f->min_kbytes != UINT64_MAX;
 }
 
+/* Did the module write the certain settings (VMACCT_FORK_SIZE_VER1)? */
+bool fork_has_certain(const struct vmacct_fork *f)
+{
+	return f->size >= VMACCT_FORK_SIZE_VER1;
+}
+
+static bool certain_ratio_possible(const struct vmacct_fork *f)
+{
+	return fork_has_certain(f) && f->min_ratio_certain != FORK_MIN_RATIO_NONE;
+}
+
+static bool certain_kbytes_possible(const struct vmacct_fork *f)
+{
+	return fork_has_certain(f) && f->min_kbytes_certain != UINT64_MAX;
+}
+
+static void print_kbytes(FILE *out, uint64_t kb)
+{
+	char sz[SIZE_STR_MAX];
+	uint64_t bytes;
+
+	if (__builtin_mul_overflow(kb, (uint64_t)1024, &bytes))
+		bytes = UINT64_MAX;
+	fprintf(out, "%" PRIu64 " kB (%s)", kb, format_size(bytes, sz, sizeof(sz)));
+}
+
 static const char *pages_word(uint64_t n)
 {
 	return n == 1 ? "page" : "pages";
@@ -159,27 +185,35 @@ static void print_details(FILE *out, const struct vmacct_fork *f,
 static void print_settings(FILE *out, const struct vmacct_fork *f,
 			   const struct vmacct_commit *c)
 {
-	char sz[SIZE_STR_MAX];
-	uint64_t bytes;
-
 	fprintf(out, "\n%s\n", f->verdict[2] == 0
 		? "mode 2 lets this fork pass now; the smallest settings that still would:"
 		: "mode 2 would let this fork pass with:");
-	if (fork_min_ratio_possible(f))
+	if (certain_ratio_possible(f))
+		fprintf(out, "  overcommit_ratio  >= %" PRIu32 " certain", f->min_ratio_certain);
+	else if (fork_min_ratio_possible(f))
 		fprintf(out, "  overcommit_ratio  >= %" PRIu32, f->min_ratio);
 	else
 		fputs("  overcommit_ratio  none: no ratio is large enough", out);
 	fprintf(out, "   (now %" PRId32 "%s)\n", c->overcommit_ratio,
 		c->overcommit_kbytes ? ", ignored while overcommit_kbytes is set" : "");
-	if (fork_min_kbytes_possible(f)) {
-		if (__builtin_mul_overflow((uint64_t)f->min_kbytes, (uint64_t)1024, &bytes))
-			bytes = UINT64_MAX;
-		fprintf(out, "  overcommit_kbytes >= %" PRIu64 " kB (%s)", (uint64_t)f->min_kbytes,
-			format_size(bytes, sz, sizeof(sz)));
+	if (certain_kbytes_possible(f)) {
+		fputs("  overcommit_kbytes >= ", out);
+		print_kbytes(out, f->min_kbytes_certain);
+		fputs(" certain", out);
+	} else if (fork_min_kbytes_possible(f)) {
+		fputs("  overcommit_kbytes >= ", out);
+		print_kbytes(out, f->min_kbytes);
 	} else {
 		fputs("  overcommit_kbytes none: no value is large enough", out);
 	}
 	fprintf(out, "   (now %" PRIu64 ")\n", (uint64_t)c->overcommit_kbytes);
+	if (fork_has_certain(f) && fork_min_ratio_possible(f)) {
+		fprintf(out, "  \"certain\": passes whatever the per-CPU counts hold (± %" PRIu64 " pages);\n"
+			"  the flip point as the count reads now is overcommit_ratio %" PRIu32 " or ",
+			(uint64_t)f->committed_error, f->min_ratio);
+		print_kbytes(out, f->min_kbytes);
+		fputs(",\n  which a fork can still fail at when other CPUs fold their counts.\n", out);
+	}
 	fputs("  writing overcommit_ratio sets overcommit_kbytes to 0, and writing overcommit_kbytes\n"
 	      "  sets overcommit_ratio to 0: set only the one you choose.  Both are computed from\n"
 	      "  Committed_AS now, with the reserves still applied.\n", out);
@@ -189,7 +223,12 @@ static void print_advice(FILE *out, const struct vmacct_fork *f, uint32_t m)
 {
 	if (m >= N_MODES || f->verdict[m] != -ENOMEM)
 		return;
-	if (m == 2)
+	if (m == 2 && certain_ratio_possible(f))
+		fprintf(out, "\nadvice: fork() charges a full copy of the parent's private writable memory, although\n"
+			"copy-on-write will share most of it (why Redis BGSAVE fails): raise overcommit_ratio\n"
+			"to %" PRIu32 " (certain) or overcommit_kbytes as above, or use mode 1 / add swap; see README\n",
+			f->min_ratio_certain);
+	else if (m == 2)
 		fputs("\nadvice: fork() charges a full copy of the parent's private writable memory, although\n"
 		      "copy-on-write will share most of it (why Redis BGSAVE fails): raise overcommit_ratio\n"
 		      "or overcommit_kbytes as above, or use mode 1 / add swap; see README\n", out);
@@ -269,6 +308,15 @@ void fork_print_json(FILE *out, const struct vmacct_fork *f,
 		json_u64(&j, "min_kbytes", f->min_kbytes);
 	else
 		json_null(&j, "min_kbytes");
+	/* null also from a module that does not compute them */
+	if (certain_ratio_possible(f))
+		json_u64(&j, "min_ratio_certain", f->min_ratio_certain);
+	else
+		json_null(&j, "min_ratio_certain");
+	if (certain_kbytes_possible(f))
+		json_u64(&j, "min_kbytes_certain", f->min_kbytes_certain);
+	else
+		json_null(&j, "min_kbytes_certain");
 	json_i64(&j, "overcommit_ratio", c->overcommit_ratio);
 	json_u64(&j, "overcommit_kbytes", c->overcommit_kbytes);
 	json_object_end(&j);

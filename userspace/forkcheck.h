@@ -26,6 +26,8 @@ struct fork_request {
 /* Can some overcommit_ratio / overcommit_kbytes let the fork pass? */
 bool fork_min_ratio_possible(const struct vmacct_fork *f);
 bool fork_min_kbytes_possible(const struct vmacct_fork *f);
+/* Does the answer carry min_ratio_certain and min_kbytes_certain? */
+bool fork_has_certain(const struct vmacct_fork *f);
 
 /*
  * f is the module's answer; c a snapshot taken with it (page size, the

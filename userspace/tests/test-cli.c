@@ -467,7 +467,7 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	tap_eq_i64(t, FAKE(&r, "2", NULL, "fork-check", "self"), VM_EXIT_OK,
 		   "fake device: fork-check self exits 0 on a DENY");
 	log = take_log(&f);
-	tap_eq_str(t, log, "FORK size=176 flags=0 pid=0\n", "... self is pid 0 in the request");
+	tap_eq_str(t, log, "FORK size=192 flags=0 pid=0\n", "... self is pid 0 in the request");
 	tap_contains(t, r.out, "(vmacct, this tool) would charge 2.1 GiB (550000 pages) in 12 VMAs\n",
 		     "... self named as this tool");
 	tap_contains(t, r.out, "  2 never   DENY     CommitLimit          -548155    -2.1 GiB   <- in force now\n",
@@ -478,7 +478,7 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	tap_eq_i64(t, FAKE(&r, "1", NULL, "fork-check", "4242", "--json"), VM_EXIT_OK,
 		   "fake device: fork-check 4242 --json exits 0");
 	log = take_log(&f);
-	tap_eq_str(t, log, "FORK size=176 flags=0 pid=4242\n", "... pid 4242 in the request");
+	tap_eq_str(t, log, "FORK size=192 flags=0 pid=4242\n", "... pid 4242 in the request");
 	tap_contains(t, r.out, "\"mode_now\": 1,\n  \"verdict_now\": \"allow\",", "... mode 1 now: allow");
 	free(log);
 	run_free(&r);

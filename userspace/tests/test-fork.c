@@ -46,6 +46,8 @@ static struct vmacct_commit snapshot(void)
  *   min ratio: CommitLimit must reach 1789500 + 20798 + 1 = 1810299:
  *           2000000 * r / 100 + 262144 >= 1810299 first at r = 78
  *   min kbytes: kbytes / 4 + 262144 >= 1810299 first at 6192620
+ *   certain: committed + committed_error = 1247808 for the count, so
+ *            1818607: ratio 78 still (1560000 >= 1556463), kbytes 6225852
  */
 static struct vmacct_fork redis(void)
 {
@@ -72,6 +74,8 @@ static struct vmacct_fork redis(void)
 		.slop_may_flip = 0,
 		.min_ratio = 78,
 		.min_kbytes = 6192620,
+		.min_ratio_certain = 78,
+		.min_kbytes_certain = 6225852,
 	};
 	return f;
 }
@@ -132,9 +136,14 @@ void test_fork(struct tap *t, const struct test_env *env)
 		     "human: mode 1 row, unlimited, no trailing blanks");
 	tap_contains(t, out, "\nin force now: mode 2 (never), so fork() would fail with ENOMEM: 548155 pages (2.1 GiB) too many to pass\n",
 		     "human: what will happen under the mode in force");
-	tap_contains(t, out, "  overcommit_ratio  >= 78   (now 50)\n", "human: the smallest ratio and the current one");
-	tap_contains(t, out, "  overcommit_kbytes >= 6192620 kB (5.9 GiB)   (now 0)\n",
-		     "human: the smallest kbytes, in kB and size");
+	tap_contains(t, out, "  overcommit_ratio  >= 78 certain   (now 50)\n",
+		     "human: the smallest certain ratio and the current one");
+	tap_contains(t, out, "  overcommit_kbytes >= 6225852 kB (5.9 GiB) certain   (now 0)\n",
+		     "human: the smallest certain kbytes, in kB and size");
+	tap_contains(t, out, "(± 7808 pages);\n  the flip point as the count reads now is overcommit_ratio 78 or 6192620 kB (5.9 GiB),\n",
+		     "human: the flip points as the count reads now, beside the error");
+	tap_contains(t, out, "raise overcommit_ratio\nto 78 (certain) or",
+		     "human: the advice names the certain ratio");
 	tap_contains(t, out, "writing overcommit_ratio sets overcommit_kbytes to 0, and writing overcommit_kbytes\n",
 		     "human: the note that each sysctl zeroes the other");
 	tap_contains(t, out, "or use mode 1 / add swap; see README\n", "human: the Redis advice when mode 2 denies");
@@ -143,9 +152,23 @@ void test_fork(struct tap *t, const struct test_env *env)
 	tap_eq_fixture(t, env, out, "fork-redis-mode2.json");
 	free(out);
 
+	/* a module without the certain settings: the flip points, as before */
+	f.size = VMACCT_FORK_SIZE_VER0;
+	out = render(&f, &c, &req, false);
+	tap_contains(t, out, "  overcommit_ratio  >= 78   (now 50)\n",
+		     "human, 176-byte answer: the smallest ratio and the current one");
+	tap_contains(t, out, "  overcommit_kbytes >= 6192620 kB (5.9 GiB)   (now 0)\n",
+		     "human, 176-byte answer: the smallest kbytes, in kB and size");
+	tap_ok(t, !strstr(out, "certain"), "human, 176-byte answer: nothing said certain");
+	free(out);
+	out = render(&f, &c, &req, true);
+	tap_contains(t, out, "\"min_ratio_certain\": null,", "JSON, 176-byte answer: min_ratio_certain null");
+	free(out);
+	f.size = sizeof(f);
+
 	/* no ratio can help; kbytes none; ratio ignored while kbytes is set */
-	f.min_ratio = 0xffffffff;
-	f.min_kbytes = UINT64_MAX;
+	f.min_ratio = f.min_ratio_certain = 0xffffffff;
+	f.min_kbytes = f.min_kbytes_certain = UINT64_MAX;
 	c.overcommit_kbytes = 4194304;
 	out = render(&f, &c, &req, false);
 	tap_contains(t, out, "  overcommit_ratio  none: no ratio is large enough   (now 50, ignored while overcommit_kbytes is set)\n",

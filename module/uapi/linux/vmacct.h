@@ -334,6 +334,17 @@ struct vmacct_eval {
  * @reserved:		out: zero
  * @min_kbytes:		out: smallest vm.overcommit_kbytes that lets it pass
  *			(always exists: kbytes has no upper bound)
+ * @min_ratio_certain:	out: smallest vm.overcommit_ratio that lets it pass
+ *			whatever the per-CPU deltas of Committed_AS are then:
+ *			the same computation with committed + committed_error
+ *			for the count; 0xffffffff if none can
+ * @reserved2:		out: zero
+ * @min_kbytes_certain:	out: the same for vm.overcommit_kbytes
+ *
+ * @min_ratio and @min_kbytes are the flip points for the count as it reads
+ * now; a setting between them and the certain ones may still refuse the
+ * fork once other CPUs fold their deltas.  An older module returns 176
+ * bytes (VMACCT_FORK_SIZE_VER0), without the certain fields.
  */
 struct vmacct_fork {
 	__u32 size;
@@ -359,9 +370,13 @@ struct vmacct_fork {
 	__u32 min_ratio;
 	__u32 reserved;
 	__u64 min_kbytes;
+	__u32 min_ratio_certain;
+	__u32 reserved2;
+	__u64 min_kbytes_certain;
 };
 
 #define VMACCT_FORK_SIZE_VER0		176
+#define VMACCT_FORK_SIZE_VER1		192	/* + the certain settings */
 
 /*
  * The event stream: read() on /dev/vmacct returns whole struct
