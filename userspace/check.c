@@ -60,11 +60,16 @@ static void print_context(FILE *out, const struct vmacct_eval *e,
 		how = "--admin";
 	else if (r->flags & VMACCT_EVAL_USER)
 		how = "--user";
-	else
+	else if (r->self)
 		how = "this tool's own credentials; --admin or --user to choose";
+	else
+		how = "the process's own credentials; --admin or --user to choose";
 	fprintf(out, "  %-12s %s CAP_SYS_ADMIN (%s)%s\n", "credentials",
 		e->as_admin ? "as" : "without", how,
 		e->mode == 2 ? "" : "; only mode 2 looks at it");
+	if (e->as_admin && r->selinux)
+		fprintf(out, "  %-12s SELinux is active: its policy may take the admin reserve's waiver away\n"
+			"  %-12s (vmacct follows the capability rule only)\n", "", "");
 
 	fprintf(out, "  %-12s pid %" PRId32, "process", r->pid);
 	if (r->comm) {
@@ -177,6 +182,7 @@ void check_print_json(FILE *out, const struct vmacct_eval *e,
 	json_bool(&j, "mode_from_option", r->flags & VMACCT_EVAL_MODE);
 	json_u64(&j, "system_mode", c->overcommit_memory);
 	json_bool(&j, "as_admin", e->as_admin);
+	json_bool(&j, "selinux_may_withdraw_admin", e->as_admin && r->selinux);
 	json_i64(&j, "pid", r->pid);
 	if (r->comm)
 		json_string(&j, "comm", r->comm);

@@ -8,6 +8,7 @@
 #ifndef VMACCT_CHECK_H
 #define VMACCT_CHECK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +20,8 @@ struct check_request {
 	int self;		/* 1 when pid is this tool (no --pid) */
 	const char *comm;	/* its /proc/PID/comm (any bytes), or NULL */
 	uint32_t flags;		/* VMACCT_EVAL_* sent */
+	bool selinux;		/* SELinux active: its vm_enough_memory hook
+				 * may withdraw the admin waiver */
 };
 
 /*

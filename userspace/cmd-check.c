@@ -207,6 +207,7 @@ out_close:
 	req.pid = o.pid ? o.pid : (int32_t)getpid();
 	req.self = !o.pid;
 	req.flags = o.flags;
+	req.selinux = lsm_active("selinux");
 	req.comm = read_comm(o.pid, comm, sizeof(comm)) ? NULL : comm;
 	if (o.json)
 		check_print_json(stdout, &e, &commit, &req);

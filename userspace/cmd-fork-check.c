@@ -134,6 +134,7 @@ int cmd_fork_check(int argc, char *argv[], const struct global_opts *g)
 
 	req.pid = o.pid ? o.pid : (int32_t)getpid();
 	req.self = !o.pid;
+	req.selinux = lsm_active("selinux");
 	req.comm = read_comm(o.pid, comm, sizeof(comm)) ? NULL : comm;
 	if (o.json)
 		fork_print_json(stdout, &f, &commit, &req);

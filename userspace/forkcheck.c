@@ -83,6 +83,9 @@ static void print_summary(FILE *out, const struct vmacct_fork *f,
 	fprintf(out, "  %-12s %s\n", "credentials",
 		f->as_admin ? "CAP_SYS_ADMIN: the admin reserve is waived"
 			    : "without CAP_SYS_ADMIN: the admin reserve applies");
+	if (f->as_admin && r->selinux)
+		fprintf(out, "  %-12s SELinux is active: its policy may take that waiver away\n"
+			"  %-12s (vmacct follows the capability rule only)\n", "", "");
 }
 
 static void print_table(FILE *out, const struct vmacct_fork *f,
@@ -272,6 +275,7 @@ void fork_print_json(FILE *out, const struct vmacct_fork *f,
 	json_u64(&j, "largest_pages", f->largest);
 	json_u64(&j, "total_vm", f->total_vm);
 	json_bool(&j, "as_admin", f->as_admin);
+	json_bool(&j, "selinux_may_withdraw_admin", f->as_admin && r->selinux);
 	json_bool(&j, "slop_may_flip", f->slop_may_flip);
 	json_object_begin(&j, "terms");
 	json_u64(&j, "limit", f->limit);

@@ -21,6 +21,7 @@ struct fork_request {
 	int32_t pid;		/* the process shown */
 	int self;		/* 1 for "self": this tool */
 	const char *comm;	/* its /proc/PID/comm, or NULL */
+	bool selinux;		/* SELinux active (see check.h) */
 };
 
 /* Can some overcommit_ratio / overcommit_kbytes let the fork pass? */

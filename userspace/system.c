@@ -107,6 +107,18 @@ int read_u64_file(const char *path, uint64_t *out)
 	return err ? err : parse_u64(buf, out);
 }
 
+bool lsm_active(const char *name)
+{
+	char buf[512], *tok, *save = NULL;
+
+	if (read_line_file("/sys/kernel/security/lsm", buf, sizeof(buf)))
+		return false;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (strcmp(tok, name) == 0)
+			return true;
+	return false;
+}
+
 int write_string_file(const char *path, const char *s)
 {
 	size_t len = strlen(s);

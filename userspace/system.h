@@ -3,6 +3,7 @@
 #ifndef VMACCT_SYSTEM_H
 #define VMACCT_SYSTEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,12 @@ int read_comm(int32_t pid, char *buf, size_t len);
 
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);
+
+/*
+ * Is the security module NAME active (/sys/kernel/security/lsm)?  false
+ * when securityfs is not mounted.
+ */
+bool lsm_active(const char *name);
 
 /*
  * Write s to an existing file such as a sysfs control, in one write().

@@ -197,6 +197,27 @@ void test_check(struct tap *t, const struct test_env *env)
 		     "human: without --pid the tool's own process sizes the user reserve, and says so");
 	tap_contains(t, out, "  credentials  without CAP_SYS_ADMIN (this tool's own credentials; --admin or --user to choose)",
 		     "human: credentials chosen by the module from the caller");
+	tap_ok(t, !strstr(out, "SELinux"), "human: no SELinux note without SELinux");
+	free(out);
+
+	/* an admin under SELinux: the capability rule is all vmacct follows */
+	e.as_admin = 1;
+	self.selinux = true;
+	out = render(&e, &c, &self, false);
+	tap_contains(t, out, "SELinux is active: its policy may take the admin reserve's waiver away\n",
+		     "human: SELinux may withdraw the waiver vmacct assumed");
+	free(out);
+	out = render(&e, &c, &self, true);
+	tap_contains(t, out, "\"selinux_may_withdraw_admin\": true,", "JSON: SELinux may withdraw the waiver");
+	free(out);
+	e.as_admin = 0;
+	out = render(&e, &c, &self, false);
+	tap_ok(t, !strstr(out, "SELinux"), "human: no SELinux note without the waiver");
+	free(out);
+	self.selinux = false;
+	out = render(&e, &c, &req, false);
+	tap_contains(t, out, "(the process's own credentials; --admin or --user to choose)",
+		     "human: with --pid, that process's credentials decide");
 	free(out);
 
 	/* mode 0 asked with --mode 0 --admin */

@@ -123,6 +123,16 @@ void test_fork(struct tap *t, const struct test_env *env)
 	f.min_kbytes = 0;
 	tap_ok(t, fork_min_kbytes_possible(&f), "min_kbytes 0 is a value (CommitLimit = swap)");
 
+	/* an admin parent under SELinux */
+	f = redis();
+	f.as_admin = 1;
+	req.selinux = true;
+	out = render(&f, &c, &req, false);
+	tap_contains(t, out, "SELinux is active: its policy may take that waiver away\n",
+		     "human: SELinux may withdraw the waiver of an admin parent");
+	free(out);
+	req.selinux = false;
+
 	/* mode 2 in force, denied: the BGSAVE case */
 	f = redis();
 	out = render(&f, &c, &req, false);
