@@ -32,6 +32,25 @@ for k in $(discover_kernels); do
 	gate "build $k with W=1 and sparse (C=1), no warnings" "$rc"
 done
 
+# syms.c pins the type of every unexported object it reads to the kernel's
+# declaration: a kernel that changed one must fail the build.  Pretend
+# sysctl_max_map_count became a long, and total_swap_pages an int, in a
+# copy, and expect the static assertions to stop both.
+k=$(discover_kernels | head -n 1)
+if [ -n "$k" ]; then
+	d="$BUILD/lint-types"
+	rm -rf "$d"
+	copy_module_tree "$d"
+	sed -i -e 's/__same_type(sysctl_max_map_count, int)/__same_type(sysctl_max_map_count, long)/' \
+	       -e 's/__same_type(total_swap_pages, long)/__same_type(total_swap_pages, int)/' \
+	       "$d/module/syms.c"
+	log=$(make -C "/lib/modules/$k/build" M="$d" modules 2>&1)
+	n=$(printf '%s\n' "$log" | grep -c 'static assertion failed')
+	[ "$n" = 2 ] || printf '%s\n' "$log" | tail -n 5 | sed 's/^/  /'
+	gate "a changed type of an unexported object is a build error ($n of 2 caught)" \
+		$([ "$n" = 2 ] && [ ! -f "$d/vmacct.ko" ] && echo 0 || echo 1)
+fi
+
 # Count the PASS:/FAIL: lines of checker $1's output $2 as gates, show
 # the lines matching $3; a checker that printed no gate fails.
 add_gates() {
