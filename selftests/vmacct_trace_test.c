@@ -538,6 +538,24 @@ TEST_F(trace, caller_shmem)
 	close(fd);
 }
 
+/* @n granted SHMEM decisions of one page each, from this thread, on @fd */
+static void expect_shmem_pages(struct __test_metadata *_metadata, int fd,
+			       int n)
+{
+	int i;
+
+	drain(_metadata, fd, &set_a);
+	EXPECT_EQ(n, set_a.n) log_set(_metadata, &set_a);
+	for (i = 0; i < set_a.n; i++) {
+		const struct vmacct_event *e = &set_a.ev[i];
+
+		EXPECT_EQ(VMACCT_CALLER_SHMEM, e->caller) LOG_EVENT(e);
+		EXPECT_EQ(1, e->pages) LOG_EVENT(e);
+		EXPECT_EQ(vt_gettid(), e->pid);
+		EXPECT_EQ(0, e->verdict);
+	}
+}
+
 /*
  * A MAP_NORESERVE shared anonymous mapping in mode 0 charges nothing at
  * mmap(); each page is charged when a write fault allocates it
@@ -559,16 +577,7 @@ TEST_F(trace, caller_shmem_noreserve_fault)
 	reset(&set_a);
 	for (i = 0; i < 3; i++)
 		p[i * psz] = 1;
-	drain(_metadata, fd, &set_a);
-	EXPECT_EQ(3, set_a.n) log_set(_metadata, &set_a);
-	for (i = 0; i < set_a.n; i++) {
-		const struct vmacct_event *e = &set_a.ev[i];
-
-		EXPECT_EQ(VMACCT_CALLER_SHMEM, e->caller) LOG_EVENT(e);
-		EXPECT_EQ(1, e->pages) LOG_EVENT(e);
-		EXPECT_EQ(vt_gettid(), e->pid);
-		EXPECT_EQ(0, e->verdict);
-	}
+	expect_shmem_pages(_metadata, fd, 3);
 	munmap(p, 3 * psz);
 	close(fd);
 }
@@ -601,15 +610,7 @@ TEST_F(trace, caller_shmem_kernel_mode_fault)
 		ASSERT_EQ(psz, write(pfd[1], buf, psz));
 		ASSERT_EQ(psz, read(pfd[0], p + i * psz, psz));
 	}
-	drain(_metadata, fd, &set_a);
-	EXPECT_EQ(3, set_a.n) log_set(_metadata, &set_a);
-	for (i = 0; i < set_a.n; i++) {
-		const struct vmacct_event *e = &set_a.ev[i];
-
-		EXPECT_EQ(VMACCT_CALLER_SHMEM, e->caller) LOG_EVENT(e);
-		EXPECT_EQ(1, e->pages) LOG_EVENT(e);
-		EXPECT_EQ(vt_gettid(), e->pid);
-	}
+	expect_shmem_pages(_metadata, fd, 3);
 	close(pfd[0]);
 	close(pfd[1]);
 	munmap(p, 3 * psz);
