@@ -14,6 +14,20 @@
 struct mm_struct;
 struct task_struct;
 
+/*
+ * Newer kernels made three of the objects syms.c reads file-local,
+ * declared in no header (by 7.2: mm/util.c's static
+ * sysctl_overcommit_ratio and sysctl_overcommit_kbytes, and
+ * sysctl_max_map_count beside its sysctl table; 6.12 still declares all
+ * three in linux/mm.h).  These declarations give the types syms.c reads
+ * them with: where a kernel header still declares one, a different type
+ * there is a conflicting-types build error.  Never referenced (only
+ * typeof() and sizeof()): not exported, a use would not link.
+ */
+extern int sysctl_overcommit_ratio;
+extern unsigned long sysctl_overcommit_kbytes;
+extern int sysctl_max_map_count;
+
 int vmacct_syms_init(void);
 
 /* the sysctls, as the kernel's own code reads them */
