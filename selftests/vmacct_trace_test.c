@@ -1090,6 +1090,13 @@ static void expect_incident(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(getpid(), e->tgid) TH_LOG("%s", what);
 }
 
+/* TRI_BASE: 5 read-only pages, one VMA, for the splits of the tests below */
+static char *map_tri(void)
+{
+	return mmap((void *)TRI_BASE, 5 * page_size(), PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+}
+
 /*
  * Map-count incidents, each reported exactly once and only when the count
  * is the cause (the check sites, 6.12: mm/mmap.c do_mmap() and
@@ -1125,8 +1132,7 @@ TEST_F(trace, map_count_incidents)
 	char comm[16];
 
 	my_comm(comm);
-	tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	tri = map_tri();
 	ASSERT_EQ((void *)TRI_BASE, tri);
 	big = mmap((void *)BIG_BASE, big_len, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -1291,8 +1297,7 @@ TEST_F(trace, map_count_madvise_incident)
 	int fd_mc, max, ret, err;
 	char *tri;
 
-	tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	tri = map_tri();
 	ASSERT_EQ((void *)TRI_BASE, tri);
 	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
 	max = vt_map_count();
@@ -1333,9 +1338,7 @@ TEST_F(trace, map_count_mremap_shrink_incident)
 
 	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
 	for (i = 0; i < 2; i++) {
-		tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-			   -1, 0);
+		tri = map_tri();
 		ASSERT_EQ((void *)TRI_BASE, tri);
 		count = vt_map_count();
 		ASSERT_LT(0, count);
@@ -1382,8 +1385,7 @@ TEST_F(trace, map_count_memlock_enomem_not_reported)
 	int fd_mc, max, ret, err;
 	char *tri;
 
-	tri = mmap((void *)TRI_BASE, 5 * psz, PROT_READ,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	tri = map_tri();
 	ASSERT_EQ((void *)TRI_BASE, tri);
 	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
 	ASSERT_EQ(0, syscall(SYS_capget, &hdr, caps));
