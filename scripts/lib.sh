@@ -98,7 +98,8 @@ tap_counts() {
 		return
 	fi
 	p=$(grep -E '^ok [0-9]+' "$1" | grep -vc '# SKIP')
-	s=$(grep -E '^ok [0-9]+' "$1" | grep -c '# SKIP')
+	# a skipped test, or a whole program skipped ("1..0 # SKIP why")
+	s=$(grep -cE '^(ok [0-9]+.*|1\.\.0 )# SKIP' "$1")
 	f=$(grep -cE '^not ok [0-9]+' "$1")
 	echo "$p $f $s"
 }
