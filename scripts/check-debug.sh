@@ -73,7 +73,7 @@ rm -f "$LOG/debug.tap"	# never count a previous run's results
 	--vmlinuz "$kbuild/arch/x86/boot/bzImage" --mem 3G \
 	--script "$BUILD/debug-guest/run.sh" --payload "$payload" \
 	--bin "$ROOT/userspace/vmacct" --out "$LOG/debug.tap" \
-	--console-log "$LOG/debug.console" --timeout 5400
+	--console-log "$LOG/debug.console" --timeout 9000
 rc=$?
 read -r p f s < <(tap_counts "$LOG/debug.tap")
 grep -E '^not ok' "$LOG/debug.tap" | sed 's/^/  /'
