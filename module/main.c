@@ -9,9 +9,9 @@
  * module reference that a failed load ignores: the kernel frees a module
  * whose init failed whatever its refcount (the module loader's
  * do_init_module(), kernel/module/, 6.1 and 6.12), so a file opened in
- * that window would run freed code.  sysfs holds no module reference; removing it waits for
- * the reads and writes in progress, so it may go up earlier and come down
- * on a failure.
+ * that window would run freed code.  sysfs holds no module reference;
+ * removing it waits for the reads and writes in progress, so it may go up
+ * earlier and come down on a failure.
  *
  * Unload undoes it in reverse; sysfs and misc deregistration wait for
  * readers and writers in progress, and an open /dev/vmacct holds a module

@@ -42,31 +42,43 @@ MODULE_PARM_DESC(vm_committed_as, "kallsyms address of vm_committed_as");
 
 static unsigned long addr_vm_committed_as_batch;
 module_param_named(vm_committed_as_batch, addr_vm_committed_as_batch, ulong, 0);
-MODULE_PARM_DESC(vm_committed_as_batch, "kallsyms address of vm_committed_as_batch");
+MODULE_PARM_DESC(vm_committed_as_batch,
+		 "kallsyms address of vm_committed_as_batch");
 
 static unsigned long addr_sysctl_overcommit_memory;
-module_param_named(sysctl_overcommit_memory, addr_sysctl_overcommit_memory, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_memory, "kallsyms address of sysctl_overcommit_memory");
+module_param_named(sysctl_overcommit_memory, addr_sysctl_overcommit_memory,
+		   ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_memory,
+		 "kallsyms address of sysctl_overcommit_memory");
 
 static unsigned long addr_sysctl_overcommit_ratio;
-module_param_named(sysctl_overcommit_ratio, addr_sysctl_overcommit_ratio, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_ratio, "kallsyms address of sysctl_overcommit_ratio");
+module_param_named(sysctl_overcommit_ratio, addr_sysctl_overcommit_ratio,
+		   ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_ratio,
+		 "kallsyms address of sysctl_overcommit_ratio");
 
 static unsigned long addr_sysctl_overcommit_kbytes;
-module_param_named(sysctl_overcommit_kbytes, addr_sysctl_overcommit_kbytes, ulong, 0);
-MODULE_PARM_DESC(sysctl_overcommit_kbytes, "kallsyms address of sysctl_overcommit_kbytes");
+module_param_named(sysctl_overcommit_kbytes, addr_sysctl_overcommit_kbytes,
+		   ulong, 0);
+MODULE_PARM_DESC(sysctl_overcommit_kbytes,
+		 "kallsyms address of sysctl_overcommit_kbytes");
 
 static unsigned long addr_sysctl_max_map_count;
 module_param_named(sysctl_max_map_count, addr_sysctl_max_map_count, ulong, 0);
-MODULE_PARM_DESC(sysctl_max_map_count, "kallsyms address of sysctl_max_map_count");
+MODULE_PARM_DESC(sysctl_max_map_count,
+		 "kallsyms address of sysctl_max_map_count");
 
 static unsigned long addr_sysctl_admin_reserve_kbytes;
-module_param_named(sysctl_admin_reserve_kbytes, addr_sysctl_admin_reserve_kbytes, ulong, 0);
-MODULE_PARM_DESC(sysctl_admin_reserve_kbytes, "kallsyms address of sysctl_admin_reserve_kbytes");
+module_param_named(sysctl_admin_reserve_kbytes,
+		   addr_sysctl_admin_reserve_kbytes, ulong, 0);
+MODULE_PARM_DESC(sysctl_admin_reserve_kbytes,
+		 "kallsyms address of sysctl_admin_reserve_kbytes");
 
 static unsigned long addr_sysctl_user_reserve_kbytes;
-module_param_named(sysctl_user_reserve_kbytes, addr_sysctl_user_reserve_kbytes, ulong, 0);
-MODULE_PARM_DESC(sysctl_user_reserve_kbytes, "kallsyms address of sysctl_user_reserve_kbytes");
+module_param_named(sysctl_user_reserve_kbytes, addr_sysctl_user_reserve_kbytes,
+		   ulong, 0);
+MODULE_PARM_DESC(sysctl_user_reserve_kbytes,
+		 "kallsyms address of sysctl_user_reserve_kbytes");
 
 static unsigned long addr_total_swap_pages;
 module_param_named(total_swap_pages, addr_total_swap_pages, ulong, 0);
