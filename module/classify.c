@@ -14,10 +14,12 @@
  */
 #include <linux/atomic.h>
 #include <linux/compat.h>
+#include <linux/hash.h>
 #include <linux/cred.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -39,15 +41,34 @@
 static atomic64_t vmacct_denial_seq = ATOMIC64_INIT(0);
 static pid_t vmacct_denial_tgid;	/* WRITE_ONCE/READ_ONCE */
 
+/* Not a caller: a code address that is none of the sites below. */
+#define VMACCT_SITE_NONE	U32_MAX
+#define VMACCT_SITE_BITS	6
+
 /*
- * What asked for the charge, from the functions on the stack: a page
- * fault (stack growth, or a page of a NORESERVE shmem mapping), taken in
- * user mode or by the kernel copying to or from user memory in any system
- * call (read() into a tmpfs mapping), a write to a tmpfs file (its pages
- * are charged one by one), and execve() (its stack, but also the ELF
- * loader's data and bss mappings).
+ * Code addresses already named: each CPU remembers the site of the last
+ * 64 return addresses it looked up, so that a call from a path seen
+ * before costs a stack walk and no symbol lookup, and one whose direct
+ * caller is a site not even the walk.  Only the CPU itself touches its
+ * cache, with preemption off.
  */
-static u32 vmacct_stack_caller(u32 fallback)
+struct vmacct_site_slot {
+	unsigned long ip;
+	u32 caller;
+};
+
+static DEFINE_PER_CPU(struct vmacct_site_slot [1 << VMACCT_SITE_BITS],
+		      vmacct_sites);
+
+/*
+ * The charging sites, by the name of the function a return address is
+ * in: a page fault (stack growth, or a page of a NORESERVE shmem
+ * mapping), taken in user mode or by the kernel copying to or from user
+ * memory in any system call (read() into a tmpfs mapping), a write to a
+ * tmpfs file (its pages are charged one by one), and execve() (its
+ * stack, but also the ELF loader's data and bss mappings).
+ */
+static u32 vmacct_site_name(unsigned long ip)
 {
 	static const struct {
 		const char *prefix;
@@ -63,23 +84,60 @@ static u32 vmacct_stack_caller(u32 fallback)
 		{ "__mmap_region",	VMACCT_CALLER_MMAP },
 		{ "do_mmap",		VMACCT_CALLER_MMAP },
 	};
-	unsigned long entries[12];
 	char name[KSYM_SYMBOL_LEN];
-	unsigned int i, j, n;
+	unsigned int j;
 
+	sprint_symbol_no_offset(name, ip);
+	for (j = 0; j < ARRAY_SIZE(sites); j++)
+		if (strncmp(name, sites[j].prefix,
+			    strlen(sites[j].prefix)) == 0)
+			return sites[j].caller;
+	return VMACCT_SITE_NONE;
+}
+
+/* The site of return address @ip, from this CPU's cache if it can. */
+static u32 vmacct_site(unsigned long ip)
+{
+	struct vmacct_site_slot *s;
+
+	s = this_cpu_ptr(&vmacct_sites[hash_long(ip, VMACCT_SITE_BITS)]);
+	if (s->ip != ip) {
+		s->caller = vmacct_site_name(ip);
+		s->ip = ip;
+	}
+	return s->caller;
+}
+
+/*
+ * What asked for the charge: the direct caller of __vm_enough_memory()
+ * (@parent) if it is a site, or else the innermost site on the stack, or
+ * else @fallback.
+ */
+static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
+{
+	unsigned long entries[12];
+	unsigned int i, n;
+	u32 caller;
+
+	caller = vmacct_site(parent);
+	if (caller != VMACCT_SITE_NONE)
+		return caller;
 	n = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
 	for (i = 0; i < n; i++) {
-		sprint_symbol_no_offset(name, entries[i]);
-		for (j = 0; j < ARRAY_SIZE(sites); j++)
-			if (strncmp(name, sites[j].prefix,
-				    strlen(sites[j].prefix)) == 0)
-				return sites[j].caller;
+		caller = vmacct_site(entries[i]);
+		if (caller != VMACCT_SITE_NONE)
+			return caller;
 	}
 	return fallback;
 }
 
-/* The VMACCT_CALLER_* of the __vm_enough_memory() call in progress. */
-u32 vmacct_classify_caller(void)
+/**
+ * vmacct_classify_caller - the VMACCT_CALLER_* of a call in progress
+ * @parent: the return address of the __vm_enough_memory() call
+ *
+ * Call with preemption off.
+ */
+u32 vmacct_classify_caller(unsigned long parent)
 {
 	struct pt_regs *uregs;
 
@@ -89,7 +147,8 @@ u32 vmacct_classify_caller(void)
 	uregs = task_pt_regs(current);
 	/* before in_compat_syscall(): -1 has the x32 bit set */
 	if ((long)uregs->orig_ax == -1)
-		return vmacct_stack_caller(VMACCT_CALLER_STACK_GROWTH);
+		return vmacct_stack_caller(parent,
+					   VMACCT_CALLER_STACK_GROWTH);
 	if (in_compat_syscall())
 		return VMACCT_CALLER_OTHER;
 
@@ -112,7 +171,7 @@ u32 vmacct_classify_caller(void)
 		return VMACCT_CALLER_FORK;
 	case __NR_execve:
 	case __NR_execveat:
-		return vmacct_stack_caller(VMACCT_CALLER_EXEC_STACK);
+		return vmacct_stack_caller(parent, VMACCT_CALLER_EXEC_STACK);
 	case __NR_shmget:
 		return VMACCT_CALLER_SHMEM;
 	case __NR_swapoff:
@@ -124,7 +183,7 @@ u32 vmacct_classify_caller(void)
 		 * user memory only where they also charge, bar the thread
 		 * ids fork() writes back, which stay "fork".
 		 */
-		return vmacct_stack_caller(VMACCT_CALLER_OTHER);
+		return vmacct_stack_caller(parent, VMACCT_CALLER_OTHER);
 	}
 }
 
@@ -184,14 +243,8 @@ static bool vmacct_memlock_refused(const struct vmacct_syscall *c)
 	       !vmacct_mm_capable(current_cred(), CAP_IPC_LOCK);
 }
 
-/**
- * vmacct_classify_map_count - did this call fail because of the count?
- * @sys: VMACCT_SYS_*
- * @c: what vmacct_classify_enter() saw
- * @ret: the system call's return value
- */
-bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
-			       long ret)
+/* The flags rules.c needs for @sys: mremap()'s, and whether it shrinks. */
+static unsigned long vmacct_rule_flags(u32 sys, const struct vmacct_syscall *c)
 {
 	unsigned long flags = 0;
 
@@ -201,8 +254,32 @@ bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 		if (PAGE_ALIGN(c->arg2) < PAGE_ALIGN(c->arg1))
 			flags |= VMACCT_MREMAP_SHRINK;
 	}
-	if ((long)c->map_count < vmacct_rule_sys_first(sys, c->max_map_count,
-						       flags))
+	return flags;
+}
+
+/**
+ * vmacct_classify_enough - a vm.max_map_count under which it would pass
+ * @sys: VMACCT_SYS_* of a call vmacct_classify_map_count() claimed
+ * @c: what vmacct_classify_enter() saw
+ */
+s64 vmacct_classify_enough(u32 sys, const struct vmacct_syscall *c)
+{
+	return vmacct_rule_sys_enough(sys, c->map_count,
+				      vmacct_rule_flags(sys, c));
+}
+
+/**
+ * vmacct_classify_map_count - did this call fail because of the count?
+ * @sys: VMACCT_SYS_*
+ * @c: what vmacct_classify_enter() saw
+ * @ret: the system call's return value
+ */
+bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
+			       long ret)
+{
+	if ((long)c->map_count <
+	    vmacct_rule_sys_first(sys, c->max_map_count,
+				  vmacct_rule_flags(sys, c)))
 		return false;
 
 	switch (sys) {

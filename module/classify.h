@@ -17,9 +17,10 @@ struct vmacct_syscall {
 	u32 max_map_count;
 };
 
-u32 vmacct_classify_caller(void);
+u32 vmacct_classify_caller(unsigned long parent);
 void vmacct_classify_denied(void);
 bool vmacct_classify_enter(struct vmacct_syscall *c);
+s64 vmacct_classify_enough(u32 sys, const struct vmacct_syscall *c);
 bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 			       long ret);
 

@@ -51,6 +51,21 @@ static unsigned long vmacct_commit_limit(unsigned long totalram,
 	return limit + swap;
 }
 
+/*
+ * The largest possible |Committed_AS - its per-CPU read|: each CPU holds
+ * a local delta below the batch in magnitude (lib/percpu_counter.c).
+ */
+static u64 vmacct_error_bound(u32 cpus, s32 batch)
+{
+	return (u64)cpus * (batch > 0 ? batch - 1 : 0);
+}
+
+/* The same bound, now. */
+u64 vmacct_committed_error(void)
+{
+	return vmacct_error_bound(num_online_cpus(), vmacct_committed_batch());
+}
+
 /**
  * vmacct_commit_snapshot - read every global term in one pass
  * @c: filled in completely; @c->size and @c->flags are left to the caller
@@ -83,8 +98,7 @@ void vmacct_commit_snapshot(struct vmacct_commit *c)
 	c->limit = limit;
 	c->committed_read = vmacct_committed_read();
 	c->committed = vm_memory_committed();
-	c->committed_error = (u64)c->online_cpus *
-			     (c->committed_batch ? c->committed_batch - 1 : 0);
+	c->committed_error = vmacct_error_bound(c->online_cpus, batch);
 	c->totalram = totalram;
 	c->total_swap = swap > 0 ? swap : 0;
 	c->free_swap = max_t(long, get_nr_swap_pages(), 0);
@@ -242,6 +256,30 @@ void vmacct_min_settings(const struct vmacct_commit *c, s64 count, u64 pages,
 	*min_ratio = vmacct_min_ratio(need, c->totalram > c->hugetlb ?
 				      c->totalram - c->hugetlb : 0);
 	*min_kbytes = need > 0 ? (u64)need << (PAGE_SHIFT - 10) : 0;
+}
+
+/**
+ * vmacct_refusal_settings - the settings that would have let a refusal pass
+ * @committed: the count a refused mode-2 call compared (after its charge)
+ * @admin_reserve: as subtracted for it
+ * @user_reserve: as subtracted for it
+ * @min_ratio: smallest overcommit_ratio (U32_MAX: none would do)
+ * @min_kbytes: smallest overcommit_kbytes
+ *
+ * With the memory and swap of now.  Probe context: cheap reads only.
+ */
+void vmacct_refusal_settings(s64 committed, u64 admin_reserve,
+			     u64 user_reserve, u32 *min_ratio, u64 *min_kbytes)
+{
+	long swap = vmacct_total_swap_pages();
+	struct vmacct_commit c = {
+		.totalram = totalram_pages(),
+		.hugetlb = vmacct_hugetlb_total_pages(),
+		.total_swap = swap > 0 ? swap : 0,
+	};
+
+	vmacct_min_settings(&c, committed, 0, admin_reserve, user_reserve,
+			    min_ratio, min_kbytes);
 }
 
 /**

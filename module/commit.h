@@ -23,6 +23,7 @@ struct vmacct_terms {
 
 void vmacct_commit_snapshot(struct vmacct_commit *c);
 s64 vmacct_mode2_count(const struct vmacct_commit *c);
+u64 vmacct_committed_error(void);
 const char *vmacct_algorithm_name(void);
 
 u64 vmacct_user_reserve(u64 total_vm, u64 user_reserve);
@@ -37,6 +38,8 @@ void vmacct_mode2_verdict(s64 count, u64 pages, u64 limit, u64 admin_reserve,
 void vmacct_min_settings(const struct vmacct_commit *c, s64 count, u64 pages,
 			 u64 admin_reserve, u64 user_reserve, u32 *min_ratio,
 			 u64 *min_kbytes);
+void vmacct_refusal_settings(s64 committed, u64 admin_reserve,
+			     u64 user_reserve, u32 *min_ratio, u64 *min_kbytes);
 void vmacct_pre_5_2_verdict(s64 pages, bool as_admin, u64 admin_reserve,
 			    s32 *verdict, s64 *free, u64 *totalreserve);
 

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/poll.h>
@@ -20,8 +21,10 @@
 
 #include "commit.h"
 #include "dev.h"
+#include "peaks.h"
 #include "probe.h"
 #include "query.h"
+#include "recorder.h"
 #include "ring.h"
 #include "stats.h"
 #include "stream.h"
@@ -141,6 +144,30 @@ static int vmacct_do_stats(struct file *file, void *arg)
 	return 0;
 }
 
+static int vmacct_do_log(struct file *file, void *arg)
+{
+	struct vmacct_log *l = arg;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if (l->flags || l->record_size < VMACCT_RECORD_SIZE_VER0 ||
+	    l->record_size > PAGE_SIZE)
+		return -EINVAL;
+	return vmacct_recorder_read(l);
+}
+
+static int vmacct_do_peaks(struct file *file, void *arg)
+{
+	struct vmacct_peaks *p = arg;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if (p->flags || p->record_size < VMACCT_PEAK_SIZE_VER0 ||
+	    p->record_size > PAGE_SIZE)
+		return -EINVAL;
+	return vmacct_peaks_read(p);
+}
+
 struct vmacct_ioc {
 	unsigned int cmd;
 	size_t ksize;		/* the structure this module knows */
@@ -163,6 +190,10 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_TRACE_SIZE_VER0, vmacct_do_trace },
 	{ VMACCT_IOC_STATS, sizeof(struct vmacct_stats),
 	  VMACCT_STATS_SIZE_VER0, vmacct_do_stats },
+	{ VMACCT_IOC_LOG, sizeof(struct vmacct_log),
+	  VMACCT_LOG_SIZE_VER0, vmacct_do_log },
+	{ VMACCT_IOC_PEAKS, sizeof(struct vmacct_peaks),
+	  VMACCT_PEAKS_SIZE_VER0, vmacct_do_peaks },
 };
 
 /* Large enough for any argument. */
@@ -174,6 +205,8 @@ union vmacct_arg {
 	struct vmacct_fork fork;
 	struct vmacct_trace trace;
 	struct vmacct_stats stats;
+	struct vmacct_log log;
+	struct vmacct_peaks peaks;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,
@@ -242,6 +275,7 @@ static ssize_t vmacct_read(struct file *file, char __user *buf, size_t len,
 	r = vmacct_reader_of(file, &err);
 	if (!r)
 		return err;
+	vmacct_stream_flush();
 	return vmacct_ring_read(r, buf, len, file->f_flags & O_NONBLOCK);
 }
 
@@ -253,6 +287,7 @@ static __poll_t vmacct_poll(struct file *file, poll_table *wait)
 	r = vmacct_reader_of(file, &err);
 	if (!r)
 		return EPOLLERR;
+	vmacct_stream_flush();
 	return vmacct_ring_poll(r, file, wait);
 }
 

@@ -26,6 +26,7 @@
 
 #include "commit.h"
 #include "dev.h"
+#include "recorder.h"
 #include "stream.h"
 #include "syms.h"
 #include "sysfs.h"
@@ -35,6 +36,14 @@ static bool stats;
 module_param(stats, bool, 0444);
 MODULE_PARM_DESC(stats, "count decisions and map-count failures from load on, as writing 1 to /sys/kernel/vmacct/stats/enabled does");
 
+static bool recorder = true;
+module_param(recorder, bool, 0444);
+MODULE_PARM_DESC(recorder, "keep the last refusals from load on (default 1), as writing 1 to /sys/kernel/vmacct/recorder/enabled does; counts as stats=1 does");
+
+static uint recorder_size = VMACCT_RECORDER_DEFAULT;
+module_param(recorder_size, uint, 0444);
+MODULE_PARM_DESC(recorder_size, "refusals the recorder keeps (16..65536, default 1024)");
+
 static int __init vmacct_init(void)
 {
 	int err;
@@ -43,6 +52,21 @@ static int __init vmacct_init(void)
 	if (err) {
 		pr_err("refusing to load: kernel symbol addresses missing or wrong (load with 'vmacct load')\n");
 		return err;
+	}
+	vmacct_stream_init();
+
+	err = vmacct_recorder_set_size(recorder_size);
+	if (err) {
+		pr_err("recorder_size=%u: must be %u to %u records\n",
+		       recorder_size, VMACCT_RECORDER_MIN, VMACCT_RECORDER_MAX);
+		goto out_stream;
+	}
+	if (recorder) {
+		err = vmacct_stream_record(true);
+		if (err) {
+			pr_err("recorder=1: cannot start recording (%d)\n", err);
+			goto out_stream;
+		}
 	}
 
 	if (stats) {
@@ -62,9 +86,10 @@ static int __init vmacct_init(void)
 	if (err)
 		goto out_sysfs;
 
-	pr_info("version %s loaded, __vm_enough_memory algorithm %s%s\n",
+	pr_info("version %s loaded, __vm_enough_memory algorithm %s%s%s\n",
 		VMACCT_VERSION_STR, vmacct_algorithm_name(),
-		stats ? ", counting" : "");
+		stats || recorder ? ", counting" : "",
+		recorder ? ", recording" : "");
 	return 0;
 
 out_sysfs:

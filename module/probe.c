@@ -2,9 +2,11 @@
 /*
  * vmacct: the probes, the one place that observes the kernel at work.
  *
- *  - decisions: a kretprobe on __vm_enough_memory() (probed, never called:
- *    it is sealed on IBT kernels) sees each call with the terms the kernel
- *    used and its verdict;
+ *  - decisions: an ftrace_ops at the entry of __vm_enough_memory() (traced,
+ *    never called: it is sealed on IBT kernels) and a kprobe where its
+ *    refusal path asks the ratelimit of its warning; inflight.c turns the
+ *    two into counts and records with their verdicts.  Nothing hooks the
+ *    return, so an allowed call costs one callback;
  *  - map-count failures: kretprobes on the system calls that create or
  *    split VMAs see a call that failed with ENOMEM because of
  *    vm.max_map_count.  Their entry handlers return at once, arming no
@@ -18,17 +20,21 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/vmacct.h>
 
 #include "classify.h"
-#include "commit.h"
+#include "inflight.h"
+#include "peaks.h"
 #include "probe.h"
+#include "recorder.h"
 #include "ring.h"
 #include "stats.h"
 #include "syms.h"
@@ -37,86 +43,59 @@
 
 static DEFINE_MUTEX(vmacct_probe_mutex);	/* the probes' state below */
 static bool vmacct_decisions_on;	/* protected by vmacct_probe_mutex */
-static bool vmacct_decision_registered;	/* protected by vmacct_probe_mutex */
+static bool vmacct_decision_filtered;	/* protected by vmacct_probe_mutex */
+static bool vmacct_refusal_registered;	/* protected by vmacct_probe_mutex */
 static bool vmacct_syscalls_on;		/* protected by vmacct_probe_mutex */
 
-struct vmacct_decision {
-	u32 caller;
-	bool record;		/* @ev holds the terms: a reader existed */
-	struct vmacct_event ev;
+/*
+ * The entry of __vm_enough_memory(mm, pages, cap_sys_admin): an ftrace_ops
+ * callback, which reads the arguments from the registers ftrace saves for
+ * every callback (no pt_regs, no kprobe lookup, no return hooked).
+ */
+static void notrace vmacct_decision_entry(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *op,
+					  struct ftrace_regs *fregs)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0) {
+		vmacct_inflight_lost();
+		return;
+	}
+	vmacct_inflight_enter((struct mm_struct *)vmacct_fregs_arg(fregs, 0),
+			      (long)vmacct_fregs_arg(fregs, 1),
+			      (int)vmacct_fregs_arg(fregs, 2), parent_ip);
+	ftrace_test_recursion_unlock(bit);
+}
+
+static struct ftrace_ops vmacct_decision_ops = {
+	.func = vmacct_decision_entry,
 };
 
-/* The record's terms, before the body runs and charges. */
-static void vmacct_decision_record(struct vmacct_event *ev,
-				   struct mm_struct *mm, long pages,
-				   int cap_sys_admin)
-{
-	struct vmacct_terms t;
-	u64 total_vm = 0;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->type = VMACCT_EV_DECISION;
-	if (mm) {
-		ev->map_count = READ_ONCE(mm->map_count);
-		total_vm = READ_ONCE(mm->total_vm);
-	}
-	vmacct_decision_terms(&t, total_vm, !!mm, pages, cap_sys_admin);
-	ev->mode = t.mode;
-	ev->as_admin = cap_sys_admin;
-	ev->pages = pages;
-	ev->max_map_count = vmacct_max_map_count();
-	ev->total_vm = total_vm;
-	ev->limit = t.limit;
-	ev->admin_reserve = t.admin_reserve;
-	ev->user_reserve = t.user_reserve;
-	ev->allowed = t.allowed;
-	ev->committed = t.committed;
-	ev->guess_ceiling = t.guess_ceiling;
-}
-
 /*
- * __vm_enough_memory(mm, pages, cap_sys_admin): the caller, and the terms
- * before the body when a reader will want the record.  Counting alone
- * needs only the caller.
+ * ___ratelimit(rs, func): __vm_enough_memory()'s refusal path asks it
+ * whether to print "not enough memory for the allocation", with func its
+ * own name, on every refusal and never otherwise (mm/util.c, 6.1 to 7.2;
+ * pr_warn_ratelimited() with CONFIG_PRINTK).  lib/ is built without
+ * ftrace entries, hence a kprobe (int3, which x86 handles as an NMI,
+ * until the kprobe is optimized into a jump); it fires only for
+ * ratelimited messages, and hands a refusal to inflight.c, whose handler
+ * is NMI-safe.  An NMI's own ratelimited message is not a refusal: its
+ * name differs.
  */
-static int vmacct_decision_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+static int vmacct_refusal_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct vmacct_decision *d = (struct vmacct_decision *)ri->data;
+	const char *func = (const char *)regs_get_kernel_argument(regs, 1);
 
-	d->caller = vmacct_classify_caller();
-	d->record = vmacct_ring_have_readers();
-	if (!d->record)
-		return 0;
-	vmacct_decision_record(&d->ev, (struct mm_struct *)
-			       regs_get_kernel_argument(regs, 0),
-			       regs_get_kernel_argument(regs, 1),
-			       regs_get_kernel_argument(regs, 2));
-	d->ev.caller = d->caller;
+	if (func && strcmp(func, "__vm_enough_memory") == 0)
+		vmacct_inflight_refused();
 	return 0;
 }
 
-static int vmacct_decision_ret(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
-{
-	struct vmacct_decision *d = (struct vmacct_decision *)ri->data;
-	int verdict = (int)regs_return_value(regs);
-
-	if (verdict)
-		vmacct_classify_denied();
-	vmacct_stats_decision(d->caller, verdict);
-	if (d->record && vmacct_ring_have_readers()) {
-		d->ev.verdict = verdict;
-		vmacct_ring_emit(&d->ev);
-	}
-	return 0;
-}
-
-static struct kretprobe vmacct_decision_probe = {
-	.kp.symbol_name	= "__vm_enough_memory",
-	.entry_handler	= vmacct_decision_entry,
-	.handler	= vmacct_decision_ret,
-	.data_size	= sizeof(struct vmacct_decision),
+static struct kprobe vmacct_refusal_probe = {
+	.symbol_name	= "___ratelimit",
+	.pre_handler	= vmacct_refusal_pre,
 };
 
 /* The system calls whose ENOMEM can come from max_map_count. */
@@ -131,6 +110,10 @@ struct vmacct_sysprobe {
 static int vmacct_sys_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
+	struct mm_struct *mm = current->mm;
+
+	if (mm && vmacct_recorder_on())
+		vmacct_peaks_see(READ_ONCE(mm->map_count));
 	/* 0 arms the return probe */
 	return vmacct_classify_enter((struct vmacct_syscall *)ri->data) ? 0 : 1;
 }
@@ -139,26 +122,35 @@ static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct vmacct_syscall *c = (struct vmacct_syscall *)ri->data;
 	struct vmacct_sysprobe *sp;
-	struct vmacct_event ev;
+	struct vmacct_record rec;
+	struct vmacct_event *ev = &rec.ev;
+	s64 enough;
 
 	sp = container_of(get_kretprobe(ri), struct vmacct_sysprobe, rp);
 	if (!vmacct_classify_map_count(sp->sys, c, regs_return_value(regs)))
 		return 0;
 	vmacct_stats_map_count(sp->sys);
-	if (!vmacct_ring_have_readers())
+	if (!vmacct_ring_have_readers() && !vmacct_recorder_on())
 		return 0;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = VMACCT_EV_MAP_COUNT;
-	ev.caller = sp->sys;
-	ev.mode = vmacct_overcommit_memory();
-	ev.verdict = -ENOMEM;
-	ev.map_count = c->map_count;
-	ev.max_map_count = c->max_map_count;
+	memset(&rec, 0, sizeof(rec));
+	ev->type = VMACCT_EV_MAP_COUNT;
+	ev->caller = sp->sys;
+	ev->mode = vmacct_overcommit_memory();
+	ev->verdict = -ENOMEM;
+	ev->map_count = c->map_count;
+	ev->max_map_count = c->max_map_count;
 	if (sp->sys != VMACCT_SYS_BRK)
-		ev.pages = PAGE_ALIGN(c->arg1) >> PAGE_SHIFT;
-	ev.total_vm = READ_ONCE(current->mm->total_vm);
-	vmacct_ring_emit(&ev);
+		ev->pages = PAGE_ALIGN(c->arg1) >> PAGE_SHIFT;
+	ev->total_vm = READ_ONCE(current->mm->total_vm);
+	vmacct_ring_stamp(ev);
+	if (vmacct_ring_have_readers())
+		vmacct_ring_queue(ev);
+	if (vmacct_recorder_on()) {
+		enough = vmacct_classify_enough(sp->sys, c);
+		vmacct_recorder_stamp_map_count(&rec, enough);
+		vmacct_recorder_keep(&rec);
+	}
 	return 0;
 }
 
@@ -188,6 +180,18 @@ static struct vmacct_sysprobe vmacct_sysprobes[] = {
 };
 
 /*
+ * Before a registration: a failed one may have left the address it
+ * resolved (and a flag) in the struct, and register_kprobe() refuses a
+ * kprobe with both an address and a symbol name (-EINVAL), so a retry
+ * after a failure would fail for that alone.
+ */
+static void vmacct_kprobe_fresh(struct kprobe *kp)
+{
+	kp->addr = NULL;
+	kp->flags = 0;
+}
+
+/*
  * Each kretprobe is registered once, the first time it is needed, and
  * unregistered only at module exit; in between it is enabled and disabled
  * (a disabled probe is disarmed and costs nothing).  Re-registering would
@@ -202,6 +206,7 @@ static int vmacct_probe_on(struct kretprobe *rp, bool *registered)
 
 	if (*registered)
 		return enable_kretprobe(rp);
+	vmacct_kprobe_fresh(&rp->kp);
 	err = register_kretprobe(rp);
 	*registered = !err;
 	return err;
@@ -222,26 +227,68 @@ static void vmacct_syscalls_disarm(void)
 	vmacct_syscalls_on = false;
 }
 
+/*
+ * The refusal kprobe first, then the entry: a refusal whose entry was not
+ * seen is only counted as missed, while an entry whose refusal went unseen
+ * would be counted as allowed.
+ */
+static int vmacct_decisions_arm(void)
+{
+	static unsigned char name[] = "__vm_enough_memory";
+	int err;
+
+	if (vmacct_refusal_registered) {
+		err = enable_kprobe(&vmacct_refusal_probe);
+	} else {
+		vmacct_kprobe_fresh(&vmacct_refusal_probe);
+		err = register_kprobe(&vmacct_refusal_probe);
+		vmacct_refusal_registered = !err;
+	}
+	if (err) {
+		pr_err("cannot probe ___ratelimit: %d\n", err);
+		return err;
+	}
+	if (!vmacct_decision_filtered) {
+		err = ftrace_set_filter(&vmacct_decision_ops, name,
+					sizeof(name) - 1, 1);
+		vmacct_decision_filtered = !err;
+	}
+	if (!err)
+		err = register_ftrace_function(&vmacct_decision_ops);
+	if (err) {
+		pr_err("cannot trace __vm_enough_memory: %d\n", err);
+		disable_kprobe(&vmacct_refusal_probe);
+	}
+	return err;
+}
+
+/*
+ * The reverse; then, once no refusal handler can still run (they run with
+ * preemption off, so a grace period ends them), forget the calls in
+ * flight.
+ */
+static void vmacct_decisions_disarm(void)
+{
+	unregister_ftrace_function(&vmacct_decision_ops);
+	disable_kprobe(&vmacct_refusal_probe);
+	synchronize_rcu();
+	vmacct_inflight_reset();
+}
+
 /**
- * vmacct_probe_decisions_on - arm the decision probe
+ * vmacct_probe_decisions_on - arm the decision probes
  *
- * Return: 0 (also if it was armed), or the error registering it.
+ * Return: 0 (also if they were armed), or the error arming them.
  */
 int vmacct_probe_decisions_on(void)
 {
 	int err = 0;
 
 	mutex_lock(&vmacct_probe_mutex);
-	if (vmacct_decisions_on)
-		goto out;
-	err = vmacct_probe_on(&vmacct_decision_probe,
-			      &vmacct_decision_registered);
-	if (err) {
-		pr_err("cannot probe __vm_enough_memory: %d\n", err);
-		goto out;
+	if (!vmacct_decisions_on) {
+		err = vmacct_decisions_arm();
+		vmacct_decisions_on = !err;
 	}
-	vmacct_decisions_on = true;
-out:
 	mutex_unlock(&vmacct_probe_mutex);
 	return err;
 }
@@ -284,7 +331,7 @@ void vmacct_probe_all_off(void)
 {
 	mutex_lock(&vmacct_probe_mutex);
 	if (vmacct_decisions_on) {
-		disable_kretprobe(&vmacct_decision_probe);
+		vmacct_decisions_disarm();
 		vmacct_syscalls_disarm();
 		vmacct_decisions_on = false;
 	}
@@ -318,12 +365,24 @@ u64 vmacct_probe_missed(void)
 	int i;
 
 	mutex_lock(&vmacct_probe_mutex);
-	missed = vmacct_decision_probe.nmissed +
-		 vmacct_decision_probe.kp.nmissed;
+	missed = vmacct_inflight_missed();
+	if (vmacct_refusal_registered)
+		missed += vmacct_refusal_probe.nmissed;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
 		missed += vmacct_sysprobes[i].rp.nmissed;
 	mutex_unlock(&vmacct_probe_mutex);
 	return missed;
+}
+
+/* Before a read: the records of calls that have returned, now. */
+void vmacct_probe_flush(void)
+{
+	vmacct_inflight_flush();
+}
+
+void vmacct_probe_init(void)
+{
+	vmacct_inflight_init();
 }
 
 /*
@@ -332,14 +391,19 @@ u64 vmacct_probe_missed(void)
  */
 void vmacct_probe_exit(void)
 {
-	struct kretprobe *rps[ARRAY_SIZE(vmacct_sysprobes) + 1];
+	struct kretprobe *rps[ARRAY_SIZE(vmacct_sysprobes)];
 	int i, n = 0;
 
 	mutex_lock(&vmacct_probe_mutex);
-	if (vmacct_decision_registered)
-		rps[n++] = &vmacct_decision_probe;
-	vmacct_decision_registered = false;
+	if (vmacct_decisions_on)
+		vmacct_decisions_disarm();
 	vmacct_decisions_on = false;
+	if (vmacct_decision_filtered)
+		ftrace_free_filter(&vmacct_decision_ops);
+	vmacct_decision_filtered = false;
+	if (vmacct_refusal_registered)
+		unregister_kprobe(&vmacct_refusal_probe);
+	vmacct_refusal_registered = false;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		if (vmacct_sysprobes[i].registered)
 			rps[n++] = &vmacct_sysprobes[i].rp;

@@ -17,6 +17,8 @@ void vmacct_probe_all_off(void);
 bool vmacct_probe_decisions_armed(void);
 bool vmacct_probe_syscalls_armed(void);
 u64 vmacct_probe_missed(void);
+void vmacct_probe_flush(void);
+void vmacct_probe_init(void);
 void vmacct_probe_exit(void);
 
 #endif /* _VMACCT_PROBE_H */

@@ -4,7 +4,7 @@
  *
  * Each reader (an open /dev/vmacct that asked for the stream) has its own
  * bounded ring of fixed-size records and a filter.  The probes hand every
- * record to vmacct_ring_emit(), which copies it into each matching ring:
+ * record to vmacct_ring_queue(), which copies it into each matching ring:
  * a full ring drops the record and counts it, and never blocks or slows
  * the traced task.  Emitting runs in atomic context (possibly under
  * swap_lock): it takes only the ring's raw spinlock and defers the
@@ -122,26 +122,32 @@ static bool vmacct_match(const struct vmacct_reader *r,
 	return true;
 }
 
-/**
- * vmacct_ring_emit - queue @ev for every reader that wants it
- * @ev: the body of the record (type, caller, terms); the header (version,
- *	size, time, pid, tgid, comm) is filled in here, for the current task
- *
- * Probe context.
+/*
+ * Fill in @ev's header (version, size, time, ids, comm) for the current
+ * task.  NMI-safe.
  */
-void vmacct_ring_emit(struct vmacct_event *ev)
+void vmacct_ring_stamp(struct vmacct_event *ev)
 {
-	struct vmacct_reader *r;
-	unsigned long flags;
-
 	ev->version = VMACCT_EVENT_VERSION;
 	ev->size = sizeof(*ev);
-	ev->time_ns = ktime_get_ns();
+	ev->time_ns = ktime_get_mono_fast_ns();	/* NMI-safe */
 	ev->pid = current->pid;
 	ev->tgid = current->tgid;
 	/* as trace events do: task_lock() may be held by our caller */
 	memcpy(ev->comm, current->comm, sizeof(ev->comm));
 	ev->comm[sizeof(ev->comm) - 1] = '\0';
+}
+
+/**
+ * vmacct_ring_queue - queue @ev for every reader that wants it
+ * @ev: a whole record, header stamped (vmacct_ring_stamp())
+ *
+ * Probe context, or a hard interrupt.
+ */
+void vmacct_ring_queue(const struct vmacct_event *ev)
+{
+	struct vmacct_reader *r;
+	unsigned long flags;
 
 	atomic64_inc(&vmacct_nr_events);
 	if (ev->type == VMACCT_EV_DECISION && ev->verdict)
@@ -163,6 +169,13 @@ void vmacct_ring_emit(struct vmacct_event *ev)
 		raw_spin_unlock_irqrestore(&r->lock, flags);
 	}
 	rcu_read_unlock();
+}
+
+/* Stamp @ev for the current task and queue it. */
+void vmacct_ring_emit(struct vmacct_event *ev)
+{
+	vmacct_ring_stamp(ev);
+	vmacct_ring_queue(ev);
 }
 
 /* Is anyone reading?  Lets the probes skip building a record. */
@@ -219,7 +232,8 @@ struct vmacct_reader *vmacct_ring_alloc(void)
 	raw_spin_lock_init(&r->lock);
 	init_waitqueue_head(&r->wq);
 	init_irq_work(&r->wakeup, vmacct_reader_wakeup);
-	vmacct_hrtimer_setup(&r->wake_timer, vmacct_wake_timer);
+	vmacct_hrtimer_setup(&r->wake_timer, vmacct_wake_timer,
+			     HRTIMER_MODE_REL_SOFT);
 	mutex_init(&r->read_mutex);
 	return r;
 }

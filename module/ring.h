@@ -27,6 +27,8 @@ bool vmacct_ring_listed(struct vmacct_reader *r);
 bool vmacct_ring_have_readers(void);
 bool vmacct_ring_want_map_count(void);
 
+void vmacct_ring_stamp(struct vmacct_event *ev);
+void vmacct_ring_queue(const struct vmacct_event *ev);
 void vmacct_ring_emit(struct vmacct_event *ev);
 
 ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,

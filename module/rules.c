@@ -113,3 +113,26 @@ long vmacct_rule_lowest(int max)
 	return vmacct_rule_first(VMACCT_CHECK_MREMAP, max, MREMAP_MAYMOVE |
 				 MREMAP_FIXED | MREMAP_DONTUNMAP);
 }
+
+/**
+ * vmacct_rule_sys_enough - a limit under which a failed call would pass
+ * @sys: VMACCT_SYS_*
+ * @map_count: the count when it was called
+ * @mremap_flags: as for vmacct_rule_sys_first()
+ *
+ * Every threshold above is the limit plus a constant, so the call passes
+ * its first check once the limit exceeds @map_count by that constant; a
+ * call that adds two VMAs is given room for both.
+ *
+ * Return: that vm.max_map_count, or VMACCT_RULE_NEVER if no limit is
+ * checked by the call.
+ */
+long vmacct_rule_sys_enough(u32 sys, long map_count,
+			    unsigned long mremap_flags)
+{
+	long offset = vmacct_rule_sys_first(sys, 0, mremap_flags);
+
+	if (offset == VMACCT_RULE_NEVER)
+		return VMACCT_RULE_NEVER;
+	return map_count - offset + 1;
+}

@@ -32,5 +32,7 @@ long vmacct_rule_first(enum vmacct_check check, int max,
 		       unsigned long mremap_flags);
 long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags);
 long vmacct_rule_lowest(int max);
+long vmacct_rule_sys_enough(u32 sys, long map_count,
+			    unsigned long mremap_flags);
 
 #endif /* _VMACCT_RULES_H */

@@ -58,13 +58,19 @@ bool vmacct_stats_counting(void)
 }
 
 /* Probe context: one decision of caller kind @caller (VMACCT_CALLER_*). */
-void vmacct_stats_decision(u32 caller, bool denied)
+void vmacct_stats_decision(u32 caller)
 {
 	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
 		return;
 	this_cpu_inc(vmacct_counts.decisions[caller]);
-	if (denied)
-		this_cpu_inc(vmacct_counts.denied[caller]);
+}
+
+/* Probe context: a decision of caller kind @caller was refused. */
+void vmacct_stats_denied(u32 caller)
+{
+	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
+		return;
+	this_cpu_inc(vmacct_counts.denied[caller]);
 }
 
 /* Probe context: a map-count failure of system call @sys (VMACCT_SYS_*). */

@@ -13,7 +13,8 @@ void vmacct_stats_start(void);
 void vmacct_stats_stop(void);
 bool vmacct_stats_counting(void);
 
-void vmacct_stats_decision(u32 caller, bool denied);
+void vmacct_stats_decision(u32 caller);
+void vmacct_stats_denied(u32 caller);
 void vmacct_stats_map_count(u32 sys);
 
 void vmacct_stats_read(struct vmacct_stats *s);

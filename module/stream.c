@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 
 #include "probe.h"
+#include "recorder.h"
 #include "ring.h"
 #include "stats.h"
 #include "stream.h"
@@ -36,7 +37,8 @@ static DEFINE_MUTEX(vmacct_stream_mutex);
 static bool vmacct_want_map_count(void)
 {
 	lockdep_assert_held(&vmacct_stream_mutex);
-	return vmacct_stats_counting() || vmacct_ring_want_map_count();
+	return vmacct_stats_counting() || vmacct_recorder_on() ||
+	       vmacct_ring_want_map_count();
 }
 
 /*
@@ -60,7 +62,8 @@ static DECLARE_WORK(vmacct_arm_work, vmacct_stream_arm);
 static void vmacct_stream_sync(void)
 {
 	lockdep_assert_held(&vmacct_stream_mutex);
-	if (!vmacct_ring_have_readers() && !vmacct_stats_counting()) {
+	if (!vmacct_ring_have_readers() && !vmacct_stats_counting() &&
+	    !vmacct_recorder_on()) {
 		vmacct_probe_all_off();
 		return;
 	}
@@ -190,6 +193,54 @@ out:
 }
 
 /*
+ * A reader is about to read (or poll): queue the records of calls that
+ * have certainly returned, so that a process that made a call and then
+ * reads finds its record.
+ */
+void vmacct_stream_flush(void)
+{
+	vmacct_probe_flush();
+}
+
+/* Module load, before anything can arm the probes. */
+void vmacct_stream_init(void)
+{
+	vmacct_probe_init();
+}
+
+/**
+ * vmacct_stream_record - switch the recorder on or off
+ * @on: true to keep every refusal from now on
+ *
+ * Starting arms every probe, and counting with them, before it returns.
+ * Stopping keeps the records; the probes stay armed only for a reader or
+ * counting.
+ *
+ * Return: 0, -ENOMEM, or the error arming the decision probes.
+ */
+int vmacct_stream_record(bool on)
+{
+	int err = 0;
+
+	mutex_lock(&vmacct_stream_mutex);
+	if (on) {
+		err = vmacct_probe_decisions_on();
+		if (err)
+			goto out;
+		vmacct_probe_syscalls_on();
+		err = vmacct_recorder_switch(true);
+		if (!err)
+			vmacct_stats_start();
+	} else {
+		vmacct_recorder_switch(false);
+	}
+	vmacct_stream_sync();
+out:
+	mutex_unlock(&vmacct_stream_mutex);
+	return err;
+}
+
+/*
  * Module exit, or a failed load: no file is open, so no reader exists, and
  * sysfs is gone, so counting cannot start again; the probes may still be
  * armed for counting, and unregistering disarms them.
@@ -200,5 +251,6 @@ void vmacct_stream_exit(void)
 	mutex_lock(&vmacct_stream_mutex);
 	vmacct_stats_stop();
 	vmacct_probe_exit();
+	vmacct_recorder_exit();
 	mutex_unlock(&vmacct_stream_mutex);
 }

@@ -16,6 +16,9 @@ void vmacct_stream_detach(struct vmacct_reader *r);
 void vmacct_stream_stop(void);
 bool vmacct_stream_enabled(void);
 int vmacct_stream_count(bool on);
+int vmacct_stream_record(bool on);
+void vmacct_stream_flush(void);
+void vmacct_stream_init(void);
 void vmacct_stream_exit(void);
 
 #endif /* _VMACCT_STREAM_H */

@@ -357,16 +357,18 @@ unsigned long vmacct_hugetlb_total_pages(void)
 #endif
 
 /*
- * A CLOCK_MONOTONIC, relative, softirq-expiring timer calling @fn:
- * hrtimer_setup() replaced hrtimer_init() in 6.13, which 7.x removed.
+ * A CLOCK_MONOTONIC timer of @mode (HRTIMER_MODE_REL_SOFT or _HARD)
+ * calling @fn: hrtimer_setup() replaced hrtimer_init() in 6.13, which 7.x
+ * removed.
  */
 void vmacct_hrtimer_setup(struct hrtimer *timer,
-			  enum hrtimer_restart (*fn)(struct hrtimer *timer))
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
+			  enum hrtimer_mode mode)
 {
 #ifdef VMACCT_HAVE_HRTIMER_SETUP	/* from Kbuild */
-	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
 #else
-	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
 	timer->function = fn;
 #endif
 }

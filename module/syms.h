@@ -8,7 +8,9 @@
 #ifndef _VMACCT_SYMS_H
 #define _VMACCT_SYMS_H
 
+#include <linux/ftrace.h>
 #include <linux/hrtimer.h>
+#include <linux/ptrace.h>
 #include <linux/types.h>
 
 struct mm_struct;
@@ -51,7 +53,19 @@ unsigned long vmacct_totalreserve_pages(void);
 u32 vmacct_kernel_version(void);
 bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
 bool vmacct_mremap_checks_early(void);
+/*
+ * Argument @n of a function, in an ftrace_ops callback at its entry.  Up
+ * to 6.1 struct ftrace_regs was x86's pt_regs, read directly; from 6.2 it
+ * is opaque, read through ftrace_regs_get_argument().
+ */
+#ifdef ftrace_regs_get_argument
+#define vmacct_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define vmacct_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
 void vmacct_hrtimer_setup(struct hrtimer *timer,
-			  enum hrtimer_restart (*fn)(struct hrtimer *timer));
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
+			  enum hrtimer_mode mode);
 
 #endif /* _VMACCT_SYMS_H */

@@ -20,6 +20,7 @@
 
 #include "commit.h"
 #include "probe.h"
+#include "recorder.h"
 #include "ring.h"
 #include "stats.h"
 #include "stream.h"
@@ -314,6 +315,71 @@ static const struct attribute_group stats_group = {
 	.attrs = stats_attrs,
 };
 
+/* recorder/: the last refusals since load (VMACCT_IOC_LOG has them) */
+static ssize_t recorder_enabled_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vmacct_recorder_on());
+}
+
+static ssize_t recorder_enabled_store(struct kobject *kobj,
+				      struct kobj_attribute *attr,
+				      const char *buf, size_t len)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	err = vmacct_stream_record(on);
+	return err ? err : len;
+}
+
+static ssize_t recorder_size_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vmacct_recorder_size());
+}
+
+static ssize_t recorder_size_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t len)
+{
+	unsigned int records;
+	int err;
+
+	err = kstrtouint(buf, 0, &records);
+	if (err)
+		return err;
+	err = vmacct_recorder_set_size(records);
+	return err ? err : len;
+}
+
+static ssize_t records_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmacct_recorder_total());
+}
+
+static struct kobj_attribute recorder_enabled_attr =
+	__ATTR(enabled, 0644, recorder_enabled_show, recorder_enabled_store);
+static struct kobj_attribute recorder_size_attr =
+	__ATTR(size, 0644, recorder_size_show, recorder_size_store);
+static struct kobj_attribute records_attr = __ATTR_RO(records);
+
+static struct attribute *recorder_attrs[] = {
+	&recorder_enabled_attr.attr,
+	&recorder_size_attr.attr,
+	&records_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group recorder_group = {
+	.name = "recorder",
+	.attrs = recorder_attrs,
+};
+
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -345,6 +411,7 @@ static const struct attribute_group *vmacct_groups[] = {
 	&commit_group,
 	&trace_group,
 	&stats_group,
+	&recorder_group,
 	NULL,
 };
 

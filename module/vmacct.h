@@ -7,7 +7,9 @@
  *   faces        main.c (load order), dev.c (/dev/vmacct), sysfs.c
  *   queries      query.c: the model applied to one process
  *   stream       stream.c (who wants the probes), probe.c (the probes),
- *                classify.c, ring.c (readers), stats.c (counters)
+ *                inflight.c (a decision from entry to verdict),
+ *                classify.c, ring.c (readers), stats.c (counters),
+ *                recorder.c (the last refusals, kept with nobody reading)
  *   model        commit.c (the terms and verdicts), mm.c (one process),
  *                rules.c (where map_count is checked)
  *   kernel       syms.c: unexported data and every version difference

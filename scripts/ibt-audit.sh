@@ -23,8 +23,10 @@
 #   (c) source, once: no kallsyms_lookup_name/kallsyms_on_each_symbol, no
 #       call of a sealed function (__vm_enough_memory, vm_commit_limit,
 #       hugetlb_total_pages, ptrace_may_access, mm_access,
-#       security_vm_enough_memory_mm) outside comments and kprobe
-#       .symbol_name strings, no cast to a function-pointer type anywhere
+#       security_vm_enough_memory_mm) outside comments and the strings
+#       that name what is probed (a kprobe's .symbol_name, an ftrace_ops
+#       filter's name; no filter set by address), no cast to a
+#       function-pointer type anywhere
 #       in module/, no function-pointer declarator in syms.c (where the
 #       address parameters live), no call through a kprobe's .addr;
 #   for every kernel with a lint build ($BUILD/lint-KVER/vmacct.ko, made
@@ -89,7 +91,7 @@ pinned=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
 	grep -vE '\(' | cut -d' ' -f1 | sort -u)
 hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
 	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_][A-Za-z0-9_]*(\[0\])?\s*\)\s*\*' |
-	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)\)$' |
+	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)(\)|,)$' |
 	while IFS= read -r line; do
 		name=$(printf '%s\n' "$line" |
 			sed -nE 's/.*typeof\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)(\[0\])?\s*\)\s*\*.*/\1/p')
@@ -102,14 +104,19 @@ flag "function pointer in syms.c" "$hits"
 # kprobe addresses are never used as code: no call through ->addr/.addr
 hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-9_.>-]*addr\s*\)\s*\(' || true)
 flag "call through a probe address" "$hits"
-# the kprobes on sealed functions are by name, as strings (seen in the
-# raw source): there must be at least the decision probe, in whichever
-# file of module/ holds the probes
-probes=$(cd "$ROOT" && grep -lE 'symbol_name\s*=\s*"__vm_enough_memory"' module/*.c)
+# sealed functions are observed by name, as strings (seen in the raw
+# source), never by an address: a kprobe's symbol_name, or the name an
+# ftrace_ops filter is set with (ftrace_set_filter(), which patches the
+# function's own fentry call and never calls through an address).  There
+# must be at least the decision probe, in whichever file of module/ holds
+# the probes, and no ftrace_set_filter_ip() (an address) anywhere.
+probes=$(cd "$ROOT" && grep -lE '(symbol_name\s*=\s*|name\[\]\s*=\s*)"__vm_enough_memory"' module/*.c)
 if [ -z "$probes" ]; then
-	echo "  module/*.c: no kprobe by name on __vm_enough_memory (has the probe been renamed?)"
+	echo "  module/*.c: __vm_enough_memory is not observed by name (has the probe been renamed?)"
 	rc=1
 fi
+hits=$(printf '%s\n' "$src" | grep -E '\bftrace_set_filter_ips?\b' || true)
+flag "an ftrace filter set by address" "$hits"
 gate "ibt-audit (c) source: no sealed function called or addressed, no function pointer formed from an address" "$rc"
 
 # --- (a) and (b), per kernel

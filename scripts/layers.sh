@@ -24,7 +24,8 @@ LAYERS=(
 	"dev sysfs"
 	"query stream"
 	"probe"
-	"classify ring stats"
+	"inflight"
+	"classify ring stats recorder peaks"
 	"commit mm rules"
 	"syms"
 )

@@ -4,10 +4,11 @@
  *
  * Every fallible path of the module is run with its 1st, 2nd, 3rd, ...
  * fault point failed, until it runs with no fault injected at all: the
- * module load (without options, and with stats=1, which registers
- * kretprobes in init), every ioctl (VMACCT_IOC_TRACE on a fresh file, so
- * that it allocates a ring and arms the probes), and the writes to
- * stats/enabled and trace/buffer_size.  The tool is the kernel's
+ * module load (with recorder=0, and by default, where the recorder
+ * allocates its ring and registers every probe in init), every ioctl
+ * (VMACCT_IOC_TRACE on a fresh file, so that it allocates a ring and arms
+ * the probes), and the writes to stats/enabled, recorder/enabled,
+ * recorder/size and trace/buffer_size.  The tool is the kernel's
  * per-thread systematic fault injection (fault-injection.rst in the
  * kernel's Documentation/fault-injection/): writing N to
  * /proc/thread-self/fail-nth fails the N-th fault point (a slab or page
@@ -21,17 +22,18 @@
  * most are the debug kernel's own allocations with a fallback, kmemleak's
  * metadata and KASAN's stack depot, and the loader's uevents), and leave
  * nothing behind: a failed load no /dev/vmacct, no /sys/kernel/vmacct, no
- * /sys/module/vmacct and no kretprobe of the module's in
- * /sys/kernel/debug/kprobes/list; a failed stats/enabled write counting
- * off and no probe armed; a failed attach no reader once its file is
+ * /sys/module/vmacct, no kprobe of the module's in
+ * /sys/kernel/debug/kprobes/list and no ftrace callback on
+ * __vm_enough_memory() in tracing/enabled_functions; a failed
+ * stats/enabled or recorder/enabled write counting off and no probe armed; a failed attach no reader once its file is
  * closed.  During the loads a thread opens /dev/vmacct in a loop (issue
  * 14, item 1): an open that succeeds during a load that then fails is a
  * failure (the module is freed under that file).  At the end no module
  * reference is left and the module stays loaded.
  *
- * With stats=1 every recovered point costs a load and an unload with
- * eleven kretprobes, so that sweep skips what other points cover already:
- * the loader's points before vmacct_init() (the same as without options)
+ * With the recorder every recovered point costs a load and an unload with
+ * twelve probes, so that sweep skips what other points cover already:
+ * the loader's points before vmacct_init() (the same as with recorder=0)
  * and the registration of nine of the ten system-call probes (the same
  * code as the first); see plan_stats().  VMACCT_FAULT_FULL=1 sweeps every
  * point (some 20 minutes more under make check-debug);
@@ -561,13 +563,34 @@ static char opts[4096];		/* `vmacct load --dry-run`: the addresses */
 
 /* The symbols the module probes (module/probe.c), as kprobes/list shows them. */
 static const char *const probed[] = {
-	"__vm_enough_memory", "__x64_sys_mmap", "__x64_sys_munmap",
+	"___ratelimit", "__x64_sys_mmap", "__x64_sys_munmap",
 	"__x64_sys_mprotect", "__x64_sys_pkey_mprotect", "__x64_sys_mremap",
 	"__x64_sys_brk", "__x64_sys_madvise", "__x64_sys_mlock",
 	"__x64_sys_mlock2", "__x64_sys_munlock",
 };
 
-static int baseline_probes = -1, baseline_armed = -1;
+static int baseline_probes = -1, baseline_armed = -1, baseline_ftrace = -1;
+
+/*
+ * Lines of tracing/enabled_functions on __vm_enough_memory(): the ftrace
+ * callbacks on it (the module's decision probe, and whatever else traces
+ * it); -1 if the file cannot be read.
+ */
+static int count_ftrace(void)
+{
+	char line[512];
+	FILE *f;
+	int n = 0;
+
+	f = fopen(DEBUGFS "/tracing/enabled_functions", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "__vm_enough_memory ", 19))
+			n++;
+	fclose(f);
+	return n;
+}
 
 /*
  * Lines of kprobes/list on a symbol the module probes (*armed: of those,
@@ -645,7 +668,9 @@ static const char *check_gone(void)
 	if (exists("/sys/module/" MODNAME))
 		return "/sys/module/" MODNAME " exists";
 	if (count_probes(&armed) != baseline_probes)
-		return "a kretprobe of the module is left in " KPROBES_LIST;
+		return "a kprobe of the module is left in " KPROBES_LIST;
+	if (count_ftrace() != baseline_ftrace)
+		return "an ftrace callback is left on __vm_enough_memory";
 	return NULL;
 }
 
@@ -657,9 +682,10 @@ static const char *check_loaded(int counting)
 
 	if (!exists("/sys/module/" MODNAME))
 		return "/sys/module/" MODNAME " is missing";
-	if (sysfs_ll("stats/enabled") != counting)
-		return counting ? "loaded with stats=1, not counting" :
-				  "counting after a load without stats=1";
+	if (sysfs_ll("stats/enabled") != counting ||
+	    sysfs_ll("recorder/enabled") != counting)
+		return counting ? "loaded with the recorder, not recording" :
+				  "recording after a load with recorder=0";
 	fd = open(DEVNODE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return "cannot open " DEVNODE;
@@ -857,11 +883,11 @@ static unsigned int load_points(const char *extra, int *err)
 }
 
 /*
- * What the stats=1 sweep may skip (there each point costs a load, with
- * eleven kretprobes, and an unload: a second or more under KASAN):
+ * What the sweep of the default load may skip (there each point costs a
+ * load, with twelve probes, and an unload: a second or more under KASAN):
  *
- *  - the points before vmacct_init(), the loader's own, the same with
- *    stats=1 as without, swept by the load without options.  Counted on a
+ *  - the points before vmacct_init(), the loader's own, the same with the
+ *    recorder as without, swept by the load with recorder=0.  Counted on a
  *    load whose init fails at once, before any allocation of its own (one
  *    address wrong: vmacct_syms_init() refuses it); that count also has
  *    the few points of its teardown (the uevent of the removal), hence a
@@ -870,10 +896,10 @@ static unsigned int load_points(const char *extra, int *err)
  *    register_kretprobe() calls in one loop (module/probe.c), each of
  *    whose failures is reported and left out.  The sweep fails every
  *    point of the first, and once the second reports a failure ("cannot
- *    probe __x64_sys_munmap"), it goes on where what the load without
- *    options does after vmacct_init()'s start begins (sysfs, the device,
+ *    probe __x64_sys_munmap"), it goes on where what the load with
+ *    recorder=0 does after vmacct_init()'s start begins (sysfs, the device,
  *    the loader's end): its total less the points before init, counted
- *    back from the total of a load with stats=1, less a margin that also
+ *    back from the total of a default load, less a margin that also
  *    covers what the totals vary by from one load to the next (up to 30
  *    points seen).
  *
@@ -905,26 +931,26 @@ static void plan_stats(struct plan *plan)
 	err = syscall(SYS_finit_module, ko_fd, bad, ko_flags) ? errno : 0;
 	before_init = nth_left();
 	if (err != EINVAL || !before_init || check_gone()) {
-		ksft_print_msg("a load with a wrong address: %s: the stats=1 sweep skips nothing\n",
+		ksft_print_msg("a load with a wrong address: %s: the recorder's sweep skips nothing\n",
 			       err ? errname(err) : "loaded");
 		unload();
 		return;
 	}
 	before_init = 1000000 - before_init;
-	plain = load_points("", &err);
+	plain = load_points("recorder=0", &err);
 	if (!err)
-		stats = load_points("stats=1", &err);
+		stats = load_points("", &err);
 	if (err || plain <= before_init || stats <= plain ||
 	    before_init <= LOADER_MARGIN ||
 	    stats - (plain - before_init) <= before_init + TAIL_MARGIN) {
-		ksft_print_msg("cannot count the points of a load (%s): the stats=1 sweep skips nothing\n",
+		ksft_print_msg("cannot count the points of a load (%s): the recorder's sweep skips nothing\n",
 			       err ? errname(err) : "counts out of order");
 		return;
 	}
 	plan->first = before_init - LOADER_MARGIN;
 	plan->jump = stats - (plain - before_init) - TAIL_MARGIN;
 	kmsg_watch = "cannot probe __x64_sys_munmap";
-	printf("# fault: load stats=1: a load reaches %u points without options, %u with stats=1, %u with an init that fails at once: from point %u, and on at point %u from the second system-call probe (VMACCT_FAULT_FULL=1: every point)\n",
+	printf("# fault: load (recorder): a load reaches %u points with recorder=0, %u with the recorder, %u with an init that fails at once: from point %u, and on at point %u from the second system-call probe (VMACCT_FAULT_FULL=1: every point)\n",
 	       plain, stats, before_init, plan->first, plan->jump);
 }
 
@@ -934,7 +960,7 @@ static int reload(void)
 	int err = unload();
 
 	if (!err)
-		err = load("");
+		err = load("recorder=0");
 	if (err)
 		ksft_print_msg("reload of the module: %s\n", strerror(err));
 	return err;
@@ -967,6 +993,8 @@ union ioc_arg {
 	struct vmacct_fork f;
 	struct vmacct_trace t;
 	struct vmacct_stats s;
+	struct vmacct_log l;
+	struct vmacct_peaks pk;
 };
 
 struct ioc_case {
@@ -979,6 +1007,7 @@ struct ioc_case {
 };
 
 static pid_t child;
+static struct vmacct_record log_records[4];
 
 static void ioc_fill(const struct ioc_case *c, union ioc_arg *a)
 {
@@ -994,6 +1023,16 @@ static void ioc_fill(const struct ioc_case *c, union ioc_arg *a)
 		break;
 	case VMACCT_IOC_FORK:
 		a->f.pid = c->pid;
+		break;
+	case VMACCT_IOC_LOG:
+		a->l.records = (__u64)(uintptr_t)log_records;
+		a->l.nr = N_OF(log_records);
+		a->l.record_size = sizeof(log_records[0]);
+		break;
+	case VMACCT_IOC_PEAKS:
+		a->pk.records = (__u64)(uintptr_t)log_records;
+		a->pk.nr = 3;	/* 192 bytes: within log_records */
+		a->pk.record_size = sizeof(struct vmacct_peak);
 		break;
 	}
 }
@@ -1145,6 +1184,45 @@ static void sweep_write(const char *name, const char *file, const char *val,
 	sweep_end(&s, done);
 }
 
+/* recorder/enabled = 1: a failure leaves it off, counting off, nothing armed */
+static const char *after_recorder(int err)
+{
+	int armed;
+
+	if (!err) {
+		if (sysfs_ll("recorder/enabled") != 1)
+			return "not recording after a successful write";
+		if (set_sysfs("recorder/enabled", 0) ||
+		    set_sysfs("stats/enabled", 0))
+			return "cannot write 0";
+	}
+	if (sysfs_ll("recorder/enabled") != 0)
+		return "recording is on";
+	if (sysfs_ll("stats/enabled") != 0)
+		return "counting is on";
+	if (count_probes(&armed) < 0 || armed != baseline_armed)
+		return "a kprobe of the module is armed";
+	if (count_ftrace() != baseline_ftrace)
+		return "an ftrace callback is on __vm_enough_memory";
+	return NULL;
+}
+
+static long long recorder_size0;
+
+/* recorder/size: a failure leaves the old size */
+static const char *after_recorder_size(int err)
+{
+	if (!err) {
+		if (sysfs_ll("recorder/size") == recorder_size0)
+			return "the size did not change";
+		if (set_sysfs("recorder/size", recorder_size0))
+			return "cannot restore the size";
+	}
+	if (sysfs_ll("recorder/size") != recorder_size0)
+		return "the size changed";
+	return NULL;
+}
+
 /* stats/enabled = 1: a failure leaves counting off and nothing armed. */
 static const char *after_stats(int err)
 {
@@ -1161,7 +1239,9 @@ static const char *after_stats(int err)
 	if (sysfs_ll("trace/enabled") != 0)
 		return "trace/enabled is not 0";
 	if (count_probes(&armed) < 0 || armed != baseline_armed)
-		return "a kretprobe of the module is armed";
+		return "a kprobe of the module is armed";
+	if (count_ftrace() != baseline_ftrace)
+		return "an ftrace callback is on __vm_enough_memory";
 	return NULL;
 }
 
@@ -1224,6 +1304,12 @@ static const struct ioc_case ioc_cases[] = {
 	  .size = sizeof(struct vmacct_fork), .documented = COMMON | PROCESS },
 	{ .name = "STATS", .cmd = VMACCT_IOC_STATS,
 	  .size = sizeof(struct vmacct_stats), .documented = COMMON },
+	{ .name = "LOG", .cmd = VMACCT_IOC_LOG,
+	  .size = sizeof(struct vmacct_log),
+	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
+	{ .name = "PEAKS", .cmd = VMACCT_IOC_PEAKS,
+	  .size = sizeof(struct vmacct_peaks),
+	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
 	/* a fresh file each time: a ring, and the decision probe */
 	{ .name = "TRACE attach", .cmd = VMACCT_IOC_TRACE,
 	  .size = sizeof(struct vmacct_trace),
@@ -1287,7 +1373,7 @@ int main(void)
 	if (nth_fd < 0)
 		ksft_exit_fail_msg(FAIL_NTH ": %s\n", strerror(errno));
 
-	ksft_set_plan(8 + NIOC);
+	ksft_set_plan(10 + NIOC);
 	atexit(restore_all);
 	setup_fault_injection();
 	lower_console();
@@ -1309,14 +1395,18 @@ int main(void)
 	baseline_probes = count_probes(&baseline_armed);
 	if (baseline_probes < 0)
 		ksft_exit_fail_msg(KPROBES_LIST ": %s\n", strerror(errno));
+	baseline_ftrace = count_ftrace();
+	if (baseline_ftrace < 0)
+		ksft_exit_fail_msg(DEBUGFS "/tracing/enabled_functions: %s\n",
+				   strerror(errno));
 	if (baseline_probes)
 		ksft_print_msg("%d kprobes on the module's symbols exist without it (%d armed): compared with that\n",
 			       baseline_probes, baseline_armed);
-	if (wanted("load without options"))
-		sweep_load("load without options", "", 0, &every);
-	if (wanted("load stats=1")) {
+	if (wanted("load recorder=0"))
+		sweep_load("load recorder=0", "recorder=0", 0, &every);
+	if (wanted("load (recorder)")) {
 		plan_stats(&plan);
-		sweep_load("load stats=1", "stats=1", 1, &plan);
+		sweep_load("load (recorder)", "", 1, &plan);
 	}
 
 	/* path 3: every ioctl, on a module with no probe registered yet */
@@ -1335,6 +1425,12 @@ int main(void)
 	if (reload())
 		ksft_exit_fail_msg("cannot load " MODNAME " again\n");
 	sweep_write("stats/enabled", "stats/enabled", "1", after_stats);
+	sweep_write("recorder/enabled", "recorder/enabled", "1",
+		    after_recorder);
+	recorder_size0 = sysfs_ll("recorder/size");
+	snprintf(path, sizeof(path), "%d", recorder_size0 == 2048 ? 1024 : 2048);
+	sweep_write("recorder/size", "recorder/size", path,
+		    after_recorder_size);
 	buffer_size0 = sysfs_ll("trace/buffer_size");
 	snprintf(path, sizeof(path), "%d", buffer_size0 == 2048 ? 1024 : 2048);
 	sweep_write("trace/buffer_size", "trace/buffer_size", path,

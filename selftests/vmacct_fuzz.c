@@ -47,29 +47,32 @@
 #include "kselftest.h"
 #include "vmacct_util.h"
 
-enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_UNKNOWN,
-       NCMD };
+enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_LOG,
+       C_PEAKS, C_UNKNOWN, NCMD };
 
 static const char *const cmd_name[NCMD] = {
-	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "unknown",
+	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "LOG",
+	"PEAKS", "unknown",
 };
 
 static const unsigned long cmd_nr[C_UNKNOWN] = {
 	VMACCT_IOC_VERSION, VMACCT_IOC_COMMIT, VMACCT_IOC_MM,
 	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE, VMACCT_IOC_STATS,
+	VMACCT_IOC_LOG, VMACCT_IOC_PEAKS,
 };
 
 static const size_t cmd_size[C_UNKNOWN] = {
 	sizeof(struct vmacct_version), sizeof(struct vmacct_commit),
 	sizeof(struct vmacct_mm), sizeof(struct vmacct_eval),
 	sizeof(struct vmacct_fork), sizeof(struct vmacct_trace),
-	sizeof(struct vmacct_stats),
+	sizeof(struct vmacct_stats), sizeof(struct vmacct_log),
+	sizeof(struct vmacct_peaks),
 };
 
 static const size_t cmd_ver0[C_UNKNOWN] = {
 	VMACCT_VERSION_SIZE_VER0, VMACCT_COMMIT_SIZE_VER0, VMACCT_MM_SIZE_VER0,
 	VMACCT_EVAL_SIZE_VER0, VMACCT_FORK_SIZE_VER0, VMACCT_TRACE_SIZE_VER0,
-	VMACCT_STATS_SIZE_VER0,
+	VMACCT_STATS_SIZE_VER0, VMACCT_LOG_SIZE_VER0, VMACCT_PEAKS_SIZE_VER0,
 };
 
 #define BIT(e)		(1ULL << (e))
@@ -86,6 +89,8 @@ static const unsigned long long allowed[NCMD] = {
 	[C_FORK]	= COMMON | PROCESS,
 	[C_TRACE]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_STATS]	= COMMON,
+	[C_LOG]		= COMMON | BIT(EPERM) | BIT(ENOMEM),
+	[C_PEAKS]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_UNKNOWN]	= BIT(ENOTTY),
 };
 
@@ -100,6 +105,13 @@ static atomic_long nr_ok, nr_err[NCMD];
 static atomic_int zombie_pid;	/* the racing child, 0 between children */
 static atomic_int race_stop;
 static atomic_long race_fail;	/* wrong answers to the query threads */
+/*
+ * Where VMACCT_IOC_LOG may write records: LOG_SINK_PAGES pages nobody
+ * reads, then a PROT_NONE guard page.  No other address of ours is given
+ * to it, so it can overwrite nothing the fuzzer uses.
+ */
+#define LOG_SINK_PAGES	16
+static unsigned char *log_sink;
 
 /* ------------------------------------------------------------ PRNG */
 
@@ -246,6 +258,8 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		struct vmacct_fork f;
 		struct vmacct_trace t;
 		struct vmacct_stats s;
+		struct vmacct_log l;
+		struct vmacct_peaks pk;
 		unsigned char b[512];
 	} u;
 	size_t i, n;
@@ -282,6 +296,35 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		u.t.reserved = 0;
 		break;
 	case C_STATS: u.s.flags = 0; u.s.reserved = 0; break;
+	case C_LOG:
+		u.l.flags = 0; u.l.since = rn(r, 4) ? rn(r, 64) : rnd(r);
+		u.l.record_size = rn(r, 4) ? sizeof(struct vmacct_record) :
+				  pick_size(r, C_UNKNOWN) * 4;
+		u.l.nr = rn(r, 4) ? rn(r, 8) : (__u32)rnd(r);
+		switch (rn(r, 5)) {
+		case 0: u.l.records = 0; break;
+		case 1: u.l.records = 0xffff800000000000ULL; break;
+		case 2:	/* ends in the guard page */
+			u.l.records = (__u64)(uintptr_t)log_sink +
+				      LOG_SINK_PAGES * ps - rn(r, 600);
+			break;
+		default: u.l.records = (__u64)(uintptr_t)log_sink; break;
+		}
+		break;
+	case C_PEAKS:
+		u.pk.flags = 0;
+		u.pk.record_size = rn(r, 4) ? sizeof(struct vmacct_peak) :
+				   pick_size(r, C_UNKNOWN);
+		u.pk.nr = rn(r, 4) ? rn(r, 20) : (__u32)rnd(r);
+		switch (rn(r, 4)) {
+		case 0: u.pk.records = 0; break;
+		case 1:	/* ends in the guard page */
+			u.pk.records = (__u64)(uintptr_t)log_sink +
+				       LOG_SINK_PAGES * ps - rn(r, 200);
+			break;
+		default: u.pk.records = (__u64)(uintptr_t)log_sink; break;
+		}
+		break;
 	}
 	mut = rn(r, 8);
 	switch (mut) {
@@ -634,6 +677,11 @@ int main(int argc, char *argv[])
 	       calls, nthreads, argv[0], calls, seed, nthreads);
 	ksft_print_header();
 	ps = page_size();
+	log_sink = mmap(NULL, (LOG_SINK_PAGES + 1) * ps, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (log_sink == MAP_FAILED ||
+	    mprotect(log_sink + LOG_SINK_PAGES * ps, ps, PROT_NONE))
+		ksft_exit_fail_msg("log sink: %s\n", strerror(errno));
 
 	shared_fd = open(DEVNODE, O_RDONLY | O_CLOEXEC);
 	if (shared_fd < 0)

@@ -110,12 +110,30 @@ counts_from_load() {
 check "load with stats=1 counts from load on, and unloads while counting" \
 	counts_from_load
 
+# recorder=0 and no stats=1: nothing counts and nothing is recorded from
+# load on (vmacct_recorder_test checks that refusals then leave no record)
+quiet_load() {
+	vmacct load --ko "$KO" -- recorder=0 || return 1
+	[ "$(cat /sys/kernel/vmacct/recorder/enabled)" = 0 ] &&
+	[ "$(cat /sys/kernel/vmacct/stats/enabled)" = 0 ] &&
+	[ "$(cat /sys/kernel/vmacct/stats/decisions)" = 0 ] &&
+	[ "$(cat /sys/kernel/vmacct/recorder/records)" = 0 ] &&
+	[ "$(cat /sys/module/vmacct/parameters/recorder)" = N ] || return 1
+	vmacct unload
+}
+check "with recorder=0 nothing counts or records after load" quiet_load
+
+check "recorder_size out of range is refused, naming the range" \
+	refused_with "recorder_size=8: must be 16 to 65536" \
+	vmacct load --ko "$KO" -- recorder_size=8
+
 check "vmacct load with kallsyms addresses loads" \
 	vmacct load --ko "$KO"
 
-check "without stats=1 counting is off after load" \
-	sh -c '[ "$(cat /sys/kernel/vmacct/stats/enabled)" = 0 ] &&
-	       [ "$(cat /sys/kernel/vmacct/stats/decisions)" = 0 ]'
+check "by default the recorder is on after load, and counting with it" \
+	sh -c '[ "$(cat /sys/kernel/vmacct/recorder/enabled)" = 1 ] &&
+	       [ "$(cat /sys/kernel/vmacct/recorder/size)" = 1024 ] &&
+	       [ "$(cat /sys/kernel/vmacct/stats/enabled)" = 1 ]'
 
 check "device and sysfs are back after load" \
 	sh -c '[ -c /dev/vmacct ] && [ -r /sys/kernel/vmacct/commit/limit ]'

@@ -542,6 +542,169 @@ struct vmacct_stats {
 
 #define VMACCT_STATS_SIZE_VER0		416
 
+/*
+ * The recorder: with /sys/kernel/vmacct/recorder/enabled = 1 (the default:
+ * module option recorder=1) the module keeps the last recorder/size
+ * refusals (decisions that returned -ENOMEM, and map-count failures) in a
+ * ring, with nobody reading, each with the terms that explain it and what
+ * would have been enough at that moment.  Allowed decisions are never
+ * stored.  Records are numbered from 1 at load; a gap in the numbers is
+ * records overwritten before anyone read them.
+ */
+#define VMACCT_RECORDER_MIN		16
+#define VMACCT_RECORDER_MAX		65536
+#define VMACCT_RECORDER_DEFAULT		1024
+
+/* struct vmacct_record.min_ratio when no overcommit_ratio would do */
+#define VMACCT_RATIO_NONE		0xffffffffU
+
+/**
+ * struct vmacct_record - one refusal the recorder kept (fixed size)
+ * @size:		sizeof(struct vmacct_record)
+ * @flags:		zero
+ * @seq:		its number, 1 for the first refusal after load
+ * @realtime_ns:	CLOCK_REALTIME of the refusal
+ * @boottime_ns:	CLOCK_BOOTTIME of the refusal
+ * @cgroup_id:		the task's cgroup v2 id (the inode number of its
+ *			directory in the cgroup2 mount); 0 without cgroup v2
+ * @uid:		the task's real uid, in the initial user namespace
+ * @min_ratio:		mode-2 refusal: the smallest vm.overcommit_ratio
+ *			(with overcommit_kbytes 0) under which the compared
+ *			count would have passed; VMACCT_RATIO_NONE if none;
+ *			0 for other records
+ * @min_kbytes:		mode-2 refusal: the same for vm.overcommit_kbytes;
+ *			0 for other records
+ * @committed_error:	decision: largest possible difference between the
+ *			compared count and the exact Committed_AS
+ * @min_max_map_count:	map-count failure: a vm.max_map_count under which
+ *			the call would have passed (the first check the
+ *			call makes passes with one to spare for each VMA
+ *			the call may add); 0 for decisions
+ * @ev:			the refusal as the stream shows it: ids, comm,
+ *			caller or system call, and every term (time_ns is
+ *			CLOCK_MONOTONIC; verdict is -ENOMEM)
+ */
+struct vmacct_record {
+	__u32 size;
+	__u32 flags;
+	__u64 seq;
+	__s64 realtime_ns;
+	__u64 boottime_ns;
+	__u64 cgroup_id;
+	__u32 uid;
+	__u32 min_ratio;
+	__u64 min_kbytes;
+	__u64 committed_error;
+	__s64 min_max_map_count;
+	struct vmacct_event ev;
+};
+
+/**
+ * struct vmacct_log - VMACCT_IOC_LOG: copy records out of the recorder
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @since:		in: the first record number wanted (0 or 1: the
+ *			oldest kept)
+ * @records:		in: user address of an array of @nr records
+ * @nr:			in: room in @records; out: records written,
+ *			oldest first (at most 256 per call: call again from
+ *			@next)
+ * @record_size:	in: sizeof(struct vmacct_record) the caller knows
+ *			(at least VMACCT_RECORD_SIZE_VER0); out: bytes
+ *			written per record, min(its size, the module's)
+ * @next:		out: the number to ask for next (@since of the next
+ *			call)
+ * @lost:		out: records from @since on that were overwritten
+ *			before this call
+ * @total:		out: refusals recorded since load
+ * @capacity:		out: records the ring holds (recorder/size)
+ * @enabled:		out: 1 while recording
+ * @last_denial_ns:	out: CLOCK_REALTIME of the newest refused decision
+ *			recorded since load, by VMACCT_CALLER_*; 0: none
+ * @last_map_count_ns:	out: the same for map-count failures, by
+ *			VMACCT_SYS_*
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN, like the stream.  Returns at once,
+ * with @nr 0 when nothing from @since on is kept yet.
+ */
+struct vmacct_log {
+	__u32 size;
+	__u32 flags;
+	__u64 since;
+	__u64 records;
+	__u32 nr;
+	__u32 record_size;
+	__u64 next;
+	__u64 lost;
+	__u64 total;
+	__u32 capacity;
+	__u32 enabled;
+	__s64 last_denial_ns[VMACCT_STATS_SLOTS];
+	__s64 last_map_count_ns[VMACCT_STATS_SLOTS];
+};
+
+#define VMACCT_LOG_SIZE_VER0		320
+#define VMACCT_RECORD_SIZE_VER0		200
+
+/*
+ * Peaks: while the recorder is on, the module keeps the VMACCT_PEAKS_MAX
+ * processes with the highest map_count it saw since load, at the entry of
+ * the system calls that create or split VMAs (the count before the call),
+ * from VMACCT_PEAKS_FLOOR VMAs up, exited processes included.
+ */
+#define VMACCT_PEAKS_MAX		16
+#define VMACCT_PEAKS_FLOOR		128
+
+/**
+ * struct vmacct_peak - one process's highest map_count seen (fixed size)
+ * @size:		sizeof(struct vmacct_peak)
+ * @tgid:		the process, initial pid namespace
+ * @peak:		its highest map_count seen
+ * @max_map_count:	vm.max_map_count when it was seen
+ * @uid:		its real uid then, initial user namespace
+ * @realtime_ns:	CLOCK_REALTIME when it was seen
+ * @start_boottime_ns:	when the process started (CLOCK_BOOTTIME): tells a
+ *			reused pid from the process itself
+ * @cgroup_id:		its cgroup v2 id then (0 without cgroup v2)
+ * @comm:		its name then, NUL-terminated
+ */
+struct vmacct_peak {
+	__u32 size;
+	__s32 tgid;
+	__u32 peak;
+	__u32 max_map_count;
+	__u32 uid;
+	__u32 reserved;
+	__s64 realtime_ns;
+	__u64 start_boottime_ns;
+	__u64 cgroup_id;
+	char comm[16];
+};
+
+/**
+ * struct vmacct_peaks - VMACCT_IOC_PEAKS: the processes of highest map_count
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @records:		in: user address of an array of @nr records
+ * @nr:			in: room in @records; out: records written, highest
+ *			peak first (at most VMACCT_PEAKS_MAX)
+ * @record_size:	in: sizeof(struct vmacct_peak) the caller knows (at
+ *			least VMACCT_PEAK_SIZE_VER0); out: bytes written per
+ *			record
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN, like the stream.
+ */
+struct vmacct_peaks {
+	__u32 size;
+	__u32 flags;
+	__u64 records;
+	__u32 nr;
+	__u32 record_size;
+};
+
+#define VMACCT_PEAKS_SIZE_VER0		24
+#define VMACCT_PEAK_SIZE_VER0		64
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
@@ -551,5 +714,7 @@ struct vmacct_stats {
 #define VMACCT_IOC_FORK		_IOWR(VMACCT_IOC_MAGIC, 0x04, struct vmacct_fork)
 #define VMACCT_IOC_TRACE	_IOWR(VMACCT_IOC_MAGIC, 0x05, struct vmacct_trace)
 #define VMACCT_IOC_STATS	_IOWR(VMACCT_IOC_MAGIC, 0x06, struct vmacct_stats)
+#define VMACCT_IOC_LOG		_IOWR(VMACCT_IOC_MAGIC, 0x07, struct vmacct_log)
+#define VMACCT_IOC_PEAKS	_IOWR(VMACCT_IOC_MAGIC, 0x08, struct vmacct_peaks)
 
 #endif /* _UAPI_LINUX_VMACCT_H */

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmacct selftest: the recorder (recorder/, VMACCT_IOC_LOG).
+ *
+ * With no trace reader, each test provokes refusals whose outcome it sees
+ * in the system call itself (ENOMEM from mmap, brk, fork, munmap), then
+ * reads the records added since and checks that there is exactly one per
+ * refusal, with the terms that explain it, and that what the record says
+ * would have been enough, applied, lets the same call pass.  The guest
+ * runs nothing else while a test runs.
+ *
+ * Runs as root (writes vm sysctls and recorder/) with vmacct.ko loaded
+ * with the recorder on (the default); restores both.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vmacct.h>
+
+#include "kselftest_harness.h"
+#include "vmacct_mm_util.h"
+#include "vmacct_trace_util.h"
+
+#define TIB		(1ULL << 40)	/* above RAM + swap of any test guest */
+#define MAP_BASE	0x400000000000UL
+#define MAXREC		256
+
+static int log_ioctl(int fd, __u64 since, struct vmacct_record *recs,
+		     __u32 nr, struct vmacct_log *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	l->since = since;
+	l->records = (__u64)(uintptr_t)recs;
+	l->nr = nr;
+	l->record_size = sizeof(*recs);
+	return ioctl(fd, VMACCT_IOC_LOG, l);
+}
+
+/* Refusals recorded since load. */
+static long long rec_total(int fd)
+{
+	struct vmacct_log l;
+
+	if (log_ioctl(fd, 0, NULL, 0, &l))
+		return -1;
+	return (long long)l.total;
+}
+
+/* The records numbered after @before, into @recs; how many, or -1. */
+static int records_after(int fd, long long before, struct vmacct_record *recs)
+{
+	struct vmacct_log l;
+
+	if (log_ioctl(fd, before + 1, recs, MAXREC, &l))
+		return -1;
+	return (int)l.nr;
+}
+
+static long long now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+FIXTURE(rec) {
+	int fd;
+	long long was_on, was_size;
+	struct saved_sysctls saved;
+	struct vmacct_record recs[MAXREC];
+};
+
+FIXTURE_SETUP(rec)
+{
+	SYSCTL_FIXTURE_SETUP(self->fd, &self->saved);
+	self->was_on = sysfs_ll("recorder/enabled");
+	self->was_size = sysfs_ll("recorder/size");
+	ASSERT_LE(0, self->was_on) TH_LOG("no recorder/ in sysfs");
+	ASSERT_EQ(0, set_sysfs("recorder/enabled", 1));
+	/* no reader: the records must come with nobody watching */
+	ASSERT_EQ(0, sysfs_ll("trace/enabled"));
+}
+
+FIXTURE_TEARDOWN(rec)
+{
+	if (self->fd < 0)
+		return;
+	restore_sysctls(&self->saved);
+	set_sysfs("recorder/size", self->was_size);
+	set_sysfs("recorder/enabled", self->was_on);
+	close(self->fd);
+}
+
+/* The fields every record of this process must have. */
+static void check_header(struct __test_metadata *_metadata,
+			 const struct vmacct_record *r, long long t0,
+			 long long t1)
+{
+	EXPECT_EQ(sizeof(*r), r->size);
+	EXPECT_EQ(VMACCT_EVENT_VERSION, r->ev.version);
+	EXPECT_EQ((__u32)getpid(), r->ev.tgid);
+	EXPECT_EQ((__u32)getuid(), r->uid);
+	EXPECT_EQ(-ENOMEM, r->ev.verdict);
+	EXPECT_LE(t0, r->realtime_ns);
+	EXPECT_GE(t1, r->realtime_ns);
+	EXPECT_LT(0, (long long)r->boottime_ns);
+}
+
+/*
+ * Mode 0: five requests of 1 TiB by mmap and one by brk are refused (the
+ * system calls say so): six records, in order, numbered one after the
+ * other, each with the pages asked and a ceiling below them.
+ */
+TEST_F(rec, mode0_refusals_each_recorded)
+{
+	const int n = 5;
+	long long before, t0, t1;
+	long psz = page_size();
+	void *p, *brk0;
+	int i, got;
+
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	before = rec_total(self->fd);
+	ASSERT_LE(0, before);
+	t0 = now_ns(CLOCK_REALTIME);
+	for (i = 0; i < n; i++) {
+		p = mmap(NULL, TIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_EQ(MAP_FAILED, p);
+		ASSERT_EQ(ENOMEM, errno);
+	}
+	brk0 = sbrk(0);
+	ASSERT_EQ((void *)-1, sbrk((intptr_t)TIB));
+	ASSERT_EQ(brk0, sbrk(0));
+	t1 = now_ns(CLOCK_REALTIME);
+
+	got = records_after(self->fd, before, self->recs);
+	ASSERT_EQ(n + 1, got);
+	for (i = 0; i < got; i++) {
+		const struct vmacct_record *r = &self->recs[i];
+
+		check_header(_metadata, r, t0, t1);
+		EXPECT_EQ(before + 1 + i, (long long)r->seq);
+		EXPECT_EQ(VMACCT_EV_DECISION, r->ev.type);
+		EXPECT_EQ(i < n ? VMACCT_CALLER_MMAP : VMACCT_CALLER_BRK,
+			  r->ev.caller);
+		EXPECT_EQ(0, r->ev.mode);
+		EXPECT_EQ((long long)(TIB / psz), r->ev.pages);
+		EXPECT_LT(r->ev.guess_ceiling, (__u64)r->ev.pages);
+		/* no setting but mode 1 helps in mode 0 */
+		EXPECT_EQ(0, r->min_ratio);
+		EXPECT_EQ(0, r->min_kbytes);
+	}
+	EXPECT_EQ(before + n + 1, rec_total(self->fd));
+	EXPECT_EQ(before + n + 1, sysfs_ll("recorder/records"));
+}
+
+/*
+ * Mode 2 at ratio R with a request half a ratio step too large: refused.
+ * The record says overcommit_ratio R + 1 would have allowed it, and it
+ * does, and R does not; its overcommit_kbytes, applied, allows it too.
+ */
+TEST_F(rec, mode2_refusal_and_its_fix)
+{
+	const long ratio = 90;
+	long long before, step, pages, need;
+	struct vmacct_commit c;
+	const struct vmacct_record *r;
+	int got, err;
+
+	ASSERT_EQ(0, set_sysctl("overcommit_kbytes", 0));
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", ratio));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 2));
+	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
+	step = (long long)(c.totalram - c.hugetlb) / 100;
+	ASSERT_LT(1000, step);
+	/* allowed - 1 - committed pages fit (user reserve: ours, about) */
+	need = (long long)c.limit - (long long)c.admin_reserve -
+	       (long long)c.committed_read;
+	ASSERT_LT(step, need) TH_LOG("Committed_AS too high for this test");
+	pages = need + step / 2;
+
+	before = rec_total(self->fd);
+	err = try_map(pages);
+	ASSERT_EQ(ENOMEM, err);
+	got = records_after(self->fd, before, self->recs);
+	ASSERT_EQ(1, got);
+	r = &self->recs[0];
+	check_header(_metadata, r, 0, now_ns(CLOCK_REALTIME));
+	EXPECT_EQ(VMACCT_CALLER_MMAP, r->ev.caller);
+	EXPECT_EQ(2, r->ev.mode);
+	EXPECT_EQ(pages, r->ev.pages);
+	EXPECT_GE(r->ev.committed, r->ev.allowed)
+		TH_LOG("the record's terms must explain the refusal");
+	EXPECT_EQ(ratio + 1, (long)r->min_ratio)
+		TH_LOG("limit %llu, committed %lld, step %lld",
+		       (unsigned long long)r->ev.limit,
+		       (long long)r->ev.committed, step);
+
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", r->min_ratio));
+	EXPECT_EQ(0, try_map(pages)) TH_LOG("ratio %u must allow it",
+					    r->min_ratio);
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", r->min_ratio - 1));
+	EXPECT_EQ(ENOMEM, try_map(pages));
+	/* 16 pages for what the kernel may have charged in between */
+	ASSERT_EQ(0, set_sysctl("overcommit_kbytes", r->min_kbytes +
+				16 * (page_size() / 1024)));
+	EXPECT_EQ(0, try_map(pages)) TH_LOG("kbytes %llu must allow it",
+					    (unsigned long long)r->min_kbytes);
+}
+
+/*
+ * A Redis-style fork: a parent holding one large private writable
+ * mapping forks in mode 2 with the limit set so that the copy does not
+ * fit.  fork() fails with ENOMEM; the record says fork, and its pages are
+ * at least the mapping's (the charge that tipped it).
+ */
+TEST_F(rec, fork_refusal_recorded)
+{
+	long long before, pages;
+	struct vmacct_commit c;
+	const struct vmacct_record *r;
+	long psz = page_size();
+	size_t len;
+	pid_t pid;
+	int got, i;
+	void *p;
+
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
+	pages = (long long)c.totalram / 4;
+	len = pages * psz;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* the limit: what is committed now plus half the mapping */
+	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
+	ASSERT_EQ(0, set_sysctl("overcommit_kbytes",
+				((long long)c.committed + pages / 2 +
+				 (long long)c.admin_reserve) * (psz / 1024)));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 2));
+
+	before = rec_total(self->fd);
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	ASSERT_EQ(-1, pid) TH_LOG("fork must be refused");
+	ASSERT_EQ(ENOMEM, errno);
+	got = records_after(self->fd, before, self->recs);
+	ASSERT_EQ(1, got) TH_LOG("one refused charge stops the fork");
+	r = &self->recs[0];
+	for (i = 0; i < got; i++)
+		check_header(_metadata, &self->recs[i], 0,
+			     now_ns(CLOCK_REALTIME));
+	EXPECT_EQ(VMACCT_CALLER_FORK, r->ev.caller);
+	EXPECT_LE(pages, r->ev.pages);
+	EXPECT_NE(VMACCT_RATIO_NONE, r->min_ratio);
+
+	/* its kbytes let the fork pass */
+	ASSERT_EQ(0, set_sysctl("overcommit_kbytes", r->min_kbytes +
+				64 * (psz / 1024)));
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	EXPECT_LT(0, pid) TH_LOG("fork with overcommit_kbytes %llu: %s",
+				 (unsigned long long)r->min_kbytes,
+				 strerror(errno));
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	munmap(p, len);
+}
+
+/*
+ * vm.max_map_count = map_count + 10: mmap until ENOMEM, then munmap of
+ * the middle page of a 3-page mapping: one record each, with map_count
+ * and max; the max_map_count each names lets the same call pass.
+ */
+TEST_F(rec, map_count_failures_and_their_fix)
+{
+	long long before;
+	long psz = page_size();
+	int i, max, got, err = 0;
+	char *tri, *p, *at;
+
+	tri = mmap(NULL, 3 * psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(MAP_FAILED, tri);
+	max = vt_map_count() + 10;
+	before = rec_total(self->fd);
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
+	for (i = 0; i < 64; i++) {
+		at = (char *)(MAP_BASE + 2UL * i * psz);
+		p = mmap(at, psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == MAP_FAILED) {
+			err = errno;
+			break;
+		}
+	}
+	ASSERT_EQ(ENOMEM, err);
+	ASSERT_EQ(-1, munmap(tri + psz, psz));
+	ASSERT_EQ(ENOMEM, errno);
+
+	got = records_after(self->fd, before, self->recs);
+	ASSERT_EQ(2, got);
+	check_header(_metadata, &self->recs[0], 0, now_ns(CLOCK_REALTIME));
+	check_header(_metadata, &self->recs[1], 0, now_ns(CLOCK_REALTIME));
+	EXPECT_EQ(VMACCT_EV_MAP_COUNT, self->recs[0].ev.type);
+	EXPECT_EQ(VMACCT_SYS_MMAP, self->recs[0].ev.caller);
+	EXPECT_EQ(VMACCT_SYS_MUNMAP, self->recs[1].ev.caller);
+	EXPECT_EQ(max, (int)self->recs[0].ev.max_map_count);
+	EXPECT_LT(max, (int)self->recs[0].ev.map_count);
+
+	/* each fix, applied, lets its call pass */
+	ASSERT_EQ(0, set_sysctl("max_map_count",
+				self->recs[0].min_max_map_count));
+	p = mmap(at, psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_FIXED_NOREPLACE, -1, 0);
+	EXPECT_NE(MAP_FAILED, p) TH_LOG("mmap with max_map_count %lld: %s",
+					(long long)self->recs[0].min_max_map_count,
+					strerror(errno));
+	if (p != MAP_FAILED)
+		munmap(p, psz);
+	ASSERT_EQ(0, set_sysctl("max_map_count",
+				self->recs[1].min_max_map_count));
+	EXPECT_EQ(0, munmap(tri + psz, psz))
+		TH_LOG("munmap with max_map_count %lld: %s",
+		       (long long)self->recs[1].min_max_map_count,
+		       strerror(errno));
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+	munmap((void *)MAP_BASE, 2UL * i * psz);
+	munmap(tri, 3 * psz);
+}
+
+/* Off: refusals are not kept, the records stay readable; on again. */
+TEST_F(rec, off_records_nothing_and_keeps_records)
+{
+	long long before;
+	struct vmacct_log l;
+	int i;
+
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(ENOMEM, try_map(TIB / page_size()));
+	before = rec_total(self->fd);
+	ASSERT_LT(0, before);
+	ASSERT_EQ(0, set_sysfs("recorder/enabled", 0));
+	EXPECT_EQ(0, sysfs_ll("recorder/enabled"));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(ENOMEM, try_map(TIB / page_size()));
+	EXPECT_EQ(before, rec_total(self->fd));
+	ASSERT_EQ(0, log_ioctl(self->fd, before, self->recs, 1, &l));
+	EXPECT_EQ(1, l.nr);
+	EXPECT_EQ(before, (long long)self->recs[0].seq);
+	EXPECT_EQ(0, l.enabled);
+	ASSERT_EQ(0, set_sysfs("recorder/enabled", 1));
+	ASSERT_EQ(ENOMEM, try_map(TIB / page_size()));
+	EXPECT_EQ(before + 1, rec_total(self->fd));
+}
+
+/*
+ * A ring of 16 and 20 refusals: the newest 16 are kept, numbered; asking
+ * from the first says 4 were overwritten.
+ */
+TEST_F(rec, ring_keeps_the_newest)
+{
+	const int n = 20, size = VMACCT_RECORDER_MIN;
+	long long before;
+	struct vmacct_log l;
+	int i;
+
+	ASSERT_EQ(0, set_sysfs("recorder/size", size));
+	EXPECT_EQ(size, sysfs_ll("recorder/size"));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	before = rec_total(self->fd);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(ENOMEM, try_map(TIB / page_size() + i));
+	ASSERT_EQ(0, log_ioctl(self->fd, before + 1, self->recs, MAXREC, &l));
+	EXPECT_EQ(n - size, (long long)l.lost);
+	EXPECT_EQ(size, (int)l.nr);
+	EXPECT_EQ(size, (int)l.capacity);
+	EXPECT_EQ(before + n + 1, (long long)l.next);
+	for (i = 0; i < (int)l.nr; i++) {
+		EXPECT_EQ(before + n - size + 1 + i,
+			  (long long)self->recs[i].seq);
+		/* the i-th kept is the (n - size + i)-th request */
+		EXPECT_EQ((long long)(TIB / page_size()) + n - size + i,
+			  self->recs[i].ev.pages);
+	}
+	/* out of range sizes are refused */
+	EXPECT_EQ(-1, set_sysfs("recorder/size", size - 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, set_sysfs("recorder/size", VMACCT_RECORDER_MAX + 1));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static int peaks_ioctl(int fd, struct vmacct_peak *p, __u32 nr)
+{
+	struct vmacct_peaks q;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.records = (__u64)(uintptr_t)p;
+	q.nr = nr;
+	q.record_size = sizeof(*p);
+	return ioctl(fd, VMACCT_IOC_PEAKS, &q) ? -1 : (int)q.nr;
+}
+
+/*
+ * A child maps separate pages until it has more VMAs than the table's
+ * lowest peak, names itself, reads its count in /proc/self/maps and makes
+ * one more mmap() (the entry is where peaks are seen), then exits.  The
+ * table lists it, after its exit, with that count.
+ */
+TEST_F(rec, peaks_keep_an_exited_process)
+{
+	struct vmacct_peak p[VMACCT_PEAKS_MAX];
+	int n, i, target = 300, counts[2], pipefd[2], status;
+	long psz = page_size();
+	long long t0 = now_ns(CLOCK_REALTIME);
+	pid_t pid;
+
+	n = peaks_ioctl(self->fd, p, VMACCT_PEAKS_MAX);
+	ASSERT_LE(0, n);
+	if (n == VMACCT_PEAKS_MAX && (int)p[n - 1].peak + 64 > target)
+		target = p[n - 1].peak + 64;
+	ASSERT_LT(target + 100, sysctl_ll("max_map_count"));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (i = 0; vt_map_count() < target; i++)
+			if (mmap((void *)(MAP_BASE + 2UL * i * psz), psz,
+				 PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE, -1, 0) == MAP_FAILED)
+				_exit(1);
+		prctl(PR_SET_NAME, "vmacct-peak");
+		counts[0] = vt_map_count();
+		mmap(NULL, psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		counts[1] = vt_map_count();
+		_exit(write(pipefd[1], counts, sizeof(counts)) ==
+		      sizeof(counts) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(counts), read(pipefd[0], counts, sizeof(counts)));
+	close(pipefd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	n = peaks_ioctl(self->fd, p, VMACCT_PEAKS_MAX);
+	ASSERT_LT(0, n);
+	for (i = 0; i < n && p[i].tgid != pid; i++)
+		if (i)
+			EXPECT_GE(p[i - 1].peak, p[i].peak);
+	ASSERT_LT(i, n) TH_LOG("pid %d (%d VMAs) not among %d peaks", pid,
+			       counts[0], n);
+	/* seen at the entry of the last mmap(): the count before it */
+	EXPECT_EQ(counts[0], (int)p[i].peak) TH_LOG("%d VMAs after it",
+						    counts[1]);
+	EXPECT_STREQ("vmacct-peak", p[i].comm);
+	EXPECT_EQ(sysctl_ll("max_map_count"), p[i].max_map_count);
+	EXPECT_EQ(sizeof(p[i]), p[i].size);
+	EXPECT_LE(t0, p[i].realtime_ns);
+	EXPECT_GE(now_ns(CLOCK_REALTIME), p[i].realtime_ns);
+	EXPECT_LT(0, (long long)p[i].start_boottime_ns);
+}
+
+/* Bad requests and callers without the privilege are refused. */
+TEST_F(rec, log_ioctl_rejects_bad_input)
+{
+	struct vmacct_record one;
+	struct vmacct_log l;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, log_ioctl(self->fd, 0, &one, 1, &l));
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.record_size = sizeof(one);
+	l.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_LOG, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.flags = 0;
+	l.record_size = VMACCT_RECORD_SIZE_VER0 - 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_LOG, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.size = VMACCT_LOG_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_LOG, &l));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* a record to copy, to an address that is not mapped */
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(ENOMEM, try_map(TIB / page_size()));
+	ASSERT_EQ(0, log_ioctl(self->fd, 0, NULL, 0, &l));
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.record_size = sizeof(one);
+	l.nr = 1;
+	l.since = rec_total(self->fd);
+	l.records = 4096;	/* below mmap_min_addr */
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_LOG, &l));
+	EXPECT_EQ(EFAULT, errno);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setuid(65534))
+			_exit(2);
+		_exit(log_ioctl(self->fd, 0, &one, 1, &l) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("an unprivileged caller must get EPERM");
+}
+
+TEST_HARNESS_MAIN
