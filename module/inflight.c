@@ -53,6 +53,7 @@
 
 #include "classify.h"
 #include "commit.h"
+#include "events.h"
 #include "inflight.h"
 #include "recorder.h"
 #include "ring.h"
@@ -143,11 +144,24 @@ static bool vmacct_certain_allowed(const struct vmacct_event *ev)
 	}
 }
 
+/* A decision's record is final: to the readers, and the trace event. */
+static void vmacct_inflight_emit(const struct vmacct_event *ev)
+{
+	vmacct_ring_queue(ev);
+	trace_vmacct_decision(ev);
+}
+
+/* Is anyone interested in the records of decisions? */
+static bool vmacct_inflight_wanted(void)
+{
+	return vmacct_ring_have_readers() || trace_vmacct_decision_enabled();
+}
+
 /* Queue @in's pending record as allowed, if it is still pending. */
 static void vmacct_inflight_settle(struct vmacct_inflight *in)
 {
 	if (atomic_cmpxchg(&in->pending, 1, 0) == 1)
-		vmacct_ring_queue(&in->ev);
+		vmacct_inflight_emit(&in->ev);
 }
 
 /*
@@ -246,13 +260,13 @@ void vmacct_inflight_enter(struct mm_struct *mm, long pages,
 	smp_store_release(&in->task, current);
 
 	vmacct_stats_decision(in->caller);
-	if (!vmacct_ring_have_readers())
+	if (!vmacct_inflight_wanted())
 		return;
 
 	vmacct_inflight_terms(&in->ev, in, false);
 	vmacct_ring_stamp(&in->ev);
 	if (vmacct_certain_allowed(&in->ev)) {
-		vmacct_ring_queue(&in->ev);
+		vmacct_inflight_emit(&in->ev);
 		return;
 	}
 	atomic_set(&in->pending, 1);
@@ -320,7 +334,8 @@ void vmacct_inflight_refused(void)
 	/* the entry's record, if pending, gives way to this one */
 	atomic_cmpxchg(&in->pending, 1, 0);
 
-	if (vmacct_ring_have_readers() || vmacct_recorder_on()) {
+	if (vmacct_inflight_wanted() || vmacct_recorder_on() ||
+	    trace_vmacct_refusal_enabled()) {
 		slot = here->staged_in;
 		/* a slot the irq_work is done with: pairs with its release */
 		if (slot - smp_load_acquire(&here->staged_out) >=
@@ -332,6 +347,9 @@ void vmacct_inflight_refused(void)
 			vmacct_inflight_terms(&rec->ev, in, true);
 			vmacct_ring_stamp(&rec->ev);
 			vmacct_recorder_stamp_decision(rec);
+			/* trace events may be emitted from an NMI */
+			trace_vmacct_decision(&rec->ev);
+			trace_vmacct_refusal(rec);
 			/* the record before its count: pairs with the work */
 			smp_store_release(&here->staged_in, slot + 1);
 			irq_work_queue(&here->work);

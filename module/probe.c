@@ -31,6 +31,7 @@
 #include <linux/vmacct.h>
 
 #include "classify.h"
+#include "events.h"
 #include "inflight.h"
 #include "peaks.h"
 #include "probe.h"
@@ -130,7 +131,8 @@ static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!vmacct_classify_map_count(sp->sys, c, regs_return_value(regs)))
 		return 0;
 	vmacct_stats_map_count(sp->sys);
-	if (!vmacct_ring_have_readers() && !vmacct_recorder_on())
+	if (!vmacct_ring_have_readers() && !vmacct_recorder_on() &&
+	    !trace_vmacct_map_count_enabled())
 		return 0;
 
 	memset(&rec, 0, sizeof(rec));
@@ -146,11 +148,10 @@ static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	vmacct_ring_stamp(ev);
 	if (vmacct_ring_have_readers())
 		vmacct_ring_queue(ev);
-	if (vmacct_recorder_on()) {
-		enough = vmacct_classify_enough(sp->sys, c);
-		vmacct_recorder_stamp_map_count(&rec, enough);
-		vmacct_recorder_keep(&rec);
-	}
+	enough = vmacct_classify_enough(sp->sys, c);
+	vmacct_recorder_stamp_map_count(&rec, enough);
+	trace_vmacct_map_count(&rec);
+	vmacct_recorder_keep(&rec);
 	return 0;
 }
 

@@ -36,10 +36,11 @@
 #define VMACCT_LOG_BATCH	256	/* records per VMACCT_IOC_LOG call */
 
 static DEFINE_MUTEX(vmacct_rec_mutex);		/* switching and resizing */
-static DEFINE_RAW_SPINLOCK(vmacct_rec_lock);	/* the four below */
+static DEFINE_RAW_SPINLOCK(vmacct_rec_lock);	/* the six below */
 static struct vmacct_record *vmacct_rec_ring;
 static u32 vmacct_rec_size = VMACCT_RECORDER_DEFAULT;
 static u64 vmacct_rec_seq;			/* the last number given */
+static u64 vmacct_rec_oldest = 1;	/* the oldest a resize kept */
 static bool vmacct_rec_on;			/* also read by the probes */
 static s64 vmacct_rec_last[2][VMACCT_STATS_SLOTS];	/* by type, caller */
 
@@ -153,11 +154,15 @@ static void vmacct_recorder_swap(struct vmacct_record *ring, u32 size)
 	raw_spin_lock_irqsave(&vmacct_rec_lock, flags);
 	old = vmacct_rec_ring;
 	if (ring && old) {
-		keep = min3(vmacct_rec_seq, (u64)vmacct_rec_size, (u64)size);
+		/* the records there are: not those a smaller ring lost */
+		keep = min3(vmacct_rec_seq + 1 - vmacct_rec_oldest,
+			    (u64)vmacct_rec_size, (u64)size);
 		for (seq = vmacct_rec_seq - keep + 1; seq <= vmacct_rec_seq;
 		     seq++)
 			ring[vmacct_rec_slot(seq, size)] =
 				old[vmacct_rec_slot(seq, vmacct_rec_size)];
+		/* a larger ring does not bring back what a smaller one lost */
+		vmacct_rec_oldest = vmacct_rec_seq - keep + 1;
 	}
 	vmacct_rec_ring = ring;
 	if (ring)
@@ -271,6 +276,7 @@ int vmacct_recorder_read(struct vmacct_log *l)
 	raw_spin_lock_irq(&vmacct_rec_lock);
 	seq = vmacct_rec_seq;
 	first = seq > vmacct_rec_size ? seq - vmacct_rec_size + 1 : 1;
+	first = max(first, vmacct_rec_oldest);
 	l->lost = since < first ? first - since : 0;
 	since = max(since, first);
 	if (vmacct_rec_ring)

@@ -25,7 +25,7 @@ LAYERS=(
 	"query stream"
 	"probe"
 	"inflight"
-	"classify ring stats recorder peaks"
+	"classify ring stats recorder peaks events"
 	"commit mm rules"
 	"syms"
 )

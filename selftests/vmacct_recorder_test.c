@@ -400,6 +400,16 @@ TEST_F(rec, ring_keeps_the_newest)
 		EXPECT_EQ((long long)(TIB / page_size()) + n - size + i,
 			  self->recs[i].ev.pages);
 	}
+	/* a larger ring keeps those 16 and does not bring the 4 back */
+	ASSERT_EQ(0, set_sysfs("recorder/size", 4 * size));
+	ASSERT_EQ(0, log_ioctl(self->fd, before + 1, self->recs, MAXREC, &l));
+	EXPECT_EQ(n - size, (long long)l.lost);
+	EXPECT_EQ(size, (int)l.nr);
+	for (i = 0; i < (int)l.nr; i++) {
+		EXPECT_EQ(VMACCT_EVENT_VERSION, self->recs[i].ev.version);
+		EXPECT_EQ(before + n - size + 1 + i,
+			  (long long)self->recs[i].seq);
+	}
 	/* out of range sizes are refused */
 	EXPECT_EQ(-1, set_sysfs("recorder/size", size - 1));
 	EXPECT_EQ(EINVAL, errno);
@@ -476,6 +486,93 @@ TEST_F(rec, peaks_keep_an_exited_process)
 	EXPECT_LE(t0, p[i].realtime_ns);
 	EXPECT_GE(now_ns(CLOCK_REALTIME), p[i].realtime_ns);
 	EXPECT_LT(0, (long long)p[i].start_boottime_ns);
+}
+
+#define TRACEFS		"/sys/kernel/tracing/"
+
+/* Lines of tracefs's trace buffer that have every one of @words. */
+static int trace_lines(const char *const words[])
+{
+	static char buf[1 << 20];
+	char *line, *next;
+	int n = 0, i;
+
+	if (vt_slurp(TRACEFS "trace", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		for (i = 0; words[i] && strstr(line, words[i]); i++)
+			;
+		n += !words[i];
+	}
+	return n;
+}
+
+/*
+ * The trace events, through tracefs as perf and bpftrace see them: with
+ * vmacct_decision, vmacct_refusal and vmacct_map_count enabled and no
+ * reader, three mode-0 refusals of 1 TiB and one map-count failure give
+ * exactly those events, with the process, the pages and the counts.
+ */
+TEST_F(rec, trace_events_see_each_refusal)
+{
+	static const char *const evs[] = {
+		"vmacct_decision", "vmacct_refusal", "vmacct_map_count",
+	};
+	char tgid[32], pages[48], path[128], max_s[48];
+	long psz = page_size();
+	unsigned int i;
+	int max, err = 0;
+	char *tri;
+
+	if (access(TRACEFS "events/vmacct", F_OK))
+		SKIP(return, TRACEFS "events/vmacct: %s (no tracefs mounted?)",
+		     strerror(errno));
+	ASSERT_EQ(0, write_ll(TRACEFS "tracing_on", 1));
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), TRACEFS "events/vmacct/%s/enable",
+			 evs[i]);
+		ASSERT_EQ(0, write_ll(path, 1)) TH_LOG("%s", path);
+	}
+	/* an empty buffer: opening "trace" with O_TRUNC clears it */
+	close(open(TRACEFS "trace", O_WRONLY | O_TRUNC));
+
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(ENOMEM, try_map(TIB / psz));
+	tri = mmap(NULL, 3 * psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(MAP_FAILED, tri);
+	max = vt_map_count() - 1;
+	ASSERT_EQ(0, set_sysctl("max_map_count", max));
+	ASSERT_EQ(-1, munmap(tri + psz, psz));
+	err = errno;
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+	ASSERT_EQ(ENOMEM, err);
+	munmap(tri, 3 * psz);
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), TRACEFS "events/vmacct/%s/enable",
+			 evs[i]);
+		write_ll(path, 0);
+	}
+	snprintf(tgid, sizeof(tgid), " tgid=%d ", getpid());
+	snprintf(pages, sizeof(pages), " pages=%llu ", TIB / psz);
+	snprintf(max_s, sizeof(max_s), " max_map_count=%d ", max);
+	{
+		const char *const refusal[] = { "vmacct_refusal:", tgid, pages,
+						"caller=mmap", NULL };
+		const char *const denied[] = { "vmacct_decision:", tgid, pages,
+					       "verdict=-12", NULL };
+		const char *const mapc[] = { "vmacct_map_count:", tgid,
+					     "syscall=munmap", max_s, NULL };
+
+		EXPECT_EQ(3, trace_lines(refusal));
+		EXPECT_EQ(3, trace_lines(denied));
+		EXPECT_EQ(1, trace_lines(mapc));
+	}
 }
 
 /* Bad requests and callers without the privilege are refused. */
