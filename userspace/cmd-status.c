@@ -57,6 +57,25 @@ static void status_help(FILE *out)
 		    status_opts_help);
 }
 
+/*
+ * The recorder's totals and peaks, for --prometheus: false (and a note)
+ * when the module has no recorder or this user may not read it.
+ */
+static bool recorder_read(int fd, int verbose, struct prom_recorder *r)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = vm_dev_log(fd, 0, NULL, 0, verbose, &r->log);
+	if (ret == VM_EXIT_OK)
+		ret = vm_dev_peaks(fd, r->peaks, VMACCT_PEAKS_MAX, verbose,
+				   &r->npeaks);
+	if (ret < 0)
+		log_note(verbose, "the recorder's metrics left out: %s",
+			 strerror(-ret));
+	return ret == VM_EXIT_OK;
+}
+
 int cmd_status(int argc, char *argv[], const struct global_opts *g)
 {
 	struct vmacct_version ver;
@@ -67,6 +86,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	size_t top = PROM_TOP_DEFAULT;
 	int verbose = g->verbose;
 	bool json = false, prom = false, top_set = false, have_stats = false;
+	bool have_rec = false;
+	struct prom_recorder rec;
 	uint64_t n;
 	int c, fd, ret;
 
@@ -109,6 +130,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		ret = vm_dev_stats(fd, verbose, &stats, &have_stats);
 	if (ret == VM_EXIT_OK && prom)
 		ret = vm_ps_walk(fd, verbose, &t);
+	if (ret == VM_EXIT_OK && prom)
+		have_rec = recorder_read(fd, verbose, &rec);
 	close(fd);
 	if (ret != VM_EXIT_OK) {
 		ps_table_free(&t);
@@ -116,7 +139,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	}
 	if (prom) {
 		prom_print(stdout, &ver, &commit, have_stats ? &stats : NULL,
-			   &t, top);
+			   &t, top, have_rec ? &rec : NULL);
 		ps_table_free(&t);
 		if (fflush(stdout) == EOF) {
 			log_err("stdout: %s", strerror(errno));

@@ -108,9 +108,10 @@ static void trace_help(FILE *out)
 		    "then prints the totals on stderr (events shown, denied, map-count\n"
 		    "failures, records this reader dropped, trace/missed) and exits 0.\n"
 		    "\n"
-		    "Needs CAP_PERFMON or CAP_SYS_ADMIN: run as root.  While any trace\n"
-		    "runs, the module probes __vm_enough_memory() and the system calls\n"
-		    "above; a full ring drops records rather than slow the traced tasks.",
+		    "Needs CAP_PERFMON or CAP_SYS_ADMIN: run as root.  The module probes\n"
+		    "__vm_enough_memory() and the system calls above from load while its\n"
+		    "recorder is on (the default; see vmacct log), else while any trace\n"
+		    "runs; a full ring drops records rather than slow the traced tasks.",
 		    trace_opts_help);
 }
 

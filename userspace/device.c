@@ -248,6 +248,90 @@ int vm_dev_trace(int fd, const struct trace_filter *f, int verbose,
 				 VMACCT_TRACE_SIZE_VER0, sizeof(*t), verbose);
 }
 
+int vm_dev_log(int fd, uint64_t since, struct vmacct_record *recs,
+	       uint32_t nr, int verbose, struct vmacct_log *l)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	l->since = since;
+	l->records = (uint64_t)(uintptr_t)recs;
+	l->nr = nr;
+	l->record_size = sizeof(*recs);
+	if (ioctl(fd, VMACCT_IOC_LOG, l) < 0)
+		return -errno;
+	ret = vm_dev_check_size("VMACCT_IOC_LOG", l->size,
+				VMACCT_LOG_SIZE_VER0, sizeof(*l), verbose);
+	if (ret != VM_EXIT_OK)
+		return ret;
+	if (l->nr > nr || (l->nr && l->record_size < VMACCT_RECORD_SIZE_VER0)) {
+		log_err("%s: VMACCT_IOC_LOG: %u records of %u bytes for %u of %zu — the module and this tool disagree on the layout: rebuild/reinstall them together",
+			VMACCT_DEV_PATH, l->nr, l->record_size, nr,
+			sizeof(*recs));
+		return VM_EXIT_ABI;
+	}
+	return VM_EXIT_OK;
+}
+
+int vm_dev_log_error(int err)
+{
+	if (err == EPERM || err == EACCES) {
+		log_err("%s: VMACCT_IOC_LOG: %s — the recorder needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_PERM;
+	}
+	if (err == ENOTTY) {
+		log_err("%s: VMACCT_IOC_LOG: %s — the loaded module is older than this tool and has no recorder: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_ABI;
+	}
+	return vm_dev_ioctl_error("VMACCT_IOC_LOG", err);
+}
+
+int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
+		 int verbose, uint32_t *got)
+{
+	struct vmacct_peaks p;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	memset(peaks, 0, nr * sizeof(*peaks));
+	p.size = sizeof(p);
+	p.records = (uint64_t)(uintptr_t)peaks;
+	p.nr = nr;
+	p.record_size = sizeof(*peaks);
+	if (ioctl(fd, VMACCT_IOC_PEAKS, &p) < 0)
+		return -errno;
+	ret = vm_dev_check_size("VMACCT_IOC_PEAKS", p.size,
+				VMACCT_PEAKS_SIZE_VER0, sizeof(p), verbose);
+	if (ret != VM_EXIT_OK)
+		return ret;
+	if (p.nr > nr || (p.nr && p.record_size < VMACCT_PEAK_SIZE_VER0)) {
+		log_err("%s: VMACCT_IOC_PEAKS: %u records of %u bytes for %u of %zu — the module and this tool disagree on the layout: rebuild/reinstall them together",
+			VMACCT_DEV_PATH, p.nr, p.record_size, nr,
+			sizeof(*peaks));
+		return VM_EXIT_ABI;
+	}
+	*got = p.nr;
+	return VM_EXIT_OK;
+}
+
+int vm_dev_peaks_error(int err)
+{
+	if (err == EPERM || err == EACCES) {
+		log_err("%s: VMACCT_IOC_PEAKS: %s — the peaks need CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_PERM;
+	}
+	if (err == ENOTTY) {
+		log_err("%s: VMACCT_IOC_PEAKS: %s — the loaded module is older than this tool and keeps no peaks: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+			VMACCT_DEV_PATH, strerror(err));
+		return VM_EXIT_ABI;
+	}
+	return vm_dev_ioctl_error("VMACCT_IOC_PEAKS", err);
+}
+
 int vm_dev_trace_error(int err)
 {
 	if (err == EPERM || err == EACCES) {

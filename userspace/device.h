@@ -94,6 +94,25 @@ int vm_dev_trace_open(const struct global_opts *g, int verbose,
 int vm_dev_read_events(int fd, struct vmacct_event *buf, size_t max,
 		       size_t *nrec);
 
+/*
+ * VMACCT_IOC_LOG: up to nr records from number since into recs; *l gets
+ * the module's answer (nr, record_size, next, lost, total, capacity,
+ * enabled).  0; -errno when the ioctl failed, saying nothing; or a
+ * VM_EXIT_* code after saying that the answer is too short.
+ */
+int vm_dev_log(int fd, uint64_t since, struct vmacct_record *recs,
+	       uint32_t nr, int verbose, struct vmacct_log *l);
+/* What a failed VMACCT_IOC_LOG means, said; an exit code. */
+int vm_dev_log_error(int err);
+/*
+ * VMACCT_IOC_PEAKS: up to nr records into peaks, *got of them, as
+ * vm_dev_log() returns.
+ */
+int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
+		 int verbose, uint32_t *got);
+/* What a failed VMACCT_IOC_PEAKS means, said; an exit code. */
+int vm_dev_peaks_error(int err);
+
 /* An ioctl the device refused (ENOTTY: not the vmacct device). */
 int vm_dev_ioctl_error(const char *what, int err);
 

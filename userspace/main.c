@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{ "check",      cmd_check,      "would an allocation of SIZE succeed now, and why" },
 	{ "fork-check", cmd_fork_check, "would fork() of a process succeed, and what setting would make it" },
 	{ "trace",      cmd_trace,      "live: each commit decision and map-count failure, one line each (root)" },
+	{ "log",        cmd_log,        "the refusals recorded since load, with what would have been enough (root)" },
+	{ "explain",    cmd_explain,    "the kernel's __vm_enough_memory lines, each with the decision behind it (root)" },
 	{ "repro",      cmd_repro,      "reproduce an incident: prediction, outcome and the kernel's record (root)" },
 };
 
@@ -52,7 +54,7 @@ void print_exit_codes(FILE *out)
 	      "  4  permission denied: not root, kernel.kptr_restrict hides addresses,\n"
 	      "     the kernel refuses an unsigned module (Secure Boot, lockdown),\n"
 	      "     another user's or a non-dumpable process without CAP_SYS_PTRACE,\n"
-	      "     or trace without CAP_PERFMON or CAP_SYS_ADMIN\n"
+	      "     or trace, log or explain without CAP_PERFMON or CAP_SYS_ADMIN\n"
 	      "  5  ABI version mismatch between this tool and the module (also an\n"
 	      "     event record of another version or size), or a module too old for\n"
 	      "     the command\n", out);

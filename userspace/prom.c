@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "escape.h"
 #include "parse.h"
@@ -89,14 +90,60 @@ static void stats_print(FILE *out, const struct vmacct_stats *s)
 			"System calls that failed because of vm.max_map_count, counted since load, by system call.",
 			"syscall", trace_syscall_name, s->map_count);
 	head_type(out, "vmacct_probe_missed_total",
-		  "Calls the module's probes could not observe since load (kretprobe instances exhausted); the counters above miss them.",
+		  "Calls the module's probes could not observe since load (ftrace recursion, a refusal whose entry was not seen, kretprobe instances exhausted); the counters above miss them.",
 		  "counter");
 	fprintf(out, "vmacct_probe_missed_total %" PRIu64 "\n", (uint64_t)s->missed);
 }
 
+/* One series per kind that has a time: name{label="kind"} seconds. */
+static void last_by_kind(FILE *out, const char *name, const char *help,
+			 const char *lbl, const char *(*kind)(uint32_t),
+			 const __s64 *ns)
+{
+	uint32_t i;
+
+	head(out, name, help);
+	for (i = 0; i < VMACCT_STATS_SLOTS; i++)
+		if (kind(i) && ns[i] > 0)
+			fprintf(out, "%s{%s=\"%s\"} %" PRId64 ".%03" PRId64 "\n",
+				name, lbl, kind(i), (int64_t)ns[i] / 1000000000,
+				(int64_t)ns[i] / 1000000 % 1000);
+}
+
+static void recorder_print(FILE *out, const struct prom_recorder *r)
+{
+	const struct vmacct_peak *p;
+	uint32_t i;
+
+	gauge_u64(out, "vmacct_recorder_enabled",
+		  "1 while the module records every refusal (/sys/kernel/vmacct/recorder/enabled).",
+		  r->log.enabled);
+	head_type(out, "vmacct_recorder_records_total",
+		  "Refusals recorded since load (decisions refused with ENOMEM and map-count failures); vmacct log shows the last ones.",
+		  "counter");
+	fprintf(out, "vmacct_recorder_records_total %" PRIu64 "\n",
+		(uint64_t)r->log.total);
+	last_by_kind(out, "vmacct_last_denial_timestamp_seconds",
+		     "Wall-clock time of the last recorded refusal by overcommit accounting, by what asked for the charge.",
+		     "caller", trace_caller_name, r->log.last_denial_ns);
+	last_by_kind(out, "vmacct_last_map_count_failure_timestamp_seconds",
+		     "Wall-clock time of the last recorded map-count failure, by system call.",
+		     "syscall", trace_syscall_name, r->log.last_map_count_ns);
+	head(out, "vmacct_process_peak_mappings",
+	     "The highest map_count seen since load, for the processes with the highest (exited ones too), against vmacct_mappings_max.");
+	for (i = 0; i < r->npeaks; i++) {
+		p = &r->peaks[i];
+		fprintf(out, "vmacct_process_peak_mappings{pid=\"%" PRId32 "\",comm=\"",
+			p->tgid);
+		esc_write_n(out, p->comm, strnlen(p->comm, sizeof(p->comm)),
+			    ESC_PROM);
+		fprintf(out, "\"} %u\n", p->peak);
+	}
+}
+
 void prom_print(FILE *out, const struct vmacct_version *v,
 		const struct vmacct_commit *c, const struct vmacct_stats *s,
-		struct ps_table *t, size_t top)
+		struct ps_table *t, size_t top, const struct prom_recorder *r)
 {
 	const uint64_t ps = c->page_size;
 	size_t i, unreadable = 0;
@@ -173,4 +220,6 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 	for (i = 0; i < t->n && i < top && !t->rows[i].err; i++)
 		process_series(out, "vmacct_process_commit_charge_bytes", &t->rows[i],
 			       t->rows[i].mm.charge * ps);
+	if (r)
+		recorder_print(out, r);
 }

@@ -8,6 +8,7 @@
 #define VMACCT_PROM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <linux/vmacct.h>
@@ -16,16 +17,26 @@
 
 #define PROM_TOP_DEFAULT 10
 
+/* What the recorder says (VMACCT_IOC_LOG with no records, VMACCT_IOC_PEAKS). */
+struct prom_recorder {
+	struct vmacct_log log;
+	struct vmacct_peak peaks[VMACCT_PEAKS_MAX];
+	uint32_t npeaks;
+};
+
 /*
  * The global terms from v and c, the counters of s (NULL: a module
  * without VMACCT_IOC_STATS; only vmacct_stats_enabled when it never
  * counted), then vmacct_process_mappings for the
  * top rows of t by map_count and vmacct_process_commit_charge_bytes for
  * the top rows by charge (t is sorted in place; unreadable rows are only
- * counted).  Every metric has HELP and TYPE lines; sizes are in bytes.
+ * counted), then the recorder's totals, the time of the last refusal of
+ * each kind and the peak table from r (NULL: a module without the
+ * recorder, or a user who may not read it).  Every metric has HELP and
+ * TYPE lines; sizes are in bytes.
  */
 void prom_print(FILE *out, const struct vmacct_version *v,
 		const struct vmacct_commit *c, const struct vmacct_stats *s,
-		struct ps_table *t, size_t top);
+		struct ps_table *t, size_t top, const struct prom_recorder *r);
 
 #endif

@@ -221,7 +221,7 @@ static void stats_print_human(FILE *out, const struct vmacct_stats *s)
 	}
 	fputc('\n', out);
 	if (s->missed)
-		fprintf(out, "  %-*s %" PRIu64 " (kretprobe instances exhausted: the counts miss them)\n",
+		fprintf(out, "  %-*s %" PRIu64 " (calls the probes could not observe: the counts miss them)\n",
 			LABEL_W, "calls not observed", (uint64_t)s->missed);
 }
 

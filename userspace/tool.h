@@ -64,6 +64,8 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g);
 int cmd_check(int argc, char *argv[], const struct global_opts *g);
 int cmd_fork_check(int argc, char *argv[], const struct global_opts *g);
 int cmd_trace(int argc, char *argv[], const struct global_opts *g);
+int cmd_log(int argc, char *argv[], const struct global_opts *g);
+int cmd_explain(int argc, char *argv[], const struct global_opts *g);
 int cmd_repro(int argc, char *argv[], const struct global_opts *g);
 
 #endif

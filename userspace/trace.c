@@ -259,13 +259,8 @@ static void print_map_count(FILE *out, const struct vmacct_event *ev)
 	}
 }
 
-void trace_print_event(FILE *out, const struct vmacct_event *ev,
-		       int64_t realtime_offset_ns)
+void trace_print_body(FILE *out, const struct vmacct_event *ev)
 {
-	char clock[64];
-
-	format_clock(clock, sizeof(clock), ev->time_ns, realtime_offset_ns);
-	fprintf(out, "%s ", clock);
 	esc_write_n(out, ev->comm, strnlen(ev->comm, sizeof(ev->comm)), ESC_TEXT);
 	fprintf(out, "[%u/%u] ", ev->tgid, ev->pid);
 	if (ev->type == VMACCT_EV_DECISION)
@@ -274,6 +269,16 @@ void trace_print_event(FILE *out, const struct vmacct_event *ev,
 		print_map_count(out, ev);
 	else
 		fprintf(out, "event type %u, unknown to this tool", ev->type);
+}
+
+void trace_print_event(FILE *out, const struct vmacct_event *ev,
+		       int64_t realtime_offset_ns)
+{
+	char clock[64];
+
+	format_clock(clock, sizeof(clock), ev->time_ns, realtime_offset_ns);
+	fprintf(out, "%s ", clock);
+	trace_print_body(out, ev);
 	fputc('\n', out);
 }
 
@@ -287,14 +292,12 @@ static const char *name_or_number(const char *name, uint32_t n, char *buf,
 	return buf;
 }
 
-void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
-			    int64_t realtime_offset_ns)
+void trace_json_fields(struct json *j, const struct vmacct_event *ev,
+		       uint64_t realtime)
 {
-	uint64_t realtime = trace_realtime_ns(ev->time_ns, realtime_offset_ns);
 	char comm[sizeof(ev->comm) + 1], type[32], caller[32];
 	char iso[ISO8601_STR_MAX];
 	const char *cname;
-	struct json j;
 
 	if (ev->type == VMACCT_EV_DECISION)
 		cname = trace_caller_name(ev->caller);
@@ -305,35 +308,44 @@ void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 	/* the record's field need not be terminated */
 	memcpy(comm, ev->comm, sizeof(ev->comm));
 	comm[sizeof(ev->comm)] = '\0';
+	json_u64(j, "version", ev->version);
+	json_string(j, "type", name_or_number(trace_type_name(ev->type),
+					       ev->type, type, sizeof(type)));
+	json_u64(j, "size", ev->size);
+	json_u64(j, "time_ns", ev->time_ns);
+	json_u64(j, "realtime_ns", realtime);
+	json_string(j, "realtime",
+		    format_iso8601_utc(realtime, iso, sizeof(iso)));
+	json_u64(j, "pid", ev->tgid);
+	json_u64(j, "tid", ev->pid);
+	json_string(j, "comm", comm);
+	json_string(j, "caller", name_or_number(cname, ev->caller, caller,
+						 sizeof(caller)));
+	json_u64(j, "mode", ev->mode);
+	json_i64(j, "verdict", ev->verdict);
+	json_bool(j, "denied", ev->verdict != 0);
+	json_bool(j, "as_admin", ev->as_admin);
+	json_i64(j, "pages", ev->pages);
+	json_u64(j, "map_count", ev->map_count);
+	json_u64(j, "max_map_count", ev->max_map_count);
+	json_u64(j, "total_vm", ev->total_vm);
+	json_u64(j, "limit", ev->limit);
+	json_u64(j, "admin_reserve", ev->admin_reserve);
+	json_u64(j, "user_reserve", ev->user_reserve);
+	json_i64(j, "allowed", ev->allowed);
+	json_i64(j, "committed", ev->committed);
+	json_u64(j, "guess_ceiling", ev->guess_ceiling);
+}
+
+void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
+			    int64_t realtime_offset_ns)
+{
+	struct json j;
+
 	json_init_compact(&j, out);
 	json_object_begin(&j, NULL);
-	json_u64(&j, "version", ev->version);
-	json_string(&j, "type", name_or_number(trace_type_name(ev->type),
-					       ev->type, type, sizeof(type)));
-	json_u64(&j, "size", ev->size);
-	json_u64(&j, "time_ns", ev->time_ns);
-	json_u64(&j, "realtime_ns", realtime);
-	json_string(&j, "realtime",
-		    format_iso8601_utc(realtime, iso, sizeof(iso)));
-	json_u64(&j, "pid", ev->tgid);
-	json_u64(&j, "tid", ev->pid);
-	json_string(&j, "comm", comm);
-	json_string(&j, "caller", name_or_number(cname, ev->caller, caller,
-						 sizeof(caller)));
-	json_u64(&j, "mode", ev->mode);
-	json_i64(&j, "verdict", ev->verdict);
-	json_bool(&j, "denied", ev->verdict != 0);
-	json_bool(&j, "as_admin", ev->as_admin);
-	json_i64(&j, "pages", ev->pages);
-	json_u64(&j, "map_count", ev->map_count);
-	json_u64(&j, "max_map_count", ev->max_map_count);
-	json_u64(&j, "total_vm", ev->total_vm);
-	json_u64(&j, "limit", ev->limit);
-	json_u64(&j, "admin_reserve", ev->admin_reserve);
-	json_u64(&j, "user_reserve", ev->user_reserve);
-	json_i64(&j, "allowed", ev->allowed);
-	json_i64(&j, "committed", ev->committed);
-	json_u64(&j, "guess_ceiling", ev->guess_ceiling);
+	trace_json_fields(&j, ev, trace_realtime_ns(ev->time_ns,
+						    realtime_offset_ns));
 	json_object_end(&j);
 }
 

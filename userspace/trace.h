@@ -59,6 +59,8 @@ uint64_t trace_realtime_ns(uint64_t time_ns, int64_t realtime_offset_ns);
  */
 void trace_print_event(FILE *out, const struct vmacct_event *ev,
 		       int64_t realtime_offset_ns);
+/* The same line without the time and the newline: COMM[PID/TID] .... */
+void trace_print_body(FILE *out, const struct vmacct_event *ev);
 /*
  * One JSON object on one line (JSON lines): every field of the record,
  * the process id as "pid" and the thread id as "tid", the time also as
@@ -66,6 +68,10 @@ void trace_print_event(FILE *out, const struct vmacct_event *ev,
  */
 void trace_print_event_json(FILE *out, const struct vmacct_event *ev,
 			    int64_t realtime_offset_ns);
+struct json;
+/* The record's members, for an object open in j; realtime in ns. */
+void trace_json_fields(struct json *j, const struct vmacct_event *ev,
+		       uint64_t realtime);
 
 /* What a trace session showed, for the totals at its end. */
 struct trace_totals {

@@ -52,8 +52,11 @@ int main(int argc, char *argv[])
 	test_check(&t, &env);
 	test_fork(&t, &env);
 	test_trace(&t, &env);
+	test_record(&t);
 	test_cli(&t, &env);
 	test_trace_cli(&t, &env);
+	test_log_cli(&t, &env);
+	test_explain(&t, &env);
 	test_repro(&t);
 	test_completion(&t, &env);
 	test_prom(&t, &env);

@@ -94,21 +94,29 @@ static bool wait_for_output(FILE *out, const char *text)
 }
 
 static int run_spawn(char *const argv[], char *const extra[],
-		     struct run_result *r, int sig, const char *wait_for);
+		     struct run_result *r, int sig, const char *wait_for,
+		     const char *input);
 
 int run_capture_env(char *const argv[], char *const extra[], struct run_result *r)
 {
-	return run_spawn(argv, extra, r, 0, NULL);
+	return run_spawn(argv, extra, r, 0, NULL, NULL);
 }
 
 int run_capture_signal(char *const argv[], char *const extra[],
 		       struct run_result *r, int sig, const char *wait_for)
 {
-	return run_spawn(argv, extra, r, sig, wait_for);
+	return run_spawn(argv, extra, r, sig, wait_for, NULL);
+}
+
+int run_capture_input(char *const argv[], char *const extra[],
+		      struct run_result *r, const char *input)
+{
+	return run_spawn(argv, extra, r, 0, NULL, input);
 }
 
 static int run_spawn(char *const argv[], char *const extra[],
-		     struct run_result *r, int sig, const char *wait_for)
+		     struct run_result *r, int sig, const char *wait_for,
+		     const char *input)
 {
 	char **env;
 	posix_spawn_file_actions_t fa;
@@ -125,7 +133,7 @@ static int run_spawn(char *const argv[], char *const extra[],
 		goto out_close;
 	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 0, input ? input : "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
 	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
 	env = merge_env(extra);

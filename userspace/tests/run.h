@@ -19,6 +19,9 @@ int run_capture_env(char *const argv[], char *const env[], struct run_result *r)
  */
 int run_capture_signal(char *const argv[], char *const env[],
 		       struct run_result *r, int sig, const char *wait_for);
+/* The same as run_capture_env() with standard input read from the file input. */
+int run_capture_input(char *const argv[], char *const env[], struct run_result *r,
+		      const char *input);
 void run_free(struct run_result *r);
 
 #endif

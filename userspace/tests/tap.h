@@ -62,6 +62,17 @@ char *slurp(const char *path);
 char *fixture_path(char *buf, size_t len, const struct test_env *env,
 		   const char *name);
 
+/*
+ * Judges of output, in test-hostile.c.  check_safe_text: out is valid
+ * UTF-8 without a control character but newline.  check_strict_json:
+ * Python's strict parser reads out (with lines, JSON lines: each line one
+ * object) and finds each of the n names as a "comm", decoded with U+FFFD;
+ * skipped without python3.
+ */
+void check_safe_text(struct tap *t, const char *out, const char *what);
+void check_strict_json(struct tap *t, const char *out, bool lines,
+		       const char *const *want, size_t n, const char *what);
+
 void test_parse(struct tap *t);
 void test_kallsyms(struct tap *t, const struct test_env *env);
 void test_modparam(struct tap *t);
@@ -73,6 +84,9 @@ void test_fork(struct tap *t, const struct test_env *env);
 void test_trace(struct tap *t, const struct test_env *env);
 void test_cli(struct tap *t, const struct test_env *env);
 void test_trace_cli(struct tap *t, const struct test_env *env);
+void test_log_cli(struct tap *t, const struct test_env *env);
+void test_explain(struct tap *t, const struct test_env *env);
+void test_record(struct tap *t);
 void test_completion(struct tap *t, const struct test_env *env);
 void test_prom(struct tap *t, const struct test_env *env);
 void test_repro(struct tap *t);

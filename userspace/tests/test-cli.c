@@ -152,7 +152,7 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 		     "--help: exit 0 whatever the verdict");
 	tap_contains(t, r.out, "     trace: also when ended by SIGINT/SIGTERM, --count, --duration or an\n",
 		     "--help: trace exits 0 when it is ended");
-	tap_contains(t, r.out, "     or trace without CAP_PERFMON or CAP_SYS_ADMIN\n",
+	tap_contains(t, r.out, "     or trace, log or explain without CAP_PERFMON or CAP_SYS_ADMIN\n",
 		     "--help: exit 4 for trace without the capability");
 	tap_contains(t, r.out, "  trace       live: each commit decision and map-count failure",
 		     "--help lists trace");

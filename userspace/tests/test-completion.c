@@ -113,7 +113,7 @@ void test_completion(struct tap *t, const struct test_env *env)
 	}
 
 	got = complete(env, "vmacct ''");
-	tap_eq_str(t, got, "check fork-check load ps repro status trace unload ",
+	tap_eq_str(t, got, "check explain fork-check load log ps repro status trace unload ",
 		   "completion: the commands");
 	each_accepted(t, env, "command", got, NULL, "--help", "-v");
 	free(got);
@@ -137,6 +137,47 @@ void test_completion(struct tap *t, const struct test_env *env)
 	tap_ok(t, tool_status(env, "trace", "--no-such-option", NULL) == VM_EXIT_USAGE &&
 	       tool_status(env, "trace", "--denied", "--help") == 0,
 	       "completion: trace rejects an unknown option and takes --denied");
+	free(got);
+
+	got = complete(env, "vmacct lo");
+	tap_eq_str(t, got, "load log ", "completion: commands starting lo");
+	free(got);
+
+	got = complete(env, "vmacct log -");
+	/* read from "vmacct log --help"; each must also be a real option */
+	for (i = 0; i < 12; i++) {
+		static const char *const opt[] = {
+			"--json", "--follow", "--since", "--pid", "--verbose", "--help",
+			"-j", "-f", "-s", "-p", "-v", "-h",
+		};
+
+		tap_ok(t, has_word(got, opt[i]), "completion: log offers %s", opt[i]);
+	}
+	tap_ok(t, !has_word(got, "--denied") && !has_word(got, "--tid"),
+	       "completion: log offers no option of trace");
+	tap_ok(t, tool_status(env, "log", "--no-such-option", NULL) == VM_EXIT_USAGE &&
+	       tool_status(env, "log", "--follow", "--help") == 0 &&
+	       tool_status4(env, "log", "--json", "--since", "5m") != VM_EXIT_USAGE &&
+	       tool_status4(env, "log", "-j", "--pid", "1") != VM_EXIT_USAGE,
+	       "completion: log rejects an unknown option and takes --follow, --since, --pid");
+	free(got);
+
+	got = complete(env, "vmacct log --since ''");
+	tap_ok(t, got && !got[strspn(got, " ")], "completion: nothing for the age of log --since");
+	free(got);
+	got = complete(env, "vmacct log -s -");
+	tap_ok(t, got && !got[strspn(got, " ")], "completion: ... nor options in its place");
+	free(got);
+
+	got = complete(env, "vmacct explain --");
+	tap_ok(t, has_word(got, "--dmesg") && has_word(got, "--json") && !has_word(got, "--since"),
+	       "completion: explain offers --dmesg and --json, from its --help");
+	tap_ok(t, tool_status(env, "explain", "--dmesg", "--help") == 0 &&
+	       tool_status(env, "explain", "--no-such-option", NULL) == VM_EXIT_USAGE,
+	       "completion: explain takes --dmesg and rejects an unknown option");
+	free(got);
+	got = complete(env, "vmacct explain Makef");
+	tap_eq_str(t, got, "Makefile ", "completion: explain's FILE is a file");
 	free(got);
 
 	got = complete(env, "vmacct ps --sort ''");
@@ -177,5 +218,10 @@ void test_completion(struct tap *t, const struct test_env *env)
 	snprintf(words, sizeof(words), "vmacct trace --pid %s", want);
 	got = complete(env, words);
 	tap_ok(t, has_word(got, want), "completion: trace --pid offers our pid");
+	free(got);
+
+	snprintf(words, sizeof(words), "vmacct log --json -p %s", want);
+	got = complete(env, words);
+	tap_ok(t, has_word(got, want), "completion: log -p offers our pid");
 	free(got);
 }

@@ -51,12 +51,15 @@ static const char *const names[] = {
 /*
  * Reads every JSON value in the file (JSON lines, or values one after
  * another), strictly UTF-8, and fails unless each name given in hex is
- * the "comm" of some object, decoded with U+FFFD replacement.
+ * the "comm" of some object, decoded with U+FFFD replacement.  With
+ * --lines first, each line must be one object, and the last line end.
  */
 static const char py_check[] =
 	"import json, sys\n"
 	"text = open(sys.argv[1], 'rb').read().decode('utf-8')\n"
 	"dec, i, comms = json.JSONDecoder(), 0, set()\n"
+	"lines = sys.argv[2:3] == ['--lines']\n"
+	"hexes = sys.argv[3:] if lines else sys.argv[2:]\n"
 	"def walk(v):\n"
 	"    if isinstance(v, dict):\n"
 	"        for k, x in v.items():\n"
@@ -66,14 +69,24 @@ static const char py_check[] =
 	"    elif isinstance(v, list):\n"
 	"        for x in v:\n"
 	"            walk(x)\n"
-	"while True:\n"
+	"if lines and not text.endswith('\\n'):\n"
+	"    sys.exit('no newline at the end')\n"
+	"for n, line in enumerate(text[:-1].split('\\n') if lines else [], 1):\n"
+	"    try:\n"
+	"        v = dec.decode(line)\n"
+	"    except ValueError as e:\n"
+	"        sys.exit('line %d: %s' % (n, e))\n"
+	"    if not isinstance(v, dict):\n"
+	"        sys.exit('line %d: not an object' % n)\n"
+	"    walk(v)\n"
+	"while not lines:\n"
 	"    while i < len(text) and text[i] in ' \\t\\r\\n':\n"
 	"        i += 1\n"
 	"    if i == len(text):\n"
 	"        break\n"
 	"    v, i = dec.raw_decode(text, i)\n"
 	"    walk(v)\n"
-	"miss = [h for h in sys.argv[2:]\n"
+	"miss = [h for h in hexes\n"
 	"        if bytes.fromhex(h).decode('utf-8', 'replace') not in comms]\n"
 	"if miss:\n"
 	"    sys.exit('names not found: ' + ' '.join(miss))\n";
@@ -108,7 +121,7 @@ static const char *unsafe_text(const char *s)
 	return why;
 }
 
-static void check_text(struct tap *t, const char *out, const char *what)
+void check_safe_text(struct tap *t, const char *out, const char *what)
 {
 	const char *why = unsafe_text(out);
 
@@ -140,14 +153,13 @@ static void hex(const char *s, size_t n, char *buf)
 	buf[2 * n] = '\0';
 }
 
-/* Python's strict parser reads out and finds each of the n names. */
-static void check_json(struct tap *t, const char *out, const char *const *want,
-		       size_t n, const char *what)
+void check_strict_json(struct tap *t, const char *out, bool lines,
+		       const char *const *want, size_t n, const char *what)
 {
 	char file[64], script[64], hexes[N_NAMES][33];
-	char *argv[4 + N_NAMES];
+	char *argv[5 + N_NAMES];
 	struct run_result r;
-	size_t i;
+	size_t i, k;
 
 	if (access(PYTHON, X_OK)) {
 		tap_skip(t, PYTHON " not installed", "%s: a strict JSON parser reads it", what);
@@ -161,15 +173,18 @@ static void check_json(struct tap *t, const char *out, const char *const *want,
 	argv[0] = PYTHON;
 	argv[1] = script;
 	argv[2] = file;
+	k = 3;
+	if (lines)
+		argv[k++] = "--lines";
 	for (i = 0; i < n && i < N_NAMES; i++) {
 		hex(want[i], strlen(want[i]), hexes[i]);
-		argv[3 + i] = hexes[i];
+		argv[k++] = hexes[i];
 	}
-	argv[3 + i] = NULL;
+	argv[k] = NULL;
 	if (run_capture(argv, &r) == 0) {
 		if (!tap_ok(t, r.status == 0,
-			    "%s: a strict JSON parser reads it, every name as its bytes decoded with U+FFFD",
-			    what))
+			    "%s: a strict JSON parser reads it%s, every name as its bytes decoded with U+FFFD",
+			    what, lines ? " line by line, one object each" : ""))
 			tap_diag("%s", r.err ? r.err : "");
 		run_free(&r);
 	} else {
@@ -185,7 +200,7 @@ static void check_prom(struct tap *t, const char *out, const char *what)
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 	struct run_result r;
 
-	check_text(t, out, what);
+	check_safe_text(t, out, what);
 	if (access(PROMTOOL, X_OK)) {
 		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
 			 "%s: promtool check metrics", what);
@@ -214,7 +229,7 @@ static void judge_text(struct tap *t, struct membuf *m, const char *what,
 	char *out = mem_take(m);
 	size_t i;
 
-	check_text(t, out, what);
+	check_safe_text(t, out, what);
 	for (i = 0; need[i]; i++)
 		tap_contains(t, out ? out : "", need[i], "%s: holds \"%s\"",
 			     what, need[i]);
@@ -226,7 +241,7 @@ static void judge_json(struct tap *t, struct membuf *m, const char *what)
 {
 	char *out = mem_take(m);
 
-	check_json(t, out, names, N_NAMES, what);
+	check_strict_json(t, out, false, names, N_NAMES, what);
 	free(out);
 }
 
@@ -258,6 +273,7 @@ static void test_ps_and_prom(struct tap *t)
 	};
 	struct vmacct_version v = { .abi_version = 1 };
 	struct vmacct_commit c = { .page_size = 4096, .max_map_count = 65530 };
+	struct prom_recorder rec;
 	struct ps_table tab;
 	struct membuf m;
 	char *out;
@@ -271,10 +287,19 @@ static void test_ps_and_prom(struct tap *t)
 		ps_print_json(m.f, &tab, 0);
 		judge_json(t, &m, "hostile names, ps --json");
 	}
+	/* the peak table holds names too */
+	memset(&rec, 0, sizeof(rec));
+	rec.npeaks = 2;
+	rec.peaks[0].tgid = 200;
+	memcpy(rec.peaks[0].comm, "p\xff\"q\n\x1b[0m", 9);
+	rec.peaks[1].tgid = 201;
+	memset(rec.peaks[1].comm, 'z', sizeof(rec.peaks[1].comm));	/* unterminated */
 	if (mem_open(&m)) {
-		prom_print(m.f, &v, &c, NULL, &tab, 100);
+		prom_print(m.f, &v, &c, NULL, &tab, 100, &rec);
 		out = mem_take(&m);
 		check_prom(t, out, "hostile names, status --prometheus");
+		tap_contains(t, out, "vmacct_process_peak_mappings{pid=\"201\",comm=\"zzzzzzzzzzzzzzzz\"}",
+			     "hostile names, Prometheus: an unterminated peak name stops at 16 bytes");
 		tap_contains(t, out, "comm=\"nl\\nline\"", "hostile names, Prometheus: newline as \\n");
 		tap_contains(t, out, "comm=\"a\xef\xbf\xbd" "b\"",
 			     "hostile names, Prometheus: 0xff as U+FFFD");
@@ -405,11 +430,11 @@ static void run_tool_case(struct tap *t, const struct tool_case *c,
 	tap_eq_i64(t, r.status, c->status, "%s: exit status", what);
 	out = c->face == FACE_STDERR ? r.err : r.out;
 	if (c->face == FACE_JSON)
-		check_json(t, out, want, 1, what);
+		check_strict_json(t, out, false, want, 1, what);
 	else if (c->face == FACE_PROM)
 		check_prom(t, out, what);
 	else
-		check_text(t, out, what);
+		check_safe_text(t, out, what);
 	if (c->pre) {
 		snprintf(text, sizeof(text), "%s%s%s", c->pre,
 			 c->name ? shown : "", c->post ? c->post : "");

@@ -15,8 +15,10 @@
 #include "run.h"
 #include "tap.h"
 
-static char *render(const struct vmacct_version *v, const struct vmacct_commit *c,
-		    const struct vmacct_stats *s, struct ps_table *t, size_t top)
+static char *render_rec(const struct vmacct_version *v,
+			const struct vmacct_commit *c,
+			const struct vmacct_stats *s, struct ps_table *t,
+			size_t top, const struct prom_recorder *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -24,9 +26,15 @@ static char *render(const struct vmacct_version *v, const struct vmacct_commit *
 
 	if (!f)
 		return NULL;
-	prom_print(f, v, c, s, t, top);
+	prom_print(f, v, c, s, t, top, r);
 	fclose(f);
 	return buf;
+}
+
+static char *render(const struct vmacct_version *v, const struct vmacct_commit *c,
+		    const struct vmacct_stats *s, struct ps_table *t, size_t top)
+{
+	return render_rec(v, c, s, t, top, NULL);
 }
 
 static void add_row(struct ps_table *t, int pid, const char *comm, int err,
@@ -122,7 +130,44 @@ static void test_format(struct tap *t, const struct test_env *env)
 	got = render(&v, &c, NULL, &tab, 2);
 	tap_ok(t, got && !strstr(got, "vmacct_stats_enabled"),
 	       "prometheus: a module without counters: no counter metrics");
+	tap_ok(t, got && !strstr(got, "vmacct_recorder"),
+	       "prometheus: no recorder answer: no recorder metrics");
 	free(got);
+
+	/* the recorder: 7 refusals, the last fork one and munmap one */
+	{
+		struct prom_recorder r;
+
+		memset(&r, 0, sizeof(r));
+		r.log.enabled = 1;
+		r.log.total = 7;
+		r.log.last_denial_ns[VMACCT_CALLER_FORK] = 1700000000123456789LL;
+		r.log.last_map_count_ns[VMACCT_SYS_MUNMAP] = 1700000042999000000LL;
+		r.npeaks = 2;
+		r.peaks[0].tgid = 77;
+		r.peaks[0].peak = 65000;
+		memcpy(r.peaks[0].comm, "java\"\\\n", 7);
+		r.peaks[1].tgid = 78;
+		r.peaks[1].peak = 300;
+		memcpy(r.peaks[1].comm, "redis-server", 12);
+		got = render_rec(&v, &c, &s, &tab, 2, &r);
+		out = got ? got : "";
+		tap_contains(t, out, "vmacct_recorder_enabled 1\n",
+			     "prometheus: the recorder is on");
+		tap_contains(t, out, "# TYPE vmacct_recorder_records_total counter\nvmacct_recorder_records_total 7\n",
+			     "prometheus: refusals recorded, a counter");
+		tap_contains(t, out, "vmacct_last_denial_timestamp_seconds{caller=\"fork\"} 1700000000.123\n",
+			     "prometheus: the last fork refusal, in seconds");
+		tap_ok(t, !strstr(out, "vmacct_last_denial_timestamp_seconds{caller=\"mmap\"}"),
+		       "prometheus: no time for a caller never refused");
+		tap_contains(t, out, "vmacct_last_map_count_failure_timestamp_seconds{syscall=\"munmap\"} 1700000042.999\n",
+			     "prometheus: the last munmap map-count failure");
+		tap_contains(t, out, "vmacct_process_peak_mappings{pid=\"77\",comm=\"java\\\"\\\\\\n\"} 65000\n",
+			     "prometheus: a peak, its comm escaped");
+		tap_contains(t, out, "vmacct_process_peak_mappings{pid=\"78\",comm=\"redis-server\"} 300\n",
+			     "prometheus: the second peak");
+		free(got);
+	}
 	ps_table_free(&tab);
 }
 

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: one recorder record without the device (record.c) -- the
+ * --since duration, what would have been enough for each kind of
+ * refusal, the checks on a record, and the line and the JSON object of
+ * hand-made records.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "tap.h"
+
+#define NS	1000000000ULL
+#define POISON	0xccccccccccccccccULL
+
+static void age_ok(struct tap *t, const char *s, uint64_t want)
+{
+	uint64_t ns = POISON;
+	int ret;
+
+	errno = 0;
+	ret = record_parse_age(s, &ns);
+	if (!tap_ok(t, ret == 0 && ns == want, "age '%s' is %llu ns", s,
+		    (unsigned long long)want))
+		tap_diag("  returned %d, errno %d, %llu ns", ret, errno,
+			 (unsigned long long)ns);
+}
+
+static void age_bad(struct tap *t, const char *s, int err, const char *why)
+{
+	uint64_t ns = POISON;
+	int ret;
+
+	errno = 0;
+	ret = record_parse_age(s, &ns);
+	if (!tap_ok(t, ret == -1 && errno == err && ns == POISON,
+		    "age '%s' is refused with %s (%s), *ns untouched", s,
+		    err == ERANGE ? "ERANGE" : "EINVAL", why))
+		tap_diag("  returned %d, errno %d, %llu ns", ret, errno,
+			 (unsigned long long)ns);
+}
+
+static void test_parse_age(struct tap *t)
+{
+	age_ok(t, "30s", 30 * NS);
+	age_ok(t, "5m", 300 * NS);
+	age_ok(t, "2h", 7200 * NS);
+	age_ok(t, "1d", 86400 * NS);
+	age_ok(t, "45", 45 * NS);
+	age_ok(t, "0", 0);
+	age_ok(t, "0d", 0);
+	age_ok(t, "007m", 420 * NS);
+	/* the largest of each unit that fits in 64 bits of nanoseconds */
+	age_ok(t, "18446744073", 18446744073ULL * NS);
+	age_ok(t, "18446744073s", 18446744073ULL * NS);
+	age_ok(t, "307445734m", 307445734ULL * 60 * NS);
+	age_ok(t, "5124095h", 5124095ULL * 3600 * NS);
+	age_ok(t, "213503d", 213503ULL * 86400 * NS);
+
+	age_bad(t, "", EINVAL, "empty");
+	age_bad(t, "5x", EINVAL, "an unknown unit");
+	age_bad(t, "5S", EINVAL, "units are lower case");
+	age_bad(t, "-1", EINVAL, "a sign");
+	age_bad(t, "+5", EINVAL, "a sign");
+	age_bad(t, " 5", EINVAL, "a blank before");
+	age_bad(t, "5 ", EINVAL, "a blank after");
+	age_bad(t, "s", EINVAL, "a unit alone");
+	age_bad(t, "1ss", EINVAL, "two units");
+	age_bad(t, "1.5h", EINVAL, "a fraction");
+	age_bad(t, "0x10", EINVAL, "hexadecimal");
+	age_bad(t, "1h30m", EINVAL, "two parts");
+	age_bad(t, "123456789012345678901234567890123", EINVAL, "33 characters");
+	age_bad(t, "18446744074", ERANGE, "past 2^64 ns");
+	age_bad(t, "307445735m", ERANGE, "past 2^64 ns in minutes");
+	age_bad(t, "5124096h", ERANGE, "past 2^64 ns in hours");
+	age_bad(t, "213504d", ERANGE, "past 2^64 ns in days");
+	age_bad(t, "99999999999999999999", ERANGE, "past 2^64 seconds");
+	age_bad(t, "99999999999999999999d", ERANGE, "past 2^64 days");
+}
+
+static struct vmacct_record decision(uint32_t caller, uint32_t mode,
+				     int64_t pages)
+{
+	struct vmacct_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.size = sizeof(rec);
+	rec.seq = 12;
+	rec.realtime_ns = 1793793845123456000LL;	/* 2026-11-04T12:04:05.123456Z */
+	rec.boottime_ns = 5000 * NS;
+	rec.cgroup_id = 77;
+	rec.uid = 1000;
+	rec.committed_error = 7808;
+	rec.ev.version = VMACCT_EVENT_VERSION;
+	rec.ev.type = VMACCT_EV_DECISION;
+	rec.ev.size = sizeof(rec.ev);
+	rec.ev.time_ns = 4000 * NS;
+	rec.ev.pid = rec.ev.tgid = 206;
+	memcpy(rec.ev.comm, "redis-server", 13);
+	rec.ev.caller = caller;
+	rec.ev.mode = mode;
+	rec.ev.verdict = -ENOMEM;
+	rec.ev.pages = pages;
+	rec.ev.map_count = 90;
+	rec.ev.max_map_count = 65530;
+	rec.ev.total_vm = 64416;
+	rec.ev.limit = 160000;
+	rec.ev.admin_reserve = 2048;
+	rec.ev.user_reserve = 2013;
+	rec.ev.allowed = 155939;
+	rec.ev.committed = 158289;
+	rec.ev.guess_ceiling = 504786;
+	return rec;
+}
+
+static struct vmacct_record map_count(uint32_t sys, int64_t enough)
+{
+	struct vmacct_record rec = decision(sys, 2, 1);
+
+	rec.ev.type = VMACCT_EV_MAP_COUNT;
+	rec.ev.map_count = 65530;
+	rec.committed_error = 0;
+	rec.min_max_map_count = enough;
+	return rec;
+}
+
+static void fix_is(struct tap *t, const struct vmacct_record *rec,
+		   const char *want, const char *what)
+{
+	char buf[200];
+	const char *got;
+
+	memset(buf, 'x', sizeof(buf));
+	got = record_fix(rec, buf, sizeof(buf));
+	tap_ok(t, got == buf, "fix, %s: written into the buffer given", what);
+	tap_eq_str(t, got, want, "fix, %s", what);
+}
+
+static void test_fix(struct tap *t)
+{
+	struct vmacct_record rec;
+	char small[16];
+
+	/* map count: a number only when the sysctl (an int) can hold it */
+	rec = map_count(VMACCT_SYS_MUNMAP, 65532);
+	fix_is(t, &rec, "vm.max_map_count ≥ 65532 would have allowed it", "map count");
+	rec.min_max_map_count = INT32_MAX;
+	fix_is(t, &rec, "vm.max_map_count ≥ 2147483647 would have allowed it",
+	       "map count INT_MAX");
+	rec.min_max_map_count = (int64_t)INT32_MAX + 1;
+	fix_is(t, &rec, "no vm.max_map_count would have allowed it", "map count past INT_MAX");
+	rec.min_max_map_count = 0;
+	fix_is(t, &rec, "no vm.max_map_count would have allowed it", "map count 0");
+	rec.min_max_map_count = -1;
+	fix_is(t, &rec, "no vm.max_map_count would have allowed it", "map count negative");
+	/* a map-count failure is judged by its type, whatever the mode */
+	rec = map_count(VMACCT_SYS_MMAP, 70000);
+	rec.ev.mode = 0;
+	fix_is(t, &rec, "vm.max_map_count ≥ 70000 would have allowed it",
+	       "map count in mode 0");
+
+	rec = decision(VMACCT_CALLER_BRK, 0, 3000000);
+	fix_is(t, &rec,
+	       "only RAM + swap above 2999999 pages, or vm.overcommit_memory=1, would have allowed it",
+	       "mode 0");
+	rec.min_ratio = 50;	/* not read in mode 0 */
+	rec.min_kbytes = 1;
+	fix_is(t, &rec,
+	       "only RAM + swap above 2999999 pages, or vm.overcommit_memory=1, would have allowed it",
+	       "mode 0 ignores min_ratio and min_kbytes");
+
+	rec = decision(VMACCT_CALLER_MMAP, 2, 262144);
+	rec.min_ratio = 64;
+	rec.min_kbytes = 5099268;
+	fix_is(t, &rec,
+	       "vm.overcommit_ratio ≥ 64 or vm.overcommit_kbytes ≥ 5099268 would have allowed it",
+	       "mode 2");
+	rec.min_ratio = VMACCT_RATIO_NONE;
+	fix_is(t, &rec,
+	       "no vm.overcommit_ratio would have; vm.overcommit_kbytes ≥ 5099268 would have allowed it",
+	       "mode 2 with VMACCT_RATIO_NONE");
+	rec.min_ratio = VMACCT_RATIO_NONE - 1;
+	fix_is(t, &rec,
+	       "vm.overcommit_ratio ≥ 4294967294 or vm.overcommit_kbytes ≥ 5099268 would have allowed it",
+	       "mode 2, a ratio one below VMACCT_RATIO_NONE is a ratio");
+
+	rec.ev.mode = 3;
+	fix_is(t, &rec, "a mode this tool does not know", "mode 3");
+
+	rec = map_count(VMACCT_SYS_MUNMAP, 65532);
+	memset(small, 'x', sizeof(small));
+	record_fix(&rec, small, sizeof(small));
+	tap_eq_str(t, small, "vm.max_map_coun", "fix: cut to the buffer given, terminated");
+}
+
+static void test_problem(struct tap *t)
+{
+	struct vmacct_record rec = decision(VMACCT_CALLER_FORK, 2, 8196);
+	char buf[160];
+	const char *p;
+
+	p = record_problem(&rec, sizeof(rec), buf, sizeof(buf));
+	tap_ok(t, p == NULL, "problem: none in a good record");
+	p = record_problem(&rec, VMACCT_RECORD_SIZE_VER0 + 8, buf, sizeof(buf));
+	tap_ok(t, p == NULL, "problem: none in a record larger than this tool's");
+	p = record_problem(&rec, VMACCT_RECORD_SIZE_VER0 - 1, buf, sizeof(buf));
+	tap_eq_str(t, p, "a record of 199 bytes, less than 200",
+		   "problem: a record shorter than the first version");
+	rec.ev.version = 2;
+	p = record_problem(&rec, sizeof(rec), buf, sizeof(buf));
+	tap_eq_str(t, p, "record #12: record version 2, this tool reads version 1",
+		   "problem: an event of another version, with its number");
+	rec.ev.version = VMACCT_EVENT_VERSION;
+	rec.ev.size = 136;
+	p = record_problem(&rec, sizeof(rec), buf, sizeof(buf));
+	tap_eq_str(t, p, "record #12: record of 136 bytes, this tool reads 128-byte records",
+		   "problem: an event of another size");
+}
+
+static char *render(const struct vmacct_record *rec, bool json)
+{
+	struct membuf m;
+
+	if (!mem_open(&m))
+		return NULL;
+	if (json)
+		record_print_json(m.f, rec);
+	else
+		record_print(m.f, rec);
+	return mem_take(&m);
+}
+
+static void test_print(struct tap *t)
+{
+	struct vmacct_record rec;
+	char *got;
+
+	rec = decision(VMACCT_CALLER_FORK, 2, 8196);
+	rec.min_ratio = 61;
+	rec.min_kbytes = 649404;
+	got = render(&rec, false);
+	tap_eq_str(t, got,
+		   "#12 2026-11-04T12:04:05.123456000Z redis-server[206/206] fork: 8196 pages DENIED "
+		   "(mode 2) — committed 158289 ≥ allowed 155939 = limit 160000 − admin 2048 − "
+		   "user 2013 — vm.overcommit_ratio ≥ 61 or vm.overcommit_kbytes ≥ 649404 would "
+		   "have allowed it\n",
+		   "line: number, ISO 8601 UTC time, the trace line, the fix");
+	free(got);
+
+	got = render(&rec, true);
+	tap_eq_str(t, got,
+		   "{\"seq\":12,\"version\":1,\"type\":\"decision\",\"size\":128,"
+		   "\"time_ns\":4000000000000,\"realtime_ns\":1793793845123456000,"
+		   "\"realtime\":\"2026-11-04T12:04:05.123456000Z\",\"pid\":206,\"tid\":206,"
+		   "\"comm\":\"redis-server\",\"caller\":\"fork\",\"mode\":2,\"verdict\":-12,"
+		   "\"denied\":true,\"as_admin\":false,\"pages\":8196,\"map_count\":90,"
+		   "\"max_map_count\":65530,\"total_vm\":64416,\"limit\":160000,"
+		   "\"admin_reserve\":2048,\"user_reserve\":2013,\"allowed\":155939,"
+		   "\"committed\":158289,\"guess_ceiling\":504786,\"boottime_ns\":5000000000000,"
+		   "\"uid\":1000,\"cgroup_id\":77,\"committed_error\":7808,\"min_ratio\":61,"
+		   "\"min_kbytes\":649404,\"min_max_map_count\":null,"
+		   "\"fix\":\"vm.overcommit_ratio ≥ 61 or vm.overcommit_kbytes ≥ 649404 would "
+		   "have allowed it\"}\n",
+		   "JSON: the trace members, then the record's, on one line");
+	free(got);
+
+	rec.min_ratio = VMACCT_RATIO_NONE;
+	got = render(&rec, true);
+	tap_contains(t, got, ",\"committed_error\":7808,\"min_ratio\":null,\"min_kbytes\":649404,"
+		     "\"min_max_map_count\":null,",
+		     "JSON, mode 2 without a ratio: min_ratio null, min_kbytes kept");
+	free(got);
+
+	rec = decision(VMACCT_CALLER_BRK, 0, 3000000);
+	rec.min_ratio = 5;	/* not mode 2: not shown */
+	rec.min_kbytes = 6;
+	got = render(&rec, true);
+	tap_contains(t, got, ",\"committed_error\":7808,\"min_ratio\":null,\"min_kbytes\":null,"
+		     "\"min_max_map_count\":null,",
+		     "JSON, mode 0: no setting but committed_error");
+	free(got);
+
+	rec = map_count(VMACCT_SYS_MUNMAP, 65532);
+	got = render(&rec, true);
+	tap_contains(t, got, ",\"committed_error\":null,\"min_ratio\":null,\"min_kbytes\":null,"
+		     "\"min_max_map_count\":65532,\"fix\":\"vm.max_map_count ≥ 65532 would have "
+		     "allowed it\"}\n",
+		     "JSON, map count: only min_max_map_count");
+	free(got);
+	rec.min_max_map_count = 0;
+	got = render(&rec, true);
+	tap_contains(t, got, ",\"min_max_map_count\":null,\"fix\":\"no vm.max_map_count would",
+		     "JSON, map count without a setting: null");
+	free(got);
+	got = render(&rec, false);
+	tap_eq_str(t, got,
+		   "#12 2026-11-04T12:04:05.123456000Z redis-server[206/206] munmap: ENOMEM: "
+		   "map_count 65530 ≥ max 65530 (max_map_count) — no vm.max_map_count would have "
+		   "allowed it\n",
+		   "line, map count: the failed check, then the fix");
+	free(got);
+}
+
+void test_record(struct tap *t)
+{
+	test_parse_age(t);
+	test_fix(t);
+	test_problem(t);
+	test_print(t);
+}
