@@ -29,7 +29,7 @@
 #include "tool.h"
 #include "trace.h"
 
-#define TRACE_BATCH	32	/* records per read(), the module's own batch */
+#define TRACE_BATCH	VMACCT_READ_MAX_RECORDS	/* records per read() */
 
 struct trace_opts {
 	struct trace_filter filter;
@@ -326,6 +326,11 @@ static int trace_loop(int fd, const struct trace_opts *o,
 			if (o->count && tot->shown >= o->count)
 				return VM_EXIT_OK;
 		}
+		/* the batch at once: a reader sees it without waiting */
+		if (fflush(stdout) == EOF) {
+			log_err("stdout: %s", strerror(errno));
+			return VM_EXIT_FAILED;
+		}
 	}
 }
 
@@ -365,8 +370,15 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 	if (ret >= 0)
 		return ret;
 
-	/* people pipe it: each record as soon as it is read */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * A terminal gets each line as it comes; a pipe or a file one
+	 * write() per batch read (flushed after each), so that a slow file
+	 * costs a system call per batch, not per record.
+	 */
+	if (isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	ret = vm_dev_trace_open(g, o.verbose, &o.filter, &fd, &t);
 	if (ret != VM_EXIT_OK)
