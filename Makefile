@@ -15,8 +15,11 @@
 #   make build-matrix    build with W=1 against every bookworm linux-headers-*-amd64
 #   make deb             vmacct and vmacct-dkms .debs in build/deb/ (built in a copy of the tree)
 #   make check-deb       build them, lintian, install them in a bookworm guest (DKMS, modprobe, purge)
-#   make bench           VMACCT_IOC_MM against parsing /proc, and what tracing
-#                        costs, in a guest per kernel
+#   make bench           VMACCT_IOC_MM against parsing /proc, what tracing
+#                        costs, and what the module costs the workloads it
+#                        watches (mmap, brk, fork+exec, VMA split, getpid;
+#                        not loaded, recorder, reader, tracefs kretprobe;
+#                        attach latency), in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
 #   make dkms-install    register this tree with DKMS (dkms add/build/install)
 #
@@ -107,6 +110,7 @@ check-deb:
 bench:
 	scripts/bench.sh
 	scripts/bench-trace.sh
+	scripts/bench-cost.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

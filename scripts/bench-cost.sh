@@ -1,0 +1,310 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-cost: what the module costs the workloads it watches (issue 15),
+# per kernel, in one QEMU guest each (as `make check` boots them).  The
+# guest sets vm.max_map_count to 20000 and runs ROUNDS rounds; each round
+# runs every configuration once, in this order in odd rounds and in the
+# reverse order in even ones (so that no configuration always comes first
+# or right after a load):
+#
+#   not-loaded         vmacct.ko absent
+#   recorder           vmacct.ko loaded with its defaults: the recorder
+#                      arms every probe at load and keeps refusals, nobody
+#                      reads
+#   reader             the same load, and a thread of the benchmark
+#                      attached as a trace reader with no filter, draining
+#   tracefs-kretprobe  vmacct.ko absent; 'r:vmacct_bench __vm_enough_memory
+#                      $retval' in kprobe_events, enabled, trace_pipe
+#                      drained by cat to /dev/null
+#
+# and, once per guest (round 1, module loaded), `attach`: open() +
+# VMACCT_IOC_TRACE until trace/enabled reads 1 and until the first record
+# of one mmap() is readable, with the probes already armed by the
+# recorder, 20 times.
+#
+# vmacct_cost_bench (scripts/bench/) times, each in batches interleaved
+# with the others, reporting the median ns per operation: mmap (mmap +
+# munmap of a page), brk (one page up and down), forkexec (fork, execve of
+# a static `true`, waitpid), split (mprotect of one page in the middle of
+# a VMA to PROT_READ and back, in a process holding 90% of
+# vm.max_map_count: no decision, two probed system calls) and getpid (the
+# control: nothing probes it).  The workloads run in single-threaded
+# children of the benchmark; the reader is a thread of the benchmark
+# itself (a second thread in the measured mm alone slows brk() down 2x
+# under TCG).  The table gives, per workload and configuration, the
+# median over the rounds of the per-round medians, their spread (the
+# lowest and highest round median, and as -%/+% of that median) and the
+# ratio to not-loaded; and, for information, "paired": the median over
+# rounds of each round's own ratio to that round's not-loaded, which a
+# slow drift of the host between rounds does not move.  The targets are
+# on "ratio".
+#
+# Targets: recorder <= 1.01 x not-loaded on every workload; reader <= 1.05
+# x not-loaded on every workload, and cheaper than tracefs-kretprobe on
+# the workloads that call __vm_enough_memory() (mmap, brk, forkexec: the
+# tracefs probe fires on nothing else); attach < 20 ms (the slowest of the
+# 20 first records).  When not-loaded's own round medians spread by more
+# than 1% on a workload, the table says so: there TCG's noise is larger
+# than the recorder's target.
+#
+# Usage: bench-cost.sh [ROUNDS]   (default 7, at least 7); VMACCT_KERNELS
+# picks the kernel(s).  Output per kernel: build/bench-cost/KVER.txt (raw)
+# and the table on stdout.  About 3 to 5 minutes per kernel (7.5 for
+# both, measured on a 2-core host busy with another guest).  Exit: 0
+# every kernel ran and met the targets, 3 a target missed, 1 an error.
+# Timings under QEMU TCG are slower than on hardware and noisy; the ratios
+# are what to compare.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${1:-7}
+case $ROUNDS in
+'' | *[!0-9]*) echo "bench-cost: ROUNDS must be a number" >&2; exit 1 ;;
+esac
+if [ "$ROUNDS" -lt 7 ]; then
+	echo "bench-cost: ROUNDS must be at least 7" >&2
+	exit 1
+fi
+OUT="$BUILD/bench-cost"
+MAX_MAP_COUNT=20000
+rc=0
+start=$SECONDS
+
+"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
+make -s -C "$ROOT" tool || exit 1
+mkdir -p "$OUT"
+
+kernels=$(discover_kernels)
+if [ -z "$kernels" ]; then
+	echo "bench-cost: no kernel with headers found (/boot/vmlinuz-* and /lib/modules/*/build): make deps" >&2
+	exit 1
+fi
+
+# the table and the targets, from the RESULT and DRAIN lines of one guest
+table() {
+	awk -v k="$1" '
+	function sort(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++)
+			for (j = i + 1; j <= n; j++)
+				if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	}
+	function med(s,   a, n) {
+		n = split(s, a, " ")
+		sort(a, n)
+		lo = a[1]; hi = a[n]
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function val(f,   i, kv) {
+		for (i = 4; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == f) return kv[2]
+		}
+		return ""
+	}
+	function fmt(x) { return x >= 1000 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
+	/^# round / { rnd = $3 + 0; next }
+	/^RESULT attach latency / { lat = $0; next }
+	/^RESULT / {
+		c = $2; w = $3
+		v[c, w] = v[c, w] " " val("ns")
+		rv[c, w, rnd] = val("ns")
+		n[c, w]++
+		if (w == "split" && val("map_count") != "")
+			mc = val("map_count") " of " val("max_map_count")
+		next
+	}
+	/^DRAIN / {
+		split($3, a, "="); ev += a[2]
+		split($4, a, "="); dr += a[2]
+		next
+	}
+	END {
+		nc = split("not-loaded recorder reader tracefs-kretprobe", conf, " ")
+		nw = split("mmap brk forkexec split getpid", wl, " ")
+		desc["mmap"] = "mmap+munmap"
+		desc["brk"] = "brk up+down"
+		desc["forkexec"] = "fork+exec+wait"
+		desc["split"] = "mprotect split+merge"
+		desc["getpid"] = "getpid (control)"
+		printf "%s: ns per operation, median over rounds of the round medians (QEMU TCG, 2 vCPUs)\n", k
+		printf "  %-20s %-18s %6s %11s %25s %17s %7s %7s\n", "workload", "configuration", "rounds", "median", "round medians min..max", "spread", "ratio", "paired"
+		for (i = 1; i <= nw; i++) {
+			w = wl[i]
+			if (!n["not-loaded", w]) { printf "  %-20s no not-loaded result\n", desc[w]; err = 1; continue }
+			for (j = 1; j <= nc; j++) {
+				c = conf[j]
+				if (!n[c, w]) {
+					printf "  %-20s %-18s %6s\n", j == 1 ? desc[w] : "", c, "(not run)"
+					continue
+				}
+				m[c, w] = med(v[c, w])
+				mn[c, w] = lo; mx[c, w] = hi
+				sp[c, w] = (hi / m[c, w] - 1) > (1 - lo / m[c, w]) ? hi / m[c, w] - 1 : 1 - lo / m[c, w]
+				r[c, w] = m[c, w] / m["not-loaded", w]
+				pr = ""
+				for (q = 1; q <= rnd; q++)
+					if (rv[c, w, q] != "" && rv["not-loaded", w, q] > 0)
+						pr = pr " " rv[c, w, q] / rv["not-loaded", w, q]
+				pm = pr == "" ? 0 : med(pr)
+				printf "  %-20s %-18s %6d %11s %25s %17s %7.3f %7.3f\n",
+					j == 1 ? desc[w] : "", c, n[c, w], fmt(m[c, w]),
+					fmt(mn[c, w]) ".." fmt(mx[c, w]),
+					sprintf("-%.2f%%/+%.2f%%", (1 - mn[c, w] / m[c, w]) * 100,
+						(mx[c, w] / m[c, w] - 1) * 100), r[c, w], pm
+			}
+		}
+		if (mc != "")
+			printf "  split: the process held %s VMAs (vm.max_map_count)\n", mc
+		printf "  reader: %d records read, %d dropped\n", ev, dr
+		if (err) exit 1
+		bad = 0
+
+		# recorder <= 1.01 x not-loaded, every workload
+		line = ""; miss = ""; noise = ""
+		for (i = 1; i <= nw; i++) {
+			w = wl[i]
+			if (!n["recorder", w]) { miss = miss sprintf(" %s: not run;", w); continue }
+			line = line sprintf(" %s %.3f", w, r["recorder", w])
+			if (r["recorder", w] > 1.01)
+				miss = miss sprintf(" %s: %s vs %s ns = %.3f;", w, fmt(m["recorder", w]), fmt(m["not-loaded", w]), r["recorder", w])
+			if (sp["not-loaded", w] > 0.01)
+				noise = noise sprintf(" %s +-%.2f%%", w, sp["not-loaded", w] * 100)
+		}
+		printf "  target recorder <= 1.01 x not-loaded:%s: %s\n", line, miss == "" ? "met" : "MISSED"
+		if (miss != "") { printf "    MISSED:%s\n", miss; bad = 1 }
+		if (noise != "")
+			printf "    TCG noise is larger than the target: not-loaded round medians spread%s\n", noise
+
+		# reader <= 1.05 x not-loaded, every workload
+		line = ""; miss = ""
+		for (i = 1; i <= nw; i++) {
+			w = wl[i]
+			if (!n["reader", w]) { miss = miss sprintf(" %s: not run;", w); continue }
+			line = line sprintf(" %s %.3f", w, r["reader", w])
+			if (r["reader", w] > 1.05)
+				miss = miss sprintf(" %s: %s vs %s ns = %.3f;", w, fmt(m["reader", w]), fmt(m["not-loaded", w]), r["reader", w])
+		}
+		printf "  target reader <= 1.05 x not-loaded:%s: %s\n", line, miss == "" ? "met" : "MISSED"
+		if (miss != "") { printf "    MISSED:%s\n", miss; bad = 1 }
+
+		# reader < tracefs kretprobe where that probe fires
+		line = ""; miss = ""
+		ndec = split("mmap brk forkexec", dec, " ")
+		for (i = 1; i <= ndec; i++) {
+			w = dec[i]
+			if (!n["reader", w] || !n["tracefs-kretprobe", w]) { miss = miss sprintf(" %s: not measured;", w); continue }
+			line = line sprintf(" %s %s vs %s ns", w, fmt(m["reader", w]), fmt(m["tracefs-kretprobe", w]))
+			if (m["reader", w] >= m["tracefs-kretprobe", w])
+				miss = miss sprintf(" %s: reader %.3f, tracefs %.3f x not-loaded;", w, r["reader", w], r["tracefs-kretprobe", w])
+		}
+		printf "  target reader < tracefs-kretprobe (mmap brk forkexec):%s: %s\n", line, miss == "" ? "met" : "MISSED"
+		if (miss != "") { printf "    MISSED:%s\n", miss; bad = 1 }
+
+		# attach < 20 ms
+		if (lat != "") {
+			split(lat, f, " ")
+			printf "  attach with the recorder armed, median/max: VMACCT_IOC_TRACE returns %s us, trace/enabled 1 at %s us, first record readable at %s us\n",
+				substr(f[4], 10), substr(f[5], 12), substr(f[6], 10)
+			printf "  target attach < 20 ms (slowest first record): %s\n", f[8] == "met" ? "met" : "MISSED"
+			if (f[8] != "met") bad = 1
+		} else {
+			print "  target attach < 20 ms: not measured: MISSED"
+			bad = 1
+		}
+		exit bad ? 3 : 0
+	}' "$2"
+}
+
+for k in $kernels; do
+	d="$BUILD/bench-cost-$k"
+	t0=$SECONDS
+	{ bench_payload bench-cost "$k" vmacct_cost_bench &&
+	  make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/vmacct_true"; } ||
+		{ rc=1; continue; }
+	cat > "$d/bench.sh" <<GUEST
+cd /payload || exit 1
+T=/sys/kernel/tracing
+B=./vmacct_cost_bench
+echo $MAX_MAP_COUNT > /proc/sys/vm/max_map_count || exit 1
+echo "# kernel \$(uname -r), \$(nproc) CPUs, QEMU TCG guest, vm.max_map_count \$(cat /proc/sys/vm/max_map_count)"
+
+not_loaded() {
+	\$B measure not-loaded || exit 1
+}
+
+# recorder, reader and (round 1) attach: one load with the defaults
+loaded() {
+	vmacct load --ko /payload/vmacct.ko > /dev/null || exit 1
+	if [ "\$(cat /sys/kernel/vmacct/recorder/enabled)" != 1 ]; then
+		echo "bench-cost: recorder/enabled is not 1 after a load with the defaults" >&2
+		exit 1
+	fi
+	if [ "\$1" = forward ]; then
+		\$B measure recorder || exit 1
+		\$B measure reader --reader || exit 1
+	else
+		\$B measure reader --reader || exit 1
+		\$B measure recorder || exit 1
+	fi
+	if [ "\$round" = 1 ]; then
+		\$B attach -r 20
+		a=\$?
+		[ \$a = 0 ] || [ \$a = 3 ] || exit 1
+	fi
+	echo "# recorder: \$(cat /sys/kernel/vmacct/recorder/records) refusals recorded"
+	vmacct unload > /dev/null || exit 1
+}
+
+tracefs() {
+	if [ ! -w \$T/kprobe_events ]; then
+		echo "# no \$T/kprobe_events: tracefs kretprobe not measured"
+		return
+	fi
+	echo 'r:vmacct_bench __vm_enough_memory \$retval' > \$T/kprobe_events || exit 1
+	echo 1 > \$T/events/kprobes/vmacct_bench/enable || exit 1
+	cat \$T/trace_pipe > /dev/null &
+	cpid=\$!
+	\$B measure tracefs-kretprobe || exit 1
+	echo "# kprobe_profile: \$(cat \$T/kprobe_profile)"
+	echo 0 > \$T/events/kprobes/vmacct_bench/enable
+	kill \$cpid
+	wait \$cpid 2>/dev/null
+	echo '-:vmacct_bench' >> \$T/kprobe_events
+}
+
+for round in \$(seq $ROUNDS); do
+	echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
+	if [ \$((round % 2)) = 1 ]; then
+		echo "# round \$round: not-loaded recorder reader tracefs-kretprobe"
+		not_loaded
+		loaded forward
+		tracefs
+	else
+		echo "# round \$round: tracefs-kretprobe reader recorder not-loaded"
+		tracefs
+		loaded reverse
+		not_loaded
+	fi
+done
+echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
+exit 0
+GUEST
+	echo "== vmacct_cost_bench on $k"
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
+		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
+		--out "$OUT/$k.txt" --console-log "$d/console.log" --timeout 1200
+	r=$?
+	if [ "$r" != 0 ]; then
+		echo "bench-cost $k: guest exit $r (output: $OUT/$k.txt, console: $d/console.log)"
+		rc=1
+		continue
+	fi
+	table "$k" "$OUT/$k.txt"
+	t=$?
+	[ "$t" = 0 ] || [ "$rc" = 1 ] || rc=$t
+	echo "bench-cost $k: $((SECONDS - t0)) s; raw output $OUT/$k.txt"
+done
+echo "bench-cost: $((SECONDS - start)) s in all"
+exit $rc
