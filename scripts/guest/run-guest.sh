@@ -337,7 +337,12 @@ printf 'export VMACCT_KERNEL=%s\n' "$kernel" >"$root/etc/vmacct-guest/env"
 
 # ---------------------------------------------------------------- boot
 
-cmdline="console=ttyS0 panic=-1 printk.time=1${append:+ $append}"
+# tsc=reliable: under TCG the TSC follows the host clock, and a busy host
+# delays the clocksource watchdog's reads enough that it marks the TSC
+# unstable and moves to the emulated HPET, which makes every clock read a
+# trip into QEMU (seen: a make check-debug fuzzer three times slower after
+# "clocksource: Switched to clocksource hpet" while the host compiled).
+cmdline="console=ttyS0 panic=-1 printk.time=1 tsc=reliable${append:+ $append}"
 qemu=(qemu-system-x86_64
 	-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
 	-nodefaults -no-user-config -display none -monitor none -no-reboot
