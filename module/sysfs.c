@@ -133,6 +133,32 @@ static const struct attribute_group commit_group = {
 	.attrs = commit_attrs,
 };
 
+/* A write of a boolean (kstrtobool) that @set carries out. */
+static ssize_t vmacct_store_bool(const char *buf, size_t len,
+				 int (*set)(bool on))
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (!err)
+		err = set(on);
+	return err ? err : len;
+}
+
+/* A write of a number (kstrtouint) that @set carries out. */
+static ssize_t vmacct_store_uint(const char *buf, size_t len,
+				 int (*set)(unsigned int n))
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(buf, 0, &n);
+	if (!err)
+		err = set(n);
+	return err ? err : len;
+}
+
 /* trace/: counters of the event stream, and its two controls */
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -193,14 +219,7 @@ static ssize_t buffer_size_store(struct kobject *kobj,
 				 struct kobj_attribute *attr,
 				 const char *buf, size_t len)
 {
-	unsigned int records;
-	int err;
-
-	err = kstrtouint(buf, 0, &records);
-	if (err)
-		return err;
-	err = vmacct_ring_set_buffer_size(records);
-	return err ? err : len;
+	return vmacct_store_uint(buf, len, vmacct_ring_set_buffer_size);
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
@@ -236,14 +255,7 @@ static ssize_t stats_enabled_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t len)
 {
-	bool on;
-	int err;
-
-	err = kstrtobool(buf, &on);
-	if (err)
-		return err;
-	err = vmacct_stream_count(on);
-	return err ? err : len;
+	return vmacct_store_bool(buf, len, vmacct_stream_count);
 }
 
 static u64 vmacct_sum(const u64 *v)
@@ -326,14 +338,7 @@ static ssize_t recorder_enabled_store(struct kobject *kobj,
 				      struct kobj_attribute *attr,
 				      const char *buf, size_t len)
 {
-	bool on;
-	int err;
-
-	err = kstrtobool(buf, &on);
-	if (err)
-		return err;
-	err = vmacct_stream_record(on);
-	return err ? err : len;
+	return vmacct_store_bool(buf, len, vmacct_stream_record);
 }
 
 static ssize_t recorder_size_show(struct kobject *kobj,
@@ -346,14 +351,7 @@ static ssize_t recorder_size_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t len)
 {
-	unsigned int records;
-	int err;
-
-	err = kstrtouint(buf, 0, &records);
-	if (err)
-		return err;
-	err = vmacct_recorder_set_size(records);
-	return err ? err : len;
+	return vmacct_store_uint(buf, len, vmacct_recorder_set_size);
 }
 
 static ssize_t records_show(struct kobject *kobj, struct kobj_attribute *attr,
