@@ -168,6 +168,18 @@ static int vmacct_do_peaks(struct file *file, void *arg)
 	return vmacct_peaks_read(p);
 }
 
+static int vmacct_do_overwrites(struct file *file, void *arg)
+{
+	struct vmacct_overwrites *o = arg;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if (o->flags || o->record_size < VMACCT_OVERWRITE_SIZE_VER0 ||
+	    o->record_size > PAGE_SIZE)
+		return -EINVAL;
+	return vmacct_recorder_overwrites(o);
+}
+
 struct vmacct_ioc {
 	unsigned int cmd;
 	size_t ksize;		/* the structure this module knows */
@@ -194,6 +206,8 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_LOG_SIZE_VER0, vmacct_do_log },
 	{ VMACCT_IOC_PEAKS, sizeof(struct vmacct_peaks),
 	  VMACCT_PEAKS_SIZE_VER0, vmacct_do_peaks },
+	{ VMACCT_IOC_OVERWRITES, sizeof(struct vmacct_overwrites),
+	  VMACCT_OVERWRITES_SIZE_VER0, vmacct_do_overwrites },
 };
 
 /* Large enough for any argument. */
@@ -207,6 +221,7 @@ union vmacct_arg {
 	struct vmacct_stats stats;
 	struct vmacct_log log;
 	struct vmacct_peaks peaks;
+	struct vmacct_overwrites overwrites;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,

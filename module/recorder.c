@@ -12,7 +12,10 @@
  * allocates; the ring is allocated when the recorder is switched on or
  * resized, in process context.  Readers copy records out by number
  * (VMACCT_IOC_LOG), so any number of them may read, each at its own pace,
- * and none can slow a refused task.
+ * and none can slow a refused task.  What the ring overwrites is not lost
+ * without a trace: it is counted by process and kind
+ * (VMACCT_IOC_OVERWRITES), so that a storm of one process's refusals
+ * reads as one line.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -36,13 +40,15 @@
 #define VMACCT_LOG_BATCH	256	/* records per VMACCT_IOC_LOG call */
 
 static DEFINE_MUTEX(vmacct_rec_mutex);		/* switching and resizing */
-static DEFINE_RAW_SPINLOCK(vmacct_rec_lock);	/* the six below */
+static DEFINE_RAW_SPINLOCK(vmacct_rec_lock);	/* the seven below */
 static struct vmacct_record *vmacct_rec_ring;
 static u32 vmacct_rec_size = VMACCT_RECORDER_DEFAULT;
 static u64 vmacct_rec_seq;			/* the last number given */
 static u64 vmacct_rec_oldest = 1;	/* the oldest a resize kept */
 static bool vmacct_rec_on;			/* also read by the probes */
 static s64 vmacct_rec_last[2][VMACCT_STATS_SLOTS];	/* by type, caller */
+/* what the ring overwrote: groups filled in order, then the rest */
+static struct vmacct_overwrite vmacct_rec_gone[VMACCT_OVERWRITES_MAX + 1];
 
 /* Record number @seq's place in a ring of @size. */
 static u32 vmacct_rec_slot(u64 seq, u32 size)
@@ -118,6 +124,46 @@ void vmacct_recorder_stamp_map_count(struct vmacct_record *rec, s64 enough)
 	rec->min_max_map_count = enough;
 }
 
+/*
+ * Count @rec, about to be overwritten or dropped by a resize, in the group
+ * of its process and kind: the first free group if it has none, the rest
+ * when all are taken.  Under the ring's lock.
+ */
+static void vmacct_recorder_forget(const struct vmacct_record *rec)
+{
+	const struct vmacct_event *ev = &rec->ev;
+	struct vmacct_overwrite *g;
+	int i;
+
+	for (i = 0; i < VMACCT_OVERWRITES_MAX; i++) {
+		g = &vmacct_rec_gone[i];
+		if (!g->count) {
+			g->size = sizeof(*g);
+			g->type = ev->type;
+			g->caller = ev->caller;
+			g->tgid = ev->tgid;
+			break;
+		}
+		if (g->tgid == ev->tgid && g->type == ev->type &&
+		    g->caller == ev->caller)
+			break;
+	}
+	if (i == VMACCT_OVERWRITES_MAX) {
+		g = &vmacct_rec_gone[i];
+		g->size = sizeof(*g);
+		g->flags = VMACCT_OVERWRITE_REST;
+	} else {
+		g->uid = rec->uid;
+		g->cgroup_id = rec->cgroup_id;
+		memcpy(g->comm, ev->comm, sizeof(g->comm));
+		g->comm[sizeof(g->comm) - 1] = '\0';
+	}
+	if (!g->count++)
+		g->first_ns = rec->realtime_ns;
+	g->last_ns = rec->realtime_ns;
+	g->last_seq = rec->seq;
+}
+
 /**
  * vmacct_recorder_keep - number @rec and keep it, if the recorder is on
  * @rec: a stamped record
@@ -126,13 +172,17 @@ void vmacct_recorder_stamp_map_count(struct vmacct_record *rec, s64 enough)
  */
 void vmacct_recorder_keep(struct vmacct_record *rec)
 {
+	struct vmacct_record *slot;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vmacct_rec_lock, flags);
 	if (vmacct_rec_on && vmacct_rec_ring) {
 		rec->seq = ++vmacct_rec_seq;
-		vmacct_rec_ring[vmacct_rec_slot(rec->seq, vmacct_rec_size)] =
-			*rec;
+		slot = &vmacct_rec_ring[vmacct_rec_slot(rec->seq,
+							vmacct_rec_size)];
+		if (slot->seq)		/* full: the oldest goes */
+			vmacct_recorder_forget(slot);
+		*slot = *rec;
 		if (rec->ev.caller < VMACCT_STATS_SLOTS)
 			vmacct_rec_last[rec->ev.type == VMACCT_EV_MAP_COUNT]
 				       [rec->ev.caller] = rec->realtime_ns;
@@ -148,15 +198,23 @@ static void vmacct_recorder_swap(struct vmacct_record *ring, u32 size)
 {
 	struct vmacct_record *old;
 	unsigned long flags;
-	u64 seq, keep;
+	u64 seq, kept, keep;
+	u32 slot;
 
 	lockdep_assert_held(&vmacct_rec_mutex);
 	raw_spin_lock_irqsave(&vmacct_rec_lock, flags);
 	old = vmacct_rec_ring;
 	if (ring && old) {
 		/* the records there are: not those a smaller ring lost */
-		keep = min3(vmacct_rec_seq + 1 - vmacct_rec_oldest,
-			    (u64)vmacct_rec_size, (u64)size);
+		kept = min_t(u64, vmacct_rec_seq + 1 - vmacct_rec_oldest,
+			     vmacct_rec_size);
+		keep = min_t(u64, kept, size);
+		/* those a smaller ring drops count as overwritten */
+		for (seq = vmacct_rec_seq + 1 - kept;
+		     seq + keep <= vmacct_rec_seq; seq++) {
+			slot = vmacct_rec_slot(seq, vmacct_rec_size);
+			vmacct_recorder_forget(&old[slot]);
+		}
 		for (seq = vmacct_rec_seq - keep + 1; seq <= vmacct_rec_seq;
 		     seq++)
 			ring[vmacct_rec_slot(seq, size)] =
@@ -305,6 +363,58 @@ int vmacct_recorder_read(struct vmacct_log *l)
 out:
 	mutex_unlock(&vmacct_rec_mutex);
 	kvfree(buf);
+	return err;
+}
+
+static int vmacct_overwrite_cmp(const void *a, const void *b)
+{
+	const struct vmacct_overwrite *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->last_seq < y->last_seq ? 1 : x->last_seq > y->last_seq ?
+	       -1 : 0;
+}
+
+/**
+ * vmacct_recorder_overwrites - VMACCT_IOC_OVERWRITES: what the ring overwrote
+ * @o: the request (records, nr, record_size), checked by the caller; the
+ *	answer is filled in
+ *
+ * Return: 0, -ENOMEM, or -EFAULT writing the groups.
+ */
+int vmacct_recorder_overwrites(struct vmacct_overwrites *o)
+{
+	u32 usize = min_t(u32, o->record_size,
+			  sizeof(struct vmacct_overwrite));
+	char __user *dst = u64_to_user_ptr(o->records);
+	struct vmacct_overwrite *buf;
+	u32 i, n = 0;
+	int err = 0;
+
+	buf = kmalloc_array(ARRAY_SIZE(vmacct_rec_gone), sizeof(*buf),
+			    GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	raw_spin_lock_irq(&vmacct_rec_lock);
+	for (i = 0; i < ARRAY_SIZE(vmacct_rec_gone); i++)
+		if (vmacct_rec_gone[i].count)
+			buf[n++] = vmacct_rec_gone[i];
+	raw_spin_unlock_irq(&vmacct_rec_lock);
+
+	sort(buf, n, sizeof(buf[0]), vmacct_overwrite_cmp, NULL);
+	n = min(n, o->nr);
+	for (i = 0; i < n; i++) {
+		if (copy_to_user(dst + (size_t)i * o->record_size, &buf[i],
+				 usize)) {
+			err = -EFAULT;
+			goto out;
+		}
+	}
+	o->nr = n;
+	o->record_size = usize;
+out:
+	kfree(buf);
 	return err;
 }
 

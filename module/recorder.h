@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmacct: the recorder (recorder.c): the last refusals since load, kept
- * with nobody reading, and VMACCT_IOC_LOG to read them.
+ * with nobody reading, and VMACCT_IOC_LOG and VMACCT_IOC_OVERWRITES to
+ * read them.
  */
 #ifndef _VMACCT_RECORDER_H
 #define _VMACCT_RECORDER_H
@@ -19,6 +20,7 @@ int vmacct_recorder_set_size(u32 records);
 u32 vmacct_recorder_size(void);
 u64 vmacct_recorder_total(void);
 int vmacct_recorder_read(struct vmacct_log *l);
+int vmacct_recorder_overwrites(struct vmacct_overwrites *o);
 void vmacct_recorder_exit(void);
 
 #endif /* _VMACCT_RECORDER_H */

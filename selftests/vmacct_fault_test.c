@@ -995,6 +995,7 @@ union ioc_arg {
 	struct vmacct_stats s;
 	struct vmacct_log l;
 	struct vmacct_peaks pk;
+	struct vmacct_overwrites ow;
 };
 
 struct ioc_case {
@@ -1033,6 +1034,11 @@ static void ioc_fill(const struct ioc_case *c, union ioc_arg *a)
 		a->pk.records = (__u64)(uintptr_t)log_records;
 		a->pk.nr = 3;	/* 192 bytes: within log_records */
 		a->pk.record_size = sizeof(struct vmacct_peak);
+		break;
+	case VMACCT_IOC_OVERWRITES:
+		a->ow.records = (__u64)(uintptr_t)log_records;
+		a->ow.nr = 2;	/* 160 bytes: within log_records */
+		a->ow.record_size = sizeof(struct vmacct_overwrite);
 		break;
 	}
 }
@@ -1309,6 +1315,9 @@ static const struct ioc_case ioc_cases[] = {
 	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
 	{ .name = "PEAKS", .cmd = VMACCT_IOC_PEAKS,
 	  .size = sizeof(struct vmacct_peaks),
+	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
+	{ .name = "OVERWRITES", .cmd = VMACCT_IOC_OVERWRITES,
+	  .size = sizeof(struct vmacct_overwrites),
 	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
 	/* a fresh file each time: a ring, and the decision probe */
 	{ .name = "TRACE attach", .cmd = VMACCT_IOC_TRACE,

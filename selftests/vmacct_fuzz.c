@@ -48,17 +48,17 @@
 #include "vmacct_util.h"
 
 enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_LOG,
-       C_PEAKS, C_UNKNOWN, NCMD };
+       C_PEAKS, C_OVERWRITES, C_UNKNOWN, NCMD };
 
 static const char *const cmd_name[NCMD] = {
 	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "LOG",
-	"PEAKS", "unknown",
+	"PEAKS", "OVERWRITES", "unknown",
 };
 
 static const unsigned long cmd_nr[C_UNKNOWN] = {
 	VMACCT_IOC_VERSION, VMACCT_IOC_COMMIT, VMACCT_IOC_MM,
 	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE, VMACCT_IOC_STATS,
-	VMACCT_IOC_LOG, VMACCT_IOC_PEAKS,
+	VMACCT_IOC_LOG, VMACCT_IOC_PEAKS, VMACCT_IOC_OVERWRITES,
 };
 
 static const size_t cmd_size[C_UNKNOWN] = {
@@ -66,13 +66,14 @@ static const size_t cmd_size[C_UNKNOWN] = {
 	sizeof(struct vmacct_mm), sizeof(struct vmacct_eval),
 	sizeof(struct vmacct_fork), sizeof(struct vmacct_trace),
 	sizeof(struct vmacct_stats), sizeof(struct vmacct_log),
-	sizeof(struct vmacct_peaks),
+	sizeof(struct vmacct_peaks), sizeof(struct vmacct_overwrites),
 };
 
 static const size_t cmd_ver0[C_UNKNOWN] = {
 	VMACCT_VERSION_SIZE_VER0, VMACCT_COMMIT_SIZE_VER0, VMACCT_MM_SIZE_VER0,
 	VMACCT_EVAL_SIZE_VER0, VMACCT_FORK_SIZE_VER0, VMACCT_TRACE_SIZE_VER0,
 	VMACCT_STATS_SIZE_VER0, VMACCT_LOG_SIZE_VER0, VMACCT_PEAKS_SIZE_VER0,
+	VMACCT_OVERWRITES_SIZE_VER0,
 };
 
 #define BIT(e)		(1ULL << (e))
@@ -91,6 +92,7 @@ static const unsigned long long allowed[NCMD] = {
 	[C_STATS]	= COMMON,
 	[C_LOG]		= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_PEAKS]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
+	[C_OVERWRITES]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_UNKNOWN]	= BIT(ENOTTY),
 };
 
@@ -260,6 +262,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		struct vmacct_stats s;
 		struct vmacct_log l;
 		struct vmacct_peaks pk;
+		struct vmacct_overwrites ow;
 		unsigned char b[512];
 	} u;
 	size_t i, n;
@@ -323,6 +326,21 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 				       LOG_SINK_PAGES * ps - rn(r, 200);
 			break;
 		default: u.pk.records = (__u64)(uintptr_t)log_sink; break;
+		}
+		break;
+	case C_OVERWRITES:
+		u.ow.flags = 0;
+		u.ow.record_size = rn(r, 4) ?
+				   sizeof(struct vmacct_overwrite) :
+				   pick_size(r, C_UNKNOWN);
+		u.ow.nr = rn(r, 4) ? rn(r, 40) : (__u32)rnd(r);
+		switch (rn(r, 4)) {
+		case 0: u.ow.records = 0; break;
+		case 1:	/* ends in the guard page */
+			u.ow.records = (__u64)(uintptr_t)log_sink +
+				       LOG_SINK_PAGES * ps - rn(r, 400);
+			break;
+		default: u.ow.records = (__u64)(uintptr_t)log_sink; break;
 		}
 		break;
 	}

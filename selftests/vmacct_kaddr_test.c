@@ -267,6 +267,39 @@ TEST(ioctl_outputs_hold_no_kernel_address)
 
 		SCAN_IOC(fd, VMACCT_IOC_STATS, &st, "STATS");
 	}
+	/* the recorder's answers, and the records, peaks and groups they copy */
+	{
+		static struct vmacct_record recs[64];
+		struct vmacct_log l = { .size = sizeof(l), .nr = 64,
+					.records = (__u64)(uintptr_t)recs,
+					.record_size = sizeof(recs[0]) };
+
+		SCAN_IOC(fd, VMACCT_IOC_LOG, &l, "LOG");
+		leaks += scan_words(_metadata, "LOG records", recs,
+				    l.nr * sizeof(recs[0]));
+	}
+	{
+		static struct vmacct_peak pk[VMACCT_PEAKS_MAX];
+		struct vmacct_peaks q = { .size = sizeof(q),
+					  .nr = VMACCT_PEAKS_MAX,
+					  .records = (__u64)(uintptr_t)pk,
+					  .record_size = sizeof(pk[0]) };
+
+		SCAN_IOC(fd, VMACCT_IOC_PEAKS, &q, "PEAKS");
+		leaks += scan_words(_metadata, "PEAKS records", pk,
+				    q.nr * sizeof(pk[0]));
+	}
+	{
+		static struct vmacct_overwrite ow[VMACCT_OVERWRITES_MAX + 1];
+		struct vmacct_overwrites q = {
+			.size = sizeof(q), .nr = VMACCT_OVERWRITES_MAX + 1,
+			.records = (__u64)(uintptr_t)ow,
+			.record_size = sizeof(ow[0]) };
+
+		SCAN_IOC(fd, VMACCT_IOC_OVERWRITES, &q, "OVERWRITES");
+		leaks += scan_words(_metadata, "OVERWRITES groups", ow,
+				    q.nr * sizeof(ow[0]));
+	}
 	close(fd);
 	TH_LOG("%d ioctl outputs scanned", count);
 	ASSERT_EQ(0, leaks);

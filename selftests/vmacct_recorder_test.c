@@ -417,6 +417,185 @@ TEST_F(rec, ring_keeps_the_newest)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+#define NGROUPS		(VMACCT_OVERWRITES_MAX + 1)
+
+/* What the ring overwrote, into @g; how many groups, or -1. */
+static int overwrites_ioctl(int fd, struct vmacct_overwrite *g)
+{
+	struct vmacct_overwrites q;
+
+	memset(&q, 0, sizeof(q));
+	memset(g, 0, NGROUPS * sizeof(*g));
+	q.size = sizeof(q);
+	q.records = (__u64)(uintptr_t)g;
+	q.nr = NGROUPS;
+	q.record_size = sizeof(*g);
+	return ioctl(fd, VMACCT_IOC_OVERWRITES, &q) ? -1 : (int)q.nr;
+}
+
+/* The group of @tgid's refusals of @caller in @g, or NULL. */
+static const struct vmacct_overwrite *
+group_of(const struct vmacct_overwrite *g, int n, pid_t tgid, __u32 caller)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!(g[i].flags & VMACCT_OVERWRITE_REST) &&
+		    g[i].tgid == tgid && g[i].type == VMACCT_EV_DECISION &&
+		    g[i].caller == caller)
+			return &g[i];
+	return NULL;
+}
+
+/* The count of the rest's group in @g (0 without one). */
+static __u64 rest_of(const struct vmacct_overwrite *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (g[i].flags & VMACCT_OVERWRITE_REST)
+			return g[i].count;
+	return 0;
+}
+
+/* A child named @name that is refused @n mmaps, then @m brks; its pid. */
+static pid_t refused_child(const char *name, int n, int m)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_NAME, name);
+	for (i = 0; i < n; i++)
+		if (try_map(TIB / page_size()) != ENOMEM)
+			_exit(1);
+	for (i = 0; i < m; i++)
+		if (sbrk((intptr_t)TIB) != (void *)-1 || errno != ENOMEM)
+			_exit(2);
+	_exit(0);
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * A storm of one process's refusals in a ring of 64: the ring keeps the
+ * newest and counts the rest in that process's group of mmap refusals;
+ * shrinking the ring to 16 counts the records it drops there too.  The
+ * 107 refusals (100 by mmap, then 7 by brk) leave 16 kept and 91 mmap
+ * refusals counted, between the first and the last overwritten, with
+ * the process's name and uid; none of its brk refusals.
+ */
+TEST_F(rec, storm_overwritten_is_counted)
+{
+	struct vmacct_overwrite g[NGROUPS];
+	const struct vmacct_overwrite *mine;
+	long long before, t0, t1;
+	struct vmacct_log l;
+	int n, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_sysfs("recorder/size", 64));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	before = rec_total(self->fd);
+	t0 = now_ns(CLOCK_REALTIME);
+	pid = refused_child("vmacct-storm", 100, 7);
+	ASSERT_EQ(0, reap(pid));
+	t1 = now_ns(CLOCK_REALTIME);
+	ASSERT_EQ(before + 107, rec_total(self->fd));
+
+	n = overwrites_ioctl(self->fd, g);
+	ASSERT_LE(1, n);
+	mine = group_of(g, n, pid, VMACCT_CALLER_MMAP);
+	if (mine) {
+		EXPECT_EQ(43, mine->count) TH_LOG("a ring of 64 keeps 64 of 107");
+	} else {
+		/* the table was full before: counted with the rest */
+		TH_LOG("every group taken before this test: counted in the rest");
+	}
+
+	ASSERT_EQ(0, set_sysfs("recorder/size", VMACCT_RECORDER_MIN));
+	n = overwrites_ioctl(self->fd, g);
+	ASSERT_LE(1, n);
+	ASSERT_EQ(0, log_ioctl(self->fd, before + 1, self->recs, MAXREC, &l));
+	EXPECT_EQ(VMACCT_RECORDER_MIN, (int)l.nr);
+	EXPECT_EQ(107 - VMACCT_RECORDER_MIN, (long long)l.lost);
+	mine = group_of(g, n, pid, VMACCT_CALLER_MMAP);
+	if (!mine)
+		SKIP(return, "every group was taken by earlier tests' refusals");
+	EXPECT_EQ(91, mine->count);
+	EXPECT_EQ(sizeof(*mine), mine->size);
+	EXPECT_EQ(0, mine->flags);
+	EXPECT_STREQ("vmacct-storm", mine->comm);
+	EXPECT_EQ(getuid(), mine->uid);
+	EXPECT_LE(t0, mine->first_ns);
+	EXPECT_LE(mine->first_ns, mine->last_ns);
+	EXPECT_GE(t1, mine->last_ns);
+	EXPECT_EQ(before + 91, (long long)mine->last_seq);
+	EXPECT_EQ(NULL, group_of(g, n, pid, VMACCT_CALLER_BRK));
+	/* most first */
+	for (i = 1; i < n; i++)
+		EXPECT_GE(g[i - 1].count, g[i].count);
+}
+
+/*
+ * More processes than groups: 40 children refused once each, pushed out
+ * of a ring of 16 by 16 more refusals.  Each child has its own group
+ * while there is a free one (after the group of the 16 refusals they
+ * push out); the others are counted in the rest, and every one of the
+ * 40 is counted once.
+ */
+TEST_F(rec, overwritten_beyond_the_groups_is_the_rest)
+{
+	struct vmacct_overwrite g[NGROUPS];
+	const int kids = 40;
+	pid_t pid[40], pusher;
+	__u64 rest0, rest1, own = 0;
+	int n, i, free0 = VMACCT_OVERWRITES_MAX;
+
+	ASSERT_EQ(0, set_sysfs("recorder/size", VMACCT_RECORDER_MIN));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	/* empty the ring of older records: they are counted first */
+	pusher = refused_child("vmacct-push", VMACCT_RECORDER_MIN, 0);
+	ASSERT_EQ(0, reap(pusher));
+	n = overwrites_ioctl(self->fd, g);
+	ASSERT_LE(0, n);
+	rest0 = rest_of(g, n);
+	for (i = 0; i < n; i++)
+		free0 -= !(g[i].flags & VMACCT_OVERWRITE_REST);
+
+	for (i = 0; i < kids; i++) {
+		pid[i] = refused_child("vmacct-kid", 1, 0);
+		ASSERT_EQ(0, reap(pid[i]));
+	}
+	pusher = refused_child("vmacct-push", VMACCT_RECORDER_MIN, 0);
+	ASSERT_EQ(0, reap(pusher));
+
+	n = overwrites_ioctl(self->fd, g);
+	ASSERT_EQ(NGROUPS, n) TH_LOG("40 new processes fill every group");
+	rest1 = rest_of(g, n);
+	for (i = 0; i < kids; i++) {
+		const struct vmacct_overwrite *k =
+			group_of(g, n, pid[i], VMACCT_CALLER_MMAP);
+
+		if (k) {
+			EXPECT_EQ(1, k->count);
+			EXPECT_STREQ("vmacct-kid", k->comm);
+			own++;
+		}
+	}
+	/* the first pusher's 16, overwritten first, took a group if one was free */
+	EXPECT_EQ(free0 ? free0 - 1 : 0, (int)own);
+	EXPECT_EQ(kids - own + (free0 ? 0 : VMACCT_RECORDER_MIN), rest1 - rest0);
+}
+
 static int peaks_ioctl(int fd, struct vmacct_peak *p, __u32 nr)
 {
 	struct vmacct_peaks q;
@@ -618,6 +797,49 @@ TEST_F(rec, log_ioctl_rejects_bad_input)
 			_exit(2);
 		_exit(log_ioctl(self->fd, 0, &one, 1, &l) == -1 &&
 		      errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("an unprivileged caller must get EPERM");
+}
+
+/* VMACCT_IOC_OVERWRITES checks flags and sizes, and needs privilege. */
+TEST_F(rec, overwrites_ioctl_rejects_bad_input)
+{
+	struct vmacct_overwrite g[NGROUPS];
+	struct vmacct_overwrites q;
+	pid_t pid;
+	int status;
+
+	ASSERT_LE(0, overwrites_ioctl(self->fd, g));
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.record_size = sizeof(g[0]);
+	q.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_OVERWRITES, &q));
+	EXPECT_EQ(EINVAL, errno);
+	q.flags = 0;
+	q.record_size = VMACCT_OVERWRITE_SIZE_VER0 - 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_OVERWRITES, &q));
+	EXPECT_EQ(EINVAL, errno);
+	q.record_size = sizeof(g[0]);
+	q.size = VMACCT_OVERWRITES_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, VMACCT_IOC_OVERWRITES, &q));
+	EXPECT_EQ(EINVAL, errno);
+	/* nothing asked, nothing written, whatever the address */
+	q.size = sizeof(q);
+	q.nr = 0;
+	q.records = 4096;
+	EXPECT_EQ(0, ioctl(self->fd, VMACCT_IOC_OVERWRITES, &q));
+	EXPECT_EQ(0, q.nr);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setuid(65534))
+			_exit(2);
+		_exit(overwrites_ioctl(self->fd, g) == -1 && errno == EPERM ?
+		      0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status))

@@ -33,6 +33,7 @@ struct log_opts {
 	bool json;
 	bool follow;
 	bool peaks;		/* --peaks: the peak table instead */
+	bool overwritten;	/* --overwritten: the overwritten groups */
 	bool have_since;
 	uint64_t since_ns;	/* --since: this far back from now */
 	int32_t pid;		/* --pid: one process; 0 any */
@@ -50,6 +51,7 @@ static const struct option log_longopts[] = {
 	{ "json",    no_argument,       NULL, 'j' },
 	{ "follow",  no_argument,       NULL, 'f' },
 	{ "peaks",   no_argument,       NULL, 'P' },
+	{ "overwritten", no_argument,   NULL, 'O' },
 	{ "since",   required_argument, NULL, 's' },
 	{ "pid",     required_argument, NULL, 'p' },
 	{ "verbose", no_argument,       NULL, 'v' },
@@ -65,6 +67,8 @@ static const struct opt_help log_opts_help[] = {
 	{ "-f, --follow",       "then print new refusals as they come, until Ctrl-C" },
 	{ "    --peaks",        "instead: the processes with the highest map_count\n"
 				"seen since load (exited ones too), highest first" },
+	{ "    --overwritten",  "instead: the refusals the ring overwrote, counted by\n"
+				"process and kind, most first" },
 	{ "-s, --since AGE",    "only refusals of the last AGE: 30s, 5m, 2h, 1d" },
 	{ "-p, --pid PID",      "only this process" },
 	{ "-v, --verbose",      "more messages on stderr" },
@@ -74,7 +78,7 @@ static const struct opt_help log_opts_help[] = {
 
 static void log_help(FILE *out)
 {
-	print_usage(out, "vmacct log [--json] [--follow] [--since AGE] [--pid PID] [-v]",
+	print_usage(out, "vmacct log [--json] [--follow] [--since AGE] [--pid PID] [--peaks | --overwritten] [-v]",
 		    "The refusals the module's recorder kept since it was loaded, with\n"
 		    "nobody watching: commit decisions that returned ENOMEM and system\n"
 		    "calls that failed with ENOMEM because of vm.max_map_count, oldest\n"
@@ -86,10 +90,13 @@ static void log_help(FILE *out)
 		    "TIME is ISO 8601 UTC.  The fix is what would have been enough at that\n"
 		    "moment: the smallest vm.overcommit_ratio and vm.overcommit_kbytes\n"
 		    "(mode 2), or a vm.max_map_count.  The recorder keeps the newest\n"
-		    "recorder/size records (default 1024); the line at the end says how many\n"
-		    "older ones were overwritten.  Needs CAP_PERFMON or CAP_SYS_ADMIN: run\n"
-		    "as root.  The recorder is on unless the module was loaded with\n"
-		    "recorder=0 or /sys/kernel/vmacct/recorder/enabled was set to 0.",
+		    "recorder/size records (default 1024) and counts the older ones it\n"
+		    "overwrote by process and kind; the lines at the end, on stderr, say\n"
+		    "so (\"and 39426 more mmap refusals of redis-server[206] from ...\"),\n"
+		    "and how many were overwritten in all.  Needs CAP_PERFMON or\n"
+		    "CAP_SYS_ADMIN: run as root.  The recorder is on unless the module was\n"
+		    "loaded with recorder=0 or /sys/kernel/vmacct/recorder/enabled was set\n"
+		    "to 0.",
 		    log_opts_help);
 }
 
@@ -110,6 +117,9 @@ static int parse_log_args(int argc, char *argv[], struct log_opts *o)
 			break;
 		case 'P':
 			o->peaks = true;
+			break;
+		case 'O':
+			o->overwritten = true;
 			break;
 		case 's':
 			if (record_parse_age(optarg, &o->since_ns)) {
@@ -140,8 +150,10 @@ static int parse_log_args(int argc, char *argv[], struct log_opts *o)
 	}
 	if (optind < argc)
 		return usage_error("log", "unexpected argument");
-	if (o->peaks && (o->follow || o->have_since))
-		return usage_error("log", "--peaks shows a table: no --follow or --since");
+	if (o->peaks && (o->follow || o->have_since || o->overwritten))
+		return usage_error("log", "--peaks shows a table: no --follow, --since or --overwritten");
+	if (o->overwritten && o->follow)
+		return usage_error("log", "--overwritten shows a table: no --follow");
 	return -1;
 }
 
@@ -208,6 +220,43 @@ static int log_drain(int fd, const struct log_opts *o, int64_t cutoff,
 	return VM_EXIT_OK;
 }
 
+/*
+ * What the ring overwrote, by process and kind, most first, to out: the
+ * groups of the process asked for (the rest only when none was), newer
+ * than --since.  An exit code.
+ */
+static int log_overwrites(int fd, const struct log_opts *o, int64_t cutoff,
+			  FILE *out)
+{
+	struct vmacct_overwrite groups[VMACCT_OVERWRITES_MAX + 1];
+	uint32_t i, nr;
+	int ret;
+
+	ret = vm_dev_overwrites(fd, groups, VMACCT_OVERWRITES_MAX + 1,
+				o->verbose, &nr);
+	if (ret < 0)
+		return vm_dev_recorder_error("VMACCT_IOC_OVERWRITES",
+					     "counts nothing it overwrote",
+					     -ret);
+	if (ret != VM_EXIT_OK)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		if (o->pid && (groups[i].flags & VMACCT_OVERWRITE_REST ||
+			       groups[i].tgid != o->pid))
+			continue;
+		if (o->have_since && groups[i].last_ns < cutoff)
+			continue;
+		if (out == stderr)
+			fputs("vmacct: log: ", out);
+		if (o->json)
+			overwrite_print_json(out, &groups[i]);
+		else
+			overwrite_print(out, &groups[i]);
+	}
+	fflush(out);
+	return VM_EXIT_OK;
+}
+
 /* --peaks: the table, highest first.  An exit code. */
 static int log_peaks(int fd, const struct log_opts *o)
 {
@@ -217,7 +266,7 @@ static int log_peaks(int fd, const struct log_opts *o)
 
 	ret = vm_dev_peaks(fd, peaks, VMACCT_PEAKS_MAX, o->verbose, &nr);
 	if (ret < 0)
-		return vm_dev_peaks_error(-ret);
+		return vm_dev_recorder_error("VMACCT_IOC_PEAKS", "keeps no peaks", -ret);
 	if (ret != VM_EXIT_OK)
 		return ret;
 	if (!o->json)
@@ -262,6 +311,10 @@ int cmd_log(int argc, char *argv[], const struct global_opts *g)
 		ret = log_peaks(fd, &o);
 		goto out;
 	}
+	if (o.overwritten) {
+		ret = log_overwrites(fd, &o, cutoff, stdout);
+		goto out;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -270,6 +323,9 @@ int cmd_log(int argc, char *argv[], const struct global_opts *g)
 	sigaction(SIGTERM, &sa, NULL);
 
 	ret = log_drain(fd, &o, cutoff, &next, &shown, &lost, &l);
+	/* people see what was overwritten; scripts ask with --overwritten */
+	if (ret == VM_EXIT_OK && !o.json && (l.total > l.capacity || lost))
+		ret = log_overwrites(fd, &o, cutoff, stderr);
 	if (ret != VM_EXIT_OK)
 		goto out;
 	if (!l.enabled)

@@ -248,6 +248,22 @@ int vm_dev_trace(int fd, const struct trace_filter *f, int verbose,
 				 VMACCT_TRACE_SIZE_VER0, sizeof(*t), verbose);
 }
 
+/*
+ * The records of a reply: no more than asked for, each at least the first
+ * published size.  An exit code, said.
+ */
+static int vm_dev_check_records(const char *what, uint32_t got,
+				uint32_t size, uint32_t asked, uint32_t ver0,
+				size_t ours)
+{
+	if (got > asked || (got && size < ver0)) {
+		log_err("%s: %s: %u records of %u bytes for %u of %zu — the module and this tool disagree on the layout: rebuild/reinstall them together",
+			VMACCT_DEV_PATH, what, got, size, asked, ours);
+		return VM_EXIT_ABI;
+	}
+	return VM_EXIT_OK;
+}
+
 int vm_dev_log(int fd, uint64_t since, struct vmacct_record *recs,
 	       uint32_t nr, int verbose, struct vmacct_log *l)
 {
@@ -265,28 +281,28 @@ int vm_dev_log(int fd, uint64_t since, struct vmacct_record *recs,
 				VMACCT_LOG_SIZE_VER0, sizeof(*l), verbose);
 	if (ret != VM_EXIT_OK)
 		return ret;
-	if (l->nr > nr || (l->nr && l->record_size < VMACCT_RECORD_SIZE_VER0)) {
-		log_err("%s: VMACCT_IOC_LOG: %u records of %u bytes for %u of %zu — the module and this tool disagree on the layout: rebuild/reinstall them together",
-			VMACCT_DEV_PATH, l->nr, l->record_size, nr,
-			sizeof(*recs));
+	return vm_dev_check_records("VMACCT_IOC_LOG", l->nr, l->record_size,
+				    nr, VMACCT_RECORD_SIZE_VER0, sizeof(*recs));
+}
+
+int vm_dev_recorder_error(const char *what, const char *has, int err)
+{
+	if (err == EPERM || err == EACCES) {
+		log_err("%s: %s: %s — the recorder needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+			VMACCT_DEV_PATH, what, strerror(err));
+		return VM_EXIT_PERM;
+	}
+	if (err == ENOTTY) {
+		log_err("%s: %s: %s — the loaded module is older than this tool and %s: rebuild and reinstall the module, then: vmacct unload; vmacct load",
+			VMACCT_DEV_PATH, what, strerror(err), has);
 		return VM_EXIT_ABI;
 	}
-	return VM_EXIT_OK;
+	return vm_dev_ioctl_error(what, err);
 }
 
 int vm_dev_log_error(int err)
 {
-	if (err == EPERM || err == EACCES) {
-		log_err("%s: VMACCT_IOC_LOG: %s — the recorder needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
-			VMACCT_DEV_PATH, strerror(err));
-		return VM_EXIT_PERM;
-	}
-	if (err == ENOTTY) {
-		log_err("%s: VMACCT_IOC_LOG: %s — the loaded module is older than this tool and has no recorder: rebuild and reinstall the module, then: vmacct unload; vmacct load",
-			VMACCT_DEV_PATH, strerror(err));
-		return VM_EXIT_ABI;
-	}
-	return vm_dev_ioctl_error("VMACCT_IOC_LOG", err);
+	return vm_dev_recorder_error("VMACCT_IOC_LOG", "has no recorder", err);
 }
 
 int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
@@ -305,31 +321,39 @@ int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
 		return -errno;
 	ret = vm_dev_check_size("VMACCT_IOC_PEAKS", p.size,
 				VMACCT_PEAKS_SIZE_VER0, sizeof(p), verbose);
-	if (ret != VM_EXIT_OK)
-		return ret;
-	if (p.nr > nr || (p.nr && p.record_size < VMACCT_PEAK_SIZE_VER0)) {
-		log_err("%s: VMACCT_IOC_PEAKS: %u records of %u bytes for %u of %zu — the module and this tool disagree on the layout: rebuild/reinstall them together",
-			VMACCT_DEV_PATH, p.nr, p.record_size, nr,
-			sizeof(*peaks));
-		return VM_EXIT_ABI;
-	}
-	*got = p.nr;
-	return VM_EXIT_OK;
+	if (ret == VM_EXIT_OK)
+		ret = vm_dev_check_records("VMACCT_IOC_PEAKS", p.nr,
+					   p.record_size, nr,
+					   VMACCT_PEAK_SIZE_VER0,
+					   sizeof(*peaks));
+	*got = ret == VM_EXIT_OK ? p.nr : 0;
+	return ret;
 }
 
-int vm_dev_peaks_error(int err)
+int vm_dev_overwrites(int fd, struct vmacct_overwrite *groups, uint32_t nr,
+		      int verbose, uint32_t *got)
 {
-	if (err == EPERM || err == EACCES) {
-		log_err("%s: VMACCT_IOC_PEAKS: %s — the peaks need CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
-			VMACCT_DEV_PATH, strerror(err));
-		return VM_EXIT_PERM;
-	}
-	if (err == ENOTTY) {
-		log_err("%s: VMACCT_IOC_PEAKS: %s — the loaded module is older than this tool and keeps no peaks: rebuild and reinstall the module, then: vmacct unload; vmacct load",
-			VMACCT_DEV_PATH, strerror(err));
-		return VM_EXIT_ABI;
-	}
-	return vm_dev_ioctl_error("VMACCT_IOC_PEAKS", err);
+	struct vmacct_overwrites o;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	memset(groups, 0, nr * sizeof(*groups));
+	o.size = sizeof(o);
+	o.records = (uint64_t)(uintptr_t)groups;
+	o.nr = nr;
+	o.record_size = sizeof(*groups);
+	if (ioctl(fd, VMACCT_IOC_OVERWRITES, &o) < 0)
+		return -errno;
+	ret = vm_dev_check_size("VMACCT_IOC_OVERWRITES", o.size,
+				VMACCT_OVERWRITES_SIZE_VER0, sizeof(o),
+				verbose);
+	if (ret == VM_EXIT_OK)
+		ret = vm_dev_check_records("VMACCT_IOC_OVERWRITES", o.nr,
+					   o.record_size, nr,
+					   VMACCT_OVERWRITE_SIZE_VER0,
+					   sizeof(*groups));
+	*got = ret == VM_EXIT_OK ? o.nr : 0;
+	return ret;
 }
 
 int vm_dev_trace_error(int err)

@@ -110,8 +110,18 @@ int vm_dev_log_error(int err);
  */
 int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
 		 int verbose, uint32_t *got);
-/* What a failed VMACCT_IOC_PEAKS means, said; an exit code. */
-int vm_dev_peaks_error(int err);
+/*
+ * VMACCT_IOC_OVERWRITES: up to nr groups into groups, *got of them, as
+ * vm_dev_log() returns.
+ */
+int vm_dev_overwrites(int fd, struct vmacct_overwrite *groups, uint32_t nr,
+		      int verbose, uint32_t *got);
+/*
+ * What a failed recorder request (what: "VMACCT_IOC_PEAKS", ...) means,
+ * said, for a module that "has" what it lacks when it answers ENOTTY
+ * ("keeps no peaks"); an exit code.
+ */
+int vm_dev_recorder_error(const char *what, const char *has, int err);
 
 /* An ioctl the device refused (ENOTTY: not the vmacct device). */
 int vm_dev_ioctl_error(const char *what, int err);

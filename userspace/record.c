@@ -192,3 +192,98 @@ void peak_print_json(FILE *out, const struct vmacct_peak *p)
 	json_u64(&j, "start_boottime_ns", p->start_boottime_ns);
 	json_object_end(&j);
 }
+
+/* "mmap" of a decision, "mprotect map-count failure" of a system call. */
+static void overwrite_kind(const struct vmacct_overwrite *g, char *buf,
+			   size_t len)
+{
+	const char *name;
+
+	if (g->type == VMACCT_EV_MAP_COUNT) {
+		name = trace_syscall_name(g->caller);
+		if (name)
+			snprintf(buf, len, "%s map-count failure", name);
+		else
+			snprintf(buf, len, "system call %u map-count failure",
+				 g->caller);
+		return;
+	}
+	name = trace_caller_label(g->caller);
+	if (name)
+		snprintf(buf, len, "%s refusal", name);
+	else
+		snprintf(buf, len, "caller %u refusal", g->caller);
+}
+
+void overwrite_print(FILE *out, const struct vmacct_overwrite *g)
+{
+	char first[ISO8601_STR_MAX], last[ISO8601_STR_MAX], kind[64];
+	const char *s = g->count == 1 ? "" : "s";
+
+	format_iso8601_utc((uint64_t)g->first_ns, first, sizeof(first));
+	format_iso8601_utc((uint64_t)g->last_ns, last, sizeof(last));
+	if (g->flags & VMACCT_OVERWRITE_REST) {
+		fprintf(out, "and %" PRIu64 " more refusal%s of other processes",
+			(uint64_t)g->count, s);
+	} else {
+		overwrite_kind(g, kind, sizeof(kind));
+		fprintf(out, "and %" PRIu64 " more %s%s of ",
+			(uint64_t)g->count, kind, s);
+		esc_write_n(out, g->comm, strnlen(g->comm, sizeof(g->comm)),
+			    ESC_TEXT);
+		fprintf(out, "[%d]", g->tgid);
+	}
+	if (g->count == 1)
+		fprintf(out, " at %s (#%" PRIu64 "), overwritten\n", last,
+			(uint64_t)g->last_seq);
+	else
+		fprintf(out, " from %s to %s (the last #%" PRIu64
+			"), overwritten\n", first, last,
+			(uint64_t)g->last_seq);
+}
+
+void overwrite_print_json(FILE *out, const struct vmacct_overwrite *g)
+{
+	char iso[ISO8601_STR_MAX], comm[sizeof(g->comm) + 1], num[16];
+	bool rest = g->flags & VMACCT_OVERWRITE_REST;
+	const char *name;
+	struct json j;
+
+	memcpy(comm, g->comm, sizeof(g->comm));
+	comm[sizeof(g->comm)] = '\0';
+	json_init_compact(&j, out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "type", "overwritten");
+	json_u64(&j, "count", g->count);
+	if (rest) {
+		json_null(&j, "kind");
+		json_null(&j, "caller");
+		json_null(&j, "pid");
+		json_null(&j, "comm");
+		json_null(&j, "uid");
+		json_null(&j, "cgroup_id");
+	} else {
+		json_string(&j, "kind", trace_type_name(g->type) ?
+			    trace_type_name(g->type) : "unknown");
+		name = g->type == VMACCT_EV_MAP_COUNT ?
+		       trace_syscall_name(g->caller) :
+		       trace_caller_name(g->caller);
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", g->caller);
+			name = num;
+		}
+		json_string(&j, "caller", name);
+		json_i64(&j, "pid", g->tgid);
+		json_string(&j, "comm", comm);
+		json_u64(&j, "uid", g->uid);
+		json_u64(&j, "cgroup_id", g->cgroup_id);
+	}
+	json_i64(&j, "first_ns", g->first_ns);
+	json_string(&j, "first", format_iso8601_utc((uint64_t)g->first_ns,
+						    iso, sizeof(iso)));
+	json_i64(&j, "last_ns", g->last_ns);
+	json_string(&j, "last", format_iso8601_utc((uint64_t)g->last_ns,
+						   iso, sizeof(iso)));
+	json_u64(&j, "last_seq", g->last_seq);
+	json_object_end(&j);
+}

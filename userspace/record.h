@@ -56,6 +56,20 @@ void peak_print(FILE *out, const struct vmacct_peak *p);
 void peak_print_json(FILE *out, const struct vmacct_peak *p);
 
 /*
+ * A group of refusals the ring overwrote (VMACCT_IOC_OVERWRITES), after
+ * the records it is older than:
+ *   and 39426 more mmap refusals of redis-server[206] from
+ *   2026-12-02T03:12:05.123456000Z to ... (the last #40450), overwritten
+ * ("at TIME (#SEQ)" for one)
+ * (on one line), the name escaped; and one JSON object on one line,
+ * "type": "overwritten", with count, kind ("decision", "map_count"),
+ * caller (the caller or system call), pid, comm, uid, cgroup_id (null in
+ * the group of the rest), first, last (ISO 8601 and _ns) and last_seq.
+ */
+void overwrite_print(FILE *out, const struct vmacct_overwrite *g);
+void overwrite_print_json(FILE *out, const struct vmacct_overwrite *g);
+
+/*
  * "30s", "5m", "2h", "1d" or plain seconds into *ns; -1 (errno EINVAL or
  * ERANGE) otherwise.
  */

@@ -32,6 +32,16 @@
 	"vmacct: log: 4 refusals shown of 6 recorded since load; 2 older overwritten " \
 	"(the ring keeps 4)\n"
 
+/* What the fake's ring overwrote (#1, #2), newest first, as stderr says. */
+#define GONE_ES_LINE \
+	"and 1 more munmap map-count failure of es[77] at " \
+	"2026-11-04T12:03:55.123456000Z (#2), overwritten\n"
+#define GONE_REDIS_LINE \
+	"and 1 more fork refusal of redis-server[206] at " \
+	"2026-11-04T12:02:05.123456000Z (#1), overwritten\n"
+#define GONE_ES		"vmacct: log: " GONE_ES_LINE
+#define GONE_REDIS	"vmacct: log: " GONE_REDIS_LINE
+
 struct fake {
 	char preload[PATH_MAX + 16];
 	char log[PATH_MAX + 24];
@@ -97,6 +107,31 @@ static const char *request(struct fake *f, uint64_t since)
 	return f->request;
 }
 
+/* The request for what the ring overwrote, as the fake logs it. */
+static const char *overwrites_request(void)
+{
+	static char req[96];
+
+	snprintf(req, sizeof(req), "OVERWRITES size=%zu nr=%d record_size=%zu\n",
+		 sizeof(struct vmacct_overwrites), VMACCT_OVERWRITES_MAX + 1,
+		 sizeof(struct vmacct_overwrite));
+	return req;
+}
+
+/* The lines of s that begin with prefix. */
+static unsigned int count_prefixed(const char *s, const char *prefix)
+{
+	unsigned int n = 0;
+
+	while (s && *s) {
+		n += !strncmp(s, prefix, strlen(prefix));
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	return n;
+}
+
 static unsigned int count_lines(const char *s)
 {
 	unsigned int n = 0;
@@ -136,9 +171,9 @@ static char *numbers(const char *s)
 
 static void test_log_output(struct tap *t, struct fake *f)
 {
-	const char *want[] = { HOSTILE_COMM };
+	const char *hostile[] = { HOSTILE_COMM };
 	struct run_result r;
-	char *log;
+	char *log, want[192];
 
 	tap_eq_i64(t, run_fake(f, &r, NULL, ARGS("log"), 0, NULL), VM_EXIT_OK,
 		   "fake device: log exits 0");
@@ -146,10 +181,14 @@ static void test_log_output(struct tap *t, struct fake *f)
 	check_safe_text(t, r.out, "log");
 	tap_contains(t, r.out, "\n#4 2026-11-04T10:34:05.123456000Z " HOSTILE_SHOWN,
 		     "... the hostile name escaped: ESC, newline as \\xNN, backslash doubled");
-	tap_eq_str(t, r.err, TOTALS_FAKE,
-		   "... totals on stderr: shown, recorded since load, overwritten, the ring's size");
+	tap_eq_str(t, r.err, GONE_ES GONE_REDIS TOTALS_FAKE,
+		   "... on stderr, what was overwritten by process and kind, newest first; then "
+		   "the totals: shown, recorded since load, overwritten, the ring's size");
 	log = take_log(f);
-	tap_eq_str(t, log, request(f, 1), "... one request, from record 1, room for 256");
+	snprintf(want, sizeof(want), "%s%s", request(f, 1), overwrites_request());
+	tap_eq_str(t, log, want,
+		   "... one request of records, from record 1, room for 256; one of what was "
+		   "overwritten, room for all groups");
 	free(log);
 	run_free(&r);
 
@@ -157,7 +196,9 @@ static void test_log_output(struct tap *t, struct fake *f)
 		   "fake device: log --json exits 0");
 	tap_eq_fixture(t, f->env, r.out, "log-fake.jsonl");
 	tap_eq_i64(t, count_lines(r.out), 4, "... 4 lines");
-	check_strict_json(t, r.out, true, want, 1, "log --json");
+	check_strict_json(t, r.out, true, hostile, 1, "log --json");
+	tap_ok(t, !strstr(r.err, "overwritten,"),
+	       "... what was overwritten is not mixed into the JSON lines, nor said on stderr");
 	free(take_log(f));
 	run_free(&r);
 
@@ -183,8 +224,9 @@ static void test_log_pid(struct tap *t, struct fake *f)
 			"max 65530 (max_map_count) — vm.max_map_count ≥ 65532 would have allowed it\n",
 			"... the map-count failure of process 77 (its thread 78)");
 	tap_eq_i64(t, count_lines(r.out), 1, "... alone");
-	tap_starts_with(t, r.err, "vmacct: log: 1 refusal shown of 6 recorded since load;",
-			"... counted");
+	tap_starts_with(t, r.err, GONE_ES "vmacct: log: 1 refusal shown of 6 recorded since load;",
+			"... counted, after the one of its refusals that was overwritten (not "
+			"redis-server's)");
 	free(take_log(f));
 	run_free(&r);
 
@@ -288,7 +330,7 @@ static void test_log_since(struct tap *t, struct fake *f)
 static void test_log_ring(struct tap *t, struct fake *f)
 {
 	struct run_result r;
-	char *log, *s, want[3 * 96];
+	char *log, *s, want[4 * 96];
 
 	/* 1000 recorded, 600 kept: 401..1000 in batches of 256, 256 and 88 */
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_REC=1000 600"), ARGS("log"), 0, NULL),
@@ -298,14 +340,25 @@ static void test_log_ring(struct tap *t, struct fake *f)
 	tap_contains(t, r.out, "\n#656 ", "... through the first batch");
 	tap_contains(t, r.out, "\n#657 ", "... into the second");
 	tap_contains(t, r.out, "\n#1000 ", "... to record 1000");
-	tap_eq_str(t, r.err,
-		   "vmacct: log: 600 refusals shown of 1000 recorded since load; 400 older "
-		   "overwritten (the ring keeps 600)\n",
-		   "... 400 overwritten: what the first answer said, not the last");
+	tap_contains(t, r.err,
+		     "\nvmacct: log: 600 refusals shown of 1000 recorded since load; 400 older "
+		     "overwritten (the ring keeps 600)\n",
+		     "... 400 overwritten: what the first answer said, not the last");
+	tap_starts_with(t, r.err,
+			"vmacct: log: and 100 more brk refusals of \\x1b[1mev\\x0a\"q\\\\[4000] "
+			"from 2026-11-04T10:34:05.123456000Z to 2026-11-04T10:34:05.123456000Z "
+			"(the last #400), overwritten\n"
+			"vmacct: log: and 100 more mmap refusals of java[900] from ",
+			"... counted by process and kind: 100 each, the newest group first, the "
+			"name escaped");
+	tap_eq_i64(t, count_prefixed(r.err, "vmacct: log: and 100 more "), 4,
+		   "... four groups, one for each process and kind");
 	log = take_log(f);
 	snprintf(want, sizeof(want), "%s", request(f, 1));
 	snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", request(f, 657));
 	snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", request(f, 913));
+	snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s",
+		 overwrites_request());
 	tap_eq_str(t, log, want, "... asked from 1, then from each answer's next: 657, 913");
 	free(log);
 	run_free(&r);
@@ -331,6 +384,49 @@ static void test_log_ring(struct tap *t, struct fake *f)
 	run_free(&r);
 }
 
+static void test_log_overwritten(struct tap *t, struct fake *f)
+{
+	struct run_result r;
+	char *log;
+
+	tap_eq_i64(t, run_fake(f, &r, NULL, ARGS("log", "--overwritten"), 0, NULL), VM_EXIT_OK,
+		   "fake device: log --overwritten exits 0");
+	tap_eq_str(t, r.out, GONE_ES_LINE GONE_REDIS_LINE,
+		   "... on stdout: the overwritten groups only, newest first, not the records");
+	log = take_log(f);
+	tap_eq_str(t, log, overwrites_request(), "... asking only what was overwritten");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, run_fake(f, &r, NULL, ARGS("log", "--overwritten", "--json"), 0, NULL),
+		   VM_EXIT_OK, "fake device: log --overwritten --json exits 0");
+	tap_eq_fixture(t, f->env, r.out, "log-overwritten.jsonl");
+	check_strict_json(t, r.out, true, NULL, 0, "log --overwritten --json");
+	free(take_log(f));
+	run_free(&r);
+
+	tap_eq_i64(t, run_fake(f, &r, NULL, ARGS("log", "--overwritten", "-p", "206"), 0, NULL),
+		   VM_EXIT_OK, "fake device: log --overwritten -p 206 exits 0");
+	tap_eq_str(t, r.out, GONE_REDIS_LINE, "... redis-server's alone");
+	free(take_log(f));
+	run_free(&r);
+
+	tap_eq_i64(t, run_fake(f, &r, NULL, ARGS("log", "--overwritten", "--follow"), 0, NULL),
+		   VM_EXIT_USAGE, "fake device: log --overwritten --follow is a usage error");
+	tap_starts_with(t, r.err, "vmacct: log: --overwritten shows a table: no --follow",
+			"... saying why");
+	free(take_log(f));
+	run_free(&r);
+
+	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_REC=3 16"), ARGS("log"), 0, NULL),
+		   VM_EXIT_OK, "fake device: log of a ring never full exits 0");
+	log = take_log(f);
+	tap_eq_i64(t, count_prefixed(log, "OVERWRITES "), 0,
+		   "... and does not ask what was overwritten");
+	free(log);
+	run_free(&r);
+}
+
 static void test_log_follow(struct tap *t, struct fake *f)
 {
 	unsigned int calls, i;
@@ -344,9 +440,10 @@ static void test_log_follow(struct tap *t, struct fake *f)
 			       SIGINT, "\n#15 "),
 		   VM_EXIT_OK, "fake device: log --follow ended by SIGINT exits 0");
 	log = take_log(f);
-	calls = count_lines(log);
-	for (i = 0, s = log; i < calls && s; i++) {
-		req = request(f, 1 + 6 * i);
+	calls = count_prefixed(log, "LOG ");
+	/* the records' requests; what was overwritten is asked once, after the first */
+	for (i = 0, s = log; i < calls + 1 && s; i++) {
+		req = i == 1 ? overwrites_request() : request(f, 1 + 6 * (i - (i > 1)));
 		if (strncmp(s, req, strlen(req)))
 			froms = false;
 		s = strchr(s, '\n');
@@ -460,6 +557,7 @@ void test_log_cli(struct tap *t, const struct test_env *env)
 	test_log_pid(t, &f);
 	test_log_since(t, &f);
 	test_log_ring(t, &f);
+	test_log_overwritten(t, &f);
 	test_log_follow(t, &f);
 	test_log_errors(t, &f);
 	unlink(f.logpath);

@@ -705,6 +705,75 @@ struct vmacct_peaks {
 #define VMACCT_PEAKS_SIZE_VER0		24
 #define VMACCT_PEAK_SIZE_VER0		64
 
+/*
+ * Overwritten refusals: once the ring is full, each new record takes the
+ * place of the oldest.  The recorder counts what it overwrote by process
+ * and kind (caller of a decision, system call of a map-count failure), in
+ * up to VMACCT_OVERWRITES_MAX groups; the refusals of a process and kind
+ * that find every group taken are counted in one more group, flagged
+ * VMACCT_OVERWRITE_REST.  Kept until unload.
+ */
+#define VMACCT_OVERWRITES_MAX		31
+#define VMACCT_OVERWRITE_REST		0x1U
+
+/**
+ * struct vmacct_overwrite - overwritten refusals of one process and kind
+ * @size:		sizeof(struct vmacct_overwrite)
+ * @flags:		VMACCT_OVERWRITE_REST: the refusals of every process
+ *			and kind that found no group of their own (then
+ *			@type, @caller, @tgid, @uid, @cgroup_id and @comm
+ *			are zero)
+ * @type:		VMACCT_EV_DECISION or VMACCT_EV_MAP_COUNT
+ * @caller:		VMACCT_CALLER_* of a decision, VMACCT_SYS_* of a
+ *			map-count failure
+ * @tgid:		the process, initial pid namespace
+ * @uid:		its real uid at the newest of them
+ * @count:		refusals overwritten
+ * @first_ns:		CLOCK_REALTIME of the oldest of them
+ * @last_ns:		CLOCK_REALTIME of the newest of them
+ * @last_seq:		the record number of the newest of them
+ * @cgroup_id:		its cgroup v2 id at the newest of them
+ * @comm:		its name at the newest of them, NUL-terminated
+ */
+struct vmacct_overwrite {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 caller;
+	__s32 tgid;
+	__u32 uid;
+	__u64 count;
+	__s64 first_ns;
+	__s64 last_ns;
+	__u64 last_seq;
+	__u64 cgroup_id;
+	char comm[16];
+};
+
+/**
+ * struct vmacct_overwrites - VMACCT_IOC_OVERWRITES: what the ring overwrote
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @records:		in: user address of an array of @nr groups
+ * @nr:			in: room in @records; out: groups written, most
+ *			refusals first (at most VMACCT_OVERWRITES_MAX + 1)
+ * @record_size:	in: sizeof(struct vmacct_overwrite) the caller knows
+ *			(at least VMACCT_OVERWRITE_SIZE_VER0); out: bytes
+ *			written per group
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN, like the stream.
+ */
+struct vmacct_overwrites {
+	__u32 size;
+	__u32 flags;
+	__u64 records;
+	__u32 nr;
+	__u32 record_size;
+};
+
+#define VMACCT_OVERWRITES_SIZE_VER0	24
+#define VMACCT_OVERWRITE_SIZE_VER0	80
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
@@ -716,5 +785,7 @@ struct vmacct_peaks {
 #define VMACCT_IOC_STATS	_IOWR(VMACCT_IOC_MAGIC, 0x06, struct vmacct_stats)
 #define VMACCT_IOC_LOG		_IOWR(VMACCT_IOC_MAGIC, 0x07, struct vmacct_log)
 #define VMACCT_IOC_PEAKS	_IOWR(VMACCT_IOC_MAGIC, 0x08, struct vmacct_peaks)
+#define VMACCT_IOC_OVERWRITES	_IOWR(VMACCT_IOC_MAGIC, 0x09, \
+				     struct vmacct_overwrites)
 
 #endif /* _UAPI_LINUX_VMACCT_H */
