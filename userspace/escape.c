@@ -154,14 +154,28 @@ static size_t unit_escape(const unsigned char *s, struct unit u,
 	return n;
 }
 
+/* Printable ASCII every face shows as it is (not \\ or "). */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
+}
+
 void esc_write_n(FILE *out, const char *s, size_t n, enum esc_face face)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char buf[UNIT_MAX];
 	struct unit u;
-	size_t i = 0, cols;
+	size_t i = 0, run, cols;
 
 	while (i < n) {
+		/* the common case, a run of plain ASCII, in one write */
+		for (run = 0; i + run < n && plain(p[i + run]); run++)
+			;
+		if (run) {
+			fwrite(p + i, 1, run, out);
+			i += run;
+			continue;
+		}
 		u = next_unit(p + i, n - i);
 		fwrite(buf, 1, unit_escape(p + i, u, face, buf, &cols), out);
 		i += u.len;

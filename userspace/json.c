@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON writer: see json.h. */
-#include <inttypes.h>
+#include <stdbool.h>
 
 #include "escape.h"
 #include "json.h"
@@ -96,16 +96,31 @@ void json_array_end(struct json *j)
 	close_container(j, ']');
 }
 
+/* v in decimal, with a minus sign if negative (a stream writes many). */
+static void put_number(FILE *out, uint64_t v, bool negative)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
+}
+
 void json_u64(struct json *j, const char *key, uint64_t v)
 {
 	begin_value(j, key);
-	fprintf(j->out, "%" PRIu64, v);
+	put_number(j->out, v, false);
 }
 
 void json_i64(struct json *j, const char *key, int64_t v)
 {
 	begin_value(j, key);
-	fprintf(j->out, "%" PRId64, v);
+	/* the magnitude of INT64_MIN does not fit an int64_t */
+	put_number(j->out, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json_string(struct json *j, const char *key, const char *s)
