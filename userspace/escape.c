@@ -172,7 +172,7 @@ void esc_write_n(FILE *out, const char *s, size_t n, enum esc_face face)
 		for (run = 0; i + run < n && plain(p[i + run]); run++)
 			;
 		if (run) {
-			fwrite(p + i, 1, run, out);
+			fwrite_unlocked(p + i, 1, run, out);
 			i += run;
 			continue;
 		}
