@@ -229,6 +229,29 @@ static void vmacct_syscalls_disarm(void)
 }
 
 /*
+ * Did ftrace_set_filter() leave @ops with an empty filter, one that traces
+ * every function of the kernel?  It can, and return 0: when adding the
+ * function to the new filter fails for memory, match_records() returns
+ * -ENOMEM, which ftrace_set_hash() takes for a match, and it installs the
+ * empty filter (kernel/trace/ftrace.c, 6.1 and 6.12; found by the fault
+ * sweep: the decision callback ran on every function).  An empty filter is
+ * the kernel's one empty hash: compare with the filter of an ops set to
+ * nothing.  True also when that cannot be told (no memory either).
+ */
+static bool vmacct_filter_empty(struct ftrace_ops *ops)
+{
+	static struct ftrace_ops none;	/* never registered */
+	struct ftrace_hash *empty, *mine;
+
+	if (ftrace_set_filter(&none, NULL, 0, 1))
+		return true;
+	empty = rcu_access_pointer(none.func_hash->filter_hash);
+	mine = rcu_access_pointer(ops->func_hash->filter_hash);
+	ftrace_free_filter(&none);
+	return !empty || !mine || mine == empty;
+}
+
+/*
  * The refusal kprobe first, then the entry: a refusal whose entry was not
  * seen is only counted as missed, while an entry whose refusal went unseen
  * would be counted as allowed.
@@ -252,6 +275,8 @@ static int vmacct_decisions_arm(void)
 	if (!vmacct_decision_filtered) {
 		err = ftrace_set_filter(&vmacct_decision_ops, name,
 					sizeof(name) - 1, 1);
+		if (!err && vmacct_filter_empty(&vmacct_decision_ops))
+			err = -ENOMEM;	/* nothing to free: it is empty */
 		vmacct_decision_filtered = !err;
 	}
 	if (!err)

@@ -342,10 +342,14 @@ static int nth_injected(void)
  * memory), and the WARN()s of kernel/jump_label.c when it cannot allocate
  * for a module's static keys at load (jump_label_module_notify() warns and
  * undoes, and jump_label_del_module() then warns for each key it finds
- * half linked: "No memory during module load").  Each starts an expected
- * block, in which a stack dump is expected too; the block ends with the
- * next "cut here" or "end trace" line.  Anything else that looks like a
- * report is one.
+ * half linked: "No memory during module load"), and those of
+ * kernel/trace/trace_events.c when it cannot allocate the fields of a
+ * module's trace events at load (event_define_fields() warns once with
+ * "error code is -12"; its undo then trips event_file_put()'s refcount
+ * warnings: the kernel's module notifier, not vmacct's code).  Each starts
+ * an expected block, in which a stack dump is expected too; the block ends
+ * with the next "cut here" or "end trace" line.  Anything else that looks
+ * like a report is one.
  */
 static int kmsg_fd = -1;
 static int console_lowered;
@@ -363,6 +367,8 @@ static const char *const alloc_warning[] = {
 static const char *const kernel_warn[][2] = {
 	{ " at kernel/jump_label.c:", " jump_label_module_notify+" },
 	{ " at kernel/jump_label.c:", " jump_label_del_module+" },
+	{ " at kernel/trace/trace_events.c:", " event_define_fields" },
+	{ " at kernel/trace/trace_events.c:", " event_file_put+" },
 };
 
 /* the console checks of scripts/guest/run-guest.sh and check-debug.sh */
