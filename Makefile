@@ -19,7 +19,8 @@
 #                        costs, and what the module costs the workloads it
 #                        watches (mmap, brk, fork+exec, VMA split, getpid;
 #                        not loaded, recorder, reader, tracefs kretprobe;
-#                        attach latency), in a guest per kernel
+#                        attach latency) and how fast vmacct trace drains
+#                        (text, JSON; file, pipe), in a guest per kernel
 #   make install         module (modules_install + depmod) and tool
 #   make dkms-install    register this tree with DKMS (dkms add/build/install)
 #
@@ -111,6 +112,7 @@ bench:
 	scripts/bench.sh
 	scripts/bench-trace.sh
 	scripts/bench-cost.sh
+	scripts/bench-drain.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -59,28 +59,10 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${1:-7}
-case $ROUNDS in
-'' | *[!0-9]*) echo "bench-cost: ROUNDS must be a number" >&2; exit 1 ;;
-esac
-if [ "$ROUNDS" -lt 7 ]; then
-	echo "bench-cost: ROUNDS must be at least 7" >&2
-	exit 1
-fi
-OUT="$BUILD/bench-cost"
 MAX_MAP_COUNT=20000
 rc=0
 start=$SECONDS
-
-"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
-make -s -C "$ROOT" tool || exit 1
-mkdir -p "$OUT"
-
-kernels=$(discover_kernels)
-if [ -z "$kernels" ]; then
-	echo "bench-cost: no kernel with headers found (/boot/vmlinuz-* and /lib/modules/*/build): make deps" >&2
-	exit 1
-fi
+bench_start bench-cost "${1:-}" 7 7
 
 # the table and the targets, from the RESULT and DRAIN lines of one guest
 table() {
@@ -292,9 +274,7 @@ echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
 exit 0
 GUEST
 	echo "== vmacct_cost_bench on $k"
-	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
-		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
-		--out "$OUT/$k.txt" --console-log "$d/console.log" --timeout 1200
+	bench_guest bench-cost "$k" 1200
 	r=$?
 	if [ "$r" != 0 ]; then
 		echo "bench-cost $k: guest exit $r (output: $OUT/$k.txt, console: $d/console.log)"

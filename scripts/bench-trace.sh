@@ -40,22 +40,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${1:-5}
-case $ROUNDS in
-'' | *[!0-9]*) echo "bench-trace: ROUNDS must be a number" >&2; exit 1 ;;
-esac
-OUT="$BUILD/bench-trace"
 rc=0
-
-"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
-make -s -C "$ROOT" tool || exit 1
-mkdir -p "$OUT"
-
-kernels=$(discover_kernels)
-if [ -z "$kernels" ]; then
-	echo "bench-trace: no kernel with headers found (/boot/vmlinuz-* and /lib/modules/*/build): make deps" >&2
-	exit 1
-fi
+bench_start bench-trace "${1:-}" 5 1
 
 # the table, from the RESULT and LATENCY_SUMMARY lines of one guest
 table() {
@@ -177,9 +163,7 @@ done
 exit \$r
 GUEST
 	echo "== vmacct_trace_bench on $k"
-	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
-		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
-		--out "$OUT/$k.txt" --console-log "$d/console.log" --timeout 900
+	bench_guest bench-trace "$k" 900
 	r=$?
 	grep -E '^(LATENCY|# kprobe_profile)' "$OUT/$k.txt" | sed 's/^/  /'
 	if [ "$r" != 0 ] && [ "$r" != 3 ]; then

@@ -15,18 +15,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OUT="$BUILD/bench"
 rc=0
-
-"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
-make -s -C "$ROOT" tool || exit 1
-mkdir -p "$OUT"
-
-kernels=$(discover_kernels)
-if [ -z "$kernels" ]; then
-	echo "bench: no kernel with headers found (/boot/vmlinuz-* and /lib/modules/*/build): make deps" >&2
-	exit 1
-fi
+bench_start bench
 
 args=""
 for a in "$@"; do
@@ -49,9 +39,7 @@ vmacct unload
 exit \$r
 GUEST
 	echo "== vmacct_mm_bench on $k"
-	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/bench.sh" \
-		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
-		--out "$OUT/$k.txt" --console-log "$d/console.log" --timeout 600
+	bench_guest bench "$k" 600
 	r=$?
 	cat "$OUT/$k.txt"
 	echo "bench $k: exit $r (output: $OUT/$k.txt)"

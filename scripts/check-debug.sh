@@ -67,13 +67,14 @@ fi
 exit \$rc
 GUEST
 
+guest_bins
 t1=$(date +%s)
 rm -f "$LOG/debug.tap"	# never count a previous run's results
 "$ROOT/scripts/guest/run-guest.sh" --kernel "vmacct-debug" \
 	--vmlinuz "$kbuild/arch/x86/boot/bzImage" --mem 3G \
 	--script "$BUILD/debug-guest/run.sh" --payload "$payload" \
-	--bin "$ROOT/userspace/vmacct" --out "$LOG/debug.tap" \
-	--console-log "$LOG/debug.console" --timeout 9000
+	--bin "$ROOT/userspace/vmacct" "${GUEST_BINS[@]}" --out "$LOG/debug.tap" \
+	--console-log "$LOG/debug.console" --timeout 12000
 rc=$?
 read -r p f s < <(tap_counts "$LOG/debug.tap")
 grep -E '^not ok' "$LOG/debug.tap" | sed 's/^/  /'

@@ -183,11 +183,13 @@ fi
 
 # ---------------------------------------------------------------- guest
 
+guest_bins
+
 t0=$(date +%s)
 rm -f "$LOG/$kver.tap"	# never count a previous run's results
 "$ROOT/scripts/guest/run-guest.sh" --kernel "$kver" --vmlinuz "$vmlinuz" \
 	--script "$payload/suite.sh" --payload "$payload" \
-	--bin "$ROOT/userspace/vmacct" --out "$LOG/$kver.tap" \
+	--bin "$ROOT/userspace/vmacct" "${GUEST_BINS[@]}" --out "$LOG/$kver.tap" \
 	--console-log "$LOG/$kver.console" --timeout "${GUEST_TIMEOUT:-900}"
 rc=$?
 read -r p f s < <(tap_counts "$LOG/$kver.tap")

@@ -89,6 +89,8 @@ echo "== lint"
 grep -E '^(FAIL|  )' "$LOG/lint.log"
 add_summary "$LOG/lint.log" "lint"
 
+guest_bins
+
 kernels=$(discover_kernels)
 if [ -z "$kernels" ]; then
 	gate "kernels to test (none found: /boot/vmlinuz-* with /lib/modules/*/build)" 1
@@ -122,7 +124,7 @@ for k in $kernels; do
 	rm -f "$LOG/$k.tap"	# never count a previous run's results
 	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" \
 		--script "$payload/suite.sh" --payload "$payload" \
-		--bin "$ROOT/userspace/vmacct" \
+		--bin "$ROOT/userspace/vmacct" "${GUEST_BINS[@]}" \
 		--out "$LOG/$k.tap" --console-log "$LOG/$k.console" \
 		--timeout "$GUEST_TIMEOUT"
 	rc=$?

@@ -17,6 +17,7 @@ PACKAGES=(
 	linux-source-6.12
 	flex bison bc libelf-dev libssl-dev
 	debootstrap groff-base prometheus
+	bpftrace
 )
 
 missing=()

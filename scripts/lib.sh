@@ -75,6 +75,51 @@ bench_payload() {
 	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/$3"
 }
 
+# GUEST_BINS: the --bin options of a suite guest beyond the tool:
+# bpftrace (vmacct_bpftrace_test.sh) with the libraries it links, when
+# the host has it (make deps installs it; the test skips without it).
+guest_bins() {
+	local bt
+	GUEST_BINS=()
+	bt=$(command -v bpftrace) && GUEST_BINS=(--bin "$bt")
+}
+
+# The start of benchmark $1 (bench, bench-cost, ...): its dependencies,
+# the tool, its output directory $BUILD/$1 (OUT) and the kernels to run it
+# on (kernels); with a second argument, the rounds asked ($2, default $3,
+# at least $4) into ROUNDS.  Exits on an error.
+bench_start() {
+	if [ $# -gt 1 ]; then
+		ROUNDS=${2:-$3}
+		case $ROUNDS in
+		'' | *[!0-9]*) echo "$1: ROUNDS must be a number" >&2; exit 1 ;;
+		esac
+		if [ "$ROUNDS" -lt "$4" ]; then
+			echo "$1: ROUNDS must be at least $4" >&2
+			exit 1
+		fi
+	fi
+	OUT="$BUILD/$1"
+	"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
+	make -s -C "$ROOT" tool ksft-headers || exit 1
+	mkdir -p "$OUT"
+	kernels=$(discover_kernels)
+	if [ -z "$kernels" ]; then
+		echo "$1: no kernel with headers found (/boot/vmlinuz-* and /lib/modules/*/build): make deps" >&2
+		exit 1
+	fi
+}
+
+# Boot kernel $2 for benchmark $1: the script bench.sh and the payload that
+# bench_payload made in $BUILD/$1-$2, with the tool; its output into
+# $OUT/$2.txt, within $3 seconds.  The guest's exit status.
+bench_guest() {
+	local d="$BUILD/$1-$2"
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$2" --script "$d/bench.sh" \
+		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
+		--out "$OUT/$2.txt" --console-log "$d/console.log" --timeout "$3"
+}
+
 # Fill guest payload directory $1 for the suite: the static selftests, the
 # list of programs to run, the ABI file the sysfs test checks, the suite
 # script (suite.sh) and the module file(s) $2...

@@ -9,6 +9,8 @@
 #   (the first cycle: also a loop writing 0 and 1 to stats/enabled)
 #   4 processes looping over mmap/munmap/mprotect/fork (the probes fire
 #   in all of them)
+#   a process refused over and over (mmap() of more than RAM + swap): the
+#   recorder (on from load) keeps refusals while the module goes
 #   vmacct unload while all of that runs
 # and then: the module is gone (/sys/module/vmacct absent), the reader
 # ended by itself with ENODEV or EOF (not killed, not stuck: waited for
@@ -22,6 +24,7 @@
 
 KO=${VMACCT_KO:-/lib/modules/$(uname -r)/updates/dkms/vmacct.ko}
 HELPER=$(dirname "$0")/vmacct_stress_helper
+REFUSE=$(dirname "$0")/vmacct_refuse_helper
 CYCLES=${VMACCT_STRESS_CYCLES:-5}
 STRESS_PROCS=${VMACCT_STRESS_PROCS:-4}
 STRESS_SECONDS=${VMACCT_STRESS_SECONDS:-3}
@@ -53,7 +56,7 @@ stuck() {
 }
 
 cleanup() {
-	for p in ${rpid:-} ${tpid:-} ${spids:-}; do
+	for p in ${rpid:-} ${tpid:-} ${spids:-} ${fpid:-}; do
 		kill -9 "$p" 2>/dev/null
 	done
 	rm -rf "$TMP"
@@ -66,6 +69,7 @@ trap cleanup EXIT
 [ -f "$KO" ] || skip_all "no module at $KO (set VMACCT_KO)"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 [ -x "$HELPER" ] || skip_all "no $HELPER"
+[ -x "$REFUSE" ] || skip_all "no $REFUSE"
 [ "$(cat /sys/kernel/vmacct/trace/enabled 2>/dev/null || echo 0)" = 0 ] ||
 	skip_all "another trace reader is attached"
 
@@ -106,8 +110,20 @@ while [ $c -le "$CYCLES" ]; do
 		spids="$spids $!"
 		s=$((s + 1))
 	done
-	# let the stress run, the probes fire and the reader read
+	fpid=
+	if [ -z "$why" ]; then
+		rm -f "$TMP/stop"
+		# refused until told to stop, through the unload
+		REFUSE=$REFUSE STOP=$TMP/stop sh -c \
+			'while ! [ -e "$STOP" ]; do "$REFUSE" vmacct-refused 20 >/dev/null || exit 1; done' &
+		fpid=$!
+	fi
+	# let the stress run, the probes fire, the reader read and the
+	# recorder keep refusals
 	[ -z "$why" ] && sleep 0.5
+	recs=$(cat /sys/kernel/vmacct/recorder/records 2>/dev/null)
+	[ -z "$why" ] && [ "${recs:-0}" -gt 0 ] ||
+		why="${why:-the recorder kept no refusal before the unload (records: ${recs:-none})}"
 	if [ -z "$why" ] && ! vmacct unload > "$TMP/unload" 2>&1; then
 		why="vmacct unload failed (still in use?): $(tr '\n' ' ' < "$TMP/unload")"
 	fi
@@ -126,6 +142,16 @@ while [ $c -le "$CYCLES" ]; do
 		if [ "$st" != 0 ] || ! echo "$end" | grep -qE '^end: (ENODEV|EOF) '; then
 			why="${why:+$why; }reader exit $st: $(tr '\n' ' ' < "$TMP/reader")"
 		fi
+	fi
+	# the refused process: still refused after the unload, then told to stop
+	if [ -n "$fpid" ]; then
+		touch "$TMP/stop"
+		if ! wait_for 100 dead "$fpid"; then
+			stuck "$fpid"
+			why="${why:+$why; }refused process stuck"
+		fi
+		wait "$fpid" || why="${why:+$why; }refused process exit $? (an mmap() it expected refused was not)"
+		fpid=
 	fi
 	# the stats/enabled loop: ended with the file
 	if [ -n "$tpid" ]; then
@@ -147,7 +173,7 @@ while [ $c -le "$CYCLES" ]; do
 		sed 's/^/#   /' "$TMP/stress.$s" 2>/dev/null
 	done
 	if [ -z "$why" ]; then
-		ok "cycle $c: unloaded under load; reader ${end#end: } records"
+		ok "cycle $c: unloaded under load and refusals ($recs recorded); reader ${end#end: } records"
 	else
 		not_ok "cycle $c: $why"
 		# a module still loaded, or wedged: stop here
