@@ -40,6 +40,27 @@ static inline int kernel_at_least(unsigned int major, unsigned int minor)
 	return a > major || (a == major && b >= minor);
 }
 
+/*
+ * Is the running kernel built with KASAN (make check-debug's kernel)?  Its
+ * instrumentation multiplies the cost of every kernel memory access, so
+ * a throughput measured under it says nothing of a production kernel.
+ * Generic KASAN has __asan_load8 in /proc/kallsyms (root reads names).
+ */
+static inline int kernel_has_kasan(void)
+{
+	char line[256];
+	int found = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " __asan_load8\n") != NULL ||
+			strstr(line, " kasan_report\n") != NULL;
+	fclose(f);
+	return found;
+}
+
 static inline long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
