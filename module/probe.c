@@ -7,16 +7,15 @@
  *    refusal path asks the ratelimit of its warning; inflight.c turns the
  *    two into counts and records with their verdicts.  Nothing hooks the
  *    return, so an allowed call costs one callback;
- *  - map-count failures: kretprobes on the system calls that create or
- *    split VMAs see a call that failed with ENOMEM because of
- *    vm.max_map_count.  Their entry handlers return at once, arming no
- *    return probe, unless the mm is near the limit (classify.c), so they
- *    cost next to nothing elsewhere; other system calls are not probed.
+ *  - map-count failures: an ftrace_ops at the entry of each system call
+ *    that creates or splits VMAs sees a call that may fail with ENOMEM
+ *    because of vm.max_map_count; syscall.c follows one near the limit
+ *    to its return.  So these cost one callback elsewhere; other system
+ *    calls are not probed.
  *
- * The handlers count (stats.c) while counting is on, and build a record
- * for the readers (ring.c) only while a reader exists.  They run in atomic
- * context, possibly under swap_lock: no sleeping, no mmap lock but a
- * trylock.  stream.c says what to arm; this file only arms it.
+ * The handlers run in atomic context, possibly under swap_lock: no
+ * sleeping, no mmap lock but a trylock.  stream.c says what to arm; this
+ * file only arms it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,17 +29,10 @@
 #include <linux/string.h>
 #include <linux/vmacct.h>
 
-#include "classify.h"
-#include "events.h"
 #include "inflight.h"
-#include "peaks.h"
 #include "probe.h"
-#include "recorder.h"
-#include "ring.h"
-#include "stats.h"
+#include "syscall.h"
 #include "syms.h"
-
-#define VMACCT_SYS_MAXACTIVE	64	/* concurrent near-limit syscalls */
 
 static DEFINE_MUTEX(vmacct_probe_mutex);	/* the probes' state below */
 static bool vmacct_decisions_on;	/* protected by vmacct_probe_mutex */
@@ -99,72 +91,43 @@ static struct kprobe vmacct_refusal_probe = {
 	.pre_handler	= vmacct_refusal_pre,
 };
 
-/* The system calls whose ENOMEM can come from max_map_count. */
+/*
+ * The system calls whose ENOMEM can come from max_map_count: an ftrace_ops
+ * each at the entry (not a kretprobe: no kprobe lookup, no instance pool,
+ * no return trampoline on every call); syscall.c follows a call near the
+ * limit to its return.
+ */
 struct vmacct_sysprobe {
-	struct kretprobe rp;
+	struct ftrace_ops ops;
+	const char *name;
 	u32 sys;
 	bool optional;		/* not on every kernel */
-	bool registered;	/* protected by vmacct_probe_mutex */
+	bool filtered;		/* protected by vmacct_probe_mutex */
 	bool enabled;		/* protected by vmacct_probe_mutex */
 };
 
-static int vmacct_sys_entry(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+static void notrace vmacct_sys_entry(unsigned long ip,
+				     unsigned long parent_ip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
 {
-	struct mm_struct *mm = current->mm;
+	struct vmacct_sysprobe *sp = container_of(op, struct vmacct_sysprobe,
+						  ops);
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 
-	if (mm && vmacct_recorder_on())
-		vmacct_peaks_see(READ_ONCE(mm->map_count));
-	/* 0 arms the return probe */
-	return vmacct_classify_enter((struct vmacct_syscall *)ri->data) ? 0 : 1;
-}
-
-static int vmacct_sys_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	const struct vmacct_syscall *c = (struct vmacct_syscall *)ri->data;
-	struct vmacct_sysprobe *sp;
-	struct vmacct_record rec;
-	struct vmacct_event *ev = &rec.ev;
-	s64 enough;
-
-	sp = container_of(get_kretprobe(ri), struct vmacct_sysprobe, rp);
-	if (!vmacct_classify_map_count(sp->sys, c, regs_return_value(regs)))
-		return 0;
-	vmacct_stats_map_count(sp->sys);
-	if (!vmacct_ring_have_readers() && !vmacct_recorder_on() &&
-	    !trace_vmacct_map_count_enabled())
-		return 0;
-
-	memset(&rec, 0, sizeof(rec));
-	ev->type = VMACCT_EV_MAP_COUNT;
-	ev->caller = sp->sys;
-	ev->mode = vmacct_overcommit_memory();
-	ev->verdict = -ENOMEM;
-	ev->map_count = c->map_count;
-	ev->max_map_count = c->max_map_count;
-	if (sp->sys != VMACCT_SYS_BRK)
-		ev->pages = PAGE_ALIGN(c->arg1) >> PAGE_SHIFT;
-	ev->total_vm = READ_ONCE(current->mm->total_vm);
-	vmacct_ring_stamp(ev);
-	if (vmacct_ring_have_readers())
-		vmacct_ring_queue(ev);
-	enough = vmacct_classify_enough(sp->sys, c);
-	vmacct_recorder_stamp_map_count(&rec, enough);
-	trace_vmacct_map_count(&rec);
-	vmacct_recorder_keep(&rec);
-	return 0;
+	if (bit < 0) {
+		vmacct_syscall_lost();
+		return;
+	}
+	vmacct_syscall_enter(sp->sys);
+	ftrace_test_recursion_unlock(bit);
 }
 
 #define VMACCT_SYSPROBE(_sym, _sys, _opt) {				\
-	.rp = {								\
-		.kp.symbol_name	= _sym,					\
-		.entry_handler	= vmacct_sys_entry,			\
-		.handler	= vmacct_sys_ret,			\
-		.data_size	= sizeof(struct vmacct_syscall),	\
-		.maxactive	= VMACCT_SYS_MAXACTIVE,			\
-	},								\
-	.sys = _sys,							\
-	.optional = _opt,						\
+	.ops.func	= vmacct_sys_entry,				\
+	.name		= _sym,						\
+	.sys		= _sys,						\
+	.optional	= _opt,						\
 }
 
 static struct vmacct_sysprobe vmacct_sysprobes[] = {
@@ -193,42 +156,6 @@ static void vmacct_kprobe_fresh(struct kprobe *kp)
 }
 
 /*
- * Each kretprobe is registered once, the first time it is needed, and
- * unregistered only at module exit; in between it is enabled and disabled
- * (a disabled probe is disarmed and costs nothing).  Re-registering would
- * resolve the symbol and allocate the instance pool again each time, and
- * would need the struct kretprobe's state reset by hand; nmissed then
- * counts since load.  (The guest crashes once blamed on re-registering
- * came from QEMU's multi-threaded TCG: scripts/guest/README.md.)
- */
-static int vmacct_probe_on(struct kretprobe *rp, bool *registered)
-{
-	int err;
-
-	if (*registered)
-		return enable_kretprobe(rp);
-	vmacct_kprobe_fresh(&rp->kp);
-	err = register_kretprobe(rp);
-	*registered = !err;
-	return err;
-}
-
-static void vmacct_syscalls_disarm(void)
-{
-	struct vmacct_sysprobe *sp;
-	int i;
-
-	lockdep_assert_held(&vmacct_probe_mutex);
-	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
-		sp = &vmacct_sysprobes[i];
-		if (sp->enabled)
-			disable_kretprobe(&sp->rp);
-		sp->enabled = false;
-	}
-	vmacct_syscalls_on = false;
-}
-
-/*
  * Did ftrace_set_filter() leave @ops with an empty filter, one that traces
  * every function of the kernel?  It can, and return 0: when adding the
  * function to the new filter fails for memory, match_records() returns
@@ -252,13 +179,51 @@ static bool vmacct_filter_empty(struct ftrace_ops *ops)
 }
 
 /*
+ * Trace the function @name with @ops, whose filter is set once and kept
+ * until module exit (*@filtered).  Return: 0, or -errno.
+ */
+static int vmacct_ops_on(struct ftrace_ops *ops, const char *name,
+			 bool *filtered)
+{
+	unsigned char buf[32];	/* ftrace's parser writes to it */
+	ssize_t len = strscpy((char *)buf, name, sizeof(buf));
+	int err;
+
+	if (len < 0)
+		return -ENAMETOOLONG;
+	if (!*filtered) {
+		err = ftrace_set_filter(ops, buf, len, 1);
+		if (!err && vmacct_filter_empty(ops))
+			err = -ENOMEM;	/* nothing to free: it is empty */
+		if (err)
+			return err;
+		*filtered = true;
+	}
+	return register_ftrace_function(ops);
+}
+
+static void vmacct_syscalls_disarm(void)
+{
+	struct vmacct_sysprobe *sp;
+	int i;
+
+	lockdep_assert_held(&vmacct_probe_mutex);
+	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
+		sp = &vmacct_sysprobes[i];
+		if (sp->enabled)
+			unregister_ftrace_function(&sp->ops);
+		sp->enabled = false;
+	}
+	vmacct_syscalls_on = false;
+}
+
+/*
  * The refusal kprobe first, then the entry: a refusal whose entry was not
  * seen is only counted as missed, while an entry whose refusal went unseen
  * would be counted as allowed.
  */
 static int vmacct_decisions_arm(void)
 {
-	static unsigned char name[] = "__vm_enough_memory";
 	int err;
 
 	if (vmacct_refusal_registered) {
@@ -272,15 +237,8 @@ static int vmacct_decisions_arm(void)
 		pr_err("cannot probe ___ratelimit: %d\n", err);
 		return err;
 	}
-	if (!vmacct_decision_filtered) {
-		err = ftrace_set_filter(&vmacct_decision_ops, name,
-					sizeof(name) - 1, 1);
-		if (!err && vmacct_filter_empty(&vmacct_decision_ops))
-			err = -ENOMEM;	/* nothing to free: it is empty */
-		vmacct_decision_filtered = !err;
-	}
-	if (!err)
-		err = register_ftrace_function(&vmacct_decision_ops);
+	err = vmacct_ops_on(&vmacct_decision_ops, "__vm_enough_memory",
+			    &vmacct_decision_filtered);
 	if (err) {
 		pr_err("cannot trace __vm_enough_memory: %d\n", err);
 		disable_kprobe(&vmacct_refusal_probe);
@@ -334,10 +292,10 @@ void vmacct_probe_syscalls_on(void)
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
-		err = vmacct_probe_on(&sp->rp, &sp->registered);
+		err = vmacct_ops_on(&sp->ops, sp->name, &sp->filtered);
 		if (err && !sp->optional)
 			pr_warn("cannot probe %s (%d): its map-count failures will not be seen\n",
-				sp->rp.kp.symbol_name, err);
+				sp->name, err);
 		sp->enabled = !err;
 	}
 	vmacct_syscalls_on = true;
@@ -384,18 +342,19 @@ bool vmacct_probe_syscalls_armed(void)
 	return on;
 }
 
-/* Calls lost to a full kretprobe instance pool or recursion, since load. */
+/*
+ * Calls lost to recursion, or to no memory for a near-limit system call's
+ * task_work, since load.
+ */
 u64 vmacct_probe_missed(void)
 {
 	u64 missed;
-	int i;
 
 	mutex_lock(&vmacct_probe_mutex);
 	missed = vmacct_inflight_missed();
 	if (vmacct_refusal_registered)
 		missed += vmacct_refusal_probe.nmissed;
-	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++)
-		missed += vmacct_sysprobes[i].rp.nmissed;
+	missed += vmacct_syscall_missed();
 	mutex_unlock(&vmacct_probe_mutex);
 	return missed;
 }
@@ -413,12 +372,13 @@ void vmacct_probe_init(void)
 
 /*
  * Module exit, or a failed load: unregister every probe, which disarms it
- * and waits for handlers in progress.
+ * and waits for handlers in progress; then for the system calls still
+ * followed (syscall.c).
  */
 void vmacct_probe_exit(void)
 {
-	struct kretprobe *rps[ARRAY_SIZE(vmacct_sysprobes)];
-	int i, n = 0;
+	struct vmacct_sysprobe *sp;
+	int i;
 
 	mutex_lock(&vmacct_probe_mutex);
 	if (vmacct_decisions_on)
@@ -430,15 +390,13 @@ void vmacct_probe_exit(void)
 	if (vmacct_refusal_registered)
 		unregister_kprobe(&vmacct_refusal_probe);
 	vmacct_refusal_registered = false;
+	vmacct_syscalls_disarm();
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
-		if (vmacct_sysprobes[i].registered)
-			rps[n++] = &vmacct_sysprobes[i].rp;
-		vmacct_sysprobes[i].registered = false;
-		vmacct_sysprobes[i].enabled = false;
+		sp = &vmacct_sysprobes[i];
+		if (sp->filtered)
+			ftrace_free_filter(&sp->ops);
+		sp->filtered = false;
 	}
-	vmacct_syscalls_on = false;
-	/* all at once: one RCU grace period instead of one per probe */
-	if (n)
-		unregister_kretprobes(rps, n);
 	mutex_unlock(&vmacct_probe_mutex);
+	vmacct_syscall_exit();
 }

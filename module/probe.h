@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmacct: the observation mechanism (probe.c).  Kretprobes on
- * __vm_enough_memory() and on the system calls whose ENOMEM can come from
- * vm.max_map_count; their handlers feed ring.c and stats.c.  stream.c
- * decides what is armed and when.
+ * vmacct: the observation mechanism (probe.c).  Ftrace callbacks at the
+ * entry of __vm_enough_memory() and of the system calls whose ENOMEM can
+ * come from vm.max_map_count, a kprobe on its refusal path; their handlers
+ * feed inflight.c, ring.c, the recorder and stats.c.  stream.c decides
+ * what is armed and when.
  */
 #ifndef _VMACCT_PROBE_H
 #define _VMACCT_PROBE_H

@@ -42,7 +42,7 @@ static bool vmacct_want_map_count(void)
 }
 
 /*
- * Arming a kretprobe patches text and costs milliseconds under emulation,
+ * Arming a probe patches text and costs milliseconds under emulation,
  * so only the decision probe is armed before the first reader's ioctl
  * returns; the system call probes follow from a work item, and
  * trace/enabled reads 1 once they are all armed.

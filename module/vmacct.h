@@ -8,6 +8,7 @@
  *   queries      query.c: the model applied to one process
  *   stream       stream.c (who wants the probes), probe.c (the probes),
  *                inflight.c (a decision from entry to verdict),
+ *                syscall.c (a system call near the limit, to its return),
  *                classify.c, ring.c (readers), stats.c (counters),
  *                recorder.c (the last refusals, kept with nobody reading)
  *   model        commit.c (the terms and verdicts), mm.c (one process),

@@ -24,7 +24,7 @@ LAYERS=(
 	"dev sysfs"
 	"query stream"
 	"probe"
-	"inflight"
+	"inflight syscall"
 	"classify ring stats recorder peaks events"
 	"commit mm rules"
 	"syms"

@@ -23,8 +23,8 @@
  * metadata and KASAN's stack depot, and the loader's uevents), and leave
  * nothing behind: a failed load no /dev/vmacct, no /sys/kernel/vmacct, no
  * /sys/module/vmacct, no kprobe of the module's in
- * /sys/kernel/debug/kprobes/list and no ftrace callback on
- * __vm_enough_memory() in tracing/enabled_functions; a failed
+ * /sys/kernel/debug/kprobes/list and no ftrace callback on a function it
+ * traces in tracing/enabled_functions; a failed
  * stats/enabled or recorder/enabled write counting off and no probe armed; a failed attach no reader once its file is
  * closed.  During the loads a thread opens /dev/vmacct in a loop (issue
  * 14, item 1): an open that succeeds during a load that then fails is a
@@ -567,9 +567,15 @@ static const char *ko;
 static int ko_fd = -1, ko_flags;
 static char opts[4096];		/* `vmacct load --dry-run`: the addresses */
 
-/* The symbols the module probes (module/probe.c), as kprobes/list shows them. */
-static const char *const probed[] = {
-	"___ratelimit", "__x64_sys_mmap", "__x64_sys_munmap",
+/* What the module kprobes (module/probe.c), as kprobes/list shows it. */
+static const char *const probed[] = { "___ratelimit" };
+
+/*
+ * The functions the module traces with an ftrace_ops (module/probe.c), as
+ * tracing/enabled_functions shows them.
+ */
+static const char *const traced[] = {
+	"__vm_enough_memory", "__x64_sys_mmap", "__x64_sys_munmap",
 	"__x64_sys_mprotect", "__x64_sys_pkey_mprotect", "__x64_sys_mremap",
 	"__x64_sys_brk", "__x64_sys_madvise", "__x64_sys_mlock",
 	"__x64_sys_mlock2", "__x64_sys_munlock",
@@ -578,22 +584,30 @@ static const char *const probed[] = {
 static int baseline_probes = -1, baseline_armed = -1, baseline_ftrace = -1;
 
 /*
- * Lines of tracing/enabled_functions on __vm_enough_memory(): the ftrace
- * callbacks on it (the module's decision probe, and whatever else traces
- * it); -1 if the file cannot be read.
+ * Lines of tracing/enabled_functions on a function the module traces: the
+ * ftrace callbacks on them (the module's, and whatever else traces them);
+ * -1 if the file cannot be read.
  */
 static int count_ftrace(void)
 {
 	char line[512];
+	unsigned int i;
+	size_t len;
 	FILE *f;
 	int n = 0;
 
 	f = fopen(DEBUGFS "/tracing/enabled_functions", "re");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "__vm_enough_memory ", 19))
-			n++;
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < N_OF(traced); i++) {
+			len = strlen(traced[i]);
+			if (!strncmp(line, traced[i], len) && line[len] == ' ') {
+				n++;
+				break;
+			}
+		}
+	}
 	fclose(f);
 	return n;
 }
@@ -676,7 +690,7 @@ static const char *check_gone(void)
 	if (count_probes(&armed) != baseline_probes)
 		return "a kprobe of the module is left in " KPROBES_LIST;
 	if (count_ftrace() != baseline_ftrace)
-		return "an ftrace callback is left on __vm_enough_memory";
+		return "an ftrace callback of the module is left in enabled_functions";
 	return NULL;
 }
 
@@ -899,8 +913,8 @@ static unsigned int load_points(const char *extra, int *err)
  *    the few points of its teardown (the uevent of the removal), hence a
  *    margin;
  *  - the registration of the system-call probes after the first: ten
- *    register_kretprobe() calls in one loop (module/probe.c), each of
- *    whose failures is reported and left out.  The sweep fails every
+ *    ftrace_set_filter() and register_ftrace_function() pairs in one loop
+ *    (module/probe.c), each of whose failures is reported and left out.  The sweep fails every
  *    point of the first, and once the second reports a failure ("cannot
  *    probe __x64_sys_munmap"), it goes on where what the load with
  *    recorder=0 does after vmacct_init()'s start begins (sysfs, the device,
@@ -1215,7 +1229,7 @@ static const char *after_recorder(int err)
 	if (count_probes(&armed) < 0 || armed != baseline_armed)
 		return "a kprobe of the module is armed";
 	if (count_ftrace() != baseline_ftrace)
-		return "an ftrace callback is on __vm_enough_memory";
+		return "an ftrace callback of the module is on";
 	return NULL;
 }
 
@@ -1253,7 +1267,7 @@ static const char *after_stats(int err)
 	if (count_probes(&armed) < 0 || armed != baseline_armed)
 		return "a kprobe of the module is armed";
 	if (count_ftrace() != baseline_ftrace)
-		return "an ftrace callback is on __vm_enough_memory";
+		return "an ftrace callback of the module is on";
 	return NULL;
 }
 

@@ -19,7 +19,7 @@
  *   vmacct_stress_helper rearm N
  *	reproducer, not run by any test: a child loops on mprotect() while
  *	a reader toggles VMACCT_TRACE_NO_MAP_COUNT N times, so that the
- *	module arms and disarms its system call kretprobes each time;
+ *	module arms and disarms its system call probes each time;
  *	prints "rearm: N toggles" and exits 0 if the kernel survives.  Under
  *	multi-threaded TCG both kernels crash within a few toggles, vmacct
  *	or not (guest/README.md: "Why single-threaded TCG"); single-threaded,

@@ -90,7 +90,7 @@ static void stats_print(FILE *out, const struct vmacct_stats *s)
 			"System calls that failed because of vm.max_map_count, counted since load, by system call.",
 			"syscall", trace_syscall_name, s->map_count);
 	head_type(out, "vmacct_probe_missed_total",
-		  "Calls the module's probes could not observe since load (ftrace recursion, a refusal whose entry was not seen, kretprobe instances exhausted); the counters above miss them.",
+		  "Calls the module's probes could not observe since load (ftrace recursion, a refusal whose entry was not seen, no memory to follow a near-limit system call); the counters above miss them.",
 		  "counter");
 	fprintf(out, "vmacct_probe_missed_total %" PRIu64 "\n", (uint64_t)s->missed);
 }

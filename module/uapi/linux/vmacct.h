@@ -520,8 +520,8 @@ struct vmacct_trace {
  * @reserved:		in: zero; out: zero
  * @counting_ns:	out: nanoseconds counting has been on since load
  * @missed:		out: calls the probes could not observe since load
- *			(kretprobe instances exhausted, or recursion); the
- *			counters below miss them
+ *			(recursion, or no memory to follow a near-limit
+ *			system call); the counters below miss them
  * @decisions:		out: __vm_enough_memory() calls, indexed by
  *			VMACCT_CALLER_*
  * @denied:		out: of those, the calls that returned -ENOMEM
