@@ -131,6 +131,10 @@ for k in $kernels; do
 	echo "guest $k: exit $rc after $(($(date +%s) - t0)) s (TAP: $LOG/$k.tap, console: $LOG/$k.console)"
 	add_tap "$LOG/$k.tap" "$k"
 	gate "guest run on $k completed cleanly (exit $rc)" $rc
+	plans=$(tap_plan_mismatches "$LOG/$k.tap")
+	printf '%s' "${plans:+$(echo "$plans" | sed "s/^/  $k: /")$'\n'}"
+	gate "every selftest on $k gave the results its plan announced" \
+		"$([ -z "$plans" ] && echo 0 || echo 1)"
 	prom_check "$LOG/$k.tap" "$k"
 done
 

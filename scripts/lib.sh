@@ -148,3 +148,13 @@ tap_counts() {
 	f=$(grep -cE '^not ok [0-9]+' "$1")
 	echo "$p $f $s"
 }
+
+# Programs of guest TAP $1 (framed by "# selftest: NAME" and "# exit:
+# NAME STATUS") whose count of results differs from their plan "1..N":
+# a program that stopped early, or a wrong plan.  One line each.
+tap_plan_mismatches() {
+	awk '/^# selftest: / { name = $3; plan = ""; n = 0 }
+	     /^1\.\.[0-9]+/ { if (plan == "") plan = substr($1, 4) + 0 }
+	     /^(ok|not ok) [0-9]+/ { n++ }
+	     /^# exit: / { if (plan != n) print name ": plan " (plan == "" ? "none" : plan) ", " n " results" }' "$1"
+}
