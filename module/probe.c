@@ -194,7 +194,7 @@ static int vmacct_ops_on(struct ftrace_ops *ops, const char *name,
 	if (!*filtered) {
 		err = ftrace_set_filter(ops, buf, len, 1);
 		if (!err && vmacct_filter_empty(ops))
-			err = -ENOMEM;	/* nothing to free: it is empty */
+			err = -ENOMEM;	/* module exit frees what it holds */
 		if (err)
 			return err;
 		*filtered = true;
@@ -384,8 +384,14 @@ void vmacct_probe_exit(void)
 	if (vmacct_decisions_on)
 		vmacct_decisions_disarm();
 	vmacct_decisions_on = false;
-	if (vmacct_decision_filtered)
-		ftrace_free_filter(&vmacct_decision_ops);
+	/*
+	 * Every filter, set or not: one that failed the emptiness check may
+	 * be a real hash all the same (when that check itself had no memory;
+	 * kmemleak found those leaked), and freeing the empty one is a
+	 * no-op.  ftrace_free_filter() leaves the pointers dangling, which
+	 * only exit may do.
+	 */
+	ftrace_free_filter(&vmacct_decision_ops);
 	vmacct_decision_filtered = false;
 	if (vmacct_refusal_registered)
 		unregister_kprobe(&vmacct_refusal_probe);
@@ -393,8 +399,7 @@ void vmacct_probe_exit(void)
 	vmacct_syscalls_disarm();
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
-		if (sp->filtered)
-			ftrace_free_filter(&sp->ops);
+		ftrace_free_filter(&sp->ops);
 		sp->filtered = false;
 	}
 	mutex_unlock(&vmacct_probe_mutex);
