@@ -332,8 +332,9 @@ int vmacct_mm_fork_charge(pid_t pid, struct vmacct_fork_charge *f)
  * @len: length in bytes
  *
  * mprotect(), madvise() and the mlock family also fail on a hole, which is
- * not the count's doing.  For the probes' return context: only a trylock,
- * and a bounded walk; when either gives up, assume mapped.
+ * not the count's doing.  Called from the call's task_work on its way
+ * back to user mode (syscall.c), which may sleep: the lock is taken, but
+ * killably, and the walk is bounded; when either gives up, assume mapped.
  */
 bool vmacct_mm_range_mapped(struct mm_struct *mm, unsigned long start,
 			    unsigned long len)
@@ -343,7 +344,7 @@ bool vmacct_mm_range_mapped(struct mm_struct *mm, unsigned long start,
 	struct vm_area_struct *vma;
 	unsigned int seen = 0;
 
-	if (end <= start || !mmap_read_trylock(mm))
+	if (end <= start || mmap_read_lock_killable(mm))
 		return true;
 	for_each_vma_range(vmi, vma, end) {
 		if (vma->vm_start > next || ++seen > 64)

@@ -14,8 +14,8 @@
  *    calls are not probed.
  *
  * The handlers run in atomic context, possibly under swap_lock: no
- * sleeping, no mmap lock but a trylock.  stream.c says what to arm; this
- * file only arms it.
+ * sleeping, no mmap lock.  stream.c says what to arm; this file only
+ * arms it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
