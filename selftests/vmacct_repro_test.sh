@@ -5,7 +5,10 @@
 # the same code path as the command, checked against sources the tool does
 # not control: its exit status, the sysctls in /proc/sys/vm afterwards
 # (also after a SIGINT in the middle of a run), and for the map-count
-# reproductions the limit seen in /proc/sys/vm/max_map_count while it ran.
+# reproductions the limit seen in /proc/sys/vm/max_map_count while it ran;
+# then the promise to the host: nothing changes without --yes, and after
+# a SIGKILL the state file holds the original values, a new repro refuses
+# and `vmacct repro --restore` puts them back exactly.
 #
 # Runs as root with vmacct loaded.  TAP output.
 
@@ -132,6 +135,49 @@ rc=$?
 check "SIGTERM mid-run: the tool died of SIGTERM (status $rc)" [ "$rc" = 143 ]
 after=$(sysctls)
 check "SIGTERM mid-run: sysctls restored exactly ($after)" [ "$after" = "$before" ]
+
+STATE=/run/vmacct/repro.state
+
+# no --yes: nothing changed, whatever stdin is
+vmacct repro fork < /dev/null > "$TMP/noyes.out" 2> "$TMP/noyes.err"
+rc=$?
+sed 's/^/# /' "$TMP/noyes.err"
+check "without --yes: refused with exit 2 (got $rc)" [ "$rc" = 2 ]
+check "without --yes: sysctls untouched, no state file" \
+	sh -c "[ '$(sysctls)' = '$before' ] && [ ! -e $STATE ]"
+check "SIGINT/SIGTERM runs left no state file" [ ! -e $STATE ]
+
+# SIGKILL in the middle: the state file holds the values to put back
+VMACCT_REPRO_HOLD=30 vmacct repro fork --yes < /dev/null > "$TMP/kill.out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && [ "$(cat $VM/overcommit_memory)" != 2 -o "$(cat $VM/overcommit_ratio)" = 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
+kill -KILL $pid
+wait $pid
+mid=$(sysctls)
+echo "# sysctls after SIGKILL: $mid"
+sed 's/^/# state: /' $STATE
+check "SIGKILL mid-run: the sysctls stay changed" [ "$mid" != "$before" ]
+orig_mode=$(echo "$before" | sed 's/.*overcommit_memory=\([0-9]*\).*/\1/')
+orig_ratio=$(echo "$before" | sed 's/.*overcommit_ratio=\([0-9]*\).*/\1/')
+check "SIGKILL mid-run: $STATE holds the original mode $orig_mode and ratio $orig_ratio" \
+	sh -c "grep -qx 'vm.overcommit_memory=$orig_mode' $STATE && grep -qx 'vm.overcommit_ratio=$orig_ratio' $STATE"
+vmacct repro map-files --yes < /dev/null > "$TMP/pending.out" 2> "$TMP/pending.err"
+rc=$?
+sed 's/^/# /' "$TMP/pending.err"
+check "restore pending: a new repro refuses with exit 1 (got $rc)" [ "$rc" = 1 ]
+check "restore pending: it changed nothing" [ "$(sysctls)" = "$mid" ]
+vmacct repro --restore > "$TMP/restore.out" 2>&1
+rc=$?
+sed 's/^/# /' "$TMP/restore.out"
+check "repro --restore: exit 0 (got $rc)" [ "$rc" = 0 ]
+after=$(sysctls)
+check "repro --restore: sysctls restored exactly ($after)" [ "$after" = "$before" ]
+check "repro --restore: the state file is gone" [ ! -e $STATE ]
 
 echo "1..$n"
 [ $failed = 0 ]

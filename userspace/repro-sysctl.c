@@ -95,6 +95,18 @@ static int save_one(struct sysctl_book *b, enum sysctl_id id)
 	return err;
 }
 
+int sysctl_save_all(struct sysctl_book *b)
+{
+	int i, err;
+
+	for (i = 0; i < SYSCTL_COUNT; i++) {
+		err = save_one(b, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int sysctl_set(struct sysctl_book *b, enum sysctl_id id, uint64_t v)
 {
 	char buf[SYSCTL_VALUE_MAX];

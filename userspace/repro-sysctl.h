@@ -45,6 +45,8 @@ int sysctl_read(const struct sysctl_book *b, enum sysctl_id id, char *buf,
 		size_t len);
 int sysctl_read_u64(const struct sysctl_book *b, enum sysctl_id id,
 		    uint64_t *v);
+/* Save every value not saved yet, so that a restore writes all.  0 or -errno. */
+int sysctl_save_all(struct sysctl_book *b);
 /* Save the old value(s) if not saved yet, then write v.  0 or -errno. */
 int sysctl_set(struct sysctl_book *b, enum sysctl_id id, uint64_t v);
 /*

@@ -38,6 +38,7 @@ int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
 {
 	static const struct option longopts[] = {
 		{ "yes",     no_argument, NULL, 'y' },
+		{ "restore", no_argument, NULL, 'R' },
 		{ "json",    no_argument, NULL, 'j' },
 		{ "full",    no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -52,6 +53,7 @@ int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
 	while ((c = getopt_long(argc, argv, "yjfvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'y': o->yes = true; break;
+		case 'R': o->restore = true; break;
 		case 'j': o->json = true; break;
 		case 'f': o->full = true; break;
 		case 'v': o->verbose++; break;
@@ -61,6 +63,13 @@ int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
 				 argv[optind - 1] ? argv[optind - 1] : "?");
 			return -1;
 		}
+	}
+	if (o->restore) {
+		if (optind < argc)
+			snprintf(what, len, "--restore takes no NAME ('%s')", argv[optind]);
+		else if (o->full || o->json)
+			snprintf(what, len, "--restore takes no other option than --yes and -v");
+		return what[0] ? -1 : 0;
 	}
 	if (optind >= argc) {
 		snprintf(what, len, "missing NAME: map-files, munmap-holes, map-types, big-alloc, fork or all");

@@ -31,6 +31,7 @@ int repro_lookup(const char *name);
 struct repro_opts {
 	unsigned int which;	/* bit (1 << id) per reproduction to run */
 	bool yes;		/* --yes: may change sysctls */
+	bool restore;		/* --restore: put back what a state file holds */
 	bool json;
 	bool full;		/* --full: the real scale */
 	bool help;
@@ -38,8 +39,8 @@ struct repro_opts {
 };
 
 /*
- * Parse "repro NAME [--yes] [--json] [--full] [-v]" (argv[0] is the
- * command).  0, or -1 with a message for the user in what.
+ * Parse "repro NAME [--yes] [--json] [--full] [-v]" or "repro --restore"
+ * (argv[0] is the command).  0, or -1 with a message for the user in what.
  */
 int repro_parse_args(int argc, char *argv[], struct repro_opts *o,
 		     char *what, size_t len);

@@ -58,6 +58,7 @@ int main(int argc, char *argv[])
 	test_log_cli(&t, &env);
 	test_explain(&t, &env);
 	test_repro(&t);
+	test_repro_state(&t, &env);
 	test_completion(&t, &env);
 	test_prom(&t, &env);
 	test_hostile(&t, &env);
