@@ -183,6 +183,24 @@ check_flips_at_guess_ceiling() {
 	[ "$a/$d/$bytes" = "allow/deny/allow" ] || { echo "# at $ceil pages: $a, +1: $d, in bytes: $bytes"; return 1; }
 }
 
+# A size with a fraction is rounded up to whole bytes, then pages: half a
+# KiB under guess_ceiling's pages is allowed, half a KiB over is not.
+check_fraction_at_guess_ceiling() {
+	ceil=$(cat $SYS/commit/guess_ceiling)
+	kib=$((ceil * 4096 / 1024))
+	a=$(vmacct check "$((kib - 1)).5k" --mode 0 --json | sed -n 's/^ *"verdict": "\(.*\)",\?$/\1/p' | head -n 1)
+	d=$(vmacct check "${kib}.5K" --mode 0 --json | sed -n 's/^ *"verdict": "\(.*\)",\?$/\1/p' | head -n 1)
+	[ "$a/$d" = "allow/deny" ] || { echo "# $((kib - 1)).5k: $a, ${kib}.5K: $d"; return 1; }
+}
+
+# trace --duration takes a unit and a fraction: 1.5s ends it after 1.5 s.
+trace_duration_fraction() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	vmacct trace --duration 1.5s > /dev/null 2>&1 || return 1
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print "# ran " d " s"; exit !(d >= 1.4 && d < 10) }'
+}
+
 # A process with a hostile name (issue 14): a script named hh, 0xff,
 # ESC[31m, tab, quote, backslash, newline and U+1F600, 16 bytes, which
 # the kernel cuts to 15 for comm, inside the emoji.  It forks a subshell
@@ -305,7 +323,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 trap hostile_stop EXIT
 hostile_start || { echo "# cannot start a process with a hostile name"; HPID=; }
 
-echo "1..21"
+echo "1..23"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -316,6 +334,8 @@ check "ps --json map_count of pid 1 equals its maps lines" ps_map_count_equals_m
 check "ps --json charge of pid 1 equals its smaps 'ac' sizes" ps_charge_equals_smaps
 check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_charge_equals_smaps
 check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
+check "check SIZE with a fraction rounds up to the page the kernel judges" check_fraction_at_guess_ceiling
+check "trace --duration 1.5s ends after 1.5 s" trace_duration_fraction
 check "status --prometheus: counters of decisions by caller, summing to stats/decisions" \
 	prometheus_counts_decisions
 check "status --prometheus: max_map_count, CommitLimit, pid 1's mappings as /proc" \

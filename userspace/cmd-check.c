@@ -7,6 +7,7 @@
  * The exit status says whether the evaluation worked, not what it
  * found: a DENY is an answer, and scripts read it from --json.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -42,6 +43,13 @@ static const struct option check_longopts[] = {
 	{ "help",    no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Is @arg an option whose value is the next word ("-p", "--mode")? */
+static bool takes_arg(const char *arg)
+{
+	return !strcmp(arg, "-p") || !strcmp(arg, "-m") ||
+	       !strcmp(arg, "--pid") || !strcmp(arg, "--mode");
+}
 
 static const struct opt_help check_opts_help[] = {
 	{ "-p, --pid PID",  "size the user reserve by this process's total_vm (a\n"
@@ -90,6 +98,19 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 	char what[200];
 	int c, err;
 
+	/*
+	 * "-1G" would otherwise reach getopt as the options -1 and -G (an
+	 * argument of -p or -m is left to them)
+	 */
+	for (c = 1; c < argc && strcmp(argv[c], "--"); c++) {
+		if (argv[c][0] == '-' && isdigit((unsigned char)argv[c][1]) &&
+		    !takes_arg(argv[c - 1])) {
+			snprintf(what, sizeof(what),
+				 "SIZE '%s' is negative: an allocation of more than 0 bytes",
+				 argv[c]);
+			return usage_error("check", what);
+		}
+	}
 	while ((c = getopt_long(argc, argv, "p:uam:jvh", check_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -123,7 +144,7 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 			check_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("check", NULL);
+			return getopt_error("check", argc, argv, "p:uam:jvh");
 		}
 	}
 	if (user && admin)
@@ -138,6 +159,12 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 	if (optind + 1 < argc)
 		return usage_error("check", "unexpected argument after SIZE");
 	err = parse_size_arg(argv[optind], &o->size);
+	if (err == -EDOM || (!err && !o->size.value)) {
+		snprintf(what, sizeof(what),
+			 "SIZE '%s' is %s: an allocation of more than 0 bytes",
+			 argv[optind], err ? "negative" : "zero");
+		return usage_error("check", what);
+	}
 	if (err == -ERANGE) {
 		snprintf(what, sizeof(what),
 			 "SIZE '%s' is too large: at most 16 EiB - 1 bytes, or 2^63 - 1 pages",
@@ -146,7 +173,7 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 	}
 	if (err) {
 		snprintf(what, sizeof(what),
-			 "invalid SIZE '%s': bytes with an optional K, M, G, T, P or E suffix (1K = 1024), or pages with p (4096p)",
+			 "invalid SIZE '%s': bytes with an optional K, M, G, T, P or E suffix (1K = 1024, 1.5G, 1TiB), or whole pages with p (4096p)",
 			 argv[optind]);
 		return usage_error("check", what);
 	}

@@ -103,7 +103,7 @@ static int parse_explain_args(int argc, char *argv[], struct explain_opts *o)
 			explain_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("explain", NULL);
+			return getopt_error("explain", argc, argv, "djvh");
 		}
 	}
 	if (optind < argc)

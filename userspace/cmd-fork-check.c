@@ -84,7 +84,7 @@ static int parse_fork_args(int argc, char *argv[], struct fork_opts *o)
 			fork_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("fork-check", NULL);
+			return getopt_error("fork-check", argc, argv, "jvh");
 		}
 	}
 	if (optind >= argc)

@@ -92,7 +92,7 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 			load_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("load", NULL);
+			return getopt_error("load", argc, argv, "+k:ns:vh");
 		}
 	}
 	if (optind < argc) {

@@ -122,7 +122,7 @@ static int parse_log_args(int argc, char *argv[], struct log_opts *o)
 			o->overwritten = true;
 			break;
 		case 's':
-			if (record_parse_age(optarg, &o->since_ns)) {
+			if (parse_duration(optarg, &o->since_ns)) {
 				snprintf(what, sizeof(what),
 					 "invalid age '%s': a number of seconds, or with a unit: 30s, 5m, 2h, 1d",
 					 optarg);
@@ -145,7 +145,7 @@ static int parse_log_args(int argc, char *argv[], struct log_opts *o)
 			log_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("log", NULL);
+			return getopt_error("log", argc, argv, "jfs:p:vh");
 		}
 	}
 	if (optind < argc)

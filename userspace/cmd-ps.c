@@ -102,7 +102,7 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 			ps_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("ps", NULL);
+			return getopt_error("ps", argc, argv, "s:n:jvh");
 		}
 	}
 	if (optind < argc)

@@ -112,7 +112,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 			status_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("status", NULL);
+			return getopt_error("status", argc, argv, "jvh");
 		}
 	}
 	if (optind < argc)

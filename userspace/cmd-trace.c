@@ -35,7 +35,7 @@ struct trace_opts {
 	struct trace_filter filter;
 	bool json;
 	uint64_t count;		/* stop after this many records; 0: never */
-	uint64_t duration;	/* stop after this many seconds; 0: never */
+	uint64_t duration;	/* stop after this many ns; 0: never */
 	int verbose;
 };
 
@@ -82,7 +82,7 @@ static const struct opt_help trace_opts_help[] = {
 				 "admin_reserve, user_reserve, allowed, committed,\n"
 				 "guess_ceiling" },
 	{ "-n, --count N",       "stop after N records" },
-	{ "-s, --duration SECS", "stop after SECS seconds" },
+	{ "-s, --duration TIME", "stop after TIME: seconds, or 30s, 5m, 1.5h, 1d" },
 	{ "-v, --verbose",       "more messages on stderr" },
 	{ "-h, --help",          "show this help" },
 	{ NULL, NULL },
@@ -91,7 +91,7 @@ static const struct opt_help trace_opts_help[] = {
 static void trace_help(FILE *out)
 {
 	print_usage(out, "vmacct trace [--denied] [--pid PID] [--tid TID] [--no-map-count]\n"
-		    "                    [--no-decisions] [--json] [--count N] [--duration SECS] [-v]",
+		    "                    [--no-decisions] [--json] [--count N] [--duration TIME] [-v]",
 		    "The kernel's commit decisions (every __vm_enough_memory() call: mmap,\n"
 		    "brk, mprotect, mremap, fork, exec stack, stack growth, shmem, swapoff)\n"
 		    "and the system calls that failed with ENOMEM because of\n"
@@ -158,9 +158,11 @@ static int parse_trace_args(int argc, char *argv[], struct trace_opts *o)
 			}
 			break;
 		case 's':
-			if (parse_u64_range(optarg, 1, UINT32_MAX, &o->duration)) {
+			if (parse_duration(optarg, &o->duration) || !o->duration ||
+			    o->duration > (uint64_t)INT64_MAX / 2) {
 				snprintf(what, sizeof(what),
-					 "invalid duration '%s': whole seconds, 1 or more", optarg);
+					 "invalid duration '%s': more than 0, in seconds or with a unit: 30s, 5m, 1.5h, 1d",
+					 optarg);
 				return usage_error("trace", what);
 			}
 			break;
@@ -171,7 +173,7 @@ static int parse_trace_args(int argc, char *argv[], struct trace_opts *o)
 			trace_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("trace", NULL);
+			return getopt_error("trace", argc, argv, "dp:t:jn:s:vh");
 		}
 	}
 	if (optind < argc)
@@ -257,7 +259,7 @@ static int trace_loop(int fd, const struct trace_opts *o,
 
 	*end = TRACE_END_DONE;
 	if (o->duration)
-		deadline = monotonic_ns() + (int64_t)o->duration * 1000000000LL;
+		deadline = monotonic_ns() + (int64_t)o->duration;
 
 	for (;;) {
 		if (trace_signal)

@@ -136,7 +136,7 @@ int cmd_unload(int argc, char *argv[], const struct global_opts *g)
 			unload_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return usage_error("unload", NULL);
+			return getopt_error("unload", argc, argv, "vh");
 		}
 	}
 	if (optind < argc)

@@ -41,7 +41,7 @@ static const struct opt_help main_opts_help[] = {
 	{ NULL, NULL },
 };
 
-void print_exit_codes(FILE *out)
+static void print_exit_codes(FILE *out)
 {
 	fputs("\nExit codes:\n"
 	      "  0  success (check, fork-check: whatever the verdict; read it from --json;\n"
@@ -87,7 +87,47 @@ void print_usage(FILE *out, const char *usage, const char *about,
 		}
 		fputc('\n', out);
 	}
-	print_exit_codes(out);
+	fputs("\nExit codes: see vmacct --help.\n", out);
+}
+
+int getopt_error(const char *cmd, int argc, char *argv[], const char *optstring)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+	const char *cur = optind < argc ? argv[optind] : NULL, *spec;
+	char what[160], name[16];
+	size_t n;
+
+	/*
+	 * glibc (opterr 0) leaves optopt 0 for an unknown long option, the
+	 * option's value for a long one missing its argument or given one
+	 * it does not take, and the character for a short one; a long one
+	 * is always the word before optind, a short one may be inside the
+	 * word at optind ("-xj").
+	 */
+	if (optopt && cur && cur[0] == '-' && cur[1] != '-' &&
+	    strchr(cur + 1, optopt))
+		word = NULL;
+	if (word && !strncmp(word, "--", 2) && word[2]) {
+		n = strcspn(word, "=");
+		if (!optopt)
+			snprintf(what, sizeof(what), "unknown option '%.*s'",
+				 (int)(n > 64 ? 64 : n), word);
+		else if (word[n])
+			snprintf(what, sizeof(what), "option '%.*s' takes no argument",
+				 (int)(n > 64 ? 64 : n), word);
+		else
+			snprintf(what, sizeof(what), "option '%.64s' needs an argument",
+				 word);
+		return usage_error(cmd, what);
+	}
+	/* any byte: log_err() escapes what a terminal should not see */
+	snprintf(name, sizeof(name), "-%c", optopt ? optopt : '?');
+	spec = optopt && optopt != ':' && optopt != '+' ? strchr(optstring, optopt) : NULL;
+	if (spec && spec[1] == ':')
+		snprintf(what, sizeof(what), "option '%s' needs an argument", name);
+	else
+		snprintf(what, sizeof(what), "unknown option '%s'", name);
+	return usage_error(cmd, what);
 }
 
 int usage_error(const char *cmd, const char *what)
@@ -108,6 +148,7 @@ static void print_help(FILE *out)
 	const struct opt_help *o;
 
 	fputs("Usage: vmacct [-v] COMMAND [OPTIONS]\n"
+	      "       vmacct help [COMMAND]\n"
 	      "       vmacct COMMAND --help\n\n"
 	      "The kernel's virtual-memory accounting (overcommit mode, CommitLimit,\n"
 	      "Committed_AS, max_map_count) as the kernel itself computes it, read\n"
@@ -134,6 +175,51 @@ static void print_help(FILE *out)
 	print_exit_codes(out);
 }
 
+/* Bare "vmacct": what to type next, on stderr. */
+static int short_usage(void)
+{
+	size_t i;
+
+	fputs("Usage: vmacct [-v] COMMAND [OPTIONS]\nCommands:", stderr);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fputs("\nTry 'vmacct help' or 'vmacct help COMMAND'.\n", stderr);
+	return VM_EXIT_USAGE;
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* vmacct help [COMMAND]: the same as vmacct [COMMAND] --help */
+static int help_command(int argc, char *argv[], const struct global_opts *g)
+{
+	const struct command *cmd;
+	char prog[64], help[] = "--help", what[128];
+	char *args[] = { prog, help, NULL };
+
+	if (argc < 2) {
+		print_help(stdout);
+		return VM_EXIT_OK;
+	}
+	if (argc > 2)
+		return usage_error(NULL, "help: one COMMAND at most");
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		snprintf(what, sizeof(what), "help: unknown command '%.64s'", argv[1]);
+		return usage_error(NULL, what);
+	}
+	snprintf(prog, sizeof(prog), "vmacct %s", cmd->name);
+	optind = 0;
+	return cmd->fn(2, args, g);
+}
+
 int main(int argc, char *argv[])
 {
 	struct global_opts g = { .verbose = 0 };
@@ -142,6 +228,7 @@ int main(int argc, char *argv[])
 	size_t i;
 	int c;
 
+	opterr = 0;	/* getopt_error() says what is wrong, as the tool's own errors */
 	/* "+": stop at the command name; its options are its own */
 	while ((c = getopt_long(argc, argv, "+vhV", main_longopts, NULL)) != -1) {
 		switch (c) {
@@ -155,19 +242,20 @@ int main(int argc, char *argv[])
 			printf("vmacct %s (ABI %d)\n", VMACCT_TOOL_VERSION,
 			       VMACCT_ABI_VERSION);
 			return VM_EXIT_OK;
-		default:	/* getopt said what was wrong */
-			return usage_error(NULL, NULL);
+		default:
+			return getopt_error(NULL, argc, argv, "+vhV");
 		}
 	}
 
 	if (optind >= argc)
-		return usage_error(NULL, "missing command");
+		return short_usage();
 
 	name = argv[optind];
+	if (!strcmp(name, "help"))
+		return help_command(argc - optind, argv + optind, &g);
 	for (i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(name, commands[i].name))
 			continue;
-		/* getopt messages then read "vmacct load: ..." */
 		snprintf(prog, sizeof(prog), "vmacct %s", commands[i].name);
 		argv[optind] = prog;
 		argc -= optind;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "parse.h"
@@ -80,32 +81,77 @@ int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * DIGITS [. DIGITS]: the whole part in *whole, the fraction as *frac over
+ * 10^*ndig (at most 18 digits: more are no finer than a byte), *end after.
+ */
+static int parse_decimal(const char *s, uint64_t *whole, uint64_t *frac,
+			 unsigned int *ndig, const char **end)
+{
+	int err = parse_digits(s, 10, end, whole);
+
+	*frac = 0;
+	*ndig = 0;
+	if (err || **end != '.')
+		return err;
+	s = *end + 1;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (*ndig == 18)
+			continue;
+		*frac = *frac * 10 + (uint64_t)(*s - '0');
+		(*ndig)++;
+	}
+	*end = s;
+	return 0;
+}
+
+/* whole + frac / 10^ndig, times mult, rounded up; -ERANGE past 2^64 - 1 */
+static int scale(uint64_t whole, uint64_t frac, unsigned int ndig,
+		 uint64_t mult, uint64_t *out)
+{
+	unsigned __int128 v = (unsigned __int128)whole * mult, f, den = 1;
+
+	while (ndig--)
+		den *= 10;
+	f = (unsigned __int128)frac * mult;
+	v += f / den + (f % den != 0);
+	if (v > UINT64_MAX)
+		return -ERANGE;
+	*out = (uint64_t)v;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGTPE";
+	uint64_t whole, frac, mult = 1;
+	unsigned int ndig;
 	const char *end, *u;
-	unsigned int shift = 0;
-	uint64_t v;
 	int err;
 
-	err = parse_digits(s, 10, &end, &v);
+	if (s && *s == '-')
+		return -EDOM;
+	err = parse_decimal(s, &whole, &frac, &ndig, &end);
 	if (err)
 		return err;
-	if (*end) {
+	if (*end && *end != 'b' && *end != 'B') {
 		u = strchr(units, toupper((unsigned char)*end));
 		if (!u)
 			return -EINVAL;
-		shift = 10 * (unsigned int)(u - units + 1);
+		mult = 1ULL << (10 * (unsigned int)(u - units + 1));
 		end++;
-		if (!strcmp(end, "iB") || !strcmp(end, "B"))
-			end += strlen(end);
-		if (*end)
-			return -EINVAL;
+		if (!strcasecmp(end, "iB"))
+			end += 2;
 	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = v << shift;
-	return 0;
+	if (!strcasecmp(end, "B"))
+		end++;
+	if (*end)
+		return -EINVAL;
+	if (ndig && mult == 1)
+		return -EINVAL;		/* a fraction of a byte */
+	return scale(whole, frac, ndig, mult, out);
 }
 
 int parse_size_arg(const char *s, struct size_arg *a)
@@ -114,9 +160,13 @@ int parse_size_arg(const char *s, struct size_arg *a)
 	uint64_t v;
 	int err;
 
+	if (s && *s == '-')
+		return -EDOM;
 	err = parse_digits(s, 10, &end, &v);
 	if (err)
 		return err;
+	if (end[0] && end[strlen(end) - 1] == 'p' && strcmp(end, "p"))
+		return -EINVAL;		/* "1.5p", "1kp": pages are whole */
 	if (!strcmp(end, "p")) {
 		if (v > (uint64_t)INT64_MAX)
 			return -ERANGE;
@@ -130,6 +180,33 @@ int parse_size_arg(const char *s, struct size_arg *a)
 	a->value = v;
 	a->pages = false;
 	return 0;
+}
+
+int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	uint64_t whole, frac, mult = 1;
+	unsigned int ndig, i;
+	const char *end;
+	int err;
+
+	if (s && *s == '-')
+		return -EDOM;
+	err = parse_decimal(s, &whole, &frac, &ndig, &end);
+	if (err)
+		return err;
+	if (*end) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*end == units[i].unit)
+				break;
+		if (i == sizeof(units) / sizeof(units[0]) || end[1])
+			return -EINVAL;
+		mult = units[i].secs;
+	}
+	return scale(whole, frac, ndig, mult * 1000000000U, ns);
 }
 
 int size_arg_pages(const struct size_arg *a, uint32_t page_size,

@@ -18,22 +18,31 @@ int parse_hex_u64(const char *s, uint64_t *out);
 /* As parse_u64, then checked against [min, max]: -ERANGE outside. */
 int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /*
- * A byte count: decimal number with an optional binary suffix, K M G T P E
- * (any case), optionally followed by "iB" or "B": "4096", "64K", "1GiB",
- * "2MB" (all powers of 1024).  -EINVAL or -ERANGE.
+ * A byte count: a decimal number, with a fraction when a unit follows,
+ * and an optional binary unit K M G T P E, then "iB" or "B", in any case:
+ * "4096", "64K", "1GiB", "2mb", "1.5G", "0.5gib" (all powers of 1024;
+ * a fraction is rounded up to a whole byte).  -EDOM for a negative
+ * number, -ERANGE past 2^64 - 1, -EINVAL otherwise.
  */
 int parse_size(const char *s, uint64_t *out);
 /*
  * The SIZE of "vmacct check": bytes as parse_size() reads them ("4k",
- * "16M", "1GiB"), or a page count with a lowercase "p" suffix ("4096p").
- * A bare "p" therefore means pages: pebibytes are "P", "PiB" or "PB".
- * Page counts above INT64_MAX (the module's limit) are -ERANGE.
+ * "1.5G", "1TiB"), or a whole page count with a lowercase "p" suffix
+ * ("4096p").  A bare "p" therefore means pages: pebibytes are "P",
+ * "PiB" or "pb".  Page counts above INT64_MAX (the module's limit) are
+ * -ERANGE; zero is accepted (the caller says whether it means anything).
  */
 struct size_arg {
 	uint64_t value;
 	bool pages;	/* value counts pages, not bytes */
 };
 int parse_size_arg(const char *s, struct size_arg *a);
+/*
+ * A duration into nanoseconds: a number of seconds, or with a unit s, m,
+ * h or d, with a fraction if need be: "45", "30s", "1.5h", "5m", "1d".
+ * -EDOM for a negative one, -ERANGE past 2^64 - 1 ns, -EINVAL otherwise.
+ */
+int parse_duration(const char *s, uint64_t *ns);
 /*
  * The request in whole pages, bytes rounded up.  -EINVAL if page_size
  * is 0, -ERANGE above INT64_MAX pages.

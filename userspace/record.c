@@ -116,43 +116,6 @@ void record_print_json(FILE *out, const struct vmacct_record *rec)
 	json_object_end(&j);
 }
 
-int record_parse_age(const char *s, uint64_t *ns)
-{
-	static const struct {
-		char unit;
-		uint64_t secs;
-	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
-	char num[32];
-	size_t n = strlen(s);
-	uint64_t v, mult = 1;
-	unsigned int i;
-	int err;
-
-	if (n == 0 || n >= sizeof(num)) {
-		errno = EINVAL;
-		return -1;
-	}
-	memcpy(num, s, n + 1);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (num[n - 1] == units[i].unit) {
-			mult = units[i].secs;
-			num[--n] = '\0';
-			break;
-		}
-	}
-	err = parse_u64(num, &v);
-	if (err) {
-		errno = -err;	/* EINVAL, or ERANGE past UINT64_MAX */
-		return -1;
-	}
-	if (v > UINT64_MAX / 1000000000U / mult) {
-		errno = ERANGE;
-		return -1;
-	}
-	*ns = v * mult * 1000000000U;
-	return 0;
-}
-
 void peak_print_header(FILE *out)
 {
 	fprintf(out, "%8s %8s %8s %6s  %-27s %s\n", "PID", "PEAK", "MAX",

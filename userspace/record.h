@@ -69,10 +69,5 @@ void peak_print_json(FILE *out, const struct vmacct_peak *p);
 void overwrite_print(FILE *out, const struct vmacct_overwrite *g);
 void overwrite_print_json(FILE *out, const struct vmacct_overwrite *g);
 
-/*
- * "30s", "5m", "2h", "1d" or plain seconds into *ns; -1 (errno EINVAL or
- * ERANGE) otherwise.
- */
-int record_parse_age(const char *s, uint64_t *ns);
 
 #endif

@@ -21,7 +21,7 @@
 #define KALLSYMS_PATH		"/proc/kallsyms"
 #define KPTR_RESTRICT_PATH	"/proc/sys/kernel/kptr_restrict"
 
-/* Exit codes: documented in "vmacct --help"; keep print_exit_codes() in step. */
+/* Exit codes: documented in "vmacct --help" (main.c) and vmacct(8); keep them in step. */
 enum vmacct_exit {
 	VM_EXIT_OK		= 0,	/* success */
 	VM_EXIT_FAILED		= 1,	/* operation failed: ioctl, insert, remove, bad file */
@@ -50,12 +50,18 @@ struct opt_help {
 
 void print_usage(FILE *out, const char *usage, const char *about,
 		 const struct opt_help *opts);
-void print_exit_codes(FILE *out);
 /*
- * Report a usage error for cmd ("load", or NULL for vmacct itself); what
- * may be NULL when getopt has already said it.  Returns VM_EXIT_USAGE.
+ * Report a usage error for cmd ("load", or NULL for vmacct itself), in
+ * one format: "vmacct: CMD: WHAT — see: vmacct CMD --help".  Returns
+ * VM_EXIT_USAGE.
  */
 int usage_error(const char *cmd, const char *what);
+/*
+ * The same for the option getopt_long() (opterr 0) has just refused,
+ * told from optopt and argv: unknown, or missing or given an argument.
+ * optstring is the one getopt_long() was given.
+ */
+int getopt_error(const char *cmd, int argc, char *argv[], const char *optstring);
 
 int cmd_load(int argc, char *argv[], const struct global_opts *g);
 int cmd_unload(int argc, char *argv[], const struct global_opts *g);

@@ -49,6 +49,23 @@ static void test_usage(struct tap *t, const struct test_env *env)
 	tap_eq_i64(t, RUN(&r, "--verbose"), VM_EXIT_USAGE, "vmacct without a command exits 2");
 	run_free(&r);
 
+	tap_eq_i64(t, RUN(&r, NULL), VM_EXIT_USAGE, "bare vmacct exits 2");
+	tap_contains(t, r.err, "Usage: vmacct [-v] COMMAND [OPTIONS]\nCommands: load unload status ps check fork-check trace log explain repro\nTry 'vmacct help' or 'vmacct help COMMAND'.\n",
+		     "bare vmacct: a short usage, the commands and what to try, on stderr");
+	tap_ok(t, r.out && !*r.out, "bare vmacct: nothing on stdout");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "help"), VM_EXIT_OK, "vmacct help exits 0");
+	tap_contains(t, r.out, "  5  ABI version mismatch", "vmacct help is the top-level help");
+	run_free(&r);
+	tap_eq_i64(t, RUN(&r, "help", "check"), VM_EXIT_OK, "vmacct help check exits 0");
+	tap_starts_with(t, r.out, "Usage: vmacct check SIZE", "vmacct help check is check --help");
+	run_free(&r);
+	tap_eq_i64(t, RUN(&r, "help", "nope"), VM_EXIT_USAGE, "vmacct help nope exits 2");
+	tap_contains(t, r.err, "vmacct: help: unknown command 'nope' — see: vmacct --help",
+		     "vmacct help nope: names it");
+	run_free(&r);
+
 	tap_eq_i64(t, RUN(&r, "status", "--bogus"), VM_EXIT_USAGE, "vmacct status --bogus exits 2");
 	tap_contains(t, r.err, "vmacct status --help", "... and points at status --help");
 	run_free(&r);
@@ -77,7 +94,9 @@ static void test_usage(struct tap *t, const struct test_env *env)
 
 	tap_eq_i64(t, RUN(&r, "load", "--help"), VM_EXIT_OK, "vmacct load --help exits 0");
 	tap_contains(t, r.out, "Usage: vmacct load", "load --help shows its usage");
-	tap_contains(t, r.out, "Exit codes:", "load --help documents the exit codes");
+	tap_contains(t, r.out, "\nExit codes: see vmacct --help.\n",
+		     "load --help points at the exit codes");
+	tap_ok(t, !strstr(r.out, "  5  ABI"), "load --help does not repeat their table");
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "unload", "-h"), VM_EXIT_OK, "vmacct unload -h exits 0");
@@ -97,12 +116,27 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 		{ { "ps", "--sort", "size" }, "ps: invalid sort key 'size': use maps or charge — see: vmacct ps --help" },
 		{ { "ps", "-n", "0" }, "ps: invalid row count '0': a whole number, 1 or more" },
 		{ { "ps", "-n", "ten" }, "invalid row count 'ten'" },
-		{ { "ps", "-n" }, "vmacct ps --help" },
+		{ { "ps", "-n" }, "vmacct: ps: option '-n' needs an argument — see: vmacct ps --help" },
+		{ { "ps", "--sort" }, "vmacct: ps: option '--sort' needs an argument — see: vmacct ps --help" },
+		{ { "ps", "--json=yes" }, "vmacct: ps: option '--json' takes no argument — see: vmacct ps --help" },
+		{ { "ps", "--bogus=1" }, "vmacct: ps: unknown option '--bogus' — see: vmacct ps --help" },
+		{ { "ps", "-jQ" }, "vmacct: ps: unknown option '-Q' — see: vmacct ps --help" },
+		{ { "ps", "--json", "-Q" }, "vmacct: ps: unknown option '-Q' — see: vmacct ps --help" },
+		{ { "ps", "-\x01" }, "vmacct: ps: unknown option '-\\x01' — see: vmacct ps --help" },	/* escaped by the log */
+		{ { "-Q" }, "vmacct: unknown option '-Q' — see: vmacct --help" },
+		{ { "--bogus" }, "vmacct: unknown option '--bogus' — see: vmacct --help" },
+		{ { "help", "a", "b" }, "vmacct: help: one COMMAND at most — see: vmacct --help" },
 		{ { "ps", "1234" }, "ps: unexpected argument" },
 		{ { "ps", "--bogus" }, "vmacct ps --help" },
 		{ { "check" }, "check: missing SIZE — see: vmacct check --help" },
 		{ { "check", "1Q" }, "check: invalid SIZE '1Q': bytes with an optional K, M, G, T, P or E suffix" },
-		{ { "check", "1.5G" }, "invalid SIZE '1.5G'" },
+		{ { "check", "1.5" }, "invalid SIZE '1.5'" },
+		{ { "check", "1.5p" }, "invalid SIZE '1.5p'" },
+		{ { "check", "0" }, "SIZE '0' is zero" },
+		{ { "check", "0.0G" }, "SIZE '0.0G' is zero" },
+		{ { "check", "-1G" }, "SIZE '-1G' is negative" },
+		{ { "check", "--", "-1G" }, "SIZE '-1G' is negative" },
+		{ { "check", "--pid", "-5", "1G" }, "invalid PID '-5'" },
 		{ { "check", "16E" }, "check: SIZE '16E' is too large" },
 		{ { "check", "9223372036854775808p" }, "SIZE '9223372036854775808p' is too large" },
 		{ { "check", "1G", "2G" }, "check: unexpected argument after SIZE" },
@@ -122,12 +156,13 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 		{ { "trace", "--tgid", "2147483648" }, "invalid PID '2147483648'" },
 		{ { "trace", "--count", "0" }, "trace: invalid count '0': a whole number, 1 or more" },
 		{ { "trace", "-n", "-1" }, "invalid count '-1'" },
-		{ { "trace", "--duration", "0" }, "trace: invalid duration '0': whole seconds, 1 or more" },
-		{ { "trace", "--duration", "1.5" }, "invalid duration '1.5'" },
+		{ { "trace", "--duration", "0" }, "trace: invalid duration '0': more than 0, in seconds or with a unit: 30s, 5m, 1.5h, 1d" },
+		{ { "trace", "--duration", "-5s" }, "invalid duration '-5s'" },
+		{ { "trace", "--duration", "5M" }, "invalid duration '5M'" },
 		{ { "trace", "--no-decisions", "--no-map-count" }, "trace: --no-decisions and --no-map-count leave nothing to show" },
 		{ { "trace", "--denied", "--no-decisions" }, "trace: --denied selects decisions, --no-decisions drops them: use one" },
 		{ { "trace", "1234" }, "trace: unexpected argument" },
-		{ { "trace", "--bogus" }, "vmacct trace --help" },
+		{ { "trace", "--bogus" }, "vmacct: trace: unknown option '--bogus' — see: vmacct trace --help" },
 	};
 	struct run_result r;
 	char line[160];
@@ -160,7 +195,7 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 
 	tap_eq_i64(t, RUN(&r, "ps", "--help"), VM_EXIT_OK, "vmacct ps --help exits 0");
 	tap_contains(t, r.out, "Usage: vmacct ps [--sort maps|charge] [-n N] [--json]", "ps --help shows its usage");
-	tap_contains(t, r.out, "Exit codes:", "ps --help documents the exit codes");
+	tap_contains(t, r.out, "Exit codes: see vmacct --help.", "ps --help points at the exit codes");
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "check", "-h"), VM_EXIT_OK, "vmacct check -h exits 0");
@@ -172,11 +207,11 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 
 	tap_eq_i64(t, RUN(&r, "trace", "--help"), VM_EXIT_OK, "vmacct trace --help exits 0");
 	tap_contains(t, r.out, "Usage: vmacct trace [--denied] [--pid PID] [--tid TID] [--no-map-count]\n"
-		     "                    [--no-decisions] [--json] [--count N] [--duration SECS] [-v]\n",
+		     "                    [--no-decisions] [--json] [--count N] [--duration TIME] [-v]\n",
 		     "trace --help shows its usage");
 	tap_contains(t, r.out, "Needs CAP_PERFMON or CAP_SYS_ADMIN", "trace --help names the capability");
 	tap_contains(t, r.out, "  -j, --json ", "trace --help documents --json");
-	tap_contains(t, r.out, "Exit codes:", "trace --help documents the exit codes");
+	tap_contains(t, r.out, "Exit codes: see vmacct --help.", "trace --help points at the exit codes");
 	tap_ok(t, r.err && !*r.err, "trace --help writes nothing to stderr");
 	run_free(&r);
 

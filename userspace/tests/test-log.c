@@ -278,14 +278,16 @@ static void test_log_since(struct tap *t, struct fake *f)
 		{ "1d", "3 4 5 6" },
 		{ "100", "6" },
 		{ "7200", "4 5 6" },
+		{ "1.4h", "5 6" },		/* 84 min: a fraction */
+		{ "1.6h", "4 5 6" },		/* 96 min */
 		{ "0", "" },
 		/* older than the epoch: everything */
 		{ "15000000000", "3 4 5 6" },
 		{ "213503d", "3 4 5 6" },
 	};
 	static const char *const bad[] = {
-		"5x", "-1", "", "99999999999999999999", "18446744074", "214000d", "1.5h",
-		"s", " 5",
+		"5x", "-1", "", "99999999999999999999", "18446744074", "214000d", "1h30m",
+		"s", " 5", "5M",
 	};
 	char now[48], what[160];
 	struct run_result r;

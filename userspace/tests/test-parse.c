@@ -7,6 +7,8 @@
 #include "parse.h"
 #include "tap.h"
 
+#define NS	1000000000ULL
+
 struct u64_case {
 	const char *in;
 	int err;
@@ -54,7 +56,13 @@ static void test_size_arg(struct tap *t)
 		{ "1G", 0, 262144 },
 		{ "1GiB", 0, 262144 },
 		{ "1gB", 0, 262144 },
-		{ "1gb", -EINVAL, 0 },		/* as parse_size: B, not b (bits?) */
+		{ "1gb", 0, 262144 },		/* any case */
+		{ "0.5gib", 0, 131072 },
+		{ "1.5G", 0, 393216 },
+		{ "1TiB", 0, 268435456 },
+		{ "1.5p", -EINVAL, 0 },		/* pages are whole */
+		{ "1kp", -EINVAL, 0 },
+		{ "1.1", -EINVAL, 0 },		/* a fraction of a byte */
 		{ "1T", 0, 268435456 },
 		{ "1P", 0, 1ULL << 38 },	/* capital P: pebibytes */
 		{ "1PiB", 0, 1ULL << 38 },
@@ -71,9 +79,9 @@ static void test_size_arg(struct tap *t)
 		{ "", -EINVAL, 0 },
 		{ "1pp", -EINVAL, 0 },
 		{ "1 p", -EINVAL, 0 },
-		{ "1.5G", -EINVAL, 0 },
-		{ "-1", -EINVAL, 0 },
-		{ "-1p", -EINVAL, 0 },
+		{ "1.G", -EINVAL, 0 },
+		{ "-1", -EDOM, 0 },		/* negative: a message of its own */
+		{ "-1p", -EDOM, 0 },
 		{ "1Q", -EINVAL, 0 },
 		{ "1Gp", -EINVAL, 0 },
 		{ "0x10", -EINVAL, 0 },
@@ -169,12 +177,63 @@ void test_parse(struct tap *t)
 		{ "16E", -ERANGE, 0 },
 		{ "17179869183G", 0, 17179869183ULL << 30 },
 		{ "17179869184G", -ERANGE, 0 },	/* exactly 2^64 */
-		{ "1.5G", -EINVAL, 0 },
+		{ "1.5G", 0, 3ULL << 29 },
+		{ "0.5gib", 0, 1ULL << 29 },
+		{ "1tib", 0, 1ULL << 40 },
+		{ "2mb", 0, 2ULL << 20 },
+		{ "4096b", 0, 4096 },
+		{ "1.0000000001K", 0, 1025 },	/* a fraction rounds up to a byte */
+		{ "0.001K", 0, 2 },		/* 1.024 bytes */
+		{ "15.9999999999E", 0, 18446744073594259466ULL },
+		{ "15.999999999999999999E", 0, UINT64_MAX },	/* 16 EiB - 1.15 bytes, rounded up */
+		{ "15.9999999999999999999E", 0, UINT64_MAX },	/* digits past 18 are dropped */
+		{ "16.0E", -ERANGE, 0 },
+		{ "1.5", -EINVAL, 0 },		/* a fraction of a byte */
+		{ "1.5b", -EINVAL, 0 },
+		{ ".5G", -EINVAL, 0 },
+		{ "1.G", -EINVAL, 0 },
+		{ "1..5G", -EINVAL, 0 },
+		{ "1,5G", -EINVAL, 0 },
 		{ "1Q", -EINVAL, 0 },
 		{ "K", -EINVAL, 0 },
 		{ "1Ki", -EINVAL, 0 },
 		{ "1GiBx", -EINVAL, 0 },
-		{ "-1K", -EINVAL, 0 },
+		{ "-1K", -EDOM, 0 },
+	};
+	static const struct u64_case duration[] = {
+		{ "30s", 0, 30 * NS },
+		{ "5m", 0, 300 * NS },
+		{ "2h", 0, 7200 * NS },
+		{ "1d", 0, 86400 * NS },
+		{ "45", 0, 45 * NS },
+		{ "0", 0, 0 },
+		{ "0d", 0, 0 },
+		{ "007m", 0, 420 * NS },
+		{ "1.5h", 0, 5400 * NS },
+		{ "0.5", 0, NS / 2 },
+		{ "0.0000000001s", 0, 1 },	/* rounded up to a nanosecond */
+		/* the largest of each unit that fits in 64 bits of nanoseconds */
+		{ "18446744073", 0, 18446744073ULL * NS },
+		{ "18446744073s", 0, 18446744073ULL * NS },
+		{ "307445734m", 0, 307445734ULL * 60 * NS },
+		{ "5124095h", 0, 5124095ULL * 3600 * NS },
+		{ "213503d", 0, 213503ULL * 86400 * NS },
+		{ "", -EINVAL, 0 },
+		{ "5x", -EINVAL, 0 },
+		{ "5S", -EINVAL, 0 },		/* units are lower case: M is not m */
+		{ "-1", -EDOM, 0 },
+		{ "+5", -EINVAL, 0 },
+		{ " 5", -EINVAL, 0 },
+		{ "5 ", -EINVAL, 0 },
+		{ "s", -EINVAL, 0 },
+		{ "1ss", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "1h30m", -EINVAL, 0 },
+		{ "18446744074", -ERANGE, 0 },
+		{ "307445735m", -ERANGE, 0 },
+		{ "5124096h", -ERANGE, 0 },
+		{ "213504d", -ERANGE, 0 },
+		{ "99999999999999999999999", -ERANGE, 0 },
 	};
 	char buf[SIZE_STR_MAX], sbuf[SSIZE_STR_MAX];
 	unsigned int ma = 0, mi = 0;
@@ -184,6 +243,9 @@ void test_parse(struct tap *t)
 	tap_eq_i64(t, parse_u64(NULL, &v), -EINVAL, "parse_u64(NULL) fails");
 	check_cases(t, "parse_hex_u64", parse_hex_u64, hex, sizeof(hex) / sizeof(hex[0]));
 	check_cases(t, "parse_size", parse_size, size, sizeof(size) / sizeof(size[0]));
+	check_cases(t, "parse_duration", parse_duration, duration,
+		    sizeof(duration) / sizeof(duration[0]));
+	tap_eq_i64(t, parse_duration(NULL, &v), -EINVAL, "parse_duration(NULL) fails");
 
 	test_size_arg(t);
 	test_pid_arg(t);

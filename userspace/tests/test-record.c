@@ -18,71 +18,6 @@
 #define NS	1000000000ULL
 #define POISON	0xccccccccccccccccULL
 
-static void age_ok(struct tap *t, const char *s, uint64_t want)
-{
-	uint64_t ns = POISON;
-	int ret;
-
-	errno = 0;
-	ret = record_parse_age(s, &ns);
-	if (!tap_ok(t, ret == 0 && ns == want, "age '%s' is %llu ns", s,
-		    (unsigned long long)want))
-		tap_diag("  returned %d, errno %d, %llu ns", ret, errno,
-			 (unsigned long long)ns);
-}
-
-static void age_bad(struct tap *t, const char *s, int err, const char *why)
-{
-	uint64_t ns = POISON;
-	int ret;
-
-	errno = 0;
-	ret = record_parse_age(s, &ns);
-	if (!tap_ok(t, ret == -1 && errno == err && ns == POISON,
-		    "age '%s' is refused with %s (%s), *ns untouched", s,
-		    err == ERANGE ? "ERANGE" : "EINVAL", why))
-		tap_diag("  returned %d, errno %d, %llu ns", ret, errno,
-			 (unsigned long long)ns);
-}
-
-static void test_parse_age(struct tap *t)
-{
-	age_ok(t, "30s", 30 * NS);
-	age_ok(t, "5m", 300 * NS);
-	age_ok(t, "2h", 7200 * NS);
-	age_ok(t, "1d", 86400 * NS);
-	age_ok(t, "45", 45 * NS);
-	age_ok(t, "0", 0);
-	age_ok(t, "0d", 0);
-	age_ok(t, "007m", 420 * NS);
-	/* the largest of each unit that fits in 64 bits of nanoseconds */
-	age_ok(t, "18446744073", 18446744073ULL * NS);
-	age_ok(t, "18446744073s", 18446744073ULL * NS);
-	age_ok(t, "307445734m", 307445734ULL * 60 * NS);
-	age_ok(t, "5124095h", 5124095ULL * 3600 * NS);
-	age_ok(t, "213503d", 213503ULL * 86400 * NS);
-
-	age_bad(t, "", EINVAL, "empty");
-	age_bad(t, "5x", EINVAL, "an unknown unit");
-	age_bad(t, "5S", EINVAL, "units are lower case");
-	age_bad(t, "-1", EINVAL, "a sign");
-	age_bad(t, "+5", EINVAL, "a sign");
-	age_bad(t, " 5", EINVAL, "a blank before");
-	age_bad(t, "5 ", EINVAL, "a blank after");
-	age_bad(t, "s", EINVAL, "a unit alone");
-	age_bad(t, "1ss", EINVAL, "two units");
-	age_bad(t, "1.5h", EINVAL, "a fraction");
-	age_bad(t, "0x10", EINVAL, "hexadecimal");
-	age_bad(t, "1h30m", EINVAL, "two parts");
-	age_bad(t, "123456789012345678901234567890123", EINVAL, "33 characters");
-	age_bad(t, "18446744074", ERANGE, "past 2^64 ns");
-	age_bad(t, "307445735m", ERANGE, "past 2^64 ns in minutes");
-	age_bad(t, "5124096h", ERANGE, "past 2^64 ns in hours");
-	age_bad(t, "213504d", ERANGE, "past 2^64 ns in days");
-	age_bad(t, "99999999999999999999", ERANGE, "past 2^64 seconds");
-	age_bad(t, "99999999999999999999d", ERANGE, "past 2^64 days");
-}
-
 static struct vmacct_record decision(uint32_t caller, uint32_t mode,
 				     int64_t pages)
 {
@@ -308,7 +243,6 @@ static void test_print(struct tap *t)
 
 void test_record(struct tap *t)
 {
-	test_parse_age(t);
 	test_fix(t);
 	test_problem(t);
 	test_print(t);
