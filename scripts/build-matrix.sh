@@ -24,6 +24,7 @@
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+ensure_deps
 
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}/build-matrix
 DEBS=$CACHE/debs

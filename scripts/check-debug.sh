@@ -23,7 +23,7 @@ STRESS_CYCLES=${VMACCT_STRESS_CYCLES:-200}
 STRESS_SECONDS=${VMACCT_STRESS_SECONDS:-2}
 mkdir -p "$LOG"
 
-"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
+ensure_deps
 t0=$(date +%s)
 kbuild=$("$ROOT/scripts/debug-kernel.sh" | tail -n 1) || exit 1
 echo "debug kernel: $kbuild (ready after $(( $(date +%s) - t0 )) s)"

@@ -27,6 +27,7 @@
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+ensure_deps
 
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
 MIRROR=${VMACCT_SID_MIRROR:-http://deb.debian.org/debian}

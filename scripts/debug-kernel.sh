@@ -16,6 +16,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+ensure_deps
 
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)

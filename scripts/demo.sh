@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh"
+ensure_deps
 make -s -C "$ROOT" tool
 
 kernels=$(discover_kernels)

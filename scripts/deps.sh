@@ -3,13 +3,18 @@
 #
 # Install what vmacct's build and tests need, from Debian's packages.
 # Idempotent: does nothing (and needs no root) when everything is there.
+# Every make target that needs a package goes through here (make deps, or
+# its own call with the group it needs), so that each works on a fresh
+# machine.
 #
-#   deps.sh          install what is missing
-#   deps.sh --check  only report; exit 1 if something is missing
+#   deps.sh [--check] [GROUP...]
+#     GROUP: all (the default: build, tests, guests, lint), deb (make deb
+#     and make check-deb: debhelper, dh-dkms, lintian, ...)
+#     --check  only report; exit 1 if something is missing
 
 set -euo pipefail
 
-PACKAGES=(
+ALL=(
 	build-essential pkg-config libkmod-dev kmod dkms sparse
 	qemu-system-x86 busybox-static cpio xz-utils
 	linux-image-amd64 linux-headers-amd64
@@ -19,6 +24,28 @@ PACKAGES=(
 	debootstrap groff-base prometheus
 	bpftrace
 )
+DEB=(
+	build-essential dpkg-dev debhelper dh-dkms libkmod-dev pkg-config
+	lintian debootstrap e2fsprogs cpio qemu-system-x86
+)
+
+check_only=
+groups=()
+for a in "$@"; do
+	case $a in
+	--check) check_only=1 ;;
+	all|deb) groups+=("$a") ;;
+	*) echo "deps: unknown group '$a': all or deb" >&2; exit 2 ;;
+	esac
+done
+[ ${#groups[@]} -gt 0 ] || groups=(all)
+PACKAGES=()
+for g in "${groups[@]}"; do
+	case $g in
+	all) PACKAGES+=("${ALL[@]}") ;;
+	deb) PACKAGES+=("${DEB[@]}") ;;
+	esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,7 +59,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "deps: missing: ${missing[*]}"
-if [ "${1:-}" = --check ]; then
+if [ -n "$check_only" ]; then
 	exit 1
 fi
 if [ "$(id -u)" != 0 ]; then

@@ -10,6 +10,10 @@ set -euo pipefail
 BUILD=${1:?usage: extract-ksrc.sh BUILD_DIR}
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$tarball" ]; then
+	"$(dirname "$0")/deps.sh" >&2 || exit 1
+	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+fi
+if [ -z "$tarball" ]; then
 	echo "extract-ksrc: no /usr/src/linux-source-*.tar.xz: run 'make deps'" >&2
 	exit 1
 fi

@@ -84,6 +84,14 @@ guest_bins() {
 	bt=$(command -v bpftrace) && GUEST_BINS=(--bin "$bt")
 }
 
+# Install the packages of deps.sh's groups ($@; none: all) if any is
+# missing, so that each make target works on a fresh machine.  Exits on
+# an error.
+ensure_deps() {
+	"$ROOT/scripts/deps.sh" --check "$@" >/dev/null ||
+		"$ROOT/scripts/deps.sh" "$@" || exit 1
+}
+
 # The start of benchmark $1 (bench, bench-cost, ...): its dependencies,
 # the tool, its output directory $BUILD/$1 (OUT) and the kernels to run it
 # on (kernels); with a second argument, the rounds asked ($2, default $3,
@@ -100,7 +108,7 @@ bench_start() {
 		fi
 	fi
 	OUT="$BUILD/$1"
-	"$ROOT/scripts/deps.sh" --check >/dev/null || "$ROOT/scripts/deps.sh" || exit 1
+	ensure_deps
 	make -s -C "$ROOT" tool ksft-headers || exit 1
 	mkdir -p "$OUT"
 	kernels=$(discover_kernels)

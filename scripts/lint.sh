@@ -9,6 +9,7 @@
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+ensure_deps
 
 
 [ -f "$BUILD/checkpatch/checkpatch.pl" ] || "$ROOT/scripts/extract-ksrc.sh" "$BUILD" >/dev/null

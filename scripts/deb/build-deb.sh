@@ -23,12 +23,7 @@ if [ "${1:-}" = --log ]; then
 	log=$2
 fi
 
-for t in dpkg-buildpackage dh dh_dkms pkg-config; do
-	command -v "$t" >/dev/null || {
-		echo "build-deb: $t missing: apt-get install build-essential debhelper dh-dkms libkmod-dev pkg-config" >&2
-		exit 1
-	}
-done
+ensure_deps deb
 
 src=$OUT/src/vmacct-$VERSION
 rm -rf "$OUT"

@@ -43,8 +43,6 @@ SCRATCH=$LOG/rootfs
 IMG=$LOG/rootfs.img
 GUEST_TIMEOUT=${VMACCT_DEB_GUEST_TIMEOUT:-600}
 
-HOST_PKGS=(build-essential dpkg-dev debhelper dh-dkms libkmod-dev pkg-config
-	   lintian debootstrap e2fsprogs cpio qemu-system-x86)
 ROOTFS_PKGS=(linux-image-amd64 linux-headers-amd64 dkms kmod libkmod2)
 # Change anything that shapes the cached rootfs and this changes with it.
 KEY="check-deb rootfs v2: debootstrap --variant=minbase bookworm $MIRROR (+updates, security);"
@@ -167,18 +165,11 @@ fi
 
 # ---------------------------------------------------------------- a. deps
 
-missing=()
-for p in "${HOST_PKGS[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)
-	[ "$st" = installed ] || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	say "installing ${missing[*]}"
-	if ! { apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-	       { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; }; } \
-			> "$LOG/deps.log" 2>&1; then
+if ! "$ROOT/scripts/deps.sh" --check deb > /dev/null; then
+	say "installing what make deb and this check need (scripts/deps.sh deb)"
+	if ! "$ROOT/scripts/deps.sh" deb > "$LOG/deps.log" 2>&1; then
 		tail -n 5 "$LOG/deps.log"
-		abort "cannot install ${missing[*]} (log: $LOG/deps.log)"
+		abort "cannot install them (log: $LOG/deps.log)"
 	fi
 fi
 
