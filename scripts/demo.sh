@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: boot a Debian kernel in QEMU, load vmacct.ko with
-# `vmacct load`, and show `vmacct status`, `vmacct ps -n 5`, `vmacct repro
+# `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct repro
 # all` and a `vmacct trace --denied` capture during the fork reproduction.
 # The transcript is also saved to Documentation/demo-transcript.txt.
 # VMACCT_KERNELS picks the kernel(s); by default the newest installed.
@@ -59,7 +59,7 @@ note "The machine's accounting now: the policy, the limit, what is committed, an
 run vmacct status
 
 note "The processes closest to their limits (VMAs against max_map_count, commit charge)."
-run vmacct ps -n 5
+run vmacct ps --limit 5
 
 note "The five incidents vmacct was built for, reproduced here.  Each shows what the" \
      "module predicted, what the system call did, and the kernel's own record of the" \

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 ALL=(
-	build-essential pkg-config libkmod-dev kmod dkms sparse
+	build-essential pkg-config libkmod-dev libsmartcols-dev kmod dkms sparse
 	qemu-system-x86 busybox-static cpio xz-utils
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
@@ -25,8 +25,8 @@ ALL=(
 	bpftrace
 )
 DEB=(
-	build-essential dpkg-dev debhelper dh-dkms libkmod-dev pkg-config
-	lintian debootstrap e2fsprogs cpio qemu-system-x86
+	build-essential dpkg-dev debhelper dh-dkms libkmod-dev libsmartcols-dev
+	pkg-config lintian debootstrap e2fsprogs cpio qemu-system-x86
 )
 
 check_only=

@@ -161,6 +161,38 @@ smaps_pages() {
 		END { print total / 4 }' "/proc/$1/smaps"
 }
 
+# ps PID -o: NEW and SPLITS from /proc: mmap() may add VMAs until
+# map_count > max_map_count, a split needs map_count < max_map_count
+ps_headrooms_equal_proc() {
+	line=$(vmacct ps -rn -o pid,maps,new,splits,max 1) || return 1
+	maps=$(grep -vc '\[vsyscall\]' /proc/1/maps)
+	max=$(cat /proc/sys/vm/max_map_count)
+	want="1 $maps $((max + 1 - maps)) $((max - maps)) $max"
+	[ "$line" = "$want" ] || { echo "# ps -rn 1: '$line', from /proc: '$want'"; return 1; }
+}
+
+# ps PID... lists those and no other; a PID that is no process: exit 1
+ps_pids_given() {
+	out=$(vmacct ps -rn -o pid 1 $$) || return 1
+	[ "$(printf '%s\n' "$out" | sort -n | tr '\n' ' ')" = "$(printf '%s\n' 1 $$ | sort -n | tr '\n' ' ')" ] ||
+		{ echo "# ps 1 $$: '$out'"; return 1; }
+	vmacct ps 1 2147483647 > /dev/null 2>&1
+	[ $? = 1 ] || { echo "# ps of a pid that is no process did not exit 1"; return 1; }
+}
+
+# ps --user nobody: only nobody's processes (a sleep run as nobody), by /proc's owner
+ps_user_filter() {
+	su -s /bin/sh nobody -c 'exec sleep 30' &
+	sp=$!
+	sleep 0.5
+	out=$(vmacct ps -rn -o pid,user --user nobody) || { kill $sp; return 1; }
+	kill $sp
+	wait $sp 2>/dev/null
+	printf '%s\n' "$out" | grep -q " nobody\$" || { echo "# ps --user nobody: '$out'"; return 1; }
+	printf '%s\n' "$out" | grep -vq " nobody\$" && { echo "# another user's row: '$out'"; return 1; }
+	return 0
+}
+
 ps_charge_equals_smaps() {
 	want=$(smaps_pages 1 ac)
 	got=$(ps_entry 1 | json_num charge_pages)
@@ -210,7 +242,7 @@ HNAME=$(printf 'hh\377\033[31m\t"\\\n\360\237\230\200')
 HPID=
 # its comm as each face must write it (printf '%s', never echo, for these)
 HTEXT='hh\xff\x1b[31m\x09"\\\x0a\xf0\x9f\x98'
-HCOLUMN='hh\xff\x1b[31m'	# what fits the 15 columns of ps
+HCOLUMN='hh\xff\x1b[31m\x09"\\x0a\xf0\x9f\x98'	# ps shows it whole, as lsblk escapes
 HJSON='hh\ufffd\u001b[31m\t\"\\\n\ufffd'
 
 hostile_start() {
@@ -249,7 +281,10 @@ has() {
 hostile_ps() {
 	out=$(vmacct ps) || return 1
 	not_ascii "$out" && { echo "# ps: a byte that is not printable ASCII"; return 1; }
-	has "$out" "  $HCOLUMN  " || { echo "# ps: no row for $HCOLUMN"; return 1; }
+	has "$out" " $HCOLUMN " || { echo "# ps: no row for $HCOLUMN"; return 1; }
+	raw=$(vmacct ps -r -n -o pid,comm,maps "$HPID") || return 1
+	[ "$raw" = "$HPID hh\xff\x1b[31m\x09\"\x5c\x0a\xf0\x9f\x98 $(grep -vc '\[vsyscall\]' /proc/$HPID/maps)" ] ||
+		{ echo "# ps -r: '$raw'"; return 1; }
 }
 
 hostile_ps_json() {
@@ -323,7 +358,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 trap hostile_stop EXIT
 hostile_start || { echo "# cannot start a process with a hostile name"; HPID=; }
 
-echo "1..23"
+echo "1..26"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -332,6 +367,9 @@ check "status as nobody works (global terms are open)" \
 	status_exit 0 su -s /bin/sh nobody -c 'vmacct status'
 check "ps --json map_count of pid 1 equals its maps lines" ps_map_count_equals_maps_lines
 check "ps --json charge of pid 1 equals its smaps 'ac' sizes" ps_charge_equals_smaps
+check "ps -o NEW, SPLITS of pid 1 are max + 1 - maps and max - maps from /proc" ps_headrooms_equal_proc
+check "ps PID... lists exactly those; a PID that is no process exits 1" ps_pids_given
+check "ps --user nobody lists only nobody's processes" ps_user_filter
 check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_charge_equals_smaps
 check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
 check "check SIZE with a fraction rounds up to the page the kernel judges" check_fraction_at_guess_ceiling

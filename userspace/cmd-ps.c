@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmacct ps: every process's map_count, its headroom under
- * vm.max_map_count and its commit charge (VMACCT_IOC_MM, one call per
- * numeric entry of /proc: pswalk.c).
+ * vmacct ps: every process's (or those named, or one user's) map_count,
+ * its headroom under vm.max_map_count and its commit charge
+ * (VMACCT_IOC_MM, one call per process: pswalk.c), as a table
+ * (ps-table.c) or JSON (ps.c).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "log.h"
 #include "parse.h"
 #include "ps.h"
+#include "ps-table.h"
 #include "system.h"
 #include "tool.h"
 
@@ -25,47 +28,94 @@ struct ps_opts {
 	enum ps_sort sort;
 	size_t limit;		/* 0: every row */
 	bool json;
+	bool list_columns;
+	struct ps_view view;
+	struct ps_filter filter;
 	int verbose;
 };
 
+enum { OPT_LIMIT = 0x100, OPT_LIST_COLUMNS };
+
 static const struct option ps_longopts[] = {
-	{ "sort",    required_argument, NULL, 's' },
-	{ "limit",   required_argument, NULL, 'n' },
-	{ "json",    no_argument,       NULL, 'j' },
-	{ "verbose", no_argument,       NULL, 'v' },
-	{ "help",    no_argument,       NULL, 'h' },
+	{ "sort",         required_argument, NULL, 's' },
+	{ "limit",        required_argument, NULL, OPT_LIMIT },
+	{ "user",         required_argument, NULL, 'u' },
+	{ "output",       required_argument, NULL, 'o' },
+	{ "list-columns", no_argument,       NULL, OPT_LIST_COLUMNS },
+	{ "raw",          no_argument,       NULL, 'r' },
+	{ "noheadings",   no_argument,       NULL, 'n' },
+	{ "bytes",        no_argument,       NULL, 'b' },
+	{ "json",         no_argument,       NULL, 'j' },
+	{ "verbose",      no_argument,       NULL, 'v' },
+	{ "help",         no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+#define PS_SHORTOPTS "s:u:o:rnbjJvh"
+
 static const struct opt_help ps_opts_help[] = {
-	{ "-s, --sort KEY", "maps: by map_count (the default); charge: by commit\n"
-			    "charge; largest first, unreadable processes last" },
-	{ "-n, --limit N",  "show the first N rows, after sorting" },
-	{ "-j, --json",     "a JSON array, one object per process: pid, comm,\n"
-			    "map_count, max_map_count, headroom {mmap, split,\n"
-			    "munmap, mremap_move, mremap_fixed}, tightest,\n"
-			    "charge_pages, largest_accounted, nr_accounted, the\n"
-			    "VMA counts nr_* and the *_vm counters; for one that\n"
-			    "may not be read only pid, comm and \"error\": \"EACCES\"" },
-	{ "-v, --verbose",  "more messages on stderr" },
-	{ "-h, --help",     "show this help" },
+	{ "-s, --sort KEY",     "maps: by map_count (the default); charge: by commit\n"
+				"charge; largest first, unreadable processes last" },
+	{ "    --limit N",      "show the first N rows, after sorting" },
+	{ "-u, --user USER",    "only the processes of USER (a name or a uid)" },
+	{ "-o, --output LIST",  "the columns, by name, separated by commas; +LIST adds\n"
+				"to the default ones (--list-columns)" },
+	{ "    --list-columns", "list the columns -o takes, and what each shows" },
+	{ "-r, --raw",          "raw output: one line per process, columns separated by\n"
+				"one blank, blanks and unprintable bytes as \\xNN" },
+	{ "-n, --noheadings",   "no heading line (and no footer)" },
+	{ "-b, --bytes",        "SIZE in bytes, not 820 KiB" },
+	{ "-j, -J, --json",     "a JSON array, one object per process: pid, comm, uid,\n"
+				"user, map_count, max_map_count, headroom {mmap, split,\n"
+				"munmap, mremap_move, mremap_fixed}, tightest,\n"
+				"charge_pages, largest_accounted, nr_accounted, the\n"
+				"VMA counts nr_* and the *_vm counters; for one that\n"
+				"may not be read only pid, comm, uid, user and\n"
+				"\"error\": \"EACCES\"" },
+	{ "-v, --verbose",      "more messages on stderr" },
+	{ "-h, --help",         "show this help" },
 	{ NULL, NULL },
 };
 
 static void ps_help(FILE *out)
 {
-	print_usage(out, "vmacct ps [--sort maps|charge] [-n N] [--json] [-v]",
-		    "One row per process: map_count (VMAs), its share of vm.max_map_count,\n"
-		    "the tightest headroom, that is how many more VMAs the strictest check\n"
-		    "site (mmap, split, munmap, mremap move, MREMAP_FIXED) lets it add, and\n"
-		    "the commit charge of its VM_ACCOUNT VMAs (pages and size; ACCT: how\n"
-		    "many such VMAs).\n"
+	print_usage(out, "vmacct ps [PID...] [--user USER] [--sort maps|charge] [--limit N]\n"
+		    "                 [-o LIST] [-r] [-n] [-b] [--json] [-v]",
+		    "One row per process (all of them, or the PIDs given): map_count\n"
+		    "(VMAs), its share of vm.max_map_count, the headroom for new mappings\n"
+		    "(NEW: how many more mmap() may add) and for splits (SPLITS: how many\n"
+		    "more munmap() or mprotect() inside a mapping may do), and the commit\n"
+		    "charge of its VM_ACCOUNT VMAs (pages and size; ACCT: how many such\n"
+		    "VMAs).  The headroom at each of the kernel's five check sites is in\n"
+		    "the columns MMAP ... MREMAP-FIXED and in --json.\n"
 		    "\n"
 		    "Another user's or a non-dumpable process is listed without values\n"
-		    "unless run as root (CAP_SYS_PTRACE); kernel threads are counted in the\n"
-		    "footer; processes that exit during the walk are left out.  Needs\n"
-		    "vmacct.ko loaded and read access to " VMACCT_DEV_PATH ".",
+		    "('-') unless run as root (CAP_SYS_PTRACE); kernel threads are counted\n"
+		    "in the footer; processes that exit during the walk are left out.\n"
+		    "Exit status 1 when a PID given is not a process.  Needs vmacct.ko\n"
+		    "loaded and read access to " VMACCT_DEV_PATH ".",
 		    ps_opts_help);
+}
+
+/* --user NAME or UID.  0, or -1 with the reason in what. */
+static int parse_user(const char *s, struct ps_filter *f, char *what, size_t len)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	if (!parse_u64_range(s, 0, UINT32_MAX - 1, &v)) {
+		f->uid = (uint32_t)v;
+	} else {
+		errno = 0;
+		pw = getpwnam(s);
+		if (!pw) {
+			snprintf(what, len, "unknown user '%.64s': a name or a uid", s);
+			return -1;
+		}
+		f->uid = pw->pw_uid;
+	}
+	f->by_uid = true;
+	return 0;
 }
 
 /* -1 to go on, else an exit code. */
@@ -75,7 +125,7 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 	uint64_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:jvh", ps_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, PS_SHORTOPTS, ps_longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (ps_parse_sort(optarg, &o->sort)) {
@@ -84,7 +134,7 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 				return usage_error("ps", what);
 			}
 			break;
-		case 'n':
+		case OPT_LIMIT:
 			if (parse_u64_range(optarg, 1, SIZE_MAX, &n)) {
 				snprintf(what, sizeof(what),
 					 "invalid row count '%s': a whole number, 1 or more", optarg);
@@ -92,7 +142,28 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 			}
 			o->limit = (size_t)n;
 			break;
+		case 'u':
+			if (parse_user(optarg, &o->filter, what, sizeof(what)))
+				return usage_error("ps", what);
+			break;
+		case 'o':
+			if (ps_view_parse(&o->view, optarg, what, sizeof(what)))
+				return usage_error("ps", what);
+			break;
+		case OPT_LIST_COLUMNS:
+			o->list_columns = true;
+			break;
+		case 'r':
+			o->view.raw = true;
+			break;
+		case 'n':
+			o->view.noheadings = true;
+			break;
+		case 'b':
+			o->view.bytes = true;
+			break;
 		case 'j':
+		case 'J':
 			o->json = true;
 			break;
 		case 'v':
@@ -100,43 +171,69 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 			break;
 		case 'h':
 			ps_help(stdout);
+			fputs("\nColumns (-o):\n", stdout);
+			ps_list_columns(stdout);
 			return VM_EXIT_OK;
 		default:
-			return getopt_error("ps", argc, argv, "s:n:jvh");
+			return getopt_error("ps", argc, argv, PS_SHORTOPTS);
 		}
 	}
-	if (optind < argc)
-		return usage_error("ps", "unexpected argument");
+	for (; optind < argc; optind++) {
+		int32_t pid;
+
+		if (parse_pid_arg(argv[optind], &pid) || pid == 0) {
+			snprintf(what, sizeof(what),
+				 "invalid PID '%.32s': a positive process id", argv[optind]);
+			return usage_error("ps", what);
+		}
+		if (o->filter.npids == PS_FILTER_PIDS) {
+			snprintf(what, sizeof(what), "more than %d PIDs", PS_FILTER_PIDS);
+			return usage_error("ps", what);
+		}
+		o->filter.pids[o->filter.npids++] = pid;
+	}
 	return -1;
 }
 
 int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 {
 	struct ps_opts o = { .sort = PS_SORT_MAPS, .verbose = g->verbose };
-	struct ps_table t = { NULL, 0, 0, 0 };
+	struct ps_table t = { .rows = NULL };
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
-	int fd, ret;
+	int fd, ret, err;
 
+	ps_view_default(&o.view);
 	ret = parse_ps_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
+	if (o.list_columns) {
+		ps_list_columns(stdout);
+		return VM_EXIT_OK;
+	}
 
 	ret = vm_dev_open(g, o.verbose, &fd);
 	if (ret != VM_EXIT_OK)
 		return ret;
 	ret = vm_dev_snapshot(fd, o.verbose, &ver, &commit);
 	if (ret == VM_EXIT_OK)
-		ret = vm_ps_walk(fd, o.verbose, &t);
+		ret = vm_ps_walk(fd, o.verbose, &o.filter, &t);
 	close(fd);
 	if (ret != VM_EXIT_OK)
 		goto out;
 
 	ps_sort(&t, o.sort);
-	if (o.json)
+	if (o.json) {
 		ps_print_json(stdout, &t, o.limit);
-	else
-		ps_print_human(stdout, &t, o.limit, commit.page_size);
+	} else {
+		err = ps_print_table(stdout, &t, o.limit, commit.page_size, &o.view);
+		if (err) {
+			log_err("ps: %s", strerror(-err));
+			ret = VM_EXIT_FAILED;
+		}
+	}
+	if (t.missing && ret == VM_EXIT_OK)
+		ret = VM_EXIT_FAILED;	/* said by the walk */
 	if (fflush(stdout) == EOF) {
 		log_err("stdout: %s", strerror(errno));
 		ret = VM_EXIT_FAILED;

@@ -22,6 +22,9 @@
 
 static const struct option status_longopts[] = {
 	{ "json",    no_argument, NULL, 'j' },
+	{ "raw",     no_argument, NULL, 'r' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "bytes",   no_argument, NULL, 'b' },
 	{ "prometheus", no_argument, NULL, 'P' },
 	{ "top",     required_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -29,9 +32,15 @@ static const struct option status_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#define STATUS_SHORTOPTS "jJrnbvh"
+
 static const struct opt_help status_opts_help[] = {
-	{ "-j, --json",    "one JSON object: the UAPI field names, headroom, mode_name,\n"
+	{ "-j, -J, --json", "one JSON object: the UAPI field names, headroom, mode_name,\n"
 			   "abi_version, module_version, stats and warnings" },
+	{ "-r, --raw",     "the commit and memory tables raw: columns one blank apart,\n"
+			   "blanks and unprintable bytes as \\xNN" },
+	{ "-n, --noheadings", "the tables without their heading lines" },
+	{ "-b, --bytes",   "sizes in bytes, not 985.9 MiB" },
 	{ "    --prometheus", "the node_exporter textfile format instead: the global\n"
 			   "terms in bytes, the counters since load, and\n"
 			   "vmacct_process_mappings and\n"
@@ -45,7 +54,7 @@ static const struct opt_help status_opts_help[] = {
 
 static void status_help(FILE *out)
 {
-	print_usage(out, "vmacct status [--json | --prometheus [--top N]] [-v]",
+	print_usage(out, "vmacct status [-r] [-n] [-b] [--json | --prometheus [--top N]] [-v]",
 		    "Overcommit policy, CommitLimit and Committed_AS (pages and bytes), the\n"
 		    "committed value the kernel actually compares with its error bound,\n"
 		    "headroom, the mode-0 per-request ceiling, RAM, swap, hugetlb and\n"
@@ -82,19 +91,30 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	struct vmacct_commit commit;
 	struct vmacct_stats stats;
 	struct status_warnings warn;
-	struct ps_table t = { NULL, 0, 0, 0 };
+	struct ps_table t = { .rows = NULL };
 	size_t top = PROM_TOP_DEFAULT;
 	int verbose = g->verbose;
 	bool json = false, prom = false, top_set = false, have_stats = false;
 	bool have_rec = false;
+	struct status_view view = { .raw = false };
 	struct prom_recorder rec;
 	uint64_t n;
 	int c, fd, ret;
 
-	while ((c = getopt_long(argc, argv, "jvh", status_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, STATUS_SHORTOPTS, status_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+		case 'J':
 			json = true;
+			break;
+		case 'r':
+			view.raw = true;
+			break;
+		case 'n':
+			view.noheadings = true;
+			break;
+		case 'b':
+			view.bytes = true;
 			break;
 		case 'P':
 			prom = true;
@@ -112,7 +132,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 			status_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return getopt_error("status", argc, argv, "jvh");
+			return getopt_error("status", argc, argv, STATUS_SHORTOPTS);
 		}
 	}
 	if (optind < argc)
@@ -129,7 +149,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (ret == VM_EXIT_OK)
 		ret = vm_dev_stats(fd, verbose, &stats, &have_stats);
 	if (ret == VM_EXIT_OK && prom)
-		ret = vm_ps_walk(fd, verbose, &t);
+		ret = vm_ps_walk(fd, verbose, NULL, &t);
 	if (ret == VM_EXIT_OK && prom)
 		have_rec = recorder_read(fd, verbose, &rec);
 	close(fd);
@@ -152,9 +172,9 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (json)
 		status_print_json(stdout, &ver, &commit,
 				  have_stats ? &stats : NULL, &warn);
-	else
-		status_print_human(stdout, &ver, &commit,
-				   have_stats ? &stats : NULL, &warn);
+	else if (status_print_human(stdout, &ver, &commit,
+				    have_stats ? &stats : NULL, &warn, &view))
+		log_err("status: cannot draw the tables: out of memory");
 	if (fflush(stdout) == EOF) {
 		log_err("stdout: %s", strerror(errno));
 		return VM_EXIT_FAILED;

@@ -141,11 +141,14 @@ int vm_dev_check_size(const char *what, uint32_t got, uint32_t ver0,
 		      size_t ours, int verbose);
 
 struct ps_table;
+struct ps_filter;
 /*
- * Every process of /proc into t (pswalk.c): VMACCT_IOC_MM each, the
- * vanished ones skipped, kernel threads counted, unreadable ones kept
- * with their errno.  An exit code.
+ * Every process of /proc into t (pswalk.c), or those f names (NULL:
+ * all): VMACCT_IOC_MM each, the vanished ones skipped (a PID asked for
+ * is counted missing, and said), kernel threads counted, unreadable ones
+ * kept with their errno.  An exit code.
  */
-int vm_ps_walk(int fd, int verbose, struct ps_table *t);
+int vm_ps_walk(int fd, int verbose, const struct ps_filter *f,
+	       struct ps_table *t);
 
 #endif

@@ -153,51 +153,6 @@ static size_t shown(const struct ps_table *t, size_t limit)
 	return limit && limit < t->n ? limit : t->n;
 }
 
-#define PS_COMM_COLUMN 15	/* TASK_COMM_LEN - 1 */
-#define PS_HEADER_FMT "%7s  %-15s %7s %6s %9s %-12s %10s %10s %5s\n"
-
-void ps_print_human(FILE *out, const struct ps_table *t, size_t limit,
-		    uint32_t page_size)
-{
-	char pct[16], sz[SIZE_STR_MAX];
-	size_t i, n = shown(t, limit), denied = 0;
-	const struct ps_row *r;
-	enum headroom_kind k;
-
-	fprintf(out, PS_HEADER_FMT, "PID", "COMM", "MAPS", "%MAX", "HEADROOM",
-		"(TIGHTEST)", "CHARGE", "SIZE", "ACCT");
-	for (i = 0; i < t->n; i++)
-		denied += t->rows[i].err != 0;
-	for (i = 0; i < n; i++) {
-		r = &t->rows[i];
-		fprintf(out, "%7" PRId32 "  ", r->pid);
-		esc_text_column(out, r->comm, PS_COMM_COLUMN);
-		if (r->err) {
-			fprintf(out, " %7s %6s %9s %-12s %10s %10s %5s  %s\n",
-				"-", "-", "-", "-", "-", "-", "-",
-				r->err == EACCES || r->err == EPERM ? "no permission"
-								    : errno_name(r->err));
-			continue;
-		}
-		k = mm_tightest_headroom(&r->mm);
-		fprintf(out, " %7" PRIu32 " %6s %9" PRId32 " %-12s %10" PRIu64 " %10s %5" PRIu32 "\n",
-			r->mm.map_count,
-			format_map_percent(r->mm.map_count, r->mm.max_map_count,
-					   pct, sizeof(pct)),
-			mm_headroom(&r->mm, k), headroom_kind_name(k),
-			(uint64_t)r->mm.charge,
-			format_pages(r->mm.charge, page_size, sz, sizeof(sz)),
-			r->mm.nr_accounted);
-	}
-	if (n < t->n)
-		fprintf(out, "showing %zu of %zu processes (-n)\n", n, t->n);
-	fprintf(out, "%u kernel thread%s without an address space\n",
-		t->kernel_threads, t->kernel_threads == 1 ? "" : "s");
-	if (denied)
-		fprintf(out, "%zu process%s not readable (no permission): run as root, or with CAP_SYS_PTRACE, to see %s\n",
-			denied, denied == 1 ? "" : "es", denied == 1 ? "it" : "them");
-}
-
 void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 {
 	size_t i, n = shown(t, limit);
@@ -212,6 +167,14 @@ void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 		json_object_begin(&j, NULL);
 		json_i64(&j, "pid", r->pid);
 		json_string(&j, "comm", r->comm);
+		if (r->have_uid)
+			json_u64(&j, "uid", r->uid);
+		else
+			json_null(&j, "uid");
+		if (r->user[0])
+			json_string(&j, "user", r->user);
+		else
+			json_null(&j, "user");
 		if (r->err) {
 			json_string(&j, "error", errno_name(r->err));
 			json_object_end(&j);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * "vmacct ps" from VMACCT_IOC_MM answers: one row per process, the
- * tightest map_count headroom, sorting, and the two renderings (people,
- * JSON).  The rows live in a struct ps_table the caller owns; no I/O
+ * map_count headrooms, sorting, and the JSON (the table for people is
+ * ps-table.h's).  The rows live in a struct ps_table the caller owns; no I/O
  * beyond the FILE given, so the host tests feed it hand-made rows.
  */
 #ifndef VMACCT_PS_H
 #define VMACCT_PS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,10 +32,15 @@ enum ps_sort {
 	PS_SORT_CHARGE,		/* commit charge, largest first */
 };
 
+#define PS_USER_MAX 33	/* LOGIN_NAME_MAX is 256; useradd's limit is 32 */
+
 struct ps_row {
 	int32_t pid;
 	int err;		/* 0, or the errno that hid the values (EACCES) */
 	char comm[PS_COMM_MAX];
+	bool have_uid;
+	uint32_t uid;		/* the owner of /proc/PID */
+	char user[PS_USER_MAX];	/* its name, or "" */
 	struct vmacct_mm mm;	/* valid when err is 0 */
 };
 
@@ -43,6 +49,17 @@ struct ps_table {
 	size_t n;
 	size_t cap;
 	unsigned int kernel_threads;	/* ENXIO: omitted, counted */
+	unsigned int missing;		/* PIDs asked for that are no process */
+};
+
+/* Which processes a walk takes: all, those named, those of one user. */
+#define PS_FILTER_PIDS 64
+
+struct ps_filter {
+	int32_t pids[PS_FILTER_PIDS];
+	size_t npids;		/* 0: every process */
+	bool by_uid;
+	uint32_t uid;
 };
 
 /* "mmap", "split", "munmap", "mremap_move", "mremap_fixed". */
@@ -70,9 +87,7 @@ void ps_sort(struct ps_table *t, enum ps_sort key);
 char *format_map_percent(uint32_t map_count, uint32_t max, char *buf,
 			 size_t len);
 
-/* The first limit rows (0: all), then the footer lines. */
-void ps_print_human(FILE *out, const struct ps_table *t, size_t limit,
-		    uint32_t page_size);
+/* The first limit rows (0: all) as JSON; the table is ps-table.h's. */
 void ps_print_json(FILE *out, const struct ps_table *t, size_t limit);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The walk of /proc that "vmacct ps" and "vmacct status --prometheus"
- * share: VMACCT_IOC_MM for each numeric entry.
+ * share: VMACCT_IOC_MM for each numeric entry (or each PID asked for),
+ * with the owner of /proc/PID.
  *
  * Processes come and go during the walk: one that is gone (ESRCH) or
  * exiting (ENODATA) is skipped without a word, a kernel thread (ENXIO)
@@ -11,9 +12,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "device.h"
 #include "log.h"
@@ -23,16 +26,45 @@
 #include "tool.h"
 
 /*
- * One process into t, or nothing if it is gone, exiting or a kernel
- * thread.  An exit code on an error that ends the walk.
+ * A process that is gone or exiting: nothing during a walk of /proc; one
+ * asked for by its PID is said to be missing.
  */
-static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
+static int gone(int32_t pid, const struct ps_filter *f, struct ps_table *t)
 {
+	if (f && f->npids) {
+		log_err("ps: no process %d", (int)pid);
+		t->missing++;
+	}
+	return VM_EXIT_OK;
+}
+
+/*
+ * One process into t (its owner first, for --user), or nothing if it is
+ * gone, exiting, a kernel thread or another user's.  An exit code on an
+ * error that ends the walk.
+ */
+static int add_process(int fd, int32_t pid, int verbose,
+		       const struct ps_filter *f, struct ps_table *t)
+{
+	struct passwd pw, *res = NULL;
+	char path[32], pwbuf[1024];
 	struct ps_row row;
+	struct stat st;
 	int err, ret;
 
 	memset(&row, 0, sizeof(row));
 	row.pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (stat(path, &st) == 0) {
+		row.have_uid = true;
+		row.uid = st.st_uid;
+		if (!getpwuid_r(st.st_uid, &pw, pwbuf, sizeof(pwbuf), &res) && res)
+			snprintf(row.user, sizeof(row.user), "%s", pw.pw_name);
+	} else if (errno == ENOENT) {
+		return gone(pid, f, t);
+	}
+	if (f && f->by_uid && (!row.have_uid || row.uid != f->uid))
+		return VM_EXIT_OK;
 	ret = vm_dev_mm(fd, pid, 0, verbose, &row.mm);
 	if (ret > 0)
 		return ret;
@@ -41,7 +73,7 @@ static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
 		switch (err) {
 		case ESRCH:
 		case ENODATA:
-			return VM_EXIT_OK;
+			return gone(pid, f, t);
 		case ENXIO:
 			t->kernel_threads++;
 			return VM_EXIT_OK;
@@ -57,7 +89,7 @@ static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
 
 	err = read_comm(pid, row.comm, sizeof(row.comm));
 	if (err == -ENOENT || err == -ESRCH)
-		return VM_EXIT_OK;	/* gone since */
+		return gone(pid, f, t);	/* gone since */
 	if (err) {
 		log_note(verbose, "/proc/%d/comm: %s", (int)pid, strerror(-err));
 		snprintf(row.comm, sizeof(row.comm), "?");
@@ -69,12 +101,20 @@ static int add_process(int fd, int32_t pid, int verbose, struct ps_table *t)
 	return VM_EXIT_OK;
 }
 
-int vm_ps_walk(int fd, int verbose, struct ps_table *t)
+int vm_ps_walk(int fd, int verbose, const struct ps_filter *f,
+	       struct ps_table *t)
 {
 	struct dirent *de;
 	uint64_t pid;
 	int ret = VM_EXIT_OK;
+	size_t i;
 	DIR *d;
+
+	if (f && f->npids) {
+		for (i = 0; i < f->npids && ret == VM_EXIT_OK; i++)
+			ret = add_process(fd, f->pids[i], verbose, f, t);
+		return ret;
+	}
 
 	d = opendir("/proc");
 	if (!d) {
@@ -94,7 +134,7 @@ int vm_ps_walk(int fd, int verbose, struct ps_table *t)
 		}
 		if (parse_u64_range(de->d_name, 1, INT32_MAX, &pid))
 			continue;	/* not a process */
-		ret = add_process(fd, (int32_t)pid, verbose, t);
+		ret = add_process(fd, (int32_t)pid, verbose, f, t);
 		if (ret != VM_EXIT_OK)
 			break;
 	}

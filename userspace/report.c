@@ -2,6 +2,7 @@
 /* "vmacct status" rendering and warnings: see report.h. */
 #include <errno.h>
 #include <inttypes.h>
+#include <libsmartcols.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
@@ -125,30 +126,96 @@ void status_warnings(const struct vmacct_commit *c, struct status_warnings *w)
 
 #define LABEL_W 24
 
-static void row_pages(FILE *out, const char *label, uint64_t pages,
-		      uint32_t page_size, const char *note)
-{
-	char sz[SIZE_STR_MAX];
+/*
+ * A table of status (commit, memory): NAME, PAGES, SIZE, NOTE, drawn by
+ * libsmartcols so that -r, -n and -b work as in util-linux's tools.  The
+ * first error is kept and the table then does nothing more.
+ */
+struct stable {
+	struct libscols_table *tb;
+	const struct status_view *v;
+	uint32_t page_size;
+	int err;
+};
 
-	fprintf(out, "  %-*s %12" PRIu64 " %11s", LABEL_W, label, pages,
-		format_pages(pages, page_size, sz, sizeof(sz)));
-	if (note && *note)
-		fprintf(out, "   %s", note);
-	fputc('\n', out);
+static void stable_begin(struct stable *t, const char *title,
+			 const struct status_view *v, uint32_t page_size)
+{
+	static const struct {
+		const char *raw, *name;
+		int flags;
+	} cols[] = {
+		{ NULL, NULL, 0 },
+		{ "pages", "pages", SCOLS_FL_RIGHT },
+		{ "size", "size", SCOLS_FL_RIGHT },
+		{ "note", "note", 0 },
+	};
+	size_t i;
+
+	t->v = v;
+	t->page_size = page_size;
+	t->err = 0;
+	t->tb = scols_new_table();
+	if (!t->tb) {
+		t->err = -ENOMEM;
+		return;
+	}
+	scols_table_enable_raw(t->tb, v->raw);
+	scols_table_enable_noheadings(t->tb, v->noheadings);
+	/* ASCII only: libsmartcols escapes the rest in the C locale (ps-table.c) */
+	scols_table_enable_minout(t->tb, 1);	/* no blanks after the last cell */
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]) && !t->err; i++) {
+		const char *name = i == 0 ? title : v->raw ? cols[i].raw : cols[i].name;
+
+		if (!scols_table_new_column(t->tb, name, 0, cols[i].flags))
+			t->err = -ENOMEM;
+	}
 }
 
-static void row_spages(FILE *out, const char *label, int64_t pages,
-		       uint32_t page_size, const char *note)
+static void stable_row(struct stable *t, const char *label, int64_t pages,
+		       const char *note)
 {
-	char sz[SIZE_STR_MAX], neg[SIZE_STR_MAX + 1];
-	uint64_t mag = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
+	char num[24], sz[SIZE_STR_MAX + 1], mag[SIZE_STR_MAX];
+	uint64_t m = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
+	struct libscols_line *ln;
 
-	format_pages(mag, page_size, sz, sizeof(sz));
-	snprintf(neg, sizeof(neg), "%s%s", pages < 0 ? "-" : "", sz);
-	fprintf(out, "  %-*s %12" PRId64 " %11s", LABEL_W, label, pages, neg);
-	if (note && *note)
-		fprintf(out, "   %s", note);
-	fputc('\n', out);
+	if (t->err)
+		return;
+	ln = scols_table_new_line(t->tb, NULL);
+	if (!ln) {
+		t->err = -ENOMEM;
+		return;
+	}
+	snprintf(num, sizeof(num), "%" PRId64, pages);
+	if (t->v->bytes) {
+		uint64_t bytes;
+
+		if (__builtin_mul_overflow(m, (uint64_t)t->page_size, &bytes))
+			bytes = UINT64_MAX;
+		snprintf(sz, sizeof(sz), "%s%" PRIu64, pages < 0 ? "-" : "", bytes);
+	} else {
+		snprintf(sz, sizeof(sz), "%s%s", pages < 0 ? "-" : "",
+			 format_pages(m, t->page_size, mag, sizeof(mag)));
+	}
+	if (scols_line_set_data(ln, 0, label) || scols_line_set_data(ln, 1, num) ||
+	    scols_line_set_data(ln, 2, sz) ||
+	    scols_line_set_data(ln, 3, note ? note : ""))
+		t->err = -ENOMEM;
+}
+
+/* Print it to out, after a blank line; 0 or the first -errno. */
+static int stable_end(struct stable *t, FILE *out)
+{
+	int err = t->err;
+
+	if (!err) {
+		fputc('\n', out);
+		scols_table_set_stream(t->tb, out);
+		err = scols_print_table(t->tb);
+	}
+	scols_unref_table(t->tb);
+	t->tb = NULL;
+	return err;
 }
 
 static void row_kbytes(FILE *out, const char *label, uint64_t kbytes,
@@ -225,12 +292,15 @@ static void stats_print_human(FILE *out, const struct vmacct_stats *s)
 			LABEL_W, "calls not observed", (uint64_t)s->missed);
 }
 
-void status_print_human(FILE *out, const struct vmacct_version *v,
-			const struct vmacct_commit *c,
-			const struct vmacct_stats *s,
-			const struct status_warnings *w)
+int status_print_human(FILE *out, const struct vmacct_version *v,
+		       const struct vmacct_commit *c,
+		       const struct vmacct_stats *s,
+		       const struct status_warnings *w,
+		       const struct status_view *view)
 {
 	char mver[32], kver[32], note[160], sz[SIZE_STR_MAX];
+	struct stable t;
+	int err;
 	uint32_t ps = c->page_size;
 	int64_t headroom = commit_headroom(c);
 	uint64_t bytes;
@@ -268,34 +338,39 @@ void status_print_human(FILE *out, const struct vmacct_version *v,
 	fprintf(out, "  %-*s %" PRIu32 " mappings per process\n", LABEL_W,
 		"max_map_count", c->max_map_count);
 
-	fprintf(out, "\n%-*s %12s %11s\n", LABEL_W + 2, "commit", "pages", "size");
-	row_pages(out, "CommitLimit", c->limit, ps, NULL);
-	row_pages(out, "Committed_AS", c->committed, ps,
-		  "exact sum, as /proc/meminfo");
+	stable_begin(&t, "commit", view, ps);
+	stable_row(&t, "CommitLimit", (int64_t)c->limit, NULL);
+	stable_row(&t, "Committed_AS", (int64_t)c->committed,
+		   "exact sum, as /proc/meminfo");
 	snprintf(note, sizeof(note),
-		 "what the kernel compares, ± %" PRIu64 " pages (%" PRIu32 " CPUs × (batch %" PRIu32 " - 1))",
+		 "what the kernel compares, +/- %" PRIu64 " pages (%" PRIu32 " CPUs x (batch %" PRIu32 " - 1))",
 		 (uint64_t)c->committed_error, c->online_cpus, c->committed_batch);
-	row_pages(out, "committed, as compared", c->committed_read, ps, note);
-	row_spages(out, "headroom", headroom, ps, "CommitLimit - Committed_AS");
+	stable_row(&t, "committed, as compared", (int64_t)c->committed_read, note);
+	stable_row(&t, "headroom", headroom, "CommitLimit - Committed_AS");
 	if (c->overcommit_memory == 2) {
 		uint64_t both;
 
 		if (__builtin_add_overflow(c->admin_reserve, c->user_reserve, &both))
 			both = UINT64_MAX;
-		row_spages(out, "headroom, root",
-			   headroom_minus(c, c->user_reserve), ps,
+		stable_row(&t, "headroom, root", headroom_minus(c, c->user_reserve),
 			   "minus the user reserve (worst case)");
-		row_spages(out, "headroom, non-root", headroom_minus(c, both),
-			   ps, "minus the admin and user reserves (worst case)");
+		stable_row(&t, "headroom, non-root", headroom_minus(c, both),
+			   "minus the admin and user reserves (worst case)");
 	}
-	row_pages(out, "mode-0 ceiling", c->guess_ceiling, ps,
-		  "largest single request mode 0 accepts (RAM + swap)");
+	stable_row(&t, "mode-0 ceiling", (int64_t)c->guess_ceiling,
+		   "largest single request mode 0 accepts (RAM + swap)");
+	err = stable_end(&t, out);
+	if (err)
+		return err;
 
-	fprintf(out, "\n%-*s %12s %11s\n", LABEL_W + 2, "memory", "pages", "size");
-	row_pages(out, "RAM", c->totalram, ps, NULL);
-	row_pages(out, "swap total", c->total_swap, ps, NULL);
-	row_pages(out, "swap free", c->free_swap, ps, NULL);
-	row_pages(out, "hugetlb", c->hugetlb, ps, "huge page pools, outside CommitLimit");
+	stable_begin(&t, "memory", view, ps);
+	stable_row(&t, "RAM", (int64_t)c->totalram, NULL);
+	stable_row(&t, "swap total", (int64_t)c->total_swap, NULL);
+	stable_row(&t, "swap free", (int64_t)c->free_swap, NULL);
+	stable_row(&t, "hugetlb", (int64_t)c->hugetlb, "huge page pools, outside CommitLimit");
+	err = stable_end(&t, out);
+	if (err)
+		return err;
 	if (s)
 		stats_print_human(out, s);
 
@@ -303,6 +378,7 @@ void status_print_human(FILE *out, const struct vmacct_version *v,
 		fputc('\n', out);
 	for (i = 0; i < w->n; i++)
 		fprintf(out, "warning: %s\n", w->msg[i]);
+	return 0;
 }
 
 /* ---- JSON ---- */

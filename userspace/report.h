@@ -7,6 +7,7 @@
 #ifndef VMACCT_REPORT_H
 #define VMACCT_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,14 +35,23 @@ int64_t commit_headroom(const struct vmacct_commit *c);
 
 void status_warnings(const struct vmacct_commit *c, struct status_warnings *w);
 
+/* How the tables of status are drawn (libsmartcols, as util-linux does). */
+struct status_view {
+	bool raw;		/* -r: columns one blank apart, blanks as \x20 */
+	bool noheadings;	/* -n */
+	bool bytes;		/* -b: sizes in bytes */
+};
+
 /*
  * s: the module's counters since load, or NULL for a module without
- * VMACCT_IOC_STATS (then they are left out).
+ * VMACCT_IOC_STATS (then they are left out).  0, or -errno when a table
+ * could not be drawn.
  */
-void status_print_human(FILE *out, const struct vmacct_version *v,
-			const struct vmacct_commit *c,
-			const struct vmacct_stats *s,
-			const struct status_warnings *w);
+int status_print_human(FILE *out, const struct vmacct_version *v,
+		       const struct vmacct_commit *c,
+		       const struct vmacct_stats *s,
+		       const struct status_warnings *w,
+		       const struct status_view *view);
 void status_print_json(FILE *out, const struct vmacct_version *v,
 		       const struct vmacct_commit *c,
 		       const struct vmacct_stats *s,

@@ -26,6 +26,7 @@
 #include "forkcheck.h"
 #include "prom.h"
 #include "ps.h"
+#include "ps-table.h"
 #include "run.h"
 #include "tap.h"
 #include "trace.h"
@@ -245,6 +246,23 @@ static void judge_json(struct tap *t, struct membuf *m, const char *what)
 	free(out);
 }
 
+/* Every line of out has n fields separated by exactly one blank. */
+static bool raw_fields_are(const char *out, size_t n)
+{
+	size_t fields = 1;
+
+	for (; *out; out++) {
+		if (*out == ' ') {
+			fields++;
+		} else if (*out == '\n') {
+			if (fields != n)
+				return false;
+			fields = 1;
+		}
+	}
+	return true;
+}
+
 static void hostile_table(struct ps_table *tab)
 {
 	struct ps_row r;
@@ -265,12 +283,24 @@ static void hostile_table(struct ps_table *tab)
 static void test_ps_and_prom(struct tap *t)
 {
 	static const char *const table[] = {
-		"    100  a\\xffb               10 ",	/* columns in place */
-		"    101  \\x1b[31mred\\x1b      11 ",	/* cut at an escape */
-		"    106  abcdefghijkl         16 ",	/* not cut again */
-		"    107                       17 ",	/* empty: blanks */
+		"\n100 a\\xffb                       10 ",	/* columns in place */
+		"\n101 \\x1b[31mred\\x1b[0m           11 ",
+		"\n104 q\"uote                       14 ",
+		"\n105 back\\slash                   15 ",	/* as lsblk: only \\x is ambiguous */
+		"\n106 abcdefghijkl\\xf0\\x9f\\x98     16 ",
+		"\n107                              17 ",	/* empty: blanks */
+		"\n108 \\xc2\\x9b31m\\xe2\\x80\\xaeexe   18 ",
 		NULL,
 	};
+	static const char *const raw[] = {
+		"100 a\\xffb 10 ",
+		"102 tab\\x09here 12 ",
+		"103 nl\\x0aline 13 ",
+		"105 back\\x5cslash 15 ",	/* util-linux raw: every backslash as \x5c */
+		"107  17 ",			/* empty: an empty field */
+		NULL,
+	};
+	struct ps_view view;
 	struct vmacct_version v = { .abi_version = 1 };
 	struct vmacct_commit c = { .page_size = 4096, .max_map_count = 65530 };
 	struct prom_recorder rec;
@@ -279,9 +309,23 @@ static void test_ps_and_prom(struct tap *t)
 	char *out;
 
 	hostile_table(&tab);
+	ps_view_default(&view);
 	if (mem_open(&m)) {
-		ps_print_human(m.f, &tab, 0, 4096);
+		ps_print_table(m.f, &tab, 0, 4096, &view);
 		judge_text(t, &m, "hostile names, ps table", table);
+	}
+	view.raw = true;
+	if (mem_open(&m)) {
+		ps_print_table(m.f, &tab, 0, 4096, &view);
+		out = mem_take(&m);
+		tap_ok(t, out && raw_fields_are(out, view.ncols),
+		       "hostile names, ps -r: every line has %zu fields, one blank apart",
+		       view.ncols);
+		if (out && mem_open(&m)) {
+			fputs(out, m.f);
+			judge_text(t, &m, "hostile names, ps -r", raw);
+		}
+		free(out);
 	}
 	if (mem_open(&m)) {
 		ps_print_json(m.f, &tab, 0);
@@ -392,7 +436,7 @@ struct tool_case {
 };
 
 static const struct tool_case tool_cases[] = {
-	{ "ps", { "ps" }, 0, FACE_TEXT, "  hh\\xff\\x1b[31m  ", false, NULL },
+	{ "ps", { "ps" }, 0, FACE_TEXT, " hh\\xff\\x1b[31m\\x09\"\\\\x0a\\xf0\\x9f\\x98 ", false, NULL },
 	{ "ps --json", { "ps", "--json" }, 0, FACE_JSON, NULL, false, NULL },
 	{ "status --prometheus", { "status", "--prometheus", "--top", "5" }, 0,
 	  FACE_PROM, NULL, false, NULL },

@@ -73,7 +73,7 @@ static void test_format(struct tap *t, const struct test_env *env)
 		.denied = { [VMACCT_CALLER_FORK] = 3 },
 		.map_count = { [VMACCT_SYS_MUNMAP] = 2 },
 	};
-	struct ps_table tab = { NULL, 0, 0, 0 };
+	struct ps_table tab = { .rows = NULL };
 	const char *out;
 	char *got;
 

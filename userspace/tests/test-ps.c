@@ -10,6 +10,7 @@
 
 #include "hints.h"
 #include "ps.h"
+#include "ps-table.h"
 #include "tap.h"
 #include "tool.h"
 
@@ -84,17 +85,26 @@ static void sample_table(struct ps_table *t)
 	t->kernel_threads = 3;
 }
 
-static char *render(const struct ps_table *t, size_t limit, bool json)
+/* The table with view v (NULL: the default), or JSON. */
+static char *render_view(const struct ps_table *t, size_t limit, bool json,
+			 const struct ps_view *v)
 {
+	struct ps_view def;
 	struct membuf m;
 
 	if (!mem_open(&m))
 		return NULL;
+	ps_view_default(&def);
 	if (json)
 		ps_print_json(m.f, t, limit);
-	else
-		ps_print_human(m.f, t, limit, 4096);
+	else if (ps_print_table(m.f, t, limit, 4096, v ? v : &def))
+		fputs("(ps_print_table failed)", m.f);
 	return mem_take(&m);
+}
+
+static char *render(const struct ps_table *t, size_t limit, bool json)
+{
+	return render_view(t, limit, json, NULL);
 }
 
 static bool order_is(const struct ps_table *t, const int32_t *pids, size_t n)
@@ -211,54 +221,89 @@ static void test_sorting(struct tap *t)
 static void test_rendering(struct tap *t, const struct test_env *env)
 {
 	struct ps_table tab;
+	struct ps_view v;
 	struct ps_row r;
+	char what[120];
 	char *out;
 
 	sample_table(&tab);
 	ps_sort(&tab, PS_SORT_MAPS);
 	out = render(&tab, 0, false);
 	tap_eq_fixture(t, env, out, "ps-maps.txt");
-	tap_contains(t, out, "    777  sshd                  -      -         - -                     -          -     -  no permission\n",
-		     "human: the EACCES row has '-' values and says no permission");
+	tap_starts_with(t, out, " PID COMM          MAPS   %MAX   NEW SPLITS CHARGE     SIZE ACCT\n",
+			"table: the default columns, NEW and SPLITS instead of a 'tightest'");
+	tap_contains(t, out, " 777 sshd             -      -     -      -      -        -    -\n",
+		     "table: the EACCES row has '-' values");
 	tap_contains(t, out, "3 kernel threads without an address space\n",
-		     "human: kernel threads are counted in the footer");
-	tap_contains(t, out, "1 process not readable (no permission): run as root",
-		     "human: the footer says how to read the unreadable one");
-	tap_contains(t, out, "     55  over-limit        65531 100.0%        -6 mremap_fixed",
-		     "human: a process above the limit shows a negative headroom");
-	tap_ok(t, out && !strstr(out, "showing"), "human: no 'showing N of M' line without -n");
-	tap_ok(t, out && !strstr(out, " \n"), "human: no line ends in a blank");
+		     "table: kernel threads are counted in the footer");
+	tap_contains(t, out, "1 process not readable (no permission, '-'): run as root",
+		     "table: the footer says how to read the unreadable one");
+	tap_contains(t, out, "  55 over-limit   65531 100.0%     0     -1    100",
+		     "table: a process above the limit: NEW is max + 1 - maps, SPLITS max - maps");
+	tap_contains(t, out, " 900 java         65000  99.2%   531    530 300000",
+		     "table: NEW is headroom_mmap, SPLITS the smaller of split and munmap");
+	tap_ok(t, out && !strstr(out, "mremap_fixed"), "table: no 'tightest' that is always mremap_fixed");
+	tap_ok(t, out && !strstr(out, "showing"), "table: no 'showing N of M' line without --limit");
 	free(out);
 
 	out = render(&tab, 0, true);
 	tap_eq_fixture(t, env, out, "ps-maps.json");
-	tap_contains(t, out, "  {\n    \"pid\": 777,\n    \"comm\": \"sshd\",\n    \"error\": \"EACCES\"\n  }\n",
-		     "JSON: the EACCES row has only pid, comm and error");
+	tap_contains(t, out, "  {\n    \"pid\": 777,\n    \"comm\": \"sshd\",\n    \"uid\": null,\n    \"user\": null,\n    \"error\": \"EACCES\"\n  }\n",
+		     "JSON: the EACCES row has only pid, comm, uid, user and error");
+	tap_contains(t, out, "\"headroom\": {\n      \"mmap\": 531,\n      \"split\": 530,\n      \"munmap\": 530,\n      \"mremap_move\": 527,\n      \"mremap_fixed\": 525\n    },\n    \"tightest\": \"mremap_fixed\",",
+		     "JSON: every per-operation headroom, and the documented tightest");
 	free(out);
 
 	out = render(&tab, 2, false);
-	tap_contains(t, out, "showing 2 of 5 processes (-n)\n", "human -n 2: says what it left out");
+	tap_contains(t, out, "showing 2 of 5 processes (-n)\n", "table --limit 2: says what it left out");
 	tap_ok(t, out && strstr(out, "over-limit") && strstr(out, "java") &&
 	       !strstr(out, "redis-server") && !strstr(out, "sshd"),
-	       "human -n 2: the first two rows after sorting, no more");
+	       "table --limit 2: the first two rows after sorting, no more");
 	free(out);
 
 	out = render(&tab, 2, true);
-	tap_eq_u64(t, count(out, "\"pid\""), 2, "JSON -n 2: two objects");
+	tap_eq_u64(t, count(out, "\"pid\""), 2, "JSON --limit 2: two objects");
 	free(out);
 
 	out = render(&tab, 99, true);
-	tap_eq_u64(t, count(out, "\"pid\""), 5, "JSON -n 99 on 5 rows: all five");
+	tap_eq_u64(t, count(out, "\"pid\""), 5, "JSON --limit 99 on 5 rows: all five");
 	free(out);
+
+	/* -o, -r, -n, -b */
+	ps_view_default(&v);
+	tap_eq_i64(t, ps_view_parse(&v, "pid,Comm,mremap-fixed,SIZE", what, sizeof(what)), 0,
+		   "-o pid,Comm,mremap-fixed,SIZE: any case");
+	v.bytes = true;
+	out = render_view(&tab, 0, false, &v);
+	tap_starts_with(t, out, " PID COMM         MREMAP-FIXED       SIZE\n",
+			"-o: those columns, in that order");
+	tap_contains(t, out, " 900 java                  525 1228800000\n",
+		     "-b: SIZE in bytes (300000 pages of 4096)");
+	free(out);
+	v.raw = true;
+	v.noheadings = true;
+	out = render_view(&tab, 0, false, &v);
+	tap_eq_str(t, out, "55 over-limit -6 409600\n900 java 525 1228800000\n4242 redis-server 64325 2252800000\n1 systemd 65275 20480000\n777 sshd - -\n",
+		   "-r -n: one line per process, one blank between columns, no heading, no footer");
+	free(out);
+	ps_view_default(&v);
+	tap_eq_i64(t, ps_view_parse(&v, "+user,max", what, sizeof(what)), 0, "-o +user,max adds");
+	tap_ok(t, v.ncols == 11 && v.cols[0] == PS_COL_PID && v.cols[9] == PS_COL_USER &&
+	       v.cols[10] == PS_COL_MAX, "-o +LIST: the default columns, then those");
+	tap_eq_i64(t, ps_view_parse(&v, "pid,nope", what, sizeof(what)), -EINVAL, "-o pid,nope refused");
+	tap_contains(t, what, "unknown column 'nope'", "... naming the column");
+	tap_eq_i64(t, ps_view_parse(&v, "pid,,comm", what, sizeof(what)), -EINVAL, "-o pid,,comm refused");
+	tap_eq_i64(t, ps_view_parse(&v, "", what, sizeof(what)), -EINVAL, "-o '' refused");
+	tap_eq_i64(t, ps_view_parse(&v, "pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid,pid",
+				    what, sizeof(what)), -EINVAL, "-o with 33 columns refused");
 
 	ps_sort(&tab, PS_SORT_CHARGE);
 	tab.kernel_threads = 1;
 	out = render(&tab, 0, false);
-	tap_contains(t, out, "PID  COMM", "human: a header line");
-	tap_contains(t, out, "   4242  redis-server       1200   1.8%     64325 mremap_fixed     550000    2.1 GiB    12\n",
-		     "human --sort charge: redis first, charge in pages and size");
+	tap_contains(t, out, "4242 redis-server  1200   1.8% 64331  64330 550000  2.1 GiB   12\n",
+		     "table --sort charge: redis first, charge in pages and size");
 	tap_contains(t, out, "\n1 kernel thread without an address space\n",
-		     "human: one kernel thread, singular");
+		     "table: one kernel thread, singular");
 	free(out);
 	ps_table_free(&tab);
 
@@ -267,15 +312,21 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 	tap_eq_str(t, out, "[]\n", "JSON: no processes is an empty array");
 	free(out);
 
-	/* a comm longer than the column (extended kthread names, 6.x) */
+	/* a comm longer than TASK_COMM_LEN (extended kthread names, 6.x) */
 	r = mm_row(31, "kworker/R-ext4-rsv-conversion", 10, 0, 0);
+	r.have_uid = true;
+	r.uid = 1000;
 	ps_table_add(&tab, &r);
-	out = render(&tab, 0, false);
-	tap_contains(t, out, "     31  kworker/R-ext4-      10   0.0%     65515 mremap_fixed",
-		     "human: a long comm is cut to its column");
+	ps_view_default(&v);
+	ps_view_parse(&v, "+user", what, sizeof(what));
+	out = render_view(&tab, 0, false, &v);
+	tap_contains(t, out, " 31 kworker/R-ext4-rsv-conversion   10 0.0% 65521  65520",
+		     "table: a long comm is shown whole");
+	tap_contains(t, out, " 1000\n", "table: USER without a name is the uid");
 	free(out);
 	out = render(&tab, 0, true);
-	tap_contains(t, out, "\"comm\": \"kworker/R-ext4-rsv-conversion\",", "JSON: the whole comm");
+	tap_contains(t, out, "\"comm\": \"kworker/R-ext4-rsv-conversion\",\n    \"uid\": 1000,\n    \"user\": null,",
+		     "JSON: the whole comm, the uid, no name");
 	free(out);
 	ps_table_free(&tab);
 }

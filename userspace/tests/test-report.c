@@ -81,10 +81,13 @@ static struct vmacct_stats sample_stats(void)
 	return s;
 }
 
+static struct status_view test_view;	/* what render_stats() draws with */
+
 static char *render_stats(const struct vmacct_commit *c,
 			  const struct vmacct_stats *s, bool json)
 {
 	struct vmacct_version v = version();
+	struct status_view view = test_view;
 	struct status_warnings w;
 	char *buf = NULL;
 	size_t len = 0;
@@ -96,7 +99,7 @@ static char *render_stats(const struct vmacct_commit *c,
 	if (json)
 		status_print_json(f, &v, c, s, &w);
 	else
-		status_print_human(f, &v, c, s, &w);
+		status_print_human(f, &v, c, s, &w, &view);
 	fclose(f);
 	return buf;
 }
@@ -287,10 +290,32 @@ void test_report(struct tap *t, const struct test_env *env)
 	c.overcommit_memory = 0;
 	c.committed = c.limit + 262144;
 	out = render(&c, false);
-	tap_contains(t, out, "  headroom                      -262144      -1 GiB",
+	tap_contains(t, out, "\nheadroom               -262144  -1 GiB CommitLimit - Committed_AS\n",
 		     "human: negative headroom in pages and bytes");
 	tap_ok(t, out && !strstr(out, "headroom, non-root") && !strstr(out, "warning:"),
 	       "human: mode 0 shows no reserve headroom and no warning");
+	free(out);
+
+	/* -r -n -b: the tables raw, without headings, sizes in bytes */
+	c = mode2_snapshot();
+	test_view.raw = test_view.noheadings = test_view.bytes = true;
+	out = render(&c, false);
+	test_view.raw = test_view.noheadings = test_view.bytes = false;
+	tap_contains(t, out, "\nCommitLimit 1262144 5169741824 \n",
+		     "status -rnb: a row, one blank between columns, bytes, an empty note");
+	tap_contains(t, out, "\nheadroom,\\x20root -10624 -43515904 minus\\x20the\\x20user\\x20reserve\\x20(worst\\x20case)\n",
+		     "status -rnb: blanks inside a cell as \\x20, a negative size");
+	if (!tap_ok(t, out && !strstr(out, "\ncommit ") && !strstr(out, "\nmemory ") &&
+		    !strstr(out, " GiB"),
+		    "status -rnb: no heading, no human size"))
+		tap_diag("%s", out ? out : "(null)");
+	tap_contains(t, out, "  overcommit_memory        2 never", "status -rnb: the policy lines stay");
+	free(out);
+	test_view.bytes = true;
+	out = render(&c, false);
+	test_view.bytes = false;
+	tap_contains(t, out, "\nRAM        2000000 8192000000\n", "status -b: RAM in bytes");
+	tap_contains(t, out, "\nmemory       pages       size note\n", "status -b: headings kept");
 	free(out);
 
 	test_stats(t);
