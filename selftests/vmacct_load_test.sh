@@ -49,7 +49,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 [ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
 	skip_all "kallsyms addresses hidden (kptr_restrict)"
 
-echo "1..13"
+echo "1..14"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
@@ -122,6 +122,24 @@ quiet_load() {
 	vmacct unload
 }
 check "with recorder=0 nothing counts or records after load" quiet_load
+
+# options vmacct ... in modprobe.d apply to vmacct load as to modprobe:
+# recorder_size from the file; recorder=1 in the file loses to the
+# command line's recorder=0 (the kernel's own parameters say so)
+modprobe_d_options() {
+	mkdir -p /etc/modprobe.d || return 1
+	echo "options vmacct recorder=1 recorder_size=64" > /etc/modprobe.d/vmacct-test.conf
+	vmacct load --ko "$KO" -- recorder=0
+	rc=$?
+	rm -f /etc/modprobe.d/vmacct-test.conf
+	[ $rc = 0 ] || return 1
+	size=$(cat /sys/module/vmacct/parameters/recorder_size)
+	rec=$(cat /sys/module/vmacct/parameters/recorder)
+	vmacct unload
+	echo "# recorder_size $size, recorder $rec"
+	[ "$size" = 64 ] && [ "$rec" = N ]
+}
+check "modprobe.d options apply to vmacct load, the command line winning" modprobe_d_options
 
 check "recorder_size out of range is refused, naming the range" \
 	refused_with "recorder_size=8: must be 16 to 65536" \

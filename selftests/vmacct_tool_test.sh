@@ -225,6 +225,25 @@ check_fraction_at_guess_ceiling() {
 	[ "$a/$d" = "allow/deny" ] || { echo "# $((kib - 1)).5k: $a, ${kib}.5K: $d"; return 1; }
 }
 
+# check --pid names RLIMIT_AS when it refuses before the accounting: a
+# sleep under ulimit -v 100 MiB; the kernel agrees (dd's buffer of the
+# same size fails under the same limit, a small one does not)
+check_names_rlimit_as() {
+	sh -c 'ulimit -v 102400; exec sleep 30' &
+	sp=$!
+	sleep 0.3
+	big=$(vmacct check 200M --pid $sp)
+	small=$(vmacct check 1M --pid $sp)
+	kill $sp
+	wait $sp 2>/dev/null
+	has "$big" "first refused by: RLIMIT_AS of pid $sp (100 MiB)" || { echo "# 200M: $big"; return 1; }
+	has "$small" "first refused by" && { echo "# 1M: $small"; return 1; }
+	sh -c 'ulimit -v 102400; dd if=/dev/zero of=/dev/null bs=200M count=1' 2>/dev/null &&
+		{ echo "# a 200 MiB buffer was allocated under a 100 MiB RLIMIT_AS"; return 1; }
+	sh -c 'ulimit -v 102400; dd if=/dev/zero of=/dev/null bs=1M count=1' 2>/dev/null ||
+		{ echo "# a 1 MiB buffer was refused"; return 1; }
+}
+
 # trace --duration takes a unit and a fraction: 1.5s ends it after 1.5 s.
 trace_duration_fraction() {
 	t0=$(cut -d' ' -f1 /proc/uptime)
@@ -358,7 +377,7 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 trap hostile_stop EXIT
 hostile_start || { echo "# cannot start a process with a hostile name"; HPID=; }
 
-echo "1..26"
+echo "1..27"
 check "vmacct status exits 0" status_exit 0 vmacct status
 check "status --json equals every sysfs value" json_matches_sysfs
 check "status --json follows overcommit_memory writes" json_follows_mode
@@ -374,6 +393,7 @@ check "fork-check charge of pid 1 equals smaps 'ac' without 'dc'" fork_check_cha
 check "check SIZE flips from allow to deny at guess_ceiling + 1 page" check_flips_at_guess_ceiling
 check "check SIZE with a fraction rounds up to the page the kernel judges" check_fraction_at_guess_ceiling
 check "trace --duration 1.5s ends after 1.5 s" trace_duration_fraction
+check "check --pid names RLIMIT_AS when it refuses first, as dd finds" check_names_rlimit_as
 check "status --prometheus: counters of decisions by caller, summing to stats/decisions" \
 	prometheus_counts_decisions
 check "status --prometheus: max_map_count, CommitLimit, pid 1's mappings as /proc" \

@@ -146,6 +146,37 @@ static void print_pre_5_2(FILE *out, const struct vmacct_eval *e, uint32_t ps)
 	      "           with the RAM + swap ceiling (commit 8c7829b04c52)\n", out);
 }
 
+bool check_rlimit_refuses(const struct check_request *r, int which,
+			  uint64_t pages, uint32_t page_size)
+{
+	uint64_t limit = which ? r->rlimit_data : r->rlimit_as;
+	uint64_t vm = which ? r->data_vm : r->total_vm, sum;
+
+	if (!r->have_rlimits || limit == CHECK_UNLIMITED || !page_size)
+		return false;
+	if (__builtin_add_overflow(vm, pages, &sum))
+		return true;
+	return sum > limit / page_size;
+}
+
+/* The resource limits that refuse first, before the accounting is asked. */
+static void print_rlimits(FILE *out, const struct vmacct_eval *e,
+			  const struct check_request *r, uint32_t ps)
+{
+	char lim[SIZE_STR_MAX];
+	uint64_t pages = (uint64_t)e->pages;
+
+	if (check_rlimit_refuses(r, 0, pages, ps))
+		fprintf(out, "\nfirst refused by: RLIMIT_AS of pid %" PRId32 " (%s): total_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — mmap() fails with ENOMEM before the overcommit accounting is asked (may_expand_vm)\n",
+			r->pid, format_size(r->rlimit_as, lim, sizeof(lim)),
+			r->total_vm, pages, r->rlimit_as / ps);
+	if (check_rlimit_refuses(r, 1, pages, ps))
+		fprintf(out, "%sfirst refused by: RLIMIT_DATA of pid %" PRId32 " (%s), for a private writable mapping (malloc): data_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — ENOMEM before the overcommit accounting is asked\n",
+			check_rlimit_refuses(r, 0, pages, ps) ? "" : "\n",
+			r->pid, format_size(r->rlimit_data, lim, sizeof(lim)),
+			r->data_vm, pages, r->rlimit_data / ps);
+}
+
 void check_print_human(FILE *out, const struct vmacct_eval *e,
 		       const struct vmacct_commit *c,
 		       const struct check_request *r)
@@ -163,6 +194,7 @@ void check_print_human(FILE *out, const struct vmacct_eval *e,
 	if (e->slop_may_flip)
 		fprintf(out, "note: within the per-CPU counter error (± %" PRIu64 " pages): the verdict could go either way\n",
 			(uint64_t)e->committed_error);
+	print_rlimits(out, e, r, ps);
 	print_pre_5_2(out, e, ps);
 }
 
@@ -203,6 +235,24 @@ void check_print_json(FILE *out, const struct vmacct_eval *e,
 	json_u64(&j, "guess_ceiling", e->guess_ceiling);
 	json_u64(&j, "total_vm", e->total_vm);
 	json_object_end(&j);
+	if (r->have_rlimits) {
+		json_object_begin(&j, "rlimits");
+		if (r->rlimit_as == CHECK_UNLIMITED)
+			json_null(&j, "as_bytes");
+		else
+			json_u64(&j, "as_bytes", r->rlimit_as);
+		if (r->rlimit_data == CHECK_UNLIMITED)
+			json_null(&j, "data_bytes");
+		else
+			json_u64(&j, "data_bytes", r->rlimit_data);
+		json_u64(&j, "total_vm", r->total_vm);
+		json_u64(&j, "data_vm", r->data_vm);
+		json_bool(&j, "as_refuses", check_rlimit_refuses(r, 0, (uint64_t)e->pages, c->page_size));
+		json_bool(&j, "data_refuses", check_rlimit_refuses(r, 1, (uint64_t)e->pages, c->page_size));
+		json_object_end(&j);
+	} else {
+		json_null(&j, "rlimits");
+	}
 	json_object_begin(&j, "pre_5_2");
 	json_string(&j, "verdict", verdict_name(e->old_verdict));
 	json_i64(&j, "free_pages", e->old_free);

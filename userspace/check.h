@@ -22,7 +22,27 @@ struct check_request {
 	uint32_t flags;		/* VMACCT_EVAL_* sent */
 	bool selinux;		/* SELinux active: its vm_enough_memory hook
 				 * may withdraw the admin waiver */
+	/*
+	 * With --pid: its soft RLIMIT_AS and RLIMIT_DATA (bytes,
+	 * CHECK_UNLIMITED for none) and its total_vm and data_vm (pages),
+	 * which mmap() compares with them before it asks the overcommit
+	 * accounting (may_expand_vm()).
+	 */
+	bool have_rlimits;
+	uint64_t rlimit_as, rlimit_data;
+	uint64_t total_vm, data_vm;
 };
+
+#define CHECK_UNLIMITED UINT64_MAX
+
+/*
+ * Would the process's RLIMIT_AS (which: 0) or RLIMIT_DATA (1) refuse a
+ * mapping of pages first?  RLIMIT_DATA counts private writable mappings
+ * (malloc()'s), RLIMIT_AS every mapping.  The kernel's test:
+ * vm + pages > limit >> PAGE_SHIFT (mm/mmap.c, may_expand_vm()).
+ */
+bool check_rlimit_refuses(const struct check_request *r, int which,
+			  uint64_t pages, uint32_t page_size);
 
 /*
  * e is the module's answer; c the snapshot taken with it (page size,

@@ -180,6 +180,30 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 	return -1;
 }
 
+/*
+ * --pid: its resource limits and the counts mmap() compares with them
+ * (may_expand_vm() runs before the accounting).  Left out, with a note,
+ * when they cannot be read.
+ */
+static void rlimits_of(int fd, const struct check_opts *o,
+		       struct check_request *req)
+{
+	struct vmacct_mm mm;
+	int err;
+
+	err = read_rlimits(o->pid, &req->rlimit_as, &req->rlimit_data);
+	if (!err)
+		err = vm_dev_mm(fd, o->pid, 0, o->verbose, &mm);
+	if (err) {
+		log_note(o->verbose, "resource limits of pid %d left out: %s",
+			 (int)o->pid, strerror(err < 0 ? -err : EIO));
+		return;
+	}
+	req->total_vm = mm.total_vm;
+	req->data_vm = mm.data_vm;
+	req->have_rlimits = true;
+}
+
 static int evaluate(int fd, const struct check_opts *o, uint64_t pages,
 		    struct vmacct_eval *e)
 {
@@ -226,6 +250,9 @@ int cmd_check(int argc, char *argv[], const struct global_opts *g)
 		goto out_close;
 	}
 	ret = evaluate(fd, &o, pages, &e);
+	memset(&req, 0, sizeof(req));
+	if (ret == VM_EXIT_OK && o.pid)
+		rlimits_of(fd, &o, &req);
 out_close:
 	close(fd);
 	if (ret != VM_EXIT_OK)

@@ -325,15 +325,15 @@ static int insert(struct kmod_module *mod, const char *path,
 int cmd_load(int argc, char *argv[], const struct global_opts *g)
 {
 	struct load_opts o = { .verbose = g->verbose };
-	struct strv names = { NULL, 0 };
-	struct kmod_module *mod = NULL;
+	struct strv names = { NULL, 0 }, config = { NULL, 0 }, dropped = { NULL, 0 };
+	struct kmod_module *mod = NULL, *named = NULL;
 	struct ksym_req *req = NULL;
 	char *vermagic = NULL, *options = NULL;
 	const char *path;
 	struct global_opts kopts = *g;	/* with this command's -v */
 	struct kmod_ctx *ctx;
 	long conflict;
-	int ret, state;
+	int ret, state, err;
 	size_t i;
 
 	ret = parse_load_args(argc, argv, &o);
@@ -397,7 +397,27 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 	if (ret)
 		goto out;
 
-	options = modparam_build_options(req, names.n, o.extra, o.nextra);
+	/*
+	 * options vmacct ... in modprobe.d, as modprobe vmacct applies them:
+	 * by the module's name, whatever the file given with --ko is called
+	 */
+	err = kmod_module_new_from_name(ctx, VMACCT_MODULE_NAME, &named);
+	if (!err) {
+		err = modparam_merge_config(kmod_module_get_options(named), o.extra,
+					    o.nextra, req, names.n, &config, &dropped);
+		kmod_module_unref(named);
+	}
+	if (err) {
+		log_err("modprobe.d options: %s", strerror(-err));
+		ret = VM_EXIT_FAILED;
+		goto out;
+	}
+	for (i = 0; i < dropped.n; i++)
+		log_warn("modprobe.d: 'options vmacct %s' ignored: this command resolves that address from /proc/kallsyms",
+			 dropped.v[i]);
+	if (config.n)
+		log_note(o.verbose, "modprobe.d options applied: %zu", config.n);
+	options = modparam_build_options(req, names.n, &config, o.extra, o.nextra);
 	if (!options) {
 		log_err("%s", strerror(ENOMEM));
 		ret = VM_EXIT_FAILED;
@@ -416,6 +436,8 @@ out:
 	free(req);
 	free(vermagic);
 	strv_free(&names);
+	strv_free(&config);
+	strv_free(&dropped);
 	if (mod)
 		kmod_module_unref(mod);
 	kmod_unref(ctx);

@@ -109,6 +109,7 @@ long modparam_find_conflict(char *const extra[], size_t nextra,
 }
 
 char *modparam_build_options(const struct ksym_req *req, size_t nreq,
+			     const struct strv *config,
 			     char *const extra[], size_t nextra)
 {
 	char *buf = NULL;
@@ -121,6 +122,8 @@ char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 		return NULL;
 	for (i = 0; i < nreq; i++, sep = " ")
 		fprintf(f, "%s%s=0x%" PRIx64, sep, req[i].name, req[i].addr);
+	for (i = 0; config && i < config->n; i++, sep = " ")
+		fprintf(f, "%s%s", sep, config->v[i]);
 	for (i = 0; i < nextra; i++, sep = " ")
 		fprintf(f, "%s%s", sep, extra[i]);
 	if (ferror(f)) {
@@ -133,4 +136,56 @@ char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 		return NULL;
 	}
 	return buf;
+}
+
+/* The length of the name of "name=value" or "name". */
+static size_t opt_name_len(const char *opt)
+{
+	return strcspn(opt, "=");
+}
+
+static bool names_equal(const char *a, const char *b)
+{
+	size_t n = opt_name_len(a);
+
+	return n == opt_name_len(b) && !memcmp(a, b, n);
+}
+
+int modparam_merge_config(const char *config, char *const extra[],
+			  size_t nextra, const struct ksym_req *req,
+			  size_t nreq, struct strv *out, struct strv *dropped)
+{
+	const char *p = config ? config : "";
+	size_t i, n;
+	bool quoted;
+	char *tok;
+	int err;
+
+	for (;;) {
+		p += strspn(p, " \t\n");
+		if (!*p)
+			return 0;
+		/* a blank ends an option, except inside double quotes */
+		for (n = 0, quoted = false; p[n] && (quoted || !strchr(" \t\n", p[n])); n++)
+			if (p[n] == '"')
+				quoted = !quoted;
+		tok = strndup(p, n);
+		if (!tok)
+			return -ENOMEM;
+		p += n;
+		for (i = 0; i < nextra; i++)
+			if (names_equal(tok, extra[i]))
+				break;
+		if (i < nextra) {		/* the command line wins */
+			free(tok);
+			continue;
+		}
+		for (i = 0; i < nreq; i++)
+			if (strlen(req[i].name) == opt_name_len(tok) &&
+			    !memcmp(req[i].name, tok, opt_name_len(tok)))
+				break;
+		err = strv_take(i < nreq ? dropped : out, tok);
+		if (err)
+			return err;
+	}
 }

@@ -53,10 +53,23 @@ long modparam_find_conflict(char *const extra[], size_t nextra,
 			    const struct ksym_req *req, size_t nreq);
 
 /*
- * "NAME=0xADDR NAME=0xADDR ... EXTRA EXTRA", malloc'd; NULL on ENOMEM.
- * An empty string when there is nothing to pass.
+ * The options of "options vmacct ..." lines in modprobe.d (config, as
+ * libkmod's kmod_module_get_options() gives them, blank-separated, double
+ * quotes keeping blanks), as modprobe would apply them: into out, each
+ * that the command line (extra) does not set again, since the command
+ * line wins; into dropped, each that sets an address this command
+ * resolves (never taken from a file).  0 or -ENOMEM.
+ */
+int modparam_merge_config(const char *config, char *const extra[],
+			  size_t nextra, const struct ksym_req *req,
+			  size_t nreq, struct strv *out, struct strv *dropped);
+
+/*
+ * "NAME=0xADDR NAME=0xADDR ... CONFIG CONFIG ... EXTRA EXTRA", malloc'd;
+ * NULL on ENOMEM.  An empty string when there is nothing to pass.
  */
 char *modparam_build_options(const struct ksym_req *req, size_t nreq,
+			     const struct strv *config,
 			     char *const extra[], size_t nextra);
 
 #endif

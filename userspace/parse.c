@@ -352,3 +352,30 @@ int64_t sub_u64_signed(uint64_t a, uint64_t b)
 		return a - b > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(a - b);
 	return b - a > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(b - a);
 }
+
+int parse_proc_limit(const char *text, const char *name, uint64_t *soft)
+{
+	size_t n = strlen(name);
+	const char *line, *p, *end;
+	char tok[32];
+	size_t len;
+
+	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, name, n) || line[n] != ' ')
+			continue;
+		p = line + n;
+		p += strspn(p, " ");
+		end = p + strcspn(p, " \n");
+		len = (size_t)(end - p);
+		if (!len || len >= sizeof(tok))
+			return -EINVAL;
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if (!strcmp(tok, "unlimited")) {
+			*soft = UINT64_MAX;
+			return 0;
+		}
+		return parse_u64(tok, soft);
+	}
+	return -ENOENT;
+}

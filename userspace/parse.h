@@ -55,6 +55,13 @@ int size_arg_pages(const struct size_arg *a, uint32_t page_size,
  */
 int parse_pid_arg(const char *s, int32_t *pid);
 
+/*
+ * The soft limit of the line NAME ("Max address space") of
+ * /proc/PID/limits: bytes, or UINT64_MAX for "unlimited".  -ENOENT
+ * without that line, -EINVAL for one that is not a limit.
+ */
+int parse_proc_limit(const char *text, const char *name, uint64_t *soft);
+
 /* "MAJOR:MINOR" as in /sys/class/misc/NAME/dev; one trailing newline allowed. */
 int parse_devnum(const char *s, unsigned int *major, unsigned int *minor);
 

@@ -41,8 +41,11 @@ static void kmod_log_bridge(void *data, int priority, const char *file,
 struct kmod_ctx *vm_kmod_new(const struct global_opts *g)
 {
 	struct kmod_ctx *ctx;
+	/* VMACCT_MODPROBE_D: the tests' own modprobe.d instead of the system's */
+	const char *confdir = getenv("VMACCT_MODPROBE_D");
+	const char *conf[] = { confdir, NULL };
 
-	ctx = kmod_new(NULL, NULL);
+	ctx = kmod_new(NULL, confdir && *confdir ? conf : NULL);
 	if (!ctx) {
 		log_err("cannot create a libkmod context: %s", strerror(errno ? errno : ENOMEM));
 		return NULL;
@@ -97,6 +100,28 @@ int read_comm(int32_t pid, char *buf, size_t len)
 	else
 		snprintf(path, sizeof(path), "/proc/self/comm");
 	return read_line_file(path, buf, len);
+}
+
+int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	buf[n] = '\0';
+	err = parse_proc_limit(buf, "Max address space", as);
+	if (!err)
+		err = parse_proc_limit(buf, "Max data size", data);
+	return err;
 }
 
 int read_u64_file(const char *path, uint64_t *out)

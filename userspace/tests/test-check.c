@@ -172,7 +172,44 @@ void test_check(struct tap *t, const struct test_env *env)
 	free(out);
 	out = render(&e, &c, &req, true);
 	tap_eq_fixture(t, env, out, "check-mode2-deny.json");
+	tap_contains(t, out, "\"rlimits\": null", "JSON: rlimits null when they were not read");
 	free(out);
+
+	/* --pid with resource limits: they refuse first (may_expand_vm) */
+	{
+		struct check_request lim = req;
+
+		lim.have_rlimits = true;
+		lim.rlimit_as = 512ULL << 20;		/* 131072 pages */
+		lim.rlimit_data = CHECK_UNLIMITED;
+		lim.total_vm = 1000;
+		lim.data_vm = 400;
+		tap_ok(t, check_rlimit_refuses(&lim, 0, 130072, 4096) == false &&
+		       check_rlimit_refuses(&lim, 0, 130073, 4096) == true,
+		       "RLIMIT_AS: total_vm + pages > limit >> PAGE_SHIFT, as may_expand_vm()");
+		tap_ok(t, !check_rlimit_refuses(&lim, 1, UINT64_MAX / 2, 4096),
+		       "RLIMIT_DATA unlimited refuses nothing");
+		lim.rlimit_data = 4096 * 500;
+		tap_ok(t, !check_rlimit_refuses(&lim, 1, 100, 4096) &&
+		       check_rlimit_refuses(&lim, 1, 101, 4096),
+		       "RLIMIT_DATA: data_vm + pages > limit >> PAGE_SHIFT");
+		tap_ok(t, check_rlimit_refuses(&lim, 1, UINT64_MAX, 4096),
+		       "a sum past 2^64 refuses");
+		out = render(&e, &c, &lim, false);
+		tap_contains(t, out, "\nfirst refused by: RLIMIT_AS of pid 4242 (512 MiB): total_vm 1000 + 262144 pages > 131072 pages — mmap() fails with ENOMEM before the overcommit accounting is asked (may_expand_vm)\n",
+			     "human: RLIMIT_AS named, with the numbers the kernel compares");
+		tap_contains(t, out, "first refused by: RLIMIT_DATA of pid 4242 (2 MiB), for a private writable mapping (malloc): data_vm 400 + 262144 pages > 500 pages",
+			     "human: RLIMIT_DATA named, for malloc's mappings");
+		free(out);
+		out = render(&e, &c, &lim, true);
+		tap_contains(t, out, "\"rlimits\": {\n    \"as_bytes\": 536870912,\n    \"data_bytes\": 2048000,\n    \"total_vm\": 1000,\n    \"data_vm\": 400,\n    \"as_refuses\": true,\n    \"data_refuses\": true\n  },",
+			     "JSON: the limits, the counts and what refuses");
+		free(out);
+		lim.rlimit_as = lim.rlimit_data = CHECK_UNLIMITED;
+		out = render(&e, &c, &lim, false);
+		tap_ok(t, out && !strstr(out, "first refused by"), "human: no limit, no line");
+		free(out);
+	}
 
 	/* the same within the per-CPU error */
 	e.margin = -5;

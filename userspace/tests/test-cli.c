@@ -300,6 +300,40 @@ static void test_load(struct tap *t, const struct test_env *env)
 		     "the extra option is appended");
 	run_free(&r);
 
+	/* options vmacct ... in modprobe.d apply, as modprobe applies them */
+	{
+		char dir[] = "/tmp/vmacct-modprobe-XXXXXX", conf[300], envdir[300];
+		char *argv[] = { (char *)env->tool, "load", "--ko", (char *)env->fake_ko, "-n", "-s",
+				 ks, "--", "recorder=0", NULL };
+		char *envp[] = { envdir, NULL };
+		FILE *cf;
+
+		if (mkdtemp(dir)) {
+			snprintf(conf, sizeof(conf), "%s/vmacct.conf", dir);
+			snprintf(envdir, sizeof(envdir), "VMACCT_MODPROBE_D=%s", dir);
+			cf = fopen(conf, "w");
+			if (cf) {
+				fputs("# a comment\noptions vmacct recorder=1 stats=1 hstates=0x1\noptions other x=1\n", cf);
+				fclose(cf);
+			}
+			fixture_path(ks, sizeof(ks), env, "kallsyms-normal.txt");
+			tap_eq_i64(t, run_capture_env(argv, envp, &r) ? -1 : r.status, VM_EXIT_OK,
+				   "dry run with modprobe.d options exits 0");
+			tap_contains(t, r.out, "hugetlb_max_hstate=0xffffffff82a02800 stats=1 recorder=0\n",
+				     "... stats=1 from modprobe.d, recorder=0 from the command line winning over its recorder=1");
+			tap_ok(t, r.out && !strstr(r.out, "recorder=1") && !strstr(r.out, "hstates=0x1") &&
+			       !strstr(r.out, "x=1"),
+			       "... no overridden option, no address from the file, nothing of another module");
+			tap_contains(t, r.err, "'options vmacct hstates=0x1' ignored",
+				     "... and the address in the file is said to be ignored");
+			run_free(&r);
+			unlink(conf);
+			rmdir(dir);
+		} else {
+			tap_skip(t, "no temporary directory", "modprobe.d options");
+		}
+	}
+
 	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s",
 			  fixture_path(ks, sizeof(ks), env, "kallsyms-normal.txt"),
 			  "--", "hstates=0"),

@@ -75,20 +75,44 @@ void test_modparam(struct tap *t)
 	tap_eq_u64(t, names.n, 0, "empty modinfo yields no names");
 	strv_free(&names);
 
-	opts = modparam_build_options(req, 2, NULL, 0);
+	opts = modparam_build_options(req, 2, NULL, NULL, 0);
 	tap_eq_str(t, opts, "vm_committed_as=0xffffffff82a01000 hstates=0xffffffff82a02000",
 		   "option string for two symbols");
 	free(opts);
-	opts = modparam_build_options(req, 2, extra, 2);
+	opts = modparam_build_options(req, 2, NULL, extra, 2);
 	tap_eq_str(t, opts, "vm_committed_as=0xffffffff82a01000 hstates=0xffffffff82a02000 debug=1 dyndbg=+p",
 		   "option string with extra options appended");
 	free(opts);
-	opts = modparam_build_options(req, 0, extra, 1);
+	opts = modparam_build_options(req, 0, NULL, extra, 1);
 	tap_eq_str(t, opts, "debug=1", "option string with only an extra option");
 	free(opts);
-	opts = modparam_build_options(req, 0, NULL, 0);
+	opts = modparam_build_options(req, 0, NULL, NULL, 0);
 	tap_eq_str(t, opts, "", "empty option string");
 	free(opts);
+
+	/* options vmacct ... from modprobe.d: the command line wins, addresses are never taken */
+	{
+		struct strv cfg = { NULL, 0 }, dropped = { NULL, 0 };
+		char *cmdline[] = { "recorder=0" };
+
+		tap_eq_i64(t, modparam_merge_config("  recorder=1 stats=1\thstates=0x1 name=\"a b\" debug\n",
+						    cmdline, 1, req, 2, &cfg, &dropped), 0,
+			   "modprobe.d options merged");
+		tap_ok(t, cfg.n == 3 && !strcmp(cfg.v[0], "stats=1") &&
+		       !strcmp(cfg.v[1], "name=\"a b\"") && !strcmp(cfg.v[2], "debug"),
+		       "modprobe.d: recorder=1 left to the command line's recorder=0; a quoted blank kept; a bare name kept");
+		tap_ok(t, dropped.n == 1 && !strcmp(dropped.v[0], "hstates=0x1"),
+		       "modprobe.d: an address parameter is dropped (and said)");
+		opts = modparam_build_options(req, 2, &cfg, cmdline, 1);
+		tap_eq_str(t, opts, "vm_committed_as=0xffffffff82a01000 hstates=0xffffffff82a02000 stats=1 name=\"a b\" debug recorder=0",
+			   "option string: addresses, modprobe.d, then the command line");
+		free(opts);
+		strv_free(&cfg);
+		strv_free(&dropped);
+		tap_eq_i64(t, modparam_merge_config(NULL, NULL, 0, req, 2, &cfg, &dropped), 0,
+			   "no modprobe.d options: nothing");
+		tap_ok(t, cfg.n == 0 && dropped.n == 0, "... and nothing added");
+	}
 
 	tap_eq_i64(t, modparam_find_conflict(conflict, 2, req, 2), 1, "hstates=0x1 conflicts with a resolved address");
 	tap_eq_i64(t, modparam_find_conflict(bare, 1, req, 2), 0, "bare 'hstates' conflicts too");

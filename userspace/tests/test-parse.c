@@ -247,6 +247,24 @@ void test_parse(struct tap *t)
 		    sizeof(duration) / sizeof(duration[0]));
 	tap_eq_i64(t, parse_duration(NULL, &v), -EINVAL, "parse_duration(NULL) fails");
 
+	{
+		static const char limits[] =
+			"Limit                     Soft Limit           Hard Limit           Units     \n"
+			"Max data size             unlimited            unlimited            bytes     \n"
+			"Max stack size            8388608              unlimited            bytes     \n"
+			"Max address space         104857600            209715200            bytes     \n";
+
+		tap_ok(t, parse_proc_limit(limits, "Max address space", &v) == 0 && v == 104857600,
+		       "parse_proc_limit: the soft limit, not the hard one");
+		tap_ok(t, parse_proc_limit(limits, "Max data size", &v) == 0 && v == UINT64_MAX,
+		       "parse_proc_limit: unlimited is UINT64_MAX");
+		tap_eq_i64(t, parse_proc_limit(limits, "Max locked memory", &v), -ENOENT,
+			   "parse_proc_limit: a line that is not there");
+		tap_eq_i64(t, parse_proc_limit("Max data size   -1  x\n", "Max data size", &v), -EINVAL,
+			   "parse_proc_limit: not a number");
+		tap_eq_i64(t, parse_proc_limit("Max data sizes 5\n", "Max data size", &v), -ENOENT,
+			   "parse_proc_limit: another name that starts the same");
+	}
 	test_size_arg(t);
 	test_pid_arg(t);
 
