@@ -49,11 +49,31 @@ command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
 [ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
 	skip_all "kallsyms addresses hidden (kptr_restrict)"
 
-echo "1..14"
+echo "1..15"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
 	sh -c '! [ -e /dev/vmacct ] && ! [ -d /sys/kernel/vmacct ]'
+
+# without the module, status and ps answer from /proc, labelled: the
+# numbers are /proc's own, exit 0; check still needs the module (exit 3)
+from_proc() {
+	js=$(vmacct status --json 2>/dev/null) || return 1
+	limit=$(printf '%s\n' "$js" | sed -n 's/^ *"commit_limit_kb": \([0-9]*\),$/\1/p')
+	want=$(sed -n 's/^CommitLimit: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+	src=$(printf '%s\n' "$js" | sed -n 's/^ *"source": "\(.*\)",$/\1/p')
+	echo "# status --json from $src: CommitLimit $limit kB, /proc/meminfo $want kB"
+	[ "$src" = proc ] && [ "$limit" = "$want" ] || return 1
+	line=$(vmacct ps -rn -o pid,maps,new 1 2>/dev/null) || return 1
+	maps=$(grep -vc '\[vsyscall\]' /proc/1/maps)
+	max=$(cat /proc/sys/vm/max_map_count)
+	echo "# ps 1 from /proc: '$line'"
+	[ "$line" = "1 $maps $((max + 1 - maps))" ] || return 1
+	vmacct ps 2>&1 | grep -q "showing what /proc gives, approximate" || return 1
+	vmacct check 1M > /dev/null 2>&1
+	[ $? = 3 ]
+}
+check "without the module status and ps answer from /proc, labelled; check exits 3" from_proc
 
 check "plain insmod without addresses is refused, naming the symbol" \
 	refused_with "no address for vm_committed_as" insmod "$KO"

@@ -105,13 +105,15 @@ status_exit() {	# expected-code command...
 	[ "$got" = "$want" ] || { echo "# $*: exit $got, want $want"; sed 's/^/# /' /tmp/vmacct-err; return 1; }
 }
 
-# With the module unloaded: status says so (exit 3) with the fix, and an
+# With the module unloaded: check says so (exit 3) with the fix, status answers from /proc, and an
 # unprivileged load is refused as a permission problem (exit 4).
 not_loaded_is_exit_3_with_hint() {
 	vmacct unload >/dev/null || return 1
 	ret=0
-	status_exit 3 vmacct status || ret=1
+	status_exit 3 vmacct check 1M || ret=1
 	grep -q "vmacct load" /tmp/vmacct-err || { echo "# no hint"; ret=1; }
+	status_exit 0 vmacct status || ret=1	# from /proc
+	grep -q "showing what /proc gives" /tmp/vmacct-err || { echo "# status not labelled /proc"; ret=1; }
 	status_exit 4 su -s /bin/sh nobody -c "vmacct load --ko $KO" || ret=1
 	[ -d "$SYS" ] && { echo "# nobody loaded the module"; ret=1; }
 	vmacct load --ko "$KO" >/dev/null || ret=1
@@ -407,7 +409,7 @@ check "hostile name: check and fork-check (human and JSON) escape it" hostile_ch
 check "hostile name: status --prometheus label escaped, no control byte" hostile_prometheus
 check "check --mode 1 --json: margin_pages null with margin_unlimited_reason" \
 	check_mode1_margin_null
-check "unloaded: status exits 3 with a hint, load as nobody exits 4" \
+check "unloaded: check exits 3 with a hint, status answers from /proc, load as nobody exits 4" \
 	not_loaded_is_exit_3_with_hint
 if [ -f "$DOC" ]; then
 	check "every sysfs file is in the ABI document" every_file_documented

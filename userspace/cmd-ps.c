@@ -20,6 +20,7 @@
 #include "log.h"
 #include "parse.h"
 #include "ps.h"
+#include "procfs.h"
 #include "ps-table.h"
 #include "system.h"
 #include "tool.h"
@@ -201,6 +202,8 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 	struct ps_table t = { .rows = NULL };
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
+	char why[320];
+	bool from_proc = false;
 	int fd, ret, err;
 
 	ps_view_default(&o.view);
@@ -212,13 +215,20 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 		return VM_EXIT_OK;
 	}
 
-	ret = vm_dev_open(g, o.verbose, &fd);
-	if (ret != VM_EXIT_OK)
-		return ret;
-	ret = vm_dev_snapshot(fd, o.verbose, &ver, &commit);
-	if (ret == VM_EXIT_OK)
-		ret = vm_ps_walk(fd, o.verbose, &o.filter, &t);
-	close(fd);
+	ret = vm_dev_open_or_why(g, o.verbose, &fd, why, sizeof(why));
+	if (ret == VM_EXIT_NOT_LOADED) {
+		/* without the module: what /proc gives, labelled as such */
+		log_warn("%s — showing what /proc gives, approximate: map_count from /proc/PID/maps, charge from smaps 'ac'",
+			 why);
+		from_proc = true;
+		commit.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+		ret = proc_ps_walk("/proc", commit.page_size, &o.filter, &t);
+	} else if (ret == VM_EXIT_OK) {
+		ret = vm_dev_snapshot(fd, o.verbose, &ver, &commit);
+		if (ret == VM_EXIT_OK)
+			ret = vm_ps_walk(fd, o.verbose, &o.filter, &t);
+		close(fd);
+	}
 	if (ret != VM_EXIT_OK)
 		goto out;
 
@@ -231,6 +241,8 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 			log_err("ps: %s", strerror(-err));
 			ret = VM_EXIT_FAILED;
 		}
+		if (from_proc && !o.view.raw && !o.view.noheadings)
+			puts("from /proc (approximate: vmacct.ko not loaded; it adds exact counts under the mmap lock, each kernel's check sites, and fork and refusal answers)");
 	}
 	if (t.missing && ret == VM_EXIT_OK)
 		ret = VM_EXIT_FAILED;	/* said by the walk */

@@ -15,6 +15,7 @@
 #include "device.h"
 #include "log.h"
 #include "parse.h"
+#include "procfs.h"
 #include "prom.h"
 #include "ps.h"
 #include "report.h"
@@ -85,6 +86,29 @@ static bool recorder_read(int fd, int verbose, struct prom_recorder *r)
 	return ret == VM_EXIT_OK;
 }
 
+/* Without the module: what /proc gives, labelled as such.  Exit 0. */
+static int status_from_proc(bool json, const char *why)
+{
+	struct proc_status ps;
+	char what[200];
+
+	if (proc_status_read("/proc", (uint32_t)sysconf(_SC_PAGESIZE), &ps,
+			     what, sizeof(what))) {
+		log_err("%s; and /proc does not answer either: %s", why, what);
+		return VM_EXIT_NOT_LOADED;
+	}
+	log_warn("%s — showing what /proc gives, approximate", why);
+	if (json)
+		proc_status_print_json(stdout, &ps, why);
+	else
+		proc_status_print_human(stdout, &ps, why);
+	if (fflush(stdout) == EOF) {
+		log_err("stdout: %s", strerror(errno));
+		return VM_EXIT_FAILED;
+	}
+	return VM_EXIT_OK;
+}
+
 int cmd_status(int argc, char *argv[], const struct global_opts *g)
 {
 	struct vmacct_version ver;
@@ -98,6 +122,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	bool have_rec = false;
 	struct status_view view = { .raw = false };
 	struct prom_recorder rec;
+	char why[320];
 	uint64_t n;
 	int c, fd, ret;
 
@@ -142,7 +167,11 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (top_set && !prom)
 		return usage_error("status", "--top goes with --prometheus");
 
-	ret = vm_dev_open(g, verbose, &fd);
+	ret = vm_dev_open_or_why(g, verbose, &fd, why, sizeof(why));
+	if (ret == VM_EXIT_NOT_LOADED && !prom)
+		return status_from_proc(json, why);
+	if (ret == VM_EXIT_NOT_LOADED)
+		log_err("%s", why);
 	if (ret != VM_EXIT_OK)
 		return ret;
 	ret = vm_dev_snapshot(fd, verbose, &ver, &commit);

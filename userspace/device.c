@@ -65,7 +65,14 @@ static int explain_open_error(int err, int state)
 
 int vm_dev_open(const struct global_opts *g, int verbose, int *fd)
 {
+	return vm_dev_open_or_why(g, verbose, fd, NULL, 0);
+}
+
+int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
+		       char *why, size_t len)
+{
 	struct global_opts kopts = *g;	/* with the command's -v */
+	char obstacle[256];
 	struct kmod_ctx *ctx;
 	int state;
 
@@ -74,11 +81,17 @@ int vm_dev_open(const struct global_opts *g, int verbose, int *fd)
 	if (!ctx)
 		return VM_EXIT_FAILED;
 	state = vm_module_state(ctx, VMACCT_MODULE_NAME);
+	if (state == -ENOENT)
+		module_obstacle(ctx, obstacle, sizeof(obstacle));
 	kmod_unref(ctx);
 
 	if (state == -ENOENT) {
-		log_err("module %s is not loaded (/sys/module/%s: %s) — try: vmacct load",
-			VMACCT_MODULE_NAME, VMACCT_MODULE_NAME, strerror(-state));
+		if (why) {
+			snprintf(why, len, "module %s is not loaded: %s",
+				 VMACCT_MODULE_NAME, obstacle);
+			return VM_EXIT_NOT_LOADED;
+		}
+		log_err("module %s is not loaded — %s", VMACCT_MODULE_NAME, obstacle);
 		return VM_EXIT_NOT_LOADED;
 	}
 	if (state < 0)

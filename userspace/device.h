@@ -16,6 +16,12 @@
 
 /* Open VMACCT_DEV_PATH read-only into *fd, explaining any failure. */
 int vm_dev_open(const struct global_opts *g, int verbose, int *fd);
+/*
+ * The same, but when the module is not loaded say nothing and put why
+ * into why (for a command that has an answer without it): exit code 3.
+ */
+int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
+		       char *why, size_t len);
 
 /*
  * Every ioctl of the device is made here, one function each; no other

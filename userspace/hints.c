@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Insert/remove failure hints: see hints.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hints.h"
@@ -106,4 +107,22 @@ const char *errno_text(int err)
 	if (!err)
 		return "success";
 	return strcmp(name, "?") ? name : strerror(err);
+}
+
+void load_obstacle_text(bool have_modules, const char *lockdown,
+			bool installed, const char *release, char *buf,
+			size_t len)
+{
+	const char *mode = lockdown ? strchr(lockdown, '[') : NULL;
+
+	if (!have_modules)
+		snprintf(buf, len, "this kernel cannot load modules (no /proc/modules: CONFIG_MODULES=n)");
+	else if (mode && strncmp(mode, "[none]", 6))
+		snprintf(buf, len, "the kernel is in lockdown (%.*s): it loads only signed modules; sign vmacct.ko with a key it trusts (mokutil --import)",
+			 (int)strcspn(mode, "\n"), mode);
+	else if (!installed)
+		snprintf(buf, len, "vmacct.ko is not installed for the running kernel %s: install it (the vmacct-dkms package, or make && make install), then: vmacct load",
+			 release);
+	else
+		snprintf(buf, len, "try: vmacct load");
 }

@@ -7,6 +7,9 @@
 #ifndef VMACCT_HINTS_H
 #define VMACCT_HINTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 const char *insert_hint(int err);
 int insert_exit_code(int err);
 const char *remove_hint(int err);
@@ -27,5 +30,16 @@ const char *errno_name(int err);
  * names ("ENOMEM"), strerror() for any other.
  */
 const char *errno_text(int err);
+
+/*
+ * Why the module is not loaded, the real obstacle first: no module
+ * support (no /proc/modules), lockdown (the text of
+ * /sys/kernel/security/lockdown, "[none]" or NULL when there is none),
+ * no vmacct.ko installed for the running kernel (release), or only not
+ * loaded.  One line into buf that names a command that exists.
+ */
+void load_obstacle_text(bool have_modules, const char *lockdown,
+			bool installed, const char *release, char *buf,
+			size_t len);
 
 #endif

@@ -223,7 +223,7 @@ int ps_print_table(FILE *out, const struct ps_table *t, size_t limit,
 	for (i = 0; i < t->n; i++)
 		denied += t->rows[i].err != 0;
 	if (n < t->n)
-		fprintf(out, "showing %zu of %zu processes (-n)\n", n, t->n);
+		fprintf(out, "showing %zu of %zu processes (--limit)\n", n, t->n);
 	fprintf(out, "%u kernel thread%s without an address space\n",
 		t->kernel_threads, t->kernel_threads == 1 ? "" : "s");
 	if (denied)

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hints.h"
 #include "system.h"
 #include "log.h"
 #include "parse.h"
@@ -163,4 +165,34 @@ int write_string_file(const char *path, const char *s)
 	if (close(fd) && !err)
 		err = errno;
 	return -err;
+}
+
+void module_obstacle(struct kmod_ctx *ctx, char *buf, size_t len)
+{
+	struct kmod_list *list = NULL, *l;
+	char lockdown[128] = "";
+	bool installed = false;
+	struct utsname u;
+	ssize_t n;
+	int fd;
+
+	fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, lockdown, sizeof(lockdown) - 1);
+		close(fd);
+		lockdown[n > 0 ? n : 0] = '\0';
+	}
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
+	if (ctx && !kmod_module_new_from_lookup(ctx, "vmacct", &list)) {
+		kmod_list_foreach(l, list) {
+			struct kmod_module *m = kmod_module_get_module(l);
+
+			installed |= kmod_module_get_path(m) != NULL;
+			kmod_module_unref(m);
+		}
+		kmod_module_unref_list(list);
+	}
+	load_obstacle_text(access("/proc/modules", F_OK) == 0, lockdown,
+			   installed, u.release, buf, len);
 }

@@ -37,6 +37,14 @@ int read_comm(int32_t pid, char *buf, size_t len);
  */
 int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data);
 
+/*
+ * Why the module is not there, the real obstacle first: a kernel without
+ * module support, lockdown, no vmacct.ko for the running kernel (looked
+ * up with ctx, which may be NULL), or simply not loaded.  One line into
+ * buf, naming a command that exists.
+ */
+void module_obstacle(struct kmod_ctx *ctx, char *buf, size_t len);
+
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);
 

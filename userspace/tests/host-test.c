@@ -59,6 +59,7 @@ int main(int argc, char *argv[])
 	test_explain(&t, &env);
 	test_repro(&t);
 	test_repro_state(&t, &env);
+	test_procfs(&t);
 	test_completion(&t, &env);
 	test_prom(&t, &env);
 	test_hostile(&t, &env);

@@ -91,6 +91,7 @@ void test_completion(struct tap *t, const struct test_env *env);
 void test_prom(struct tap *t, const struct test_env *env);
 void test_repro(struct tap *t);
 void test_repro_state(struct tap *t, const struct test_env *env);
+void test_procfs(struct tap *t);
 void test_escape(struct tap *t);
 void test_hostile(struct tap *t, const struct test_env *env);
 

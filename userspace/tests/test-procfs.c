@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: status and ps from /proc without the module (procfs.c), on
+ * a directory standing in for /proc.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "ps.h"
+#include "tap.h"
+#include "tool.h"
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void sub(const char *dir, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	mkdir(path, 0755);
+}
+
+static const char meminfo[] =
+	"MemTotal:        2018316 kB\n"
+	"SwapTotal:        524284 kB\n"
+	"SwapFree:         500000 kB\n"
+	"HugePages_Total:       4\n"
+	"Hugepagesize:       2048 kB\n"
+	"CommitLimit:     1533440 kB\n"
+	"Committed_AS:    1600000 kB\n";
+
+/* Two VMAs with "ac" (8 kB and 12 kB), one without, and [vsyscall]. */
+static const char maps[] =
+	"00400000-00402000 r-xp 00000000 08:01 1 /bin/x\n"
+	"00600000-00602000 rw-p 00000000 00:00 0 [heap]\n"
+	"7ff000000000-7ff000003000 rw-p 00000000 00:00 0\n"
+	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n";
+static const char smaps[] =
+	"00400000-00402000 r-xp 00000000 08:01 1 /bin/x\n"
+	"Size:                  8 kB\n"
+	"VmFlags: rd ex mr mw me \n"
+	"00600000-00602000 rw-p 00000000 00:00 0 [heap]\n"
+	"Size:                  8 kB\n"
+	"VmFlags: rd wr mr mw me ac \n"
+	"7ff000000000-7ff000003000 rw-p 00000000 00:00 0\n"
+	"Size:                 12 kB\n"
+	"VmFlags: rd wr mr mw me ac sd \n"
+	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n"
+	"Size:                  4 kB\n"
+	"VmFlags: ex \n";
+
+void test_procfs(struct tap *t)
+{
+	char dir[] = "/tmp/vmacct-procfs-XXXXXX", what[200], cmd[300];
+	struct ps_filter f = { .npids = 0 };
+	struct ps_table tab = { .rows = NULL };
+	struct proc_status s;
+	struct membuf m;
+	char *out;
+
+	if (!mkdtemp(dir)) {
+		tap_skip(t, "no temporary directory", "status and ps from /proc");
+		return;
+	}
+	sub(dir, "sys");
+	sub(dir, "sys/vm");
+	put(dir, "meminfo", meminfo);
+	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)) < 0, 1,
+		   "proc status: a missing sysctl is an error");
+	tap_contains(t, what, "/sys/vm", "... naming where");
+	put(dir, "sys/vm/overcommit_memory", "2\n");
+	put(dir, "sys/vm/overcommit_ratio", "50\n");
+	put(dir, "sys/vm/overcommit_kbytes", "0\n");
+	put(dir, "sys/vm/admin_reserve_kbytes", "8192\n");
+	put(dir, "sys/vm/user_reserve_kbytes", "131072\n");
+	put(dir, "sys/vm/max_map_count", "1000\n");
+	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)), 0, "proc status: read");
+	tap_ok(t, s.commit_limit_kb == 1533440 && s.committed_as_kb == 1600000 &&
+	       s.mem_total_kb == 2018316 && s.swap_free_kb == 500000 &&
+	       s.hugetlb_kb == 8192 && s.overcommit_memory == 2 && s.max_map_count == 1000,
+	       "proc status: meminfo and the sysctls, hugetlb = 4 x 2048 kB");
+	if (mem_open(&m)) {
+		proc_status_print_human(m.f, &s, "WHY");
+		out = mem_take(&m);
+		tap_starts_with(t, out, "from /proc (approximate): WHY\n", "proc status: labelled first");
+		tap_contains(t, out, "  headroom                       -66560 kB      65 MiB over", "proc status: a negative headroom, said to be over");
+		tap_contains(t, out, "\nwhat vmacct.ko adds: ", "proc status: what the module adds");
+		free(out);
+	}
+	if (mem_open(&m)) {
+		proc_status_print_json(m.f, &s, "W\"HY");
+		out = mem_take(&m);
+		tap_contains(t, out, "\"source\": \"proc\",\n  \"module_missing\": \"W\\\"HY\",",
+			     "proc status JSON: source proc, why escaped");
+		tap_contains(t, out, "\"headroom_kb\": -66560,", "proc status JSON: headroom");
+		free(out);
+	}
+	put(dir, "meminfo", "MemTotal: 5 kB\n");
+	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)) < 0, 1,
+		   "proc status: a meminfo without CommitLimit is an error");
+	tap_contains(t, what, "no CommitLimit line", "... naming the line");
+
+	/* ps: one readable process, one without VMAs (a kernel thread) */
+	sub(dir, "42");
+	put(dir, "42/comm", "x\n");
+	put(dir, "42/maps", maps);
+	put(dir, "42/smaps", smaps);
+	sub(dir, "7");
+	put(dir, "7/comm", "kthreadd\n");
+	put(dir, "7/maps", "");
+	put(dir, "7/smaps", "");
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, NULL, &tab), VM_EXIT_OK, "proc ps: walk");
+	tap_ok(t, tab.n == 1 && tab.kernel_threads == 1, "proc ps: one process, one kernel thread");
+	if (tab.n == 1)
+		tap_ok(t, tab.rows[0].pid == 42 && tab.rows[0].mm.map_count == 3 &&
+		       tab.rows[0].mm.charge == 5 && tab.rows[0].mm.nr_accounted == 2 &&
+		       tab.rows[0].mm.headroom_mmap == 998 && tab.rows[0].mm.headroom_split == 997 &&
+		       !strcmp(tab.rows[0].comm, "x"),
+		       "proc ps: 3 VMAs ([vsyscall] is none), charge 2 + 3 pages of 'ac', headrooms max + 1 - 3 and max - 3");
+	else
+		tap_ok(t, false, "proc ps: the process's values");
+	ps_table_free(&tab);
+	memset(&tab, 0, sizeof(tab));
+	f.npids = 2;
+	f.pids[0] = 42;
+	f.pids[1] = 43;
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, &f, &tab), VM_EXIT_OK, "proc ps: PIDs given");
+	tap_ok(t, tab.n == 1 && tab.missing == 1, "proc ps: 42 listed, 43 missing");
+	ps_table_free(&tab);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		tap_diag("could not remove %s", dir);
+}
