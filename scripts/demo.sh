@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: boot a Debian kernel in QEMU, load vmacct.ko with
-# `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct repro
+# `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct
+# check`, `vmacct fork-check`, `vmacct repro
 # all` and a `vmacct trace --denied` capture during the fork reproduction.
 # The transcript is also saved to Documentation/demo-transcript.txt.
 # VMACCT_KERNELS picks the kernel(s); by default the newest installed.
@@ -60,6 +61,14 @@ run vmacct status
 
 note "The processes closest to their limits (VMAs against max_map_count, commit charge)."
 run vmacct ps --limit 5
+
+note "A dry run: would one allocation of 1.5 GiB pass now, and why?  The kernel's" \
+     "test for the mode, every term, the margin; then the same in mode 2."
+run vmacct check 1.5G
+run vmacct check 1.5G --mode never
+
+note "Would fork() of this shell pass in each mode, and which setting would let it?"
+run vmacct fork-check $$
 
 note "The five incidents vmacct was built for, reproduced here.  Each shows what the" \
      "module predicted, what the system call did, and the kernel's own record of the" \
