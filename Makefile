@@ -54,6 +54,8 @@ install: modules_install
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
 	install -D -m 0644 userspace/vmacct-modprobe.conf \
 		$(DESTDIR)/etc/modprobe.d/vmacct.conf
+	install -D -m 0644 userspace/vmacct-modules-load.conf \
+		$(DESTDIR)/etc/modules-load.d/vmacct.conf
 
 # DKMS builds from /usr/src/vmacct-$(VERSION)
 DKMS_FILES := Kbuild Makefile dkms.conf module

@@ -70,10 +70,13 @@ from_proc() {
 	echo "# ps 1 from /proc: '$line'"
 	[ "$line" = "1 $maps $((max + 1 - maps))" ] || return 1
 	vmacct ps 2>&1 | grep -q "showing what /proc gives, approximate" || return 1
+	prom=$(vmacct status --prometheus 2>/dev/null) || return 1
+	echo "# status --prometheus: $(printf '%s\n' "$prom" | grep -v '^#')"
+	[ "$(printf '%s\n' "$prom" | grep -v '^#')" = 'vmacct_up{reason="not_loaded"} 0' ] || return 1
 	vmacct check 1M > /dev/null 2>&1
 	[ $? = 3 ]
 }
-check "without the module status and ps answer from /proc, labelled; check exits 3" from_proc
+check "without the module status and ps answer from /proc, --prometheus says vmacct_up 0; check exits 3" from_proc
 
 check "plain insmod without addresses is refused, naming the symbol" \
 	refused_with "no address for vm_committed_as" insmod "$KO"

@@ -63,6 +63,7 @@ mode1_warns() {
 prometheus_matches_proc() {
 	out=$(vmacct status --prometheus --top 100000) || return 1
 	echo "$out" | sed 's/^/# prom: /'
+	echo "$out" | grep -qx 'vmacct_up 1' || { echo "# no vmacct_up 1"; return 1; }
 	got=$(echo "$out" | sed -n 's/^vmacct_mappings_max \([0-9]*\)$/\1/p')
 	want=$(cat /proc/sys/vm/max_map_count)
 	[ "$got" = "$want" ] || { echo "# vmacct_mappings_max '$got', /proc '$want'"; return 1; }

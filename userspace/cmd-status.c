@@ -86,6 +86,41 @@ static bool recorder_read(int fd, int verbose, struct prom_recorder *r)
 	return ret == VM_EXIT_OK;
 }
 
+/*
+ * --prometheus when the module does not answer (exit code ret, why it
+ * is not loaded in why): vmacct_up 0 with the reason, exit 0, so that
+ * the textfile service writes it rather than leave a stale file.
+ */
+static int prom_down(int ret, const char *why)
+{
+	const char *reason;
+
+	switch (ret) {
+	case VM_EXIT_NOT_LOADED:
+		reason = why[0] ? "not_loaded" : "no_device";
+		break;
+	case VM_EXIT_PERM:
+		reason = "permission";
+		break;
+	case VM_EXIT_ABI:
+		reason = "abi_mismatch";
+		break;
+	default:
+		reason = "error";
+		break;
+	}
+	if (why[0])
+		log_warn("%s — writing vmacct_up{reason=\"%s\"} 0", why, reason);
+	else
+		log_warn("writing vmacct_up{reason=\"%s\"} 0", reason);
+	prom_print_down(stdout, reason);
+	if (fflush(stdout) == EOF) {
+		log_err("stdout: %s", strerror(errno));
+		return VM_EXIT_FAILED;
+	}
+	return VM_EXIT_OK;
+}
+
 /* Without the module: what /proc gives, labelled as such.  Exit 0. */
 static int status_from_proc(bool json, const char *why)
 {
@@ -167,11 +202,12 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (top_set && !prom)
 		return usage_error("status", "--top goes with --prometheus");
 
+	why[0] = '\0';
 	ret = vm_dev_open_or_why(g, verbose, &fd, why, sizeof(why));
 	if (ret == VM_EXIT_NOT_LOADED && !prom)
 		return status_from_proc(json, why);
-	if (ret == VM_EXIT_NOT_LOADED)
-		log_err("%s", why);
+	if (ret != VM_EXIT_OK && prom)
+		return prom_down(ret, why);
 	if (ret != VM_EXIT_OK)
 		return ret;
 	ret = vm_dev_snapshot(fd, verbose, &ver, &commit);
@@ -184,7 +220,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	close(fd);
 	if (ret != VM_EXIT_OK) {
 		ps_table_free(&t);
-		return ret;
+		return prom ? prom_down(ret, "") : ret;
 	}
 	if (prom) {
 		prom_print(stdout, &ver, &commit, have_stats ? &stats : NULL,

@@ -141,6 +141,17 @@ static void recorder_print(FILE *out, const struct prom_recorder *r)
 	}
 }
 
+static const char up_help[] =
+	"1 when vmacct answered from the module; 0 when it could not, with the reason (not_loaded, no_device, permission, abi_mismatch, error).";
+
+void prom_print_down(FILE *out, const char *reason)
+{
+	head(out, "vmacct_up", up_help);
+	fprintf(out, "vmacct_up{reason=\"");
+	esc_write(out, reason, ESC_PROM);
+	fputs("\"} 0\n", out);
+}
+
 void prom_print(FILE *out, const struct vmacct_version *v,
 		const struct vmacct_commit *c, const struct vmacct_stats *s,
 		struct ps_table *t, size_t top, const struct prom_recorder *r)
@@ -149,6 +160,8 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 	size_t i, unreadable = 0;
 	char mver[32], kver[32];
 
+	head(out, "vmacct_up", up_help);
+	fputs("vmacct_up 1\n", out);
 	head(out, "vmacct_info", "The vmacct module and the kernel it runs on; always 1.");
 	fprintf(out, "vmacct_info{module_version=\"%s\",kernel_version=\"%s\",abi_version=\"%u\",algorithm=\"%u\"} 1\n",
 		format_version_code(v->module_version, mver, sizeof(mver)),

@@ -39,4 +39,12 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 		const struct vmacct_commit *c, const struct vmacct_stats *s,
 		struct ps_table *t, size_t top, const struct prom_recorder *r);
 
+/*
+ * When the module does not answer: vmacct_up{reason="REASON"} 0 alone
+ * (reason: not_loaded, no_device, permission, abi_mismatch, error), so
+ * that a textfile keeps saying so instead of going stale.  prom_print()
+ * writes vmacct_up{reason=""} 1 first.
+ */
+void prom_print_down(FILE *out, const char *reason);
+
 #endif

@@ -17,7 +17,11 @@
 #      with dpkg -i in a chroot, and checks that DKMS built and installed
 #      vmacct.ko for the rootfs's kernel.
 #   5. Packs that rootfs into an ext4 image and boots its own kernel and
-#      initramfs under QEMU (TCG, one host thread) with
+#      initramfs under QEMU (TCG, one host thread): twice with systemd
+#      (scripts/deb/guest-boot-check.sh, run by a unit: the module loaded
+#      at boot by the packages' modules-load.d entry, vmacct-textfile
+#      writing vmacct_up 1, its counters moving; the second boot is the
+#      reboot), then with
 #      init=/check.sh (scripts/deb/guest-check.sh): modprobe vmacct, vmacct
 #      status, lsmod, modprobe -r, modprobe vmacct stats=1 and -r again,
 #      apt-get remove --purge of both packages,
@@ -43,9 +47,9 @@ SCRATCH=$LOG/rootfs
 IMG=$LOG/rootfs.img
 GUEST_TIMEOUT=${VMACCT_DEB_GUEST_TIMEOUT:-600}
 
-ROOTFS_PKGS=(linux-image-amd64 linux-headers-amd64 dkms kmod libkmod2)
+ROOTFS_PKGS=(linux-image-amd64 linux-headers-amd64 dkms kmod libkmod2 systemd-sysv)
 # Change anything that shapes the cached rootfs and this changes with it.
-KEY="check-deb rootfs v2: debootstrap --variant=minbase bookworm $MIRROR (+updates, security);"
+KEY="check-deb rootfs v3: debootstrap --variant=minbase bookworm $MIRROR (+updates, security);"
 KEY+=" apt-get install --no-install-recommends ${ROOTFS_PKGS[*]}"
 
 passed=0
@@ -214,8 +218,8 @@ check $? "vmacct.deb: tool, bash completion, docs"
 has "$deb_tool" /usr/share/man/man8/vmacct.8.gz
 check $? "vmacct.deb: man page vmacct(8)"
 has "$deb_dkms" /usr/src/vmacct-"$VERSION"/{dkms.conf,Kbuild,Makefile,module/main.c,module/vmacct.h,module/uapi/linux/vmacct.h} \
-	/etc/modprobe.d/vmacct.conf
-check $? "vmacct-dkms.deb: module source in /usr/src/vmacct-$VERSION, modprobe.d line"
+	/etc/modprobe.d/vmacct.conf /usr/lib/modules-load.d/vmacct.conf
+check $? "vmacct-dkms.deb: module source in /usr/src/vmacct-$VERSION, modprobe.d line, modules-load.d entry"
 dpkg-deb -c "$deb_dkms" | awk '{ print $6 }' | grep -E '\.(o|ko|cmd|mod)$' > "$LOG/objects.txt"
 [ ! -s "$LOG/objects.txt" ]
 check $? "vmacct-dkms.deb: sources only, no build products"
@@ -318,9 +322,37 @@ fi
 umount_all
 rm -rf "$SCRATCH/tmp/vmacct-debs"
 
-# the guest: /check.sh as init, root on /dev/vda
+# the guest: twice booted by systemd (guest-boot-check.sh, run by a unit
+# once the system is up), then /check.sh as init; root on /dev/vda
 sed "s/@VERSION@/$VERSION/" "$ROOT/scripts/deb/guest-check.sh" > "$SCRATCH/check.sh"
 chmod 0755 "$SCRATCH/check.sh"
+install -m 0755 "$ROOT/scripts/deb/guest-boot-check.sh" "$SCRATCH/boot-check.sh"
+install -m 0644 "$ROOT/scripts/deb/guest-step.sh" "$SCRATCH/step.sh"
+cat > "$SCRATCH/etc/systemd/system/vmacct-boot-check.service" <<'UNIT'
+[Unit]
+Description=check-deb: vmacct monitored after a reboot
+After=multi-user.target systemd-modules-load.service
+
+[Service]
+Type=oneshot
+ExecStart=/boot-check.sh
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+mkdir -p "$SCRATCH/etc/systemd/system/multi-user.target.wants" \
+	"$SCRATCH/var/lib/prometheus/node-exporter"
+ln -sf /etc/systemd/system/vmacct-boot-check.service \
+	"$SCRATCH/etc/systemd/system/multi-user.target.wants/vmacct-boot-check.service"
+# not a first boot: no interactive systemd-firstboot on the console
+od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$SCRATCH/etc/machine-id"
+ln -sf /dev/null "$SCRATCH/etc/systemd/system/systemd-firstboot.service"
+# no login prompt on the console: its hangup would cut the checks' output
+ln -sf /dev/null "$SCRATCH/etc/systemd/system/serial-getty@ttyS0.service"
+ln -sf /dev/null "$SCRATCH/etc/systemd/system/getty@tty1.service"
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' > "$SCRATCH/etc/fstab"
 echo vmacct-deb > "$SCRATCH/etc/hostname"
 cp "$SCRATCH/boot/vmlinuz-$KVER" "$SCRATCH/boot/initrd.img-$KVER" "$LOG/"
@@ -337,24 +369,6 @@ if ! mkfs.ext4 -q -F -L vmacct-root -d "$SCRATCH" "$IMG" "${size}M" > "$LOG/mkfs
 fi
 safe_rm "$SCRATCH"
 T[image]="$(($(date +%s) - t0)) s (${size} MiB ext4)"
-
-t0=$(date +%s)
-say "booting $KVER under QEMU (TCG; console: $LOG/console.log; timeout ${GUEST_TIMEOUT}s)"
-timeout "$GUEST_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single -cpu max \
-	-m 2G -smp 2 -nographic -no-reboot \
-	-kernel "$LOG/vmlinuz-$KVER" -initrd "$LOG/initrd.img-$KVER" \
-	-append "root=/dev/vda rw rootfstype=ext4 console=ttyS0 init=/check.sh panic=-1" \
-	-drive "file=$IMG,if=virtio,format=raw" -nic none \
-	< /dev/null > "$LOG/console.log" 2> "$LOG/qemu.err" &
-qemu_pid=$!
-wait "$qemu_pid"
-qrc=$?
-qemu_pid=
-T[guest]="$(($(date +%s) - t0)) s"
-tr -d '\r' < "$LOG/console.log" > "$LOG/console.txt"
-C=$LOG/console.txt
-
-# ---------------------------------------------------------------- f. results
 
 rc_of() {	# the status the guest reported for step $1, or "none"
 	sed -n "s/^VMACCT-DEB-STEP $1 rc=\([0-9]*\)\$/\1/p" "$C" | tail -n 1 | grep . || echo none
@@ -374,6 +388,53 @@ step_check() {	# step_check STEP MESSAGE
 		out_of "$1" | tail -n 15 | sed "s/^/  $1: /"
 	fi
 }
+
+# boot NAME APPEND: the image under QEMU, its console in $LOG/NAME.log
+boot() {
+	timeout "$GUEST_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=single -cpu max \
+		-m 2G -smp 2 -nographic -no-reboot \
+		-kernel "$LOG/vmlinuz-$KVER" -initrd "$LOG/initrd.img-$KVER" \
+		-append "root=/dev/vda rw rootfstype=ext4 console=ttyS0 panic=-1 $2" \
+		-drive "file=$IMG,if=virtio,format=raw" -nic none \
+		< /dev/null > "$LOG/$1.log" 2> "$LOG/$1.qemu.err" &
+	qemu_pid=$!
+	wait "$qemu_pid"
+	qrc=$?
+	qemu_pid=
+	tr -d '\r' < "$LOG/$1.log" > "$LOG/$1.txt"
+	return $qrc
+}
+
+# two boots by systemd: the module loaded by the packages alone, the
+# textfile written with vmacct_up 1, its counters moving; again after the
+# reboot
+for b in 1 2; do
+	t0=$(date +%s)
+	say "boot $b by systemd under QEMU (console: $LOG/boot$b.log)"
+	boot "boot$b" "systemd.show_status=0"
+	qrc=$?
+	T[boot$b]="$(($(date +%s) - t0)) s"
+	C=$LOG/boot$b.txt
+	if grep -q "^VMACCT-DEB-BOOT-END $b\$" "$C"; then
+		pass "guest: boot $b by systemd ran the checks and powered off (${T[boot$b]})"
+	else
+		fail "guest: boot $b by systemd (QEMU status $qrc) did not finish its checks (console: $LOG/boot$b.log)"
+		tail -n 20 "$C" | sed 's/^/  console: /'
+	fi
+	step_check "boot$b-loaded" "boot $b: systemd-modules-load loaded vmacct (modules-load.d, modprobe.d install line, vmacct load)"
+	step_check "boot$b-up" "boot $b: vmacct-textfile.service wrote vmacct_up 1"
+	step_check "boot$b-moving" "boot $b: the counters in vmacct.prom moved between two runs"
+	out_of "boot$b-moving" | tail -n 1 | sed 's/^/  /'
+done
+
+t0=$(date +%s)
+say "booting $KVER under QEMU (TCG; console: $LOG/console.log; timeout ${GUEST_TIMEOUT}s)"
+boot console "init=/check.sh"
+qrc=$?
+T[guest]="$(($(date +%s) - t0)) s"
+C=$LOG/console.txt
+
+# ---------------------------------------------------------------- f. results
 
 if [ $qrc = 124 ]; then
 	fail "guest: timed out after ${GUEST_TIMEOUT}s (console: $LOG/console.log)"

@@ -35,15 +35,7 @@ VERSION=@VERSION@
 KVER=$(uname -r)
 
 # step NAME CMD...: run CMD, its output between markers, then its status
-step() {
-	name=$1
-	shift
-	echo "VMACCT-DEB-OUT-BEGIN $name"
-	"$@" 2>&1
-	rc=$?
-	echo "VMACCT-DEB-OUT-END $name"
-	echo "VMACCT-DEB-STEP $name rc=$rc"
-}
+. /step.sh
 
 lsmod_vmacct() {
 	lsmod | grep -w '^vmacct'

@@ -172,15 +172,40 @@ static void test_format(struct tap *t, const struct test_env *env)
 }
 
 /* The built tool on the fake device, then promtool on what it printed. */
+/* promtool check metrics on text, when promtool is installed. */
+static void promtool_check(struct tap *t, const char *text, const char *what)
+{
+	char file[] = "/tmp/vmacct-prom-XXXXXX", cmd[200];
+	char *pargv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct run_result r;
+	int fd = mkstemp(file);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (f) {
+		fputs(text ? text : "", f);
+		fclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "/usr/bin/promtool check metrics < %s 2>&1", file);
+	if (access("/usr/bin/promtool", X_OK)) {
+		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
+			 "%s: promtool check metrics", what);
+	} else if (run_capture(pargv, &r) == 0) {
+		tap_ok(t, r.status == 0 && (!r.out || !*r.out),
+		       "%s: promtool check metrics finds nothing (exit %d: %s)",
+		       what, r.status, r.out ? r.out : "");
+		run_free(&r);
+	} else {
+		tap_ok(t, false, "%s: run promtool", what);
+	}
+	unlink(file);
+}
+
 static void test_tool(struct tap *t, const struct test_env *env)
 {
-	char path[PATH_MAX], preload[PATH_MAX + 16], file[] = "/tmp/vmacct-prom.XXXXXX";
-	char cmd[PATH_MAX + 64];
+	char path[PATH_MAX], preload[PATH_MAX + 16];
 	char *argv[] = { (char *)env->tool, "status", "--prometheus", "--top", "3", NULL };
 	char *envv[] = { preload, NULL };
 	struct run_result r;
-	FILE *f;
-	int fd;
 
 	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
 		tap_skip(t, "no fake device library", "prometheus: the tool");
@@ -198,30 +223,8 @@ static void test_tool(struct tap *t, const struct test_env *env)
 	tap_contains(t, r.out ? r.out : "", "vmacct_map_count_failures_total{syscall=\"munmap\"} 7\n",
 		     "prometheus: the tool prints the module's counters");
 
-	fd = mkstemp(file);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f) {
-		fputs(r.out ? r.out : "", f);
-		fclose(f);
-	}
+	promtool_check(t, r.out, "prometheus");
 	run_free(&r);
-	if (access("/usr/bin/promtool", X_OK)) {
-		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
-			 "prometheus: promtool check metrics");
-	} else {
-		char *pargv[] = { "/bin/sh", "-c", cmd, NULL };
-
-		snprintf(cmd, sizeof(cmd), "/usr/bin/promtool check metrics < %s 2>&1", file);
-		if (run_capture(pargv, &r) == 0) {
-			tap_ok(t, r.status == 0 && (!r.out || !*r.out),
-			       "prometheus: promtool check metrics finds nothing (exit %d: %s)",
-			       r.status, r.out ? r.out : "");
-			run_free(&r);
-		} else {
-			tap_ok(t, false, "prometheus: run promtool");
-		}
-	}
-	unlink(file);
 
 	/* the options: --top only with --prometheus, not with --json */
 	{
@@ -237,8 +240,42 @@ static void test_tool(struct tap *t, const struct test_env *env)
 	}
 }
 
+/* Without the module: vmacct_up 0 with the reason, exit 0, valid for promtool. */
+static void test_down(struct tap *t, const struct test_env *env)
+{
+	char *argv[] = { (char *)env->tool, "status", "--prometheus", NULL };
+	struct run_result r;
+	struct membuf m;
+	char *out;
+
+	if (mem_open(&m)) {
+		prom_print_down(m.f, "not_loaded");
+		out = mem_take(&m);
+		tap_eq_str(t, out,
+			   "# HELP vmacct_up 1 when vmacct answered from the module; 0 when it could not, with the reason (not_loaded, no_device, permission, abi_mismatch, error).\n"
+			   "# TYPE vmacct_up gauge\n"
+			   "vmacct_up{reason=\"not_loaded\"} 0\n",
+			   "prometheus down: vmacct_up 0 with the reason, alone");
+		free(out);
+	}
+	if (access("/sys/module/vmacct", F_OK) == 0) {
+		tap_skip(t, "vmacct is loaded on this host", "prometheus without the module");
+		return;
+	}
+	if (run_capture(argv, &r)) {
+		tap_ok(t, false, "prometheus without the module: run the tool");
+		return;
+	}
+	tap_eq_i64(t, r.status, 0, "prometheus without the module exits 0 (the textfile is written)");
+	tap_contains(t, r.out, "\nvmacct_up{reason=\"not_loaded\"} 0\n", "... with vmacct_up 0, not_loaded");
+	tap_contains(t, r.err, "writing vmacct_up{reason=\"not_loaded\"} 0", "... and says so on stderr");
+	promtool_check(t, r.out, "prometheus down");
+	run_free(&r);
+}
+
 void test_prom(struct tap *t, const struct test_env *env)
 {
 	test_format(t, env);
 	test_tool(t, env);
+	test_down(t, env);
 }
