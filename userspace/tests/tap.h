@@ -92,6 +92,8 @@ void test_prom(struct tap *t, const struct test_env *env);
 void test_repro(struct tap *t);
 void test_repro_state(struct tap *t, const struct test_env *env);
 void test_procfs(struct tap *t);
+/* promtool check metrics on text (test-prom.c); a skip without promtool. */
+void promtool_check(struct tap *t, const char *text, const char *what);
 void test_escape(struct tap *t);
 void test_hostile(struct tap *t, const struct test_env *env);
 

@@ -32,7 +32,6 @@
 #include "trace.h"
 
 #define PYTHON		"/usr/bin/python3"
-#define PROMTOOL	"/usr/bin/promtool"
 
 /* At most 15 bytes each: what a kernel comm holds. */
 static const char *const names[] = {
@@ -197,30 +196,8 @@ void check_strict_json(struct tap *t, const char *out, bool lines,
 
 static void check_prom(struct tap *t, const char *out, const char *what)
 {
-	char file[64], cmd[128];
-	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-	struct run_result r;
-
 	check_safe_text(t, out, what);
-	if (access(PROMTOOL, X_OK)) {
-		tap_skip(t, "promtool not installed (Debian package prometheus; make deps)",
-			 "%s: promtool check metrics", what);
-		return;
-	}
-	if (!to_file(out, file, sizeof(file))) {
-		tap_ok(t, false, "%s: a temporary file", what);
-		return;
-	}
-	snprintf(cmd, sizeof(cmd), PROMTOOL " check metrics < %s 2>&1", file);
-	if (run_capture(argv, &r) == 0) {
-		tap_ok(t, r.status == 0 && (!r.out || !*r.out),
-		       "%s: promtool check metrics finds nothing (exit %d: %s)",
-		       what, r.status, r.out ? r.out : "");
-		run_free(&r);
-	} else {
-		tap_ok(t, false, "%s: run promtool", what);
-	}
-	unlink(file);
+	promtool_check(t, out, what);
 }
 
 /* What m holds: safe text, with each of need[] (NULL-terminated) in it. */

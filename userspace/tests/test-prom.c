@@ -172,8 +172,8 @@ static void test_format(struct tap *t, const struct test_env *env)
 }
 
 /* The built tool on the fake device, then promtool on what it printed. */
-/* promtool check metrics on text, when promtool is installed. */
-static void promtool_check(struct tap *t, const char *text, const char *what)
+/* promtool check metrics on text, when promtool is installed (tap.h). */
+void promtool_check(struct tap *t, const char *text, const char *what)
 {
 	char file[] = "/tmp/vmacct-prom-XXXXXX", cmd[200];
 	char *pargv[] = { "/bin/sh", "-c", cmd, NULL };
