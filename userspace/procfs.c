@@ -289,12 +289,39 @@ static int proc_mm(const char *root, int32_t pid, uint32_t page_size,
 	return 0;
 }
 
+void proc_user_name(uint32_t uid, char *buf, size_t len)
+{
+	/* one lookup per user, not per process: NSS may be LDAP or sssd */
+	static struct {
+		uint32_t uid;
+		char name[PS_USER_MAX];
+		bool used;
+	} cache[16];
+	static unsigned int next;
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		if (cache[i].used && cache[i].uid == uid) {
+			snprintf(buf, len, "%s", cache[i].name);
+			return;
+		}
+	}
+	buf[0] = '\0';
+	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res)
+		snprintf(buf, len, "%s", pw.pw_name);
+	i = next++ % (sizeof(cache) / sizeof(cache[0]));
+	cache[i].uid = uid;
+	cache[i].used = true;
+	snprintf(cache[i].name, sizeof(cache[i].name), "%s", buf);
+}
+
 /* A process of the walk into t; skipped when gone, counted as a kernel thread. */
 static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 		    uint32_t max, const struct ps_filter *f, struct ps_table *t)
 {
-	struct passwd pw, *res = NULL;
-	char rel[64], path[512], pwbuf[1024], *comm;
+	char rel[64], path[512], *comm;
 	struct ps_row row;
 	struct stat st;
 	int err;
@@ -308,8 +335,7 @@ static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 	row.uid = st.st_uid;
 	if (f && f->by_uid && row.uid != f->uid)
 		return VM_EXIT_OK;
-	if (!getpwuid_r(st.st_uid, &pw, pwbuf, sizeof(pwbuf), &res) && res)
-		snprintf(row.user, sizeof(row.user), "%s", pw.pw_name);
+	proc_user_name(row.uid, row.user, sizeof(row.user));
 	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
 	comm = slurp(root, rel);
 	if (!comm)

@@ -38,6 +38,12 @@ struct proc_status {
 	uint64_t hugetlb_kb;
 };
 
+/*
+ * The name of uid (the owner of /proc/PID) into buf, "" when it has
+ * none; looked up once per user of a walk.
+ */
+void proc_user_name(uint32_t uid, char *buf, size_t len);
+
 /* Everything above from root.  0, or -errno naming nothing (see log). */
 int proc_status_read(const char *root, uint32_t page_size,
 		     struct proc_status *s, char *what, size_t len);

@@ -12,7 +12,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "device.h"
 #include "log.h"
 #include "parse.h"
+#include "procfs.h"
 #include "ps.h"
 #include "system.h"
 #include "tool.h"
@@ -46,8 +46,7 @@ static int gone(int32_t pid, const struct ps_filter *f, struct ps_table *t)
 static int add_process(int fd, int32_t pid, int verbose,
 		       const struct ps_filter *f, struct ps_table *t)
 {
-	struct passwd pw, *res = NULL;
-	char path[32], pwbuf[1024];
+	char path[32];
 	struct ps_row row;
 	struct stat st;
 	int err, ret;
@@ -58,8 +57,7 @@ static int add_process(int fd, int32_t pid, int verbose,
 	if (stat(path, &st) == 0) {
 		row.have_uid = true;
 		row.uid = st.st_uid;
-		if (!getpwuid_r(st.st_uid, &pw, pwbuf, sizeof(pwbuf), &res) && res)
-			snprintf(row.user, sizeof(row.user), "%s", pw.pw_name);
+		proc_user_name(row.uid, row.user, sizeof(row.user));
 	} else if (errno == ENOENT) {
 		return gone(pid, f, t);
 	}

@@ -143,6 +143,17 @@ void test_procfs(struct tap *t)
 	tap_ok(t, tab.n == 1 && tab.missing == 1, "proc ps: 42 listed, 43 missing");
 	ps_table_free(&tab);
 
+	{
+		char name[PS_USER_MAX];
+
+		proc_user_name(0, name, sizeof(name));
+		tap_eq_str(t, name, "root", "user name of uid 0, looked up");
+		proc_user_name(0, name, sizeof(name));
+		tap_eq_str(t, name, "root", "user name of uid 0 again, from the cache");
+		proc_user_name(4294967000U, name, sizeof(name));
+		tap_eq_str(t, name, "", "a uid without a name: empty (ps shows the uid)");
+	}
+
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		tap_diag("could not remove %s", dir);
