@@ -92,6 +92,10 @@ void test_prom(struct tap *t, const struct test_env *env);
 void test_repro(struct tap *t);
 void test_repro_state(struct tap *t, const struct test_env *env);
 void test_procfs(struct tap *t);
+/* dir/name written with text (nothing when it cannot be opened). */
+void test_put_file(const char *dir, const char *name, const char *text);
+/* The first line of dir/name, without its newline, into buf ("" if none). */
+char *test_get_line(const char *dir, const char *name, char *buf, size_t len);
 /* promtool check metrics on text (test-prom.c); a skip without promtool. */
 void promtool_check(struct tap *t, const char *text, const char *what);
 void test_escape(struct tap *t);

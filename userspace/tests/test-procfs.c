@@ -14,19 +14,6 @@
 #include "tap.h"
 #include "tool.h"
 
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static void sub(const char *dir, const char *rel)
 {
 	char path[512];
@@ -79,16 +66,16 @@ void test_procfs(struct tap *t)
 	}
 	sub(dir, "sys");
 	sub(dir, "sys/vm");
-	put(dir, "meminfo", meminfo);
+	test_put_file(dir, "meminfo", meminfo);
 	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)) < 0, 1,
 		   "proc status: a missing sysctl is an error");
 	tap_contains(t, what, "/sys/vm", "... naming where");
-	put(dir, "sys/vm/overcommit_memory", "2\n");
-	put(dir, "sys/vm/overcommit_ratio", "50\n");
-	put(dir, "sys/vm/overcommit_kbytes", "0\n");
-	put(dir, "sys/vm/admin_reserve_kbytes", "8192\n");
-	put(dir, "sys/vm/user_reserve_kbytes", "131072\n");
-	put(dir, "sys/vm/max_map_count", "1000\n");
+	test_put_file(dir, "sys/vm/overcommit_memory", "2\n");
+	test_put_file(dir, "sys/vm/overcommit_ratio", "50\n");
+	test_put_file(dir, "sys/vm/overcommit_kbytes", "0\n");
+	test_put_file(dir, "sys/vm/admin_reserve_kbytes", "8192\n");
+	test_put_file(dir, "sys/vm/user_reserve_kbytes", "131072\n");
+	test_put_file(dir, "sys/vm/max_map_count", "1000\n");
 	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)), 0, "proc status: read");
 	tap_ok(t, s.commit_limit_kb == 1533440 && s.committed_as_kb == 1600000 &&
 	       s.mem_total_kb == 2018316 && s.swap_free_kb == 500000 &&
@@ -110,20 +97,20 @@ void test_procfs(struct tap *t)
 		tap_contains(t, out, "\"headroom_kb\": -66560,", "proc status JSON: headroom");
 		free(out);
 	}
-	put(dir, "meminfo", "MemTotal: 5 kB\n");
+	test_put_file(dir, "meminfo", "MemTotal: 5 kB\n");
 	tap_eq_i64(t, proc_status_read(dir, 4096, &s, what, sizeof(what)) < 0, 1,
 		   "proc status: a meminfo without CommitLimit is an error");
 	tap_contains(t, what, "no CommitLimit line", "... naming the line");
 
 	/* ps: one readable process, one without VMAs (a kernel thread) */
 	sub(dir, "42");
-	put(dir, "42/comm", "x\n");
-	put(dir, "42/maps", maps);
-	put(dir, "42/smaps", smaps);
+	test_put_file(dir, "42/comm", "x\n");
+	test_put_file(dir, "42/maps", maps);
+	test_put_file(dir, "42/smaps", smaps);
 	sub(dir, "7");
-	put(dir, "7/comm", "kthreadd\n");
-	put(dir, "7/maps", "");
-	put(dir, "7/smaps", "");
+	test_put_file(dir, "7/comm", "kthreadd\n");
+	test_put_file(dir, "7/maps", "");
+	test_put_file(dir, "7/smaps", "");
 	tap_eq_i64(t, proc_ps_walk(dir, 4096, NULL, &tab), VM_EXIT_OK, "proc ps: walk");
 	tap_ok(t, tab.n == 1 && tab.kernel_threads == 1, "proc ps: one process, one kernel thread");
 	if (tab.n == 1)

@@ -28,43 +28,14 @@ struct dirs {
 	char env_sys[96], env_run[96];
 };
 
-static void put(const char *dir, const char *name, const char *v)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(v, f);
-		fclose(f);
-	}
-}
-
-static char *get(const char *dir, const char *name, char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (f) {
-		if (!fgets(buf, (int)len, f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
 
 static void host_sysctls(const struct dirs *d, const char *mode,
 			 const char *max)
 {
-	put(d->sys, "overcommit_memory", mode);
-	put(d->sys, "max_map_count", max);
-	put(d->sys, "overcommit_kbytes", "0\n");
-	put(d->sys, "overcommit_ratio", "50\n");
+	test_put_file(d->sys, "overcommit_memory", mode);
+	test_put_file(d->sys, "max_map_count", max);
+	test_put_file(d->sys, "overcommit_kbytes", "0\n");
+	test_put_file(d->sys, "overcommit_ratio", "50\n");
 }
 
 static bool make_dirs(struct dirs *d)
@@ -228,9 +199,9 @@ static void leave_state(const struct dirs *d, struct sysctl_book *b,
 	unlink(d->state);
 	repro_state_create(d->state, b, pid, start);
 	/* what it had done when it was killed */
-	put(d->sys, "overcommit_memory", "2\n");
-	put(d->sys, "overcommit_ratio", "1\n");
-	put(d->sys, "max_map_count", "1044\n");
+	test_put_file(d->sys, "overcommit_memory", "2\n");
+	test_put_file(d->sys, "overcommit_ratio", "1\n");
+	test_put_file(d->sys, "max_map_count", "1044\n");
 }
 
 static int run(const struct test_env *env, const struct dirs *d,
@@ -301,7 +272,7 @@ static void state_cli(struct tap *t, const struct test_env *env,
 		     "repro while a restore is pending: says what to run");
 	tap_contains(t, r.err, "vm.overcommit_memory=0 vm.max_map_count=65530",
 		     "repro while a restore is pending: shows the saved values");
-	tap_eq_str(t, get(d->sys, "overcommit_memory", buf, sizeof(buf)), "2",
+	tap_eq_str(t, test_get_line(d->sys, "overcommit_memory", buf, sizeof(buf)), "2",
 		   "repro while a restore is pending: changed nothing");
 	run_free(&r);
 	tap_eq_i64(t, run(env, d, &r, "--restore", NULL, NULL), VM_EXIT_OK,
@@ -309,11 +280,11 @@ static void state_cli(struct tap *t, const struct test_env *env,
 	tap_contains(t, r.out, "vm.overcommit_memory: 2 -> 0",
 		     "repro --restore: prints each value, now and restored");
 	run_free(&r);
-	tap_eq_str(t, get(d->sys, "overcommit_memory", buf, sizeof(buf)), "0",
+	tap_eq_str(t, test_get_line(d->sys, "overcommit_memory", buf, sizeof(buf)), "0",
 		   "repro --restore: overcommit_memory back");
-	tap_eq_str(t, get(d->sys, "max_map_count", buf, sizeof(buf)), "65530",
+	tap_eq_str(t, test_get_line(d->sys, "max_map_count", buf, sizeof(buf)), "65530",
 		   "repro --restore: max_map_count back");
-	tap_eq_str(t, get(d->sys, "overcommit_ratio", buf, sizeof(buf)), "50",
+	tap_eq_str(t, test_get_line(d->sys, "overcommit_ratio", buf, sizeof(buf)), "50",
 		   "repro --restore: overcommit_ratio back");
 	tap_ok(t, access(d->state, F_OK) != 0,
 	       "repro --restore: the state file is removed");
@@ -330,7 +301,7 @@ static void state_cli(struct tap *t, const struct test_env *env,
 		   "repro --restore while its repro runs: refused");
 	run_free(&r);
 	tap_ok(t, access(d->state, F_OK) == 0 &&
-	       !strcmp(get(d->sys, "overcommit_memory", buf, sizeof(buf)), "2"),
+	       !strcmp(test_get_line(d->sys, "overcommit_memory", buf, sizeof(buf)), "2"),
 	       "repro --restore while its repro runs: file and sysctls untouched");
 	unlink(d->state);
 }

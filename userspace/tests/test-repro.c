@@ -58,35 +58,6 @@ static void test_args(struct tap *t)
 	       "repro lookup");
 }
 
-static void put(const char *dir, const char *name, const char *v)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(v, f);
-		fclose(f);
-	}
-}
-
-static char *get(const char *dir, const char *name, char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (f) {
-		if (!fgets(buf, (int)len, f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
 
 static void test_sysctls(struct tap *t)
 {
@@ -99,28 +70,28 @@ static void test_sysctls(struct tap *t)
 		free(b);
 		return;
 	}
-	put(dir, "overcommit_memory", "0\n");
-	put(dir, "overcommit_ratio", "50\n");
-	put(dir, "overcommit_kbytes", "0\n");
-	put(dir, "max_map_count", "65530\n");
+	test_put_file(dir, "overcommit_memory", "0\n");
+	test_put_file(dir, "overcommit_ratio", "50\n");
+	test_put_file(dir, "overcommit_kbytes", "0\n");
+	test_put_file(dir, "max_map_count", "65530\n");
 	sysctl_book_init(b, dir);
 	tap_ok(t, sysctl_read_u64(b, SYSCTL_MAX_MAP_COUNT, &v) == 0 && v == 65530,
 	       "sysctl: read");
 	tap_ok(t, sysctl_set(b, SYSCTL_MAX_MAP_COUNT, 1044) == 0 &&
-	       !strcmp(get(dir, "max_map_count", buf, sizeof(buf)), "1044"),
+	       !strcmp(test_get_line(dir, "max_map_count", buf, sizeof(buf)), "1044"),
 	       "sysctl: set writes the value");
 	sysctl_set(b, SYSCTL_MAX_MAP_COUNT, 2000);
 	sysctl_set(b, SYSCTL_OVERCOMMIT_MEMORY, 2);
 	sysctl_set(b, SYSCTL_OVERCOMMIT_RATIO, 21);
 	tap_ok(t, b->have_saved[SYSCTL_OVERCOMMIT_KBYTES],
 	       "sysctl: writing the ratio saves kbytes too (the kernel zeroes it)");
-	put(dir, "overcommit_kbytes", "0\n");	/* what the kernel does */
+	test_put_file(dir, "overcommit_kbytes", "0\n");	/* what the kernel does */
 	tap_ok(t, sysctl_restore(b) == 0, "sysctl: restore");
-	tap_eq_str(t, get(dir, "max_map_count", buf, sizeof(buf)), "65530",
+	tap_eq_str(t, test_get_line(dir, "max_map_count", buf, sizeof(buf)), "65530",
 		   "sysctl: max_map_count is the first saved value, not a later one");
-	tap_eq_str(t, get(dir, "overcommit_memory", buf, sizeof(buf)), "0",
+	tap_eq_str(t, test_get_line(dir, "overcommit_memory", buf, sizeof(buf)), "0",
 		   "sysctl: overcommit_memory restored");
-	tap_eq_str(t, get(dir, "overcommit_ratio", buf, sizeof(buf)), "50",
+	tap_eq_str(t, test_get_line(dir, "overcommit_ratio", buf, sizeof(buf)), "50",
 		   "sysctl: overcommit_ratio restored");
 	tap_ok(t, b->restore_order[0] == SYSCTL_OVERCOMMIT_MEMORY &&
 	       b->restore_order[3] == SYSCTL_OVERCOMMIT_RATIO &&
@@ -130,13 +101,13 @@ static void test_sysctls(struct tap *t)
 	       "sysctl: a second restore writes nothing");
 
 	/* a host that runs on overcommit_kbytes: ratio 0, so kbytes goes last */
-	put(dir, "overcommit_ratio", "0\n");
-	put(dir, "overcommit_kbytes", "1048576\n");
+	test_put_file(dir, "overcommit_ratio", "0\n");
+	test_put_file(dir, "overcommit_kbytes", "1048576\n");
 	sysctl_set(b, SYSCTL_OVERCOMMIT_RATIO, 30);
 	sysctl_restore(b);
 	tap_ok(t, b->restore_order[0] == SYSCTL_OVERCOMMIT_RATIO &&
 	       b->restore_order[1] == SYSCTL_OVERCOMMIT_KBYTES &&
-	       !strcmp(get(dir, "overcommit_kbytes", buf, sizeof(buf)), "1048576"),
+	       !strcmp(test_get_line(dir, "overcommit_kbytes", buf, sizeof(buf)), "1048576"),
 	       "sysctl: a non-zero overcommit_kbytes is written last");
 	tap_ok(t, sysctl_set(b, SYSCTL_OVERCOMMIT_MEMORY, 1) == 0 && b->have_saved[0],
 	       "sysctl: set after restore saves again");

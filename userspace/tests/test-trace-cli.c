@@ -87,19 +87,6 @@ static char *take_log(struct fake *f)
 	return s ? s : strdup("");
 }
 
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX + 64];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "we");
-	if (!fp)
-		return;
-	fputs(text, fp);
-	fclose(fp);
-}
-
 static char *get_file(const char *dir, const char *name)
 {
 	char path[PATH_MAX + 64];
@@ -427,7 +414,7 @@ static void test_trace_end(struct tap *t, struct fake *f)
 		   "fake device: trace without trace/missed exits 0");
 	tap_contains(t, r.err, "; 3 dropped (ring full), ? missed (/sys/kernel/vmacct/trace/missed)",
 		     "... missed shown as ?");
-	put_file(f->sysfs, "trace/missed", "2\n");
+	test_put_file(f->sysfs, "trace/missed", "2\n");
 	free(take_log(f));
 	run_free(&r);
 }
@@ -439,7 +426,7 @@ static void test_unload(struct tap *t, struct fake *f)
 	double t0, dt;
 
 	/* tracing on: detach the readers, who then let go of the module */
-	put_file(f->sysfs, "trace/enabled", "1\n");
+	test_put_file(f->sysfs, "trace/enabled", "1\n");
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_EUID=0"), ARGS("unload"), 0, NULL), VM_EXIT_OK,
 		   "fake device: unload with trace readers exits 0");
 	tap_eq_str(t, r.out,
@@ -470,7 +457,7 @@ static void test_unload(struct tap *t, struct fake *f)
 	tap_ok(t, r.err && !*r.err, "... quietly");
 	free(take_log(f));
 	run_free(&r);
-	put_file(f->sysfs, "trace/enabled", "0\n");
+	test_put_file(f->sysfs, "trace/enabled", "0\n");
 
 	/* in use for a moment: retried */
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_EUID=0", "FAKE_VMACCT_BUSY=2"), ARGS("unload"), 0, NULL),
@@ -505,7 +492,7 @@ static void test_unload(struct tap *t, struct fake *f)
 	run_free(&r);
 
 	/* not root: nothing touched */
-	put_file(f->sysfs, "trace/enabled", "1\n");
+	test_put_file(f->sysfs, "trace/enabled", "1\n");
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_EUID=1000"), ARGS("unload"), 0, NULL), VM_EXIT_PERM,
 		   "fake device: unload as a user exits 4");
 	log = take_log(f);
@@ -515,7 +502,7 @@ static void test_unload(struct tap *t, struct fake *f)
 	free(s);
 	free(log);
 	run_free(&r);
-	put_file(f->sysfs, "trace/enabled", "0\n");
+	test_put_file(f->sysfs, "trace/enabled", "0\n");
 }
 
 void test_trace_cli(struct tap *t, const struct test_env *env)
@@ -544,8 +531,8 @@ void test_trace_cli(struct tap *t, const struct test_env *env)
 	snprintf(f.sysfs_env, sizeof(f.sysfs_env), "FAKE_VMACCT_SYSFS=%s", f.sysfs);
 	snprintf(dir, sizeof(dir), "%s/trace", f.sysfs);
 	mkdir(dir, 0700);
-	put_file(f.sysfs, "trace/missed", "2\n");
-	put_file(f.sysfs, "trace/enabled", "0\n");
+	test_put_file(f.sysfs, "trace/missed", "2\n");
+	test_put_file(f.sysfs, "trace/enabled", "0\n");
 
 	test_trace_stream(t, &f);
 	test_trace_end(t, &f);
