@@ -18,8 +18,7 @@
 #include "report.h"
 #include "tool.h"
 
-/* A whole small file of root into a malloc'd string.  NULL, errno set. */
-static char *slurp(const char *root, const char *rel)
+char *proc_slurp(const char *root, const char *rel)
 {
 	char path[512], *buf = NULL, *nb;
 	size_t len = 0, cap = 0;
@@ -68,7 +67,7 @@ static int sysctl_u64(const char *root, const char *name, uint64_t *v)
 	int err;
 
 	snprintf(rel, sizeof(rel), "sys/vm/%s", name);
-	s = slurp(root, rel);
+	s = proc_slurp(root, rel);
 	if (!s)
 		return -errno;
 	s[strcspn(s, "\n")] = '\0';
@@ -120,7 +119,7 @@ int proc_status_read(const char *root, uint32_t page_size,
 
 	memset(s, 0, sizeof(*s));
 	s->page_size = page_size;
-	mi = slurp(root, "meminfo");
+	mi = proc_slurp(root, "meminfo");
 	if (!mi) {
 		err = -errno;
 		snprintf(what, len, "%s/meminfo: %s", root, strerror(-err));
@@ -244,7 +243,7 @@ static int proc_mm(const char *root, int32_t pid, uint32_t page_size,
 	uint32_t maps = 0;
 
 	snprintf(rel, sizeof(rel), "%d/maps", (int)pid);
-	text = slurp(root, rel);
+	text = proc_slurp(root, rel);
 	if (!text)
 		return -errno;
 	for (line = text; *line; line = p + 1) {
@@ -263,7 +262,7 @@ static int proc_mm(const char *root, int32_t pid, uint32_t page_size,
 	m->map_count = maps;
 
 	snprintf(rel, sizeof(rel), "%d/smaps", (int)pid);
-	text = slurp(root, rel);
+	text = proc_slurp(root, rel);
 	if (!text)
 		return maps ? 0 : -errno;	/* counts without the charge */
 	for (line = text; *line; line = p ? p + 1 : line + strlen(line)) {
@@ -337,7 +336,7 @@ static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 		return VM_EXIT_OK;
 	proc_user_name(row.uid, row.user, sizeof(row.user));
 	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
-	comm = slurp(root, rel);
+	comm = proc_slurp(root, rel);
 	if (!comm)
 		goto gone;
 	comm[strcspn(comm, "\n")] = '\0';

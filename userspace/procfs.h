@@ -38,6 +38,9 @@ struct proc_status {
 	uint64_t hugetlb_kb;
 };
 
+/* A whole small file root/rel into a malloc'd string.  NULL, errno set. */
+char *proc_slurp(const char *root, const char *rel);
+
 /*
  * The name of uid (the owner of /proc/PID) into buf, "" when it has
  * none; looked up once per user of a walk.

@@ -2,7 +2,6 @@
 /* The state file of "vmacct repro": see repro-state.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "repro-state.h"
 
 void repro_state_path(char *buf, size_t len)
@@ -211,30 +211,24 @@ int repro_state_load(const char *path, struct sysctl_book *b, pid_t *pid,
 
 int repro_state_start_time(pid_t pid, unsigned long long *start)
 {
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd, i;
+	char rel[32], *buf, *p;
+	int i, err = 0;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	snprintf(rel, sizeof(rel), "%ld/stat", (long)pid);
+	buf = proc_slurp("/proc", rel);
+	if (!buf)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
 	/* after the name, which may hold anything, ')' and spaces too */
 	p = strrchr(buf, ')');
-	if (!p)
-		return -EINVAL;
 	/* the space before field 3 (state), ..., before field 22 (starttime) */
 	for (i = 3; i <= 22 && p; i++)
 		p = strchr(p + 1, ' ');
 	if (!p || !starts_with_digit(p + 1))
-		return -EINVAL;
-	*start = strtoull(p + 1, NULL, 10);
-	return 0;
+		err = -EINVAL;
+	else
+		*start = strtoull(p + 1, NULL, 10);
+	free(buf);
+	return err;
 }
 
 bool repro_state_owner_alive(pid_t pid, unsigned long long start)

@@ -13,6 +13,7 @@
 #include "system.h"
 #include "log.h"
 #include "parse.h"
+#include "procfs.h"
 
 static void kmod_log_bridge(void *data, int priority, const char *file,
 			    int line, const char *fn, const char *format,
@@ -106,23 +107,17 @@ int read_comm(int32_t pid, char *buf, size_t len)
 
 int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data)
 {
-	char path[64], buf[4096];
-	ssize_t n;
-	int fd, err;
+	char rel[32], *buf;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	snprintf(rel, sizeof(rel), "%d/limits", (int)pid);
+	buf = proc_slurp("/proc", rel);
+	if (!buf)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
-	buf[n] = '\0';
 	err = parse_proc_limit(buf, "Max address space", as);
 	if (!err)
 		err = parse_proc_limit(buf, "Max data size", data);
+	free(buf);
 	return err;
 }
 
