@@ -54,6 +54,18 @@ unwatch_max() {
 	rm -f "$TMP/stop"
 }
 
+# The fork reproduction in the background (pid), once it holds mode 2
+# at min_ratio - 1 (output in $TMP/$1.out)
+fork_held() {
+	VMACCT_REPRO_HOLD=30 vmacct repro fork --yes < /dev/null > "$TMP/$1.out" 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 300 ] && [ "$(cat $VM/overcommit_memory)" != 2 -o "$(cat $VM/overcommit_ratio)" = 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 echo "TAP version 13"
 before=$(sysctls)
 echo "# sysctls before: $before"
@@ -103,13 +115,7 @@ for name in map-files munmap-holes map-types big-alloc fork; do
 done
 
 # SIGINT in the middle: held in mode 2 at min_ratio - 1, the worst state
-VMACCT_REPRO_HOLD=30 vmacct repro fork --yes < /dev/null > "$TMP/int.out" 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 300 ] && [ "$(cat $VM/overcommit_memory)" != 2 -o "$(cat $VM/overcommit_ratio)" = 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+fork_held int
 # past the ratio search: the hold comes right after it
 sleep 1
 mid=$(sysctls)
@@ -149,13 +155,7 @@ check "without --yes: sysctls untouched, no state file" \
 check "SIGINT/SIGTERM runs left no state file" [ ! -e $STATE ]
 
 # SIGKILL in the middle: the state file holds the values to put back
-VMACCT_REPRO_HOLD=30 vmacct repro fork --yes < /dev/null > "$TMP/kill.out" 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 300 ] && [ "$(cat $VM/overcommit_memory)" != 2 -o "$(cat $VM/overcommit_ratio)" = 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+fork_held kill
 sleep 1
 kill -KILL $pid
 wait $pid

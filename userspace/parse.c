@@ -82,13 +82,13 @@ int parse_u64_range(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 /*
- * DIGITS [. DIGITS]: the whole part in *whole, the fraction as *frac over
+ * DIGITS [. DIGITS] (-EDOM for a negative number): the whole part in *whole, the fraction as *frac over
  * 10^*ndig (at most 18 digits: more are no finer than a byte), *end after.
  */
 static int parse_decimal(const char *s, uint64_t *whole, uint64_t *frac,
 			 unsigned int *ndig, const char **end)
 {
-	int err = parse_digits(s, 10, end, whole);
+	int err = s && *s == '-' ? -EDOM : parse_digits(s, 10, end, whole);
 
 	*frac = 0;
 	*ndig = 0;
@@ -131,8 +131,6 @@ int parse_size(const char *s, uint64_t *out)
 	const char *end, *u;
 	int err;
 
-	if (s && *s == '-')
-		return -EDOM;
 	err = parse_decimal(s, &whole, &frac, &ndig, &end);
 	if (err)
 		return err;
@@ -193,8 +191,6 @@ int parse_duration(const char *s, uint64_t *ns)
 	const char *end;
 	int err;
 
-	if (s && *s == '-')
-		return -EDOM;
 	err = parse_decimal(s, &whole, &frac, &ndig, &end);
 	if (err)
 		return err;
