@@ -36,11 +36,25 @@ add_summary() {
 	echo "$2: $p passed, $f failed"
 }
 
+# A failed test's own words: the harness's "file:line:test:..." lines
+# (they go to the console, not the TAP), at most 20 of each test, so
+# that a CI log that keeps only this output says why.
+why_failed() {
+	local tap=$1 console=$2 k=$3 name
+	[ -r "$console" ] || return 0
+	grep -E '^not ok [0-9]+ ' "$tap" | sed -E 's/^not ok [0-9]+ ([^ #]+).*/\1/' |
+	sort -u | while read -r name; do
+		grep -F ":${name#*.}:" "$console" | tr -d '\r' | head -n 20 |
+			sed "s/^/  $k: /"
+	done
+}
+
 # TAP from the guest: top-level "ok"/"not ok" lines of every program
 add_tap() {
 	local tap=$1 k=$2 p f s
 	read -r p f s < <(tap_counts "$tap")
 	grep -E '^not ok [0-9]+' "$tap" | sed "s/^/  $k: /"
+	why_failed "$tap" "${tap%.tap}.console" "$k"
 	grep -E '^(ok [0-9]+.*|1\.\.0 )# SKIP' "$tap" | sed "s/^/  $k: /"
 	passed=$((passed + p))
 	failed=$((failed + f))
