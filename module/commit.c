@@ -66,6 +66,12 @@ u64 vmacct_committed_error(void)
 	return vmacct_error_bound(num_online_cpus(), vmacct_committed_batch());
 }
 
+/* Committed_AS: the exact sum of vm_committed_as, as /proc/meminfo reads it. */
+u64 vmacct_committed_exact(void)
+{
+	return vm_memory_committed();
+}
+
 /**
  * vmacct_commit_snapshot - read every global term in one pass
  * @c: filled in completely; @c->size and @c->flags are left to the caller
@@ -97,7 +103,7 @@ void vmacct_commit_snapshot(struct vmacct_commit *c)
 				    c->overcommit_kbytes);
 	c->limit = limit;
 	c->committed_read = vmacct_committed_read();
-	c->committed = vm_memory_committed();
+	c->committed = vmacct_committed_exact();
 	c->committed_error = vmacct_error_bound(c->online_cpus, batch);
 	c->totalram = totalram;
 	c->total_swap = swap > 0 ? swap : 0;

@@ -24,6 +24,7 @@ struct vmacct_terms {
 void vmacct_commit_snapshot(struct vmacct_commit *c);
 s64 vmacct_mode2_count(const struct vmacct_commit *c);
 u64 vmacct_committed_error(void);
+u64 vmacct_committed_exact(void);
 const char *vmacct_algorithm_name(void);
 
 u64 vmacct_user_reserve(u64 total_vm, u64 user_reserve);

@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "breakdown.h"
 #include "commit.h"
 #include "dev.h"
 #include "peaks.h"
@@ -180,6 +181,20 @@ static int vmacct_do_overwrites(struct file *file, void *arg)
 	return vmacct_recorder_overwrites(o);
 }
 
+static int vmacct_do_breakdown(struct file *file, void *arg)
+{
+	struct vmacct_breakdown *b = arg;
+
+	if (!perfmon_capable())
+		return -EPERM;
+	if (b->flags)
+		return -EINVAL;
+	memset((u8 *)b + offsetof(struct vmacct_breakdown, committed_before),
+	       0, sizeof(*b) -
+	       offsetof(struct vmacct_breakdown, committed_before));
+	return vmacct_breakdown(b);
+}
+
 struct vmacct_ioc {
 	unsigned int cmd;
 	size_t ksize;		/* the structure this module knows */
@@ -208,6 +223,8 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_PEAKS_SIZE_VER0, vmacct_do_peaks },
 	{ VMACCT_IOC_OVERWRITES, sizeof(struct vmacct_overwrites),
 	  VMACCT_OVERWRITES_SIZE_VER0, vmacct_do_overwrites },
+	{ VMACCT_IOC_BREAKDOWN, sizeof(struct vmacct_breakdown),
+	  VMACCT_BREAKDOWN_SIZE_VER0, vmacct_do_breakdown },
 };
 
 /* Large enough for any argument. */
@@ -222,6 +239,7 @@ union vmacct_arg {
 	struct vmacct_log log;
 	struct vmacct_peaks peaks;
 	struct vmacct_overwrites overwrites;
+	struct vmacct_breakdown breakdown;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,

@@ -256,6 +256,26 @@ int vmacct_mm_counts(struct vmacct_mm *m)
 }
 
 /**
+ * vmacct_mm_charge - the commit charge of @mm: pages of its VM_ACCOUNT VMAs
+ * @mm: an mm the caller holds a reference to (mmget())
+ * @pages: out
+ *
+ * Return: 0, or -EINTR if a fatal signal arrived while waiting for the
+ * mmap lock.
+ */
+int vmacct_mm_charge(struct mm_struct *mm, u64 *pages)
+{
+	struct vmacct_mm m = { .flags = 0 };
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	vmacct_walk(mm, &m);
+	mmap_read_unlock(mm);
+	*pages = m.charge;
+	return 0;
+}
+
+/**
  * vmacct_mm_total_vm - the total_vm of @pid's mm
  * @pid: as for vmacct_mm_get()
  * @total_vm: out

@@ -16,7 +16,6 @@
  * table at that count or higher after a scan of the table without the
  * lock.  Probe context: no sleeping; the lock is a raw spinlock.
  */
-#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -81,11 +80,7 @@ static void vmacct_peaks_fill(struct vmacct_peak_slot *s, u32 count,
 	r->uid = from_kuid_munged(&init_user_ns, current_uid());
 	r->realtime_ns = ktime_get_real_fast_ns();
 	r->start_boottime_ns = start;
-#ifdef CONFIG_CGROUPS
-	rcu_read_lock();
-	r->cgroup_id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
-#endif
+	r->cgroup_id = vmacct_task_cgroup_id(current);
 	/* as trace events do: task_lock() may be held by our caller */
 	memcpy(r->comm, current->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';

@@ -19,7 +19,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/math64.h>
 #include <linux/mman.h>
@@ -59,20 +58,6 @@ static u32 vmacct_rec_slot(u64 seq, u32 size)
 	return rem;
 }
 
-static u64 vmacct_task_cgroup_id(struct task_struct *task)
-{
-#ifdef CONFIG_CGROUPS
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(task));
-	rcu_read_unlock();
-	return id;
-#else
-	return 0;
-#endif
-}
-
 /*
  * The header of a record of the current task: times, uid, cgroup.
  * NMI-safe: the fast clocks, and the task's own credentials and cgroup.
@@ -82,7 +67,7 @@ static void vmacct_recorder_stamp(struct vmacct_record *rec)
 	rec->size = sizeof(*rec);
 	rec->realtime_ns = ktime_get_real_fast_ns();
 	rec->boottime_ns = ktime_get_boot_fast_ns();
-	rec->cgroup_id = vmacct_task_cgroup_id(current);
+	rec->cgroup_id = rec->ev.cgroup_id;
 	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
 }
 

@@ -133,6 +133,7 @@ void vmacct_ring_stamp(struct vmacct_event *ev)
 	ev->time_ns = ktime_get_mono_fast_ns();	/* NMI-safe */
 	ev->pid = current->pid;
 	ev->tgid = current->tgid;
+	ev->cgroup_id = vmacct_task_cgroup_id(current);
 	/* as trace events do: task_lock() may be held by our caller */
 	memcpy(ev->comm, current->comm, sizeof(ev->comm));
 	ev->comm[sizeof(ev->comm) - 1] = '\0';

@@ -18,6 +18,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
+#include <linux/cgroup.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/hugetlb.h>
 #include <linux/kallsyms.h>
@@ -323,6 +326,64 @@ bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm)
 	rcu_read_unlock();
 	return owner;
 #endif
+}
+
+/**
+ * vmacct_task_cgroup_id - @task's cgroup v2 id (cgroup_id(), the inode
+ *	number of its directory in the cgroup2 mount); 0 without cgroups.
+ *	NMI-safe.
+ * @task: a task the caller keeps alive
+ */
+u64 vmacct_task_cgroup_id(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	return id;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * The alias list of an inode: d_u.d_alias up to 6.x, d_alias itself (and
+ * for_each_alias()) once the union was reworked (7.x dcache.h).
+ */
+#ifdef for_each_alias
+#define vmacct_for_each_alias(d, inode)	for_each_alias(d, inode)
+#else
+#define vmacct_for_each_alias(d, inode) \
+	hlist_for_each_entry(d, &(inode)->i_dentry, d_u.d_alias)
+#endif
+
+/**
+ * vmacct_inode_name_is - does @inode's first dentry's name start with
+ *	@prefix?  For the kernel's pseudo files (alloc_file_pseudo()), whose
+ *	dentry is created with the file and never renamed.
+ * @inode: an inode the caller keeps alive (its superblock's inode list
+ *	lock, or a reference)
+ * @prefix: NUL-terminated
+ *
+ * Takes @inode->i_lock (the alias list's lock), then the dentry's
+ * d_lock, in the dcache's order.
+ */
+bool vmacct_inode_name_is(struct inode *inode, const char *prefix)
+{
+	struct dentry *d;
+	bool is = false;
+
+	spin_lock(&inode->i_lock);
+	vmacct_for_each_alias(d, inode) {
+		spin_lock(&d->d_lock);
+		is = !strncmp(d->d_name.name, prefix, strlen(prefix));
+		spin_unlock(&d->d_lock);
+		break;
+	}
+	spin_unlock(&inode->i_lock);
+	return is;
 }
 
 s32 vmacct_committed_batch(void)

@@ -13,6 +13,7 @@
 #include <linux/ptrace.h>
 #include <linux/types.h>
 
+struct inode;
 struct mm_struct;
 struct task_struct;
 
@@ -53,6 +54,8 @@ unsigned long vmacct_totalreserve_pages(void);
 u32 vmacct_kernel_version(void);
 bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
 bool vmacct_mremap_checks_early(void);
+u64 vmacct_task_cgroup_id(struct task_struct *task);
+bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
 /*
  * Argument @n of a function, in an ftrace_ops callback at its entry.  Up
  * to 6.1 struct ftrace_regs was x86's pt_regs, read directly; from 6.2 it

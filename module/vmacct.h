@@ -5,14 +5,17 @@
  * The layers, each calling only those below it (one header per file):
  *
  *   faces        main.c (load order), dev.c (/dev/vmacct), sysfs.c
- *   queries      query.c: the model applied to one process
+ *   queries      query.c: the model applied to one process;
+ *                breakdown.c: Committed_AS by kind of holder
  *   stream       stream.c (who wants the probes), probe.c (the probes),
  *                inflight.c (a decision from entry to verdict),
  *                syscall.c (a system call near the limit, to its return),
  *                classify.c, ring.c (readers), stats.c (counters),
  *                recorder.c (the last refusals, kept with nobody reading)
+ *   processes    tasks.c: every process's private charge, each mm once
  *   model        commit.c (the terms and verdicts), mm.c (one process),
- *                rules.c (where map_count is checked)
+ *                rules.c (where map_count is checked), shmem.c (what
+ *                shmem inodes charge)
  *   kernel       syms.c: unexported data and every version difference
  *
  * Each file has a header of the same name declaring what it offers; the

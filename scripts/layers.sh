@@ -22,11 +22,11 @@ cd "$ROOT" || exit 1
 LAYERS=(
 	"main"
 	"dev sysfs"
-	"query stream"
+	"query stream breakdown"
 	"probe"
 	"inflight syscall"
-	"classify ring stats recorder peaks events"
-	"commit mm rules"
+	"classify ring stats recorder peaks events tasks"
+	"commit mm rules shmem"
 	"syms"
 )
 

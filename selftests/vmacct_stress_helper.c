@@ -16,6 +16,11 @@
  *	failed and exit 1.  Never opens /dev/vmacct (that would pin the
  *	module).
  *
+ *   vmacct_stress_helper hold PAGES
+ *	map PAGES of private writable memory (charged, untouched), print
+ *	"held PID", and wait to be killed (vmacct_cgroup_test.sh: processes
+ *	of known charges in cgroups).
+ *
  *   vmacct_stress_helper rearm N
  *	reproducer, not run by any test: a child loops on mprotect() while
  *	a reader toggles VMACCT_TRACE_NO_MAP_COUNT N times, so that the
@@ -164,6 +169,20 @@ static int rearm(long n)
 	return i == n ? 0 : 1;
 }
 
+static int hold(long pages)
+{
+	if (pages < 0 || mmap(NULL, pages * sysconf(_SC_PAGESIZE),
+			      PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) {
+		printf("hold %ld pages: %s\n", pages, strerror(errno));
+		return 1;
+	}
+	printf("held %d\n", (int)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
@@ -172,6 +191,8 @@ int main(int argc, char *argv[])
 		return stress(atof(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "rearm") == 0)
 		return rearm(atol(argv[2]));
-	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N\n", argv[0]);
+	if (argc == 3 && strcmp(argv[1], "hold") == 0)
+		return hold(atol(argv[2]));
+	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N | hold PAGES\n", argv[0]);
 	return 64;
 }

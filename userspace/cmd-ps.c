@@ -16,11 +16,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "device.h"
 #include "log.h"
 #include "parse.h"
 #include "ps.h"
 #include "procfs.h"
+#include "ps-cgroup.h"
 #include "ps-table.h"
 #include "system.h"
 #include "tool.h"
@@ -30,12 +32,15 @@ struct ps_opts {
 	size_t limit;		/* 0: every row */
 	bool json;
 	bool list_columns;
+	bool by_cgroup;		/* --by cgroup */
+	bool view_chosen;	/* -o given */
+	unsigned int depth;	/* --depth, CG_DEPTH_ALL without */
 	struct ps_view view;
 	struct ps_filter filter;
 	int verbose;
 };
 
-enum { OPT_LIMIT = 0x100, OPT_LIST_COLUMNS };
+enum { OPT_LIMIT = 0x100, OPT_LIST_COLUMNS, OPT_BY, OPT_DEPTH };
 
 static const struct option ps_longopts[] = {
 	{ "sort",         required_argument, NULL, 's' },
@@ -43,6 +48,8 @@ static const struct option ps_longopts[] = {
 	{ "user",         required_argument, NULL, 'u' },
 	{ "output",       required_argument, NULL, 'o' },
 	{ "list-columns", no_argument,       NULL, OPT_LIST_COLUMNS },
+	{ "by",           required_argument, NULL, OPT_BY },
+	{ "depth",        required_argument, NULL, OPT_DEPTH },
 	{ "raw",          no_argument,       NULL, 'r' },
 	{ "noheadings",   no_argument,       NULL, 'n' },
 	{ "bytes",        no_argument,       NULL, 'b' },
@@ -58,6 +65,11 @@ static const struct opt_help ps_opts_help[] = {
 	{ "-s, --sort KEY",     "maps: by map_count (the default); charge: by commit\n"
 				"charge; largest first, unreadable processes last" },
 	{ "    --limit N",      "show the first N rows, after sorting" },
+	{ "    --by cgroup",    "one row per cgroup v2: its processes, their commit\n"
+				"charge, the largest map_count and its headroom, and\n"
+				"the process that has it (the closest to the limit)" },
+	{ "    --depth N",      "with --by cgroup: sum each cgroup into its ancestor\n"
+				"N levels below the root (0: everything in /)" },
 	{ "-u, --user USER",    "only the processes of USER (a name or a uid)" },
 	{ "-o, --output LIST",  "the columns, by name, separated by commas; +LIST adds\n"
 				"to the default ones (--list-columns)" },
@@ -67,12 +79,15 @@ static const struct opt_help ps_opts_help[] = {
 	{ "-n, --noheadings",   "no heading line (and no footer)" },
 	{ "-b, --bytes",        "SIZE in bytes, not 820 KiB" },
 	{ "-j, -J, --json",     "a JSON array, one object per process: pid, comm, uid,\n"
-				"user, map_count, max_map_count, headroom {mmap, split,\n"
+				"user, cgroup, map_count, max_map_count, headroom {mmap, split,\n"
 				"munmap, mremap_move, mremap_fixed}, tightest,\n"
 				"charge_pages, largest_accounted, nr_accounted, the\n"
 				"VMA counts nr_* and the *_vm counters; for one that\n"
 				"may not be read only pid, comm, uid, user and\n"
-				"\"error\": \"EACCES\"" },
+				"\"error\": \"EACCES\"; with --by cgroup one object\n"
+				"per cgroup: cgroup, name, processes, unreadable,\n"
+				"charge_pages, charge_bytes, map_count, max_map_count,\n"
+				"headroom {new, splits}, closest {pid, comm}" },
 	{ "-v, --verbose",      "more messages on stderr" },
 	{ "-h, --help",         "show this help" },
 	{ NULL, NULL },
@@ -81,14 +96,16 @@ static const struct opt_help ps_opts_help[] = {
 static void ps_help(FILE *out)
 {
 	print_usage(out, "vmacct ps [PID...] [--user USER] [--sort maps|charge] [--limit N]\n"
-		    "                 [-o LIST] [-r] [-n] [-b] [--json] [-v]",
+		    "                 [--by cgroup [--depth N]] [-o LIST] [-r] [-n] [-b]\n"
+		    "                 [--json] [-v]",
 		    "One row per process (all of them, or the PIDs given): map_count\n"
 		    "(VMAs), its share of vm.max_map_count, the headroom for new mappings\n"
 		    "(NEW: how many more mmap() may add) and for splits (SPLITS: how many\n"
 		    "more munmap() or mprotect() inside a mapping may do), and the commit\n"
 		    "charge of its VM_ACCOUNT VMAs (pages and size; ACCT: how many such\n"
 		    "VMAs).  The headroom at each of the kernel's five check sites is in\n"
-		    "the columns MMAP ... MREMAP-FIXED and in --json.\n"
+		    "the columns MMAP ... MREMAP-FIXED and in --json.  CGROUP is the\n"
+		    "process's cgroup v2 path ('-' on a host with cgroup v1 only).\n"
 		    "\n"
 		    "Another user's or a non-dumpable process is listed without values\n"
 		    "('-') unless run as root (CAP_SYS_PTRACE); kernel threads are counted\n"
@@ -150,6 +167,23 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 		case 'o':
 			if (ps_view_parse(&o->view, optarg, what, sizeof(what)))
 				return usage_error("ps", what);
+			o->view_chosen = true;
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "cgroup")) {
+				snprintf(what, sizeof(what),
+					 "invalid --by '%.32s': the only grouping is cgroup", optarg);
+				return usage_error("ps", what);
+			}
+			o->by_cgroup = true;
+			break;
+		case OPT_DEPTH:
+			if (parse_u64_range(optarg, 0, 1000, &n)) {
+				snprintf(what, sizeof(what),
+					 "invalid depth '%.32s': a whole number, 0 to 1000", optarg);
+				return usage_error("ps", what);
+			}
+			o->depth = (unsigned int)n;
 			break;
 		case OPT_LIST_COLUMNS:
 			o->list_columns = true;
@@ -179,6 +213,10 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 			return getopt_error("ps", argc, argv, PS_SHORTOPTS);
 		}
 	}
+	if (o->depth != CG_DEPTH_ALL && !o->by_cgroup)
+		return usage_error("ps", "--depth goes with --by cgroup");
+	if (o->by_cgroup && o->view_chosen)
+		return usage_error("ps", "-o chooses the columns of the process table, not of --by cgroup");
 	for (; optind < argc; optind++) {
 		int32_t pid;
 
@@ -196,9 +234,35 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 	return -1;
 }
 
+/* ps --by cgroup: the rows summed per cgroup.  An exit code. */
+static int print_by_cgroup(const struct ps_opts *o, const struct ps_table *t,
+			   uint32_t page_size)
+{
+	struct cg_table cg;
+	int err;
+
+	err = cg_table_build(&cg, t, o->depth, o->sort);
+	if (!err && cg.no_cgroups && t->n)
+		log_warn("no cgroup v2 path in /proc/PID/cgroup (a kernel without cgroups?): every process is counted under /");
+	else if (!err && !cgroup2_mount())
+		log_warn("no cgroup2 filesystem mounted (cgroup v1 only?): every process is in the v2 root, shown as /");
+	if (!err && o->json)
+		cg_print_json(stdout, &cg, o->limit, page_size);
+	else if (!err)
+		err = cg_print_table(stdout, &cg, o->limit, page_size, o->view.raw,
+				     o->view.noheadings, o->view.bytes);
+	cg_table_free(&cg);
+	if (err) {
+		log_err("ps: %s", strerror(-err));
+		return VM_EXIT_FAILED;
+	}
+	return VM_EXIT_OK;
+}
+
 int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 {
-	struct ps_opts o = { .sort = PS_SORT_MAPS, .verbose = g->verbose };
+	struct ps_opts o = { .sort = PS_SORT_MAPS, .verbose = g->verbose,
+			     .depth = CG_DEPTH_ALL };
 	struct ps_table t = { .rows = NULL };
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
@@ -233,7 +297,9 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 		goto out;
 
 	ps_sort(&t, o.sort);
-	if (o.json) {
+	if (o.by_cgroup) {
+		ret = print_by_cgroup(&o, &t, commit.page_size);
+	} else if (o.json) {
 		ps_print_json(stdout, &t, o.limit);
 	} else {
 		err = ps_print_table(stdout, &t, o.limit, commit.page_size, &o.view);

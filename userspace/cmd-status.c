@@ -18,6 +18,7 @@
 #include "procfs.h"
 #include "prom.h"
 #include "ps.h"
+#include "breakdown.h"
 #include "report.h"
 #include "tool.h"
 
@@ -28,6 +29,8 @@ static const struct option status_longopts[] = {
 	{ "bytes",   no_argument, NULL, 'b' },
 	{ "prometheus", no_argument, NULL, 'P' },
 	{ "top",     required_argument, NULL, 'T' },
+	{ "top-cgroups", required_argument, NULL, 'C' },
+	{ "breakdown", no_argument, NULL, 'B' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help",    no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -48,6 +51,14 @@ static const struct opt_help status_opts_help[] = {
 			   "vmacct_process_commit_charge_bytes {pid, comm} for the\n"
 			   "processes with the most (walks /proc like ps)" },
 	{ "    --top N", "with --prometheus: N processes by each (default 10)" },
+	{ "    --top-cgroups N", "with --prometheus: N cgroups by each of\n"
+			   "vmacct_cgroup_commit_charge_bytes and\n"
+			   "vmacct_cgroup_max_mappings {cgroup} (default 10)" },
+	{ "    --breakdown", "Committed_AS accounted for instead: private mappings of\n"
+			   "every process, SysV segments, shared anonymous mappings,\n"
+			   "tmpfs, memfd and other shmem, and the remainder with its\n"
+			   "bound (a walk of every process and shmem inode; needs\n"
+			   "CAP_PERFMON or CAP_SYS_ADMIN)" },
 	{ "-v, --verbose", "more messages on stderr" },
 	{ "-h, --help",    "show this help" },
 	{ NULL, NULL },
@@ -55,7 +66,8 @@ static const struct opt_help status_opts_help[] = {
 
 static void status_help(FILE *out)
 {
-	print_usage(out, "vmacct status [-r] [-n] [-b] [--json | --prometheus [--top N]] [-v]",
+	print_usage(out, "vmacct status [-r] [-n] [-b] [--breakdown] [--json |\n"
+		    "                     --prometheus [--top N] [--top-cgroups N]] [-v]",
 		    "Overcommit policy, CommitLimit and Committed_AS (pages and bytes), the\n"
 		    "committed value the kernel actually compares with its error bound,\n"
 		    "headroom, the mode-0 per-request ceiling, RAM, swap, hugetlb and\n"
@@ -121,6 +133,32 @@ static int prom_down(int ret, const char *why)
 	return VM_EXIT_OK;
 }
 
+/*
+ * VMACCT_IOC_BREAKDOWN.  For --breakdown every failure is said and ends
+ * the command; for --prometheus one this user may not make (no
+ * CAP_PERFMON) or an older module leaves the kinds out, with a note.
+ */
+static int breakdown_read(int fd, int verbose, bool asked,
+			  struct vmacct_breakdown *bd, bool *have)
+{
+	int ret = vm_dev_breakdown(fd, verbose, bd);
+
+	*have = ret == VM_EXIT_OK;
+	if (ret >= 0)
+		return ret;
+	if (asked && (ret == -EPERM || ret == -EACCES)) {
+		log_err("%s: VMACCT_IOC_BREAKDOWN: %s — the breakdown walks every process and shmem inode and needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)",
+			VMACCT_DEV_PATH, strerror(-ret));
+		return VM_EXIT_PERM;
+	}
+	if (asked)
+		return vm_dev_recorder_error("VMACCT_IOC_BREAKDOWN",
+					     "has no breakdown", -ret);
+	log_note(verbose, "vmacct_committed_bytes by kind left out: %s",
+		 strerror(-ret));
+	return VM_EXIT_OK;
+}
+
 /* Without the module: what /proc gives, labelled as such.  Exit 0. */
 static int status_from_proc(bool json, const char *why)
 {
@@ -151,7 +189,9 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	struct vmacct_stats stats;
 	struct status_warnings warn;
 	struct ps_table t = { .rows = NULL };
-	size_t top = PROM_TOP_DEFAULT;
+	struct prom_top top = { PROM_TOP_DEFAULT, PROM_TOP_DEFAULT };
+	struct vmacct_breakdown bd;
+	bool breakdown = false, have_bd = false;
 	int verbose = g->verbose;
 	bool json = false, prom = false, top_set = false, have_stats = false;
 	bool have_rec = false;
@@ -182,8 +222,17 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		case 'T':
 			if (parse_u64_range(optarg, 0, 100000, &n))
 				return usage_error("status", "--top: a whole number, 0 to 100000");
-			top = (size_t)n;
+			top.processes = (size_t)n;
 			top_set = true;
+			break;
+		case 'C':
+			if (parse_u64_range(optarg, 0, 100000, &n))
+				return usage_error("status", "--top-cgroups: a whole number, 0 to 100000");
+			top.cgroups = (size_t)n;
+			top_set = true;
+			break;
+		case 'B':
+			breakdown = true;
 			break;
 		case 'v':
 			verbose++;
@@ -200,10 +249,16 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (json && prom)
 		return usage_error("status", "--json and --prometheus exclude each other");
 	if (top_set && !prom)
-		return usage_error("status", "--top goes with --prometheus");
+		return usage_error("status", "--top and --top-cgroups go with --prometheus");
+	if (breakdown && prom)
+		return usage_error("status", "--breakdown and --prometheus exclude each other (--prometheus has vmacct_committed_bytes{kind})");
 
 	why[0] = '\0';
 	ret = vm_dev_open_or_why(g, verbose, &fd, why, sizeof(why));
+	if (ret == VM_EXIT_NOT_LOADED && breakdown) {
+		log_err("%s — the breakdown is the module's walk; /proc has no such answer", why);
+		return ret;
+	}
 	if (ret == VM_EXIT_NOT_LOADED && !prom)
 		return status_from_proc(json, why);
 	if (ret != VM_EXIT_OK && prom)
@@ -217,22 +272,38 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		ret = vm_ps_walk(fd, verbose, NULL, &t);
 	if (ret == VM_EXIT_OK && prom)
 		have_rec = recorder_read(fd, verbose, &rec);
+	if (ret == VM_EXIT_OK && (prom || breakdown))
+		ret = breakdown_read(fd, verbose, breakdown, &bd, &have_bd);
 	close(fd);
 	if (ret != VM_EXIT_OK) {
 		ps_table_free(&t);
 		return prom ? prom_down(ret, "") : ret;
 	}
 	if (prom) {
-		prom_print(stdout, &ver, &commit, have_stats ? &stats : NULL,
-			   &t, top, have_rec ? &rec : NULL);
+		ret = prom_print(stdout, &ver, &commit, have_stats ? &stats : NULL,
+				 &t, &top, have_rec ? &rec : NULL,
+				 have_bd ? &bd : NULL);
 		ps_table_free(&t);
-		if (fflush(stdout) == EOF) {
+		if (ret)
+			log_err("status: %s", strerror(-ret));
+		if (fflush(stdout) == EOF || ret) {
 			log_err("stdout: %s", strerror(errno));
 			return VM_EXIT_FAILED;
 		}
 		return VM_EXIT_OK;
 	}
 
+	if (breakdown) {
+		if (json)
+			bd_print_json(stdout, &bd, commit.page_size);
+		else
+			bd_print_human(stdout, &bd, commit.page_size, view.bytes);
+		if (fflush(stdout) == EOF) {
+			log_err("stdout: %s", strerror(errno));
+			return VM_EXIT_FAILED;
+		}
+		return VM_EXIT_OK;
+	}
 	status_warnings(&commit, &warn);
 	if (json)
 		status_print_json(stdout, &ver, &commit,

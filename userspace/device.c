@@ -313,6 +313,16 @@ int vm_dev_recorder_error(const char *what, const char *has, int err)
 	return vm_dev_ioctl_error(what, err);
 }
 
+int vm_dev_breakdown(int fd, int verbose, struct vmacct_breakdown *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->size = sizeof(*b);
+	if (ioctl(fd, VMACCT_IOC_BREAKDOWN, b) < 0)
+		return -errno;
+	return vm_dev_check_size("VMACCT_IOC_BREAKDOWN", b->size,
+				 VMACCT_BREAKDOWN_SIZE_VER0, sizeof(*b), verbose);
+}
+
 int vm_dev_log_error(int err)
 {
 	return vm_dev_recorder_error("VMACCT_IOC_LOG", "has no recorder", err);

@@ -123,6 +123,12 @@ int vm_dev_peaks(int fd, struct vmacct_peak *peaks, uint32_t nr,
 int vm_dev_overwrites(int fd, struct vmacct_overwrite *groups, uint32_t nr,
 		      int verbose, uint32_t *got);
 /*
+ * VMACCT_IOC_BREAKDOWN into b.  0; -errno when the ioctl failed, saying
+ * nothing; or a VM_EXIT_* code after saying the answer is too short.
+ */
+int vm_dev_breakdown(int fd, int verbose, struct vmacct_breakdown *b);
+
+/*
  * What a failed recorder request (what: "VMACCT_IOC_PEAKS", ...) means,
  * said, for a module that "has" what it lacks when it answers ENOTTY
  * ("keeps no peaks"); an exit code.

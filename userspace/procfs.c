@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "cgroup.h"
 #include "procfs.h"
 #include "report.h"
 #include "tool.h"
@@ -362,7 +363,9 @@ static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 		row.mm.headroom_mremap_move = (int32_t)((int64_t)max - 3 - row.mm.map_count);
 		row.mm.headroom_mremap_fixed = (int32_t)((int64_t)max - 5 - row.mm.map_count);
 	}
+	row.cgroup = cgroup_of_pid(root, pid);
 	if (ps_table_add(t, &row)) {
+		free(row.cgroup);
 		log_err("ps: %s", strerror(ENOMEM));
 		return VM_EXIT_FAILED;
 	}

@@ -11,14 +11,18 @@
  * Label values are escaped as the format requires (\\, \", \n), and a
  * process name is made valid UTF-8 without controls (escape.h, ESC_PROM).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "breakdown.h"
 #include "escape.h"
 #include "parse.h"
 #include "prom.h"
+#include "ps-cgroup.h"
 #include "report.h"
 #include "trace.h"
 
@@ -152,9 +156,51 @@ void prom_print_down(FILE *out, const char *reason)
 	fputs("\"} 0\n", out);
 }
 
-void prom_print(FILE *out, const struct vmacct_version *v,
-		const struct vmacct_commit *c, const struct vmacct_stats *s,
-		struct ps_table *t, size_t top, const struct prom_recorder *r)
+/* Series of the top cgroups by v (sorted by it), label cgroup="path". */
+static void cgroup_series(FILE *out, const char *name, const char *help,
+			  const struct cg_table *cg, size_t top, bool charge,
+			  uint32_t page_size)
+{
+	const struct cg_group *g;
+	size_t i;
+
+	head(out, name, help);
+	for (i = 0; i < cg->n && i < top; i++) {
+		g = &cg->g[i];
+		if (!charge && !g->closest)
+			continue;
+		fprintf(out, "%s{cgroup=\"", name);
+		esc_write(out, g->path, ESC_PROM);
+		fprintf(out, "\"} %" PRIu64 "\n", charge ?
+			g->charge * page_size : (uint64_t)g->closest->mm.map_count);
+	}
+}
+
+/* The top cgroups by commit charge and by map_count.  0 or -ENOMEM. */
+static int cgroups_print(FILE *out, const struct ps_table *t, size_t top,
+			 uint32_t page_size)
+{
+	struct cg_table cg;
+
+	if (cg_table_build(&cg, t, CG_DEPTH_ALL, PS_SORT_CHARGE))
+		return -ENOMEM;
+	cgroup_series(out, "vmacct_cgroup_commit_charge_bytes",
+		      "Commit charge (VM_ACCOUNT VMAs) of the processes of each of the cgroups (v2) with the most; --top-cgroups sets how many.",
+		      &cg, top, true, page_size);
+	cg_table_free(&cg);
+	if (cg_table_build(&cg, t, CG_DEPTH_ALL, PS_SORT_MAPS))
+		return -ENOMEM;
+	cgroup_series(out, "vmacct_cgroup_max_mappings",
+		      "The largest map_count of a process of each of the cgroups (v2) with the highest, against vmacct_mappings_max.",
+		      &cg, top, false, page_size);
+	cg_table_free(&cg);
+	return 0;
+}
+
+int prom_print(FILE *out, const struct vmacct_version *v,
+	       const struct vmacct_commit *c, const struct vmacct_stats *s,
+	       struct ps_table *t, const struct prom_top *top,
+	       const struct prom_recorder *r, const struct vmacct_breakdown *bd)
 {
 	const uint64_t ps = c->page_size;
 	size_t i, unreadable = 0;
@@ -189,8 +235,7 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 		  c->max_map_count);
 	gauge_u64(out, "vmacct_commit_limit_bytes",
 		  "CommitLimit: what mode 2 lets the system commit.", c->limit * ps);
-	gauge_u64(out, "vmacct_committed_bytes",
-		  "Committed_AS, the exact sum (as /proc/meminfo).", c->committed * ps);
+	bd_print_prom(out, bd, c->committed, c->page_size);
 	gauge_u64(out, "vmacct_committed_compared_bytes",
 		  "Committed_AS as __vm_enough_memory() compares it: the per-CPU counter without the CPU deltas.",
 		  c->committed_read * ps);
@@ -223,16 +268,17 @@ void prom_print(FILE *out, const struct vmacct_version *v,
 	ps_sort(t, PS_SORT_MAPS);
 	head(out, "vmacct_process_mappings",
 	     "VMAs (mappings, map_count) of each of the processes with the most, against vmacct_mappings_max.");
-	for (i = 0; i < t->n && i < top && !t->rows[i].err; i++)
+	for (i = 0; i < t->n && i < top->processes && !t->rows[i].err; i++)
 		process_series(out, "vmacct_process_mappings", &t->rows[i],
 			       t->rows[i].mm.map_count);
 
 	ps_sort(t, PS_SORT_CHARGE);
 	head(out, "vmacct_process_commit_charge_bytes",
 	     "Commit charge (VM_ACCOUNT VMAs) of each of the processes with the most.");
-	for (i = 0; i < t->n && i < top && !t->rows[i].err; i++)
+	for (i = 0; i < t->n && i < top->processes && !t->rows[i].err; i++)
 		process_series(out, "vmacct_process_commit_charge_bytes", &t->rows[i],
 			       t->rows[i].mm.charge * ps);
 	if (r)
 		recorder_print(out, r);
+	return cgroups_print(out, t, top->cgroups, c->page_size);
 }

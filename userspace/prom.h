@@ -35,9 +35,21 @@ struct prom_recorder {
  * recorder, or a user who may not read it).  Every metric has HELP and
  * TYPE lines; sizes are in bytes.
  */
-void prom_print(FILE *out, const struct vmacct_version *v,
-		const struct vmacct_commit *c, const struct vmacct_stats *s,
-		struct ps_table *t, size_t top, const struct prom_recorder *r);
+/* How many processes, and cgroups, get series of their own. */
+struct prom_top {
+	size_t processes;
+	size_t cgroups;
+};
+
+/*
+ * Every series; bd NULL when the breakdown was not allowed (then all of
+ * Committed_AS is vmacct_committed_bytes{kind="remainder"}).  0 or
+ * -ENOMEM.
+ */
+int prom_print(FILE *out, const struct vmacct_version *v,
+	       const struct vmacct_commit *c, const struct vmacct_stats *s,
+	       struct ps_table *t, const struct prom_top *top,
+	       const struct prom_recorder *r, const struct vmacct_breakdown *bd);
 
 /*
  * When the module does not answer: vmacct_up{reason="REASON"} 0 alone

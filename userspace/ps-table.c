@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgroup.h"
 #include "hints.h"
 #include "parse.h"
 #include "ps-table.h"
@@ -42,11 +43,14 @@ static const struct ps_col_info ps_cols[PS_COL_COUNT] = {
 	[PS_COL_DATA_VM] = { "DATA-VM", SCOLS_FL_RIGHT, "data_vm (private writable), pages" },
 	[PS_COL_STACK_VM] = { "STACK-VM", SCOLS_FL_RIGHT, "stack_vm, pages" },
 	[PS_COL_LOCKED_VM] = { "LOCKED-VM", SCOLS_FL_RIGHT, "locked_vm (mlock), pages" },
+	[PS_COL_CGROUP]	= { "CGROUP", SCOLS_FL_TRUNC, "cgroup v2 path ('-': none known, cgroup v1)" },
+	[PS_COL_CGNAME]	= { "CGNAME", SCOLS_FL_TRUNC,
+			    "the cgroup by a name people know: unit, container, pod" },
 };
 
 static const enum ps_col ps_default_cols[] = {
 	PS_COL_PID, PS_COL_COMM, PS_COL_MAPS, PS_COL_PMAX, PS_COL_NEW,
-	PS_COL_SPLITS, PS_COL_CHARGE, PS_COL_SIZE, PS_COL_ACCT,
+	PS_COL_SPLITS, PS_COL_CHARGE, PS_COL_SIZE, PS_COL_ACCT, PS_COL_CGROUP,
 };
 
 int32_t mm_headroom_new(const struct vmacct_mm *m)
@@ -137,6 +141,15 @@ static void cell(const struct ps_row *r, enum ps_col c, uint32_t page_size,
 		/* libsmartcols escapes it (see ps_print_table) */
 		snprintf(buf, len, "%s", src);
 		return;
+	case PS_COL_CGROUP:
+		snprintf(buf, len, "%s", r->cgroup ? r->cgroup : "-");
+		return;
+	case PS_COL_CGNAME:
+		if (r->cgroup)
+			cgroup_name(r->cgroup, buf, len);
+		else
+			snprintf(buf, len, "-");
+		return;
 	default:
 		break;
 	}
@@ -178,7 +191,7 @@ static void cell(const struct ps_row *r, enum ps_col c, uint32_t page_size,
 int ps_print_table(FILE *out, const struct ps_table *t, size_t limit,
 		   uint32_t page_size, const struct ps_view *v)
 {
-	char buf[PS_COMM_MAX + 32];
+	char buf[4096 + 32];	/* a cgroup path, the longest cell */
 	size_t i, c, n = limit && limit < t->n ? limit : t->n, denied = 0;
 	struct libscols_table *tb;
 	struct libscols_line *ln;

@@ -37,6 +37,8 @@ enum ps_col {
 	PS_COL_DATA_VM,
 	PS_COL_STACK_VM,
 	PS_COL_LOCKED_VM,
+	PS_COL_CGROUP,		/* cgroup v2 path */
+	PS_COL_CGNAME,		/* its readable name */
 	PS_COL_COUNT,
 };
 

@@ -76,6 +76,10 @@ int ps_table_add(struct ps_table *t, const struct ps_row *r)
 
 void ps_table_free(struct ps_table *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->rows[i].cgroup);
 	free(t->rows);
 	t->rows = NULL;
 	t->n = t->cap = 0;
@@ -175,6 +179,10 @@ void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 			json_string(&j, "user", r->user);
 		else
 			json_null(&j, "user");
+		if (r->cgroup)
+			json_string(&j, "cgroup", r->cgroup);
+		else
+			json_null(&j, "cgroup");
 		if (r->err) {
 			json_string(&j, "error", errno_name(r->err));
 			json_object_end(&j);

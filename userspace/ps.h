@@ -42,6 +42,7 @@ struct ps_row {
 	uint32_t uid;		/* the owner of /proc/PID */
 	char user[PS_USER_MAX];	/* its name, or "" */
 	struct vmacct_mm mm;	/* valid when err is 0 */
+	char *cgroup;		/* cgroup v2 path, malloc'd; NULL: none known */
 };
 
 struct ps_table {
@@ -71,7 +72,7 @@ enum headroom_kind mm_tightest_headroom(const struct vmacct_mm *m);
 /* "maps" or "charge".  0 or -EINVAL. */
 int ps_parse_sort(const char *s, enum ps_sort *out);
 
-/* Append a copy of r.  0 or -ENOMEM. */
+/* Append a copy of r, which gives its cgroup to t.  0 or -ENOMEM. */
 int ps_table_add(struct ps_table *t, const struct ps_row *r);
 void ps_table_free(struct ps_table *t);
 /*

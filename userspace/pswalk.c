@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "device.h"
 #include "log.h"
 #include "parse.h"
@@ -92,7 +94,9 @@ static int add_process(int fd, int32_t pid, int verbose,
 		log_note(verbose, "/proc/%d/comm: %s", (int)pid, strerror(-err));
 		snprintf(row.comm, sizeof(row.comm), "?");
 	}
+	row.cgroup = cgroup_of_pid("/proc", pid);
 	if (ps_table_add(t, &row)) {
+		free(row.cgroup);
 		log_err("ps: %s", strerror(ENOMEM));
 		return VM_EXIT_FAILED;
 	}

@@ -95,7 +95,6 @@ void record_print_json(FILE *out, const struct vmacct_record *rec)
 	trace_json_fields(&j, &rec->ev, (uint64_t)rec->realtime_ns);
 	json_u64(&j, "boottime_ns", rec->boottime_ns);
 	json_u64(&j, "uid", rec->uid);
-	json_u64(&j, "cgroup_id", rec->cgroup_id);
 	if (decision)
 		json_u64(&j, "committed_error", rec->committed_error);
 	else

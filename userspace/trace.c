@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroup.h"
 #include "escape.h"
 #include "json.h"
 #include "parse.h"
@@ -276,9 +277,16 @@ void trace_print_event(FILE *out, const struct vmacct_event *ev,
 {
 	char clock[64];
 
+	const char *cgroup = cgroup_path_of_id(ev->cgroup_id);
+
 	format_clock(clock, sizeof(clock), ev->time_ns, realtime_offset_ns);
 	fprintf(out, "%s ", clock);
 	trace_print_body(out, ev);
+	if (cgroup && strcmp(cgroup, "/")) {	/* the root says nothing */
+		fputs(" [cgroup ", out);
+		esc_write(out, cgroup, ESC_TEXT);
+		fputc(']', out);
+	}
 	fputc('\n', out);
 }
 
@@ -297,7 +305,7 @@ void trace_json_fields(struct json *j, const struct vmacct_event *ev,
 {
 	char comm[sizeof(ev->comm) + 1], type[32], caller[32];
 	char iso[ISO8601_STR_MAX];
-	const char *cname;
+	const char *cname, *cgroup;
 
 	if (ev->type == VMACCT_EV_DECISION)
 		cname = trace_caller_name(ev->caller);
@@ -335,6 +343,12 @@ void trace_json_fields(struct json *j, const struct vmacct_event *ev,
 	json_i64(j, "allowed", ev->allowed);
 	json_i64(j, "committed", ev->committed);
 	json_u64(j, "guess_ceiling", ev->guess_ceiling);
+	json_u64(j, "cgroup_id", ev->cgroup_id);
+	cgroup = cgroup_path_of_id(ev->cgroup_id);
+	if (cgroup)
+		json_string(j, "cgroup", cgroup);
+	else
+		json_null(j, "cgroup");
 }
 
 void trace_print_event_json(FILE *out, const struct vmacct_event *ev,

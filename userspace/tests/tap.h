@@ -100,5 +100,6 @@ char *test_get_line(const char *dir, const char *name, char *buf, size_t len);
 void promtool_check(struct tap *t, const char *text, const char *what);
 void test_escape(struct tap *t);
 void test_hostile(struct tap *t, const struct test_env *env);
+void test_cgroup(struct tap *t, const struct test_env *env);
 
 #endif

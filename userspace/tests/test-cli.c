@@ -619,12 +619,12 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	/* ps: the tool itself readable, pid 1 EACCES, every other process ENXIO */
 	tap_eq_i64(t, FAKE(&r, "2", NULL, "ps"), VM_EXIT_OK, "fake device: ps exits 0");
 	tap_ok(t, r.out && !strncmp(r.out + strspn(r.out, " "),
-				    "PID COMM        MAPS %MAX   NEW SPLITS CHARGE    SIZE ACCT\n", 59),
+				    "PID COMM        MAPS %MAX   NEW SPLITS CHARGE    SIZE ACCT CGROUP\n", 66),
 	       "... header first (the PID column as wide as the tool's pid)");
-	tap_contains(t, r.out, " vmacct      4242 6.5% 61289  61288   1000 3.9 MiB    7\n",
+	tap_contains(t, r.out, " vmacct      4242 6.5% 61289  61288   1000 3.9 MiB    7 ",
 		     "... the tool's own row from VMACCT_IOC_MM");
 	tap_ok(t, has_row(r.out, 1), "... pid 1 listed");
-	tap_contains(t, r.out, "    -    -     -      -      -       -    -\n", "... without values");
+	tap_contains(t, r.out, "    -    -     -      -      -       -    - ", "... without values");
 	tap_contains(t, r.out, " kernel threads without an address space\n", "... kernel threads counted");
 	tap_contains(t, r.out, "1 process not readable (no permission, '-')", "... one unreadable process");
 	tap_ok(t, r.out && strstr(r.out, " vmacct ") && has_row(r.out, 1) &&
@@ -658,7 +658,8 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	tap_eq_i64(t, FAKE(&r, "2", NULL, "ps", "--json", "--sort", "charge"), VM_EXIT_OK,
 		   "fake device: ps --json --sort charge exits 0");
 	tap_starts_with(t, r.out, "[\n  {\n    \"pid\": ", "... a JSON array of objects");
-	tap_contains(t, r.out, "\"comm\": \"vmacct\",\n    \"uid\": 0,\n    \"user\": \"root\",\n    \"map_count\": 4242,", "... the tool's own object, with its owner");
+	tap_contains(t, r.out, "\"comm\": \"vmacct\",\n    \"uid\": 0,\n    \"user\": \"root\",\n    \"cgroup\": ", "... the tool's own object, with its owner and cgroup");
+	tap_contains(t, r.out, "\n    \"map_count\": 4242,", "... and its map_count");
 	tap_contains(t, r.out, "  {\n    \"pid\": 1,\n", "... pid 1 ...");
 	tap_contains(t, r.out, "\"error\": \"EACCES\"\n  }\n]\n", "... last, with error EACCES");
 	run_free(&r);

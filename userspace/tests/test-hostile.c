@@ -316,7 +316,9 @@ static void test_ps_and_prom(struct tap *t)
 	rec.peaks[1].tgid = 201;
 	memset(rec.peaks[1].comm, 'z', sizeof(rec.peaks[1].comm));	/* unterminated */
 	if (mem_open(&m)) {
-		prom_print(m.f, &v, &c, NULL, &tab, 100, &rec);
+		struct prom_top tops = { 100, 100 };
+
+		prom_print(m.f, &v, &c, NULL, &tab, &tops, &rec, NULL);
 		out = mem_take(&m);
 		check_prom(t, out, "hostile names, status --prometheus");
 		tap_contains(t, out, "vmacct_process_peak_mappings{pid=\"201\",comm=\"zzzzzzzzzzzzzzzz\"}",

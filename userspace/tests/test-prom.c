@@ -23,10 +23,11 @@ static char *render_rec(const struct vmacct_version *v,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct prom_top tops = { top, top };
 
 	if (!f)
 		return NULL;
-	prom_print(f, v, c, s, t, top, r);
+	prom_print(f, v, c, s, t, &tops, r, NULL);
 	fclose(f);
 	return buf;
 }

@@ -230,9 +230,9 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 	ps_sort(&tab, PS_SORT_MAPS);
 	out = render(&tab, 0, false);
 	tap_eq_fixture(t, env, out, "ps-maps.txt");
-	tap_starts_with(t, out, " PID COMM          MAPS   %MAX   NEW SPLITS CHARGE     SIZE ACCT\n",
-			"table: the default columns, NEW and SPLITS instead of a 'tightest'");
-	tap_contains(t, out, " 777 sshd             -      -     -      -      -        -    -\n",
+	tap_starts_with(t, out, " PID COMM          MAPS   %MAX   NEW SPLITS CHARGE     SIZE ACCT CGROUP\n",
+			"table: the default columns, NEW and SPLITS instead of a 'tightest', CGROUP last");
+	tap_contains(t, out, " 777 sshd             -      -     -      -      -        -    - -\n",
 		     "table: the EACCES row has '-' values");
 	tap_contains(t, out, "3 kernel threads without an address space\n",
 		     "table: kernel threads are counted in the footer");
@@ -248,8 +248,8 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 
 	out = render(&tab, 0, true);
 	tap_eq_fixture(t, env, out, "ps-maps.json");
-	tap_contains(t, out, "  {\n    \"pid\": 777,\n    \"comm\": \"sshd\",\n    \"uid\": null,\n    \"user\": null,\n    \"error\": \"EACCES\"\n  }\n",
-		     "JSON: the EACCES row has only pid, comm, uid, user and error");
+	tap_contains(t, out, "  {\n    \"pid\": 777,\n    \"comm\": \"sshd\",\n    \"uid\": null,\n    \"user\": null,\n    \"cgroup\": null,\n    \"error\": \"EACCES\"\n  }\n",
+		     "JSON: the EACCES row has only pid, comm, uid, user, cgroup and error");
 	tap_contains(t, out, "\"headroom\": {\n      \"mmap\": 531,\n      \"split\": 530,\n      \"munmap\": 530,\n      \"mremap_move\": 527,\n      \"mremap_fixed\": 525\n    },\n    \"tightest\": \"mremap_fixed\",",
 		     "JSON: every per-operation headroom, and the documented tightest");
 	free(out);
@@ -288,8 +288,8 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 	free(out);
 	ps_view_default(&v);
 	tap_eq_i64(t, ps_view_parse(&v, "+user,max", what, sizeof(what)), 0, "-o +user,max adds");
-	tap_ok(t, v.ncols == 11 && v.cols[0] == PS_COL_PID && v.cols[9] == PS_COL_USER &&
-	       v.cols[10] == PS_COL_MAX, "-o +LIST: the default columns, then those");
+	tap_ok(t, v.ncols == 12 && v.cols[0] == PS_COL_PID && v.cols[10] == PS_COL_USER &&
+	       v.cols[11] == PS_COL_MAX, "-o +LIST: the default columns, then those");
 	tap_eq_i64(t, ps_view_parse(&v, "pid,nope", what, sizeof(what)), -EINVAL, "-o pid,nope refused");
 	tap_contains(t, what, "unknown column 'nope'", "... naming the column");
 	tap_eq_i64(t, ps_view_parse(&v, "pid,,comm", what, sizeof(what)), -EINVAL, "-o pid,,comm refused");
@@ -300,7 +300,7 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 	ps_sort(&tab, PS_SORT_CHARGE);
 	tab.kernel_threads = 1;
 	out = render(&tab, 0, false);
-	tap_contains(t, out, "4242 redis-server  1200   1.8% 64331  64330 550000  2.1 GiB   12\n",
+	tap_contains(t, out, "4242 redis-server  1200   1.8% 64331  64330 550000  2.1 GiB   12 -\n",
 		     "table --sort charge: redis first, charge in pages and size");
 	tap_contains(t, out, "\n1 kernel thread without an address space\n",
 		     "table: one kernel thread, singular");

@@ -29,6 +29,7 @@ static struct vmacct_record decision(uint32_t caller, uint32_t mode,
 	rec.realtime_ns = 1793793845123456000LL;	/* 2026-11-04T12:04:05.123456Z */
 	rec.boottime_ns = 5000 * NS;
 	rec.cgroup_id = 77;
+	rec.ev.cgroup_id = 77;
 	rec.uid = 1000;
 	rec.committed_error = 7808;
 	rec.ev.version = VMACCT_EVENT_VERSION;
@@ -146,14 +147,14 @@ static void test_problem(struct tap *t)
 	p = record_problem(&rec, VMACCT_RECORD_SIZE_VER0 - 1, buf, sizeof(buf));
 	tap_eq_str(t, p, "a record of 199 bytes, less than 200",
 		   "problem: a record shorter than the first version");
-	rec.ev.version = 2;
+	rec.ev.version = 1;
 	p = record_problem(&rec, sizeof(rec), buf, sizeof(buf));
-	tap_eq_str(t, p, "record #12: record version 2, this tool reads version 1",
+	tap_eq_str(t, p, "record #12: record version 1, this tool reads version 2",
 		   "problem: an event of another version, with its number");
 	rec.ev.version = VMACCT_EVENT_VERSION;
-	rec.ev.size = 136;
+	rec.ev.size = 128;
 	p = record_problem(&rec, sizeof(rec), buf, sizeof(buf));
-	tap_eq_str(t, p, "record #12: record of 136 bytes, this tool reads 128-byte records",
+	tap_eq_str(t, p, "record #12: record of 128 bytes, this tool reads 136-byte records",
 		   "problem: an event of another size");
 }
 
@@ -189,15 +190,16 @@ static void test_print(struct tap *t)
 
 	got = render(&rec, true);
 	tap_eq_str(t, got,
-		   "{\"seq\":12,\"version\":1,\"type\":\"decision\",\"size\":128,"
+		   "{\"seq\":12,\"version\":2,\"type\":\"decision\",\"size\":136,"
 		   "\"time_ns\":4000000000000,\"realtime_ns\":1793793845123456000,"
 		   "\"realtime\":\"2026-11-04T12:04:05.123456000Z\",\"pid\":206,\"tid\":206,"
 		   "\"comm\":\"redis-server\",\"caller\":\"fork\",\"mode\":2,\"verdict\":-12,"
 		   "\"denied\":true,\"as_admin\":false,\"pages\":8196,\"map_count\":90,"
 		   "\"max_map_count\":65530,\"total_vm\":64416,\"limit\":160000,"
 		   "\"admin_reserve\":2048,\"user_reserve\":2013,\"allowed\":155939,"
-		   "\"committed\":158289,\"guess_ceiling\":504786,\"boottime_ns\":5000000000000,"
-		   "\"uid\":1000,\"cgroup_id\":77,\"committed_error\":7808,\"min_ratio\":61,"
+		   "\"committed\":158289,\"guess_ceiling\":504786,\"cgroup_id\":77,"
+		   "\"cgroup\":null,\"boottime_ns\":5000000000000,"
+		   "\"uid\":1000,\"committed_error\":7808,\"min_ratio\":61,"
 		   "\"min_kbytes\":649404,\"min_max_map_count\":null,"
 		   "\"fix\":\"vm.overcommit_ratio ≥ 61 or vm.overcommit_kbytes ≥ 649404 would "
 		   "have allowed it\"}\n",

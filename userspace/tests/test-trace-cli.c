@@ -338,9 +338,9 @@ static void test_trace_stream(struct tap *t, struct fake *f)
 	run_free(&r);
 
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_TRACE=version"), ARGS("trace"), 0, NULL),
-		   VM_EXIT_ABI, "fake device: a record of version 2 exits 5");
+		   VM_EXIT_ABI, "fake device: a record of version 3 exits 5");
 	tap_starts_with(t, r.err,
-			"vmacct: /dev/vmacct: record version 2, this tool reads version 1 — ABI mismatch "
+			"vmacct: /dev/vmacct: record version 3, this tool reads version 2 — ABI mismatch "
 			"between the module and this tool: rebuild/reinstall both\n",
 			"... naming both versions and the fix");
 	tap_eq_i64(t, count_lines(r.out, ""), 2, "... after the two good records before it");
@@ -348,15 +348,15 @@ static void test_trace_stream(struct tap *t, struct fake *f)
 	run_free(&r);
 
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_TRACE=size"), ARGS("trace", "--json"), 0, NULL),
-		   VM_EXIT_ABI, "fake device: a record of 136 bytes exits 5");
-	tap_contains(t, r.err, "record of 136 bytes, this tool reads 128-byte records — ABI mismatch",
+		   VM_EXIT_ABI, "fake device: a record of 144 bytes exits 5");
+	tap_contains(t, r.err, "record of 144 bytes, this tool reads 136-byte records — ABI mismatch",
 		     "... naming both sizes");
 	free(take_log(f));
 	run_free(&r);
 
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_TRACE=partial"), ARGS("trace"), 0, NULL),
 		   VM_EXIT_ABI, "fake device: a read() of part of a record exits 5");
-	tap_contains(t, r.err, "read returned 100 bytes, not whole 128-byte records — ABI mismatch",
+	tap_contains(t, r.err, "read returned 100 bytes, not whole 136-byte records — ABI mismatch",
 		     "... saying so");
 	tap_ok(t, r.out && !*r.out, "... and prints nothing of it");
 	free(take_log(f));
@@ -402,7 +402,7 @@ static void test_trace_end(struct tap *t, struct fake *f)
 	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_TRACE=block"), ARGS("trace", "--json", "-v"), SIGTERM,
 			       "\"caller\":\"mremap\""),
 		   VM_EXIT_OK, "fake device: trace --json ended by SIGTERM exits 0");
-	tap_eq_i64(t, count_lines(r.out, "{\"version\":1,"), 5, "... 5 JSON lines");
+	tap_eq_i64(t, count_lines(r.out, "{\"version\":2,"), 5, "... 5 JSON lines");
 	tap_contains(t, r.err, "vmacct: stopped by Terminated\n", "... -v says which signal");
 	tap_contains(t, r.err, TOTALS_ALL, "... with the totals");
 	free(take_log(f));

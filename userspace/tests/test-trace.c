@@ -138,19 +138,19 @@ static void test_record_check(struct tap *t)
 	struct vmacct_event ev = decision(VMACCT_CALLER_MMAP, 2, 0, 1, 1);
 	char buf[128];
 
-	tap_eq_u64(t, sizeof(ev), 128, "struct vmacct_event is 128 bytes, as the documentation says");
+	tap_eq_u64(t, sizeof(ev), 136, "struct vmacct_event is 136 bytes, as the documentation says");
 	tap_ok(t, trace_record_problem(&ev, buf, sizeof(buf)) == NULL,
-	       "a record of version 1 and 128 bytes passes");
-	ev.version = 2;
+	       "a record of version 2 and 136 bytes passes");
+	ev.version = 1;
 	tap_eq_str(t, trace_record_problem(&ev, buf, sizeof(buf)),
-		   "record version 2, this tool reads version 1", "another version is refused");
+		   "record version 1, this tool reads version 2", "another version is refused");
 	ev.version = 0;
 	tap_eq_str(t, trace_record_problem(&ev, buf, sizeof(buf)),
-		   "record version 0, this tool reads version 1", "version 0 is refused");
+		   "record version 0, this tool reads version 2", "version 0 is refused");
 	ev.version = VMACCT_EVENT_VERSION;
-	ev.size = 136;
+	ev.size = 128;
 	tap_eq_str(t, trace_record_problem(&ev, buf, sizeof(buf)),
-		   "record of 136 bytes, this tool reads 128-byte records", "another size is refused");
+		   "record of 128 bytes, this tool reads 136-byte records", "another size is refused");
 	ev.size = 64;
 	tap_ok(t, trace_record_problem(&ev, buf, sizeof(buf)) != NULL, "a smaller size is refused");
 }
@@ -415,14 +415,14 @@ static void test_json_lines(struct tap *t, const struct test_env *env)
 
 	got = render(&evs[0], true);
 	tap_eq_str(t, got,
-		   "{\"version\":1,\"type\":\"decision\",\"size\":128,\"time_ns\":5000000000,"
+		   "{\"version\":2,\"type\":\"decision\",\"size\":136,\"time_ns\":5000000000,"
 		   "\"realtime_ns\":1793793845123456000,"
 		   "\"realtime\":\"2026-11-04T12:04:05.123456000Z\",\"pid\":206,\"tid\":206,"
 		   "\"comm\":\"redis-server\",\"caller\":\"fork\",\"mode\":2,\"verdict\":-12,"
 		   "\"denied\":true,\"as_admin\":false,\"pages\":8196,\"map_count\":120,"
 		   "\"max_map_count\":65530,\"total_vm\":64416,\"limit\":160000,"
 		   "\"admin_reserve\":2048,\"user_reserve\":2013,\"allowed\":155939,"
-		   "\"committed\":158289,\"guess_ceiling\":504786}\n",
+		   "\"committed\":158289,\"guess_ceiling\":504786,\"cgroup_id\":0,\"cgroup\":null}\n",
 		   "JSON line: every field, one line, type and caller as words");
 	free(got);
 }

@@ -384,7 +384,7 @@ struct vmacct_fork {
  * VMACCT_IOC_TRACE, or implicitly at the first read() or poll() with no
  * filter).  Needs CAP_PERFMON or CAP_SYS_ADMIN.
  */
-#define VMACCT_EVENT_VERSION		1
+#define VMACCT_EVENT_VERSION		2	/* 2: + cgroup_id */
 #define VMACCT_READ_MAX_RECORDS		128	/* per read() call */
 
 #define VMACCT_EV_DECISION		1	/* a __vm_enough_memory() call */
@@ -439,6 +439,9 @@ struct vmacct_fork {
  *			vm_committed_as right after the charge: the value
  *			mode 2 compares with @allowed
  * @guess_ceiling:	totalram + total swap: the mode-0 bound
+ * @cgroup_id:		the task's cgroup v2 id (the inode number of its
+ *			directory in the cgroup2 mount); 0 without cgroup v2
+ *			(added in record version 2)
  *
  * Mode 2 allows iff committed < allowed; mode 0 iff pages <=
  * guess_ceiling; mode 1 always.  The terms are read at the call, next to
@@ -468,6 +471,7 @@ struct vmacct_event {
 	__s64 allowed;
 	__s64 committed;
 	__u64 guess_ceiling;
+	__u64 cgroup_id;
 };
 
 /* struct vmacct_trace flags */
@@ -565,8 +569,7 @@ struct vmacct_stats {
  * @seq:		its number, 1 for the first refusal after load
  * @realtime_ns:	CLOCK_REALTIME of the refusal
  * @boottime_ns:	CLOCK_BOOTTIME of the refusal
- * @cgroup_id:		the task's cgroup v2 id (the inode number of its
- *			directory in the cgroup2 mount); 0 without cgroup v2
+ * @cgroup_id:		the task's cgroup v2 id, as @ev.cgroup_id
  * @uid:		the task's real uid, in the initial user namespace
  * @min_ratio:		mode-2 refusal: the smallest vm.overcommit_ratio
  *			(with overcommit_kbytes 0) under which the compared
@@ -774,6 +777,92 @@ struct vmacct_overwrites {
 #define VMACCT_OVERWRITES_SIZE_VER0	24
 #define VMACCT_OVERWRITE_SIZE_VER0	80
 
+/*
+ * Committed_AS attributed: what holds each page of vm_committed_as, by
+ * kind (struct vmacct_breakdown.pages[]).  Every charge the kernel makes
+ * goes to one of these; a charge of a kind the walk cannot reach is in
+ * none of them, and so in the remainder, Committed_AS minus their sum.
+ */
+/*
+ * The kinds:
+ *  PRIVATE		VM_ACCOUNT VMAs of every process
+ *  SYSV		SysV segments without SHM_NORESERVE: their size,
+ *			charged at shmget()
+ *  SHARED_ANON		MAP_SHARED anonymous (and /dev/zero) without
+ *			MAP_NORESERVE: their size
+ *  SHMEM_WHOLE		other kernel shmem objects charged by size (DRM/TTM,
+ *			big keys, ...)
+ *  TMPFS		files of mounted tmpfs (/dev/shm, /tmp, /run): pages
+ *			allocated
+ *  MEMFD		memfd_create(): pages allocated
+ *  SYSV_PAGES		SysV segments with SHM_NORESERVE: pages allocated
+ *  SHARED_ANON_PAGES	shared anonymous with MAP_NORESERVE: pages allocated
+ *  SHMEM_PAGES		other kernel shmem objects charged by page (DRM GEM)
+ */
+#define VMACCT_BD_PRIVATE		0
+#define VMACCT_BD_SYSV			1
+#define VMACCT_BD_SHARED_ANON		2
+#define VMACCT_BD_SHMEM_WHOLE		3
+#define VMACCT_BD_TMPFS			4
+#define VMACCT_BD_MEMFD			5
+#define VMACCT_BD_SYSV_PAGES		6
+#define VMACCT_BD_SHARED_ANON_PAGES	7
+#define VMACCT_BD_SHMEM_PAGES		8
+#define VMACCT_BD_KINDS		9
+#define VMACCT_BD_SLOTS		16	/* entries of the arrays below */
+
+/* struct vmacct_breakdown.unwalked: kinds the walk could not reach */
+#define VMACCT_BD_NO_SHMEM	0x1U	/* no tmpfs walk: no CONFIG_SHMEM */
+
+/**
+ * struct vmacct_breakdown - VMACCT_IOC_BREAKDOWN: Committed_AS by kind
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: must be zero
+ * @committed_before:	vm_memory_committed(), the exact sum (Committed_AS),
+ *			read before the walk
+ * @committed_after:	the same, read after it; the two differ when
+ *			something charged or uncharged during the walk
+ * @committed_error:	how far the per-CPU read a mode-2 check compares
+ *			may be from the exact sum (as vmacct_commit's)
+ * @pages:		pages charged, by VMACCT_BD_*
+ * @objects:		what holds them, by VMACCT_BD_*: address spaces
+ *			(each counted once, however many processes share it)
+ *			for VMACCT_BD_PRIVATE, shmem inodes for the others
+ * @nr_kinds:		VMACCT_BD_KINDS of the module: entries filled
+ * @unwalked:		VMACCT_BD_NO_*: kinds not walked, in the remainder
+ * @mms_unread:		processes whose address space the walk could not
+ *			read: exiting (their mm is gone from the task but
+ *			still charged until freed)
+ * @superblocks:	tmpfs superblocks walked (mounts and the kernel's
+ *			internal ones)
+ * @inodes:		shmem inodes seen
+ * @walk_ns:		how long the walk took
+ *
+ * The walk reads every process's VMAs under its mmap lock (as
+ * VMACCT_IOC_MM) and every inode of every tmpfs superblock, so it costs
+ * in proportion to both: it needs CAP_PERFMON or CAP_SYS_ADMIN, like the
+ * stream.  Not a snapshot: what changes during the walk is seen or not,
+ * which committed_after - committed_before bounds when changes do not
+ * cancel out.
+ */
+struct vmacct_breakdown {
+	__u32 size;
+	__u32 flags;
+	__s64 committed_before;
+	__s64 committed_after;
+	__u64 committed_error;
+	__u64 pages[VMACCT_BD_SLOTS];
+	__u64 objects[VMACCT_BD_SLOTS];
+	__u32 nr_kinds;
+	__u32 unwalked;
+	__u32 mms_unread;
+	__u32 superblocks;
+	__u64 inodes;
+	__u64 walk_ns;
+};
+
+#define VMACCT_BREAKDOWN_SIZE_VER0	320
+
 #define VMACCT_IOC_MAGIC	0xbc
 
 #define VMACCT_IOC_VERSION	_IOWR(VMACCT_IOC_MAGIC, 0x00, struct vmacct_version)
@@ -787,5 +876,7 @@ struct vmacct_overwrites {
 #define VMACCT_IOC_PEAKS	_IOWR(VMACCT_IOC_MAGIC, 0x08, struct vmacct_peaks)
 #define VMACCT_IOC_OVERWRITES	_IOWR(VMACCT_IOC_MAGIC, 0x09, \
 				     struct vmacct_overwrites)
+#define VMACCT_IOC_BREAKDOWN	_IOWR(VMACCT_IOC_MAGIC, 0x0a, \
+				     struct vmacct_breakdown)
 
 #endif /* _UAPI_LINUX_VMACCT_H */
