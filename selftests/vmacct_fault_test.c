@@ -1016,6 +1016,7 @@ union ioc_arg {
 	struct vmacct_log l;
 	struct vmacct_peaks pk;
 	struct vmacct_overwrites ow;
+	struct vmacct_breakdown bd;
 };
 
 struct ioc_case {
@@ -1339,6 +1340,9 @@ static const struct ioc_case ioc_cases[] = {
 	{ .name = "OVERWRITES", .cmd = VMACCT_IOC_OVERWRITES,
 	  .size = sizeof(struct vmacct_overwrites),
 	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) },
+	{ .name = "BREAKDOWN", .cmd = VMACCT_IOC_BREAKDOWN,
+	  .size = sizeof(struct vmacct_breakdown),
+	  .documented = COMMON | BIT(EPERM) | BIT(ENOMEM) | BIT(EINTR) },
 	/* a fresh file each time: a ring, and the decision probe */
 	{ .name = "TRACE attach", .cmd = VMACCT_IOC_TRACE,
 	  .size = sizeof(struct vmacct_trace),

@@ -48,17 +48,18 @@
 #include "vmacct_util.h"
 
 enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_LOG,
-       C_PEAKS, C_OVERWRITES, C_UNKNOWN, NCMD };
+       C_PEAKS, C_OVERWRITES, C_BREAKDOWN, C_UNKNOWN, NCMD };
 
 static const char *const cmd_name[NCMD] = {
 	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "LOG",
-	"PEAKS", "OVERWRITES", "unknown",
+	"PEAKS", "OVERWRITES", "BREAKDOWN", "unknown",
 };
 
 static const unsigned long cmd_nr[C_UNKNOWN] = {
 	VMACCT_IOC_VERSION, VMACCT_IOC_COMMIT, VMACCT_IOC_MM,
 	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE, VMACCT_IOC_STATS,
 	VMACCT_IOC_LOG, VMACCT_IOC_PEAKS, VMACCT_IOC_OVERWRITES,
+	VMACCT_IOC_BREAKDOWN,
 };
 
 static const size_t cmd_size[C_UNKNOWN] = {
@@ -67,13 +68,14 @@ static const size_t cmd_size[C_UNKNOWN] = {
 	sizeof(struct vmacct_fork), sizeof(struct vmacct_trace),
 	sizeof(struct vmacct_stats), sizeof(struct vmacct_log),
 	sizeof(struct vmacct_peaks), sizeof(struct vmacct_overwrites),
+	sizeof(struct vmacct_breakdown),
 };
 
 static const size_t cmd_ver0[C_UNKNOWN] = {
 	VMACCT_VERSION_SIZE_VER0, VMACCT_COMMIT_SIZE_VER0, VMACCT_MM_SIZE_VER0,
 	VMACCT_EVAL_SIZE_VER0, VMACCT_FORK_SIZE_VER0, VMACCT_TRACE_SIZE_VER0,
 	VMACCT_STATS_SIZE_VER0, VMACCT_LOG_SIZE_VER0, VMACCT_PEAKS_SIZE_VER0,
-	VMACCT_OVERWRITES_SIZE_VER0,
+	VMACCT_OVERWRITES_SIZE_VER0, VMACCT_BREAKDOWN_SIZE_VER0,
 };
 
 #define BIT(e)		(1ULL << (e))
@@ -93,6 +95,7 @@ static const unsigned long long allowed[NCMD] = {
 	[C_LOG]		= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_PEAKS]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_OVERWRITES]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
+	[C_BREAKDOWN]	= COMMON | BIT(EPERM) | BIT(ENOMEM) | BIT(EINTR),
 	[C_UNKNOWN]	= BIT(ENOTTY),
 };
 
@@ -263,6 +266,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		struct vmacct_log l;
 		struct vmacct_peaks pk;
 		struct vmacct_overwrites ow;
+		struct vmacct_breakdown bd;
 		unsigned char b[512];
 	} u;
 	size_t i, n;
@@ -342,6 +346,9 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 			break;
 		default: u.ow.records = (__u64)(uintptr_t)log_sink; break;
 		}
+		break;
+	case C_BREAKDOWN:
+		u.bd.flags = 0;
 		break;
 	}
 	mut = rn(r, 8);

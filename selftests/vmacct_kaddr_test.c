@@ -300,6 +300,11 @@ TEST(ioctl_outputs_hold_no_kernel_address)
 		leaks += scan_words(_metadata, "OVERWRITES groups", ow,
 				    q.nr * sizeof(ow[0]));
 	}
+	{
+		struct vmacct_breakdown q = { .size = sizeof(q) };
+
+		SCAN_IOC(fd, VMACCT_IOC_BREAKDOWN, &q, "BREAKDOWN");
+	}
 	close(fd);
 	TH_LOG("%d ioctl outputs scanned", count);
 	ASSERT_EQ(0, leaks);
