@@ -185,6 +185,13 @@ void test_completion(struct tap *t, const struct test_env *env)
 	each_accepted(t, env, "ps --sort", got, "ps", "--sort", NULL);
 	free(got);
 
+	got = complete(env, "vmacct ps --by ''");
+	tap_eq_str(t, got, "cgroup ", "completion: ps --by groupings");
+	free(got);
+	got = complete(env, "vmacct status --to");
+	tap_eq_str(t, got, "--top --top-cgroups ", "completion: status --top and --top-cgroups");
+	free(got);
+
 	got = complete(env, "vmacct check -m ''");
 	tap_eq_str(t, got, "0 1 2 always guess never ", "completion: check --mode values");
 	{
