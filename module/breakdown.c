@@ -16,8 +16,7 @@
  * walk is the remainder: charges in flight (a VMA charged but not yet
  * linked, an mm no task points to while it is built by fork() or exec()
  * or torn down at exit, an inode between its unlisting and its eviction),
- * and the few a walk cannot reach (regular files of devtmpfs, whose
- * superblock has an unregistered type).
+ * and devtmpfs when the caller's /dev is not it (a container).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -66,6 +65,8 @@ int vmacct_breakdown(struct vmacct_breakdown *b)
 		}
 		b->superblocks = s->superblocks;
 		b->inodes = s->inodes;
+		if (s->no_devtmpfs)
+			b->unwalked |= VMACCT_BD_NO_DEVTMPFS;
 	}
 	b->committed_after = vmacct_committed_exact();
 	b->nr_kinds = VMACCT_BD_KINDS;

@@ -8,9 +8,10 @@
  * anonymous mappings, memfd and drivers' objects; a driver's private
  * one), which iterate_supers_type() reaches -- or of "rootfs", the
  * initramfs, shmem unless the command line names a root=
- * (init/do_mounts.c), reached from init_fs; TMPFS_MAGIC tells shmem from
- * ramfs.  devtmpfs is shmem too, on a type that is not registered and a
- * mount nothing exported leads to: not reached.  mm/shmem.c (6.1,
+ * (init/do_mounts.c), reached from init_fs -- or of devtmpfs
+ * (drivers/base/devtmpfs.c), whose type is not registered either,
+ * reached as /dev where the caller sees it mounted; TMPFS_MAGIC tells
+ * shmem from ramfs.  mm/shmem.c (6.1,
  * 6.12) charges an inode in one of two ways, fixed at its creation by
  * VM_NORESERVE in info->flags:
  *
@@ -50,6 +51,7 @@
 #include <linux/sched.h>
 #include <linux/shmem_fs.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 
 #include "shmem.h"
 #include "syms.h"
@@ -143,6 +145,30 @@ static void vmacct_shmem_rootfs(struct file_system_type *tmpfs,
 	path_put(&root);
 }
 
+/*
+ * devtmpfs, reached as the caller's /dev; false when that is no devtmpfs
+ * (a container's /dev is a tmpfs, which the walk of @tmpfs reaches).
+ */
+static bool vmacct_shmem_devtmpfs(struct file_system_type *tmpfs,
+				  struct vmacct_shmem_charge *c)
+{
+	struct super_block *sb;
+	struct path dev;
+	bool found;
+
+	if (kern_path("/dev", LOOKUP_FOLLOW, &dev))
+		return false;
+	sb = dev.mnt->mnt_sb;
+	found = sb->s_type != tmpfs && !strcmp(sb->s_type->name, "devtmpfs");
+	if (found) {
+		down_read(&sb->s_umount);
+		vmacct_shmem_sb(sb, c);
+		up_read(&sb->s_umount);
+	}
+	path_put(&dev);
+	return found;
+}
+
 /**
  * vmacct_shmem_charge - what every shmem inode charges, by kind
  * @c: filled in
@@ -162,6 +188,7 @@ int vmacct_shmem_charge(struct vmacct_shmem_charge *c)
 		return -EOPNOTSUPP;
 	iterate_supers_type(tmpfs, vmacct_shmem_sb, c);
 	vmacct_shmem_rootfs(tmpfs, c);
+	c->no_devtmpfs = !vmacct_shmem_devtmpfs(tmpfs, c);
 	/* put_filesystem(), not exported: its whole body (fs/filesystems.c) */
 	module_put(tmpfs->owner);
 	return 0;

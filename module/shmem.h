@@ -13,6 +13,7 @@ struct vmacct_shmem_charge {
 	u64 objects[VMACCT_BD_SLOTS];	/* inodes holding a charge */
 	u32 superblocks;		/* tmpfs superblocks walked */
 	u64 inodes;			/* inodes seen */
+	bool no_devtmpfs;		/* the caller's /dev is no devtmpfs */
 };
 
 int vmacct_shmem_charge(struct vmacct_shmem_charge *c);

@@ -288,6 +288,20 @@ TEST_F(bd, tmpfs_file_page_by_page)
 	close(fd);
 }
 
+/* devtmpfs is shmem too: a file written in /dev, reached as /dev. */
+TEST_F(bd, devtmpfs_file_page_by_page)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/vmacct-bd-%d", getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	unlink(path);		/* evicted at close */
+	page_by_page(_metadata, self, fd, VMACCT_BD_TMPFS);
+	close(fd);
+}
+
 /* hugetlb charges nothing: its pool is taken out of CommitLimit. */
 TEST_F(bd, hugetlb_charged_nowhere)
 {

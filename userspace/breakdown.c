@@ -98,7 +98,10 @@ void bd_print_human(FILE *out, const struct vmacct_breakdown *b,
 			b->mms_unread, b->mms_unread == 1 ? "" : "es");
 	if (b->unwalked & VMACCT_BD_NO_SHMEM)
 		fputs("  shmem not walked (kernel without CONFIG_SHMEM): all of it is in the remainder\n", out);
-	fputs("not walked: regular files written on devtmpfs (/dev); hugetlb is never charged\n", out);
+	if (b->unwalked & VMACCT_BD_NO_DEVTMPFS)
+		fputs("  devtmpfs not walked (/dev here is not devtmpfs: a container?): files written\n"
+		      "  on the host's /dev are in the remainder\n", out);
+	fputs("hugetlb is never charged: its pools are taken out of CommitLimit instead\n", out);
 }
 
 void bd_print_json(FILE *out, const struct vmacct_breakdown *b,
@@ -129,6 +132,12 @@ void bd_print_json(FILE *out, const struct vmacct_breakdown *b,
 	json_i64(&j, "remainder_bytes", bd_remainder(b) * (int64_t)page_size);
 	json_u64(&j, "remainder_bound_pages", bd_drift(b));
 	json_u64(&j, "exiting_unread", b->mms_unread);
+	json_array_begin(&j, "unwalked");
+	if (b->unwalked & VMACCT_BD_NO_SHMEM)
+		json_string(&j, NULL, "shmem");
+	if (b->unwalked & VMACCT_BD_NO_DEVTMPFS)
+		json_string(&j, NULL, "devtmpfs");
+	json_array_end(&j);
 	json_u64(&j, "superblocks", b->superblocks);
 	json_u64(&j, "inodes", b->inodes);
 	json_u64(&j, "walk_ns", b->walk_ns);

@@ -270,6 +270,21 @@ static void test_breakdown(struct tap *t, const struct test_env *env)
 			     "text: a kind not walked says so");
 		free(out);
 	}
+	b.unwalked = VMACCT_BD_NO_DEVTMPFS;
+	if (mem_open(&m)) {
+		bd_print_human(m.f, &b, 4096, false);
+		out = mem_take(&m);
+		tap_contains(t, out, "devtmpfs not walked (/dev here is not devtmpfs: a container?)",
+			     "text: devtmpfs out of reach says so");
+		free(out);
+	}
+	if (mem_open(&m)) {
+		bd_print_json(m.f, &b, 4096);
+		out = mem_take(&m);
+		tap_contains(t, out, "\"unwalked\": [\n    \"devtmpfs\"\n  ],",
+			     "JSON: unwalked names devtmpfs");
+		free(out);
+	}
 	b.unwalked = 0;
 
 	sample(&tab);

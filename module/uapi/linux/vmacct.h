@@ -813,6 +813,7 @@ struct vmacct_overwrites {
 
 /* struct vmacct_breakdown.unwalked: kinds the walk could not reach */
 #define VMACCT_BD_NO_SHMEM	0x1U	/* no tmpfs walk: no CONFIG_SHMEM */
+#define VMACCT_BD_NO_DEVTMPFS	0x2U	/* the caller's /dev: no devtmpfs */
 
 /**
  * struct vmacct_breakdown - VMACCT_IOC_BREAKDOWN: Committed_AS by kind
