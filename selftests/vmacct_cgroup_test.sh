@@ -173,4 +173,5 @@ check "prometheus: the largest map_count of the nginx unit" \
 	grep -q "^vmacct_cgroup_max_mappings{cgroup=\"/" "$tmp/prom"
 grep '^vmacct_cgroup\|^vmacct_committed_bytes' "$tmp/prom" | sed 's/^/# /'
 
+echo "1..$n"
 [ "$failed" = 0 ]

@@ -120,6 +120,8 @@ static int run_spawn(char *const argv[], char *const extra[],
 {
 	char **env;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
 	FILE *out = NULL, *err = NULL;
 	int ret, wstatus;
 	pid_t pid;
@@ -142,7 +144,20 @@ static int run_spawn(char *const argv[], char *const extra[],
 		ret = -ENOMEM;
 		goto out_close;
 	}
-	ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	/*
+	 * The tool's signals as in a terminal, whatever this runner
+	 * inherited: a shell starts a background job with SIGINT and
+	 * SIGQUIT ignored, and the tool keeps an ignored SIGINT ignored.
+	 */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGQUIT);
+	sigaddset(&dfl, SIGTERM);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	ret = posix_spawn(&pid, argv[0], &fa, &attr, argv, env);
+	posix_spawnattr_destroy(&attr);
 	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
