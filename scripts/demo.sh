@@ -4,7 +4,9 @@
 # make demo: boot a Debian kernel in QEMU, load vmacct.ko with
 # `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct
 # check`, `vmacct fork-check`, `vmacct repro
-# all` and a `vmacct trace --denied` capture during the fork reproduction.
+# all`, a `vmacct trace --denied` capture during the fork reproduction,
+# and who holds the commit: `vmacct status --breakdown` with every kind of
+# charge present and `vmacct ps --by cgroup` over containers' cgroups.
 # The transcript is also saved to Documentation/demo-transcript.txt.
 # VMACCT_KERNELS picks the kernel(s); by default the newest installed.
 
@@ -12,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ensure_deps
-make -s -C "$ROOT" tool
+make -s -C "$ROOT" tool selftests	# vmacct_stress_helper holds the charges
 
 kernels=$(discover_kernels)
 [ -n "${VMACCT_KERNELS:-}" ] || kernels=$(echo "$kernels" | tail -n 1)
@@ -93,6 +95,34 @@ kill -TERM $tpid
 wait $tpid
 cat /tmp/trace.out
 
+note "Who holds the commit.  A helper holds one charge of each kind (private," \
+     "SysV with and without SHM_NORESERVE, shared anonymous with and without" \
+     "MAP_NORESERVE, memfd), a tmpfs holds a 4 MiB file, and two cgroups shaped like" \
+     "a systemd service and a Kubernetes container hold processes."
+R=/sys/fs/cgroup
+SVC=$R/system.slice/redis.service
+POD=$R/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b9f0e1c_1234_4abc_8def_0123456789ab.slice
+CTR=$POD/cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope
+mkdir -p "$SVC" "$CTR" /tmp/shm
+mount -t tmpfs tmpfs /tmp/shm
+dd if=/dev/zero of=/tmp/shm/segment bs=1M count=4 2>/dev/null
+vmacct_stress_helper kinds > /tmp/kinds.out &
+kpid=$!
+vmacct_stress_helper hold 25600 > /dev/null &
+hpid=$!
+sleep 1
+echo "$kpid" > "$SVC/cgroup.procs"
+echo "$hpid" > "$CTR/cgroup.procs"
+run vmacct status --breakdown
+export COLUMNS=320	# the console has no size; a Kubernetes path is long
+run vmacct ps --by cgroup
+run vmacct ps --by cgroup --depth 1
+unset COLUMNS
+kill -9 "$kpid" "$hpid"
+wait "$kpid" "$hpid" 2>/dev/null
+umount /tmp/shm
+rmdir "$CTR" "$POD" "$SVC" 2>/dev/null
+
 note "The settings each incident points at, and their cost, are in the README."
 run vmacct unload
 GUEST
@@ -100,6 +130,7 @@ GUEST
 	echo "=== vmacct demo on Debian kernel $k (QEMU TCG guest) ==="
 	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --script "$d/demo.sh" \
 		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
+		--bin "$BUILD/selftests/vmacct_stress_helper" \
 		--console-log "$d/console.log" --timeout 300 --out "$out"
 	cat "$out"
 	cat "$out" >> "$transcript.new"

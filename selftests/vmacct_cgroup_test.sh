@@ -93,10 +93,11 @@ charge_of() {
 	echo "$c"
 }
 
-# the row of cgroup PATH in `ps --by cgroup -r -n`: "PROCS CHARGE"
+# the row of cgroup PATH (the last column) in `ps --by cgroup -r -n`:
+# "PROCS CHARGE"
 row_of() {
 	vmacct ps --by cgroup -r -n ${2:+--depth "$2"} |
-		awk -v c="$1" '$1 == c { print $3, $4 }'
+		awk -v c="$1" '$NF == c { print $2, $3 }'
 }
 
 # the tool's row for DIR agrees with cgroup.procs and smaps
@@ -129,7 +130,7 @@ echo "$a2" > "$R$DOCK/cgroup.procs"
 check "after a move: nginx.service has one process and its charge" agrees "$SVC"
 check "after a move: the docker scope has two and both charges" agrees "$DOCK"
 kill -9 "$k1"; wait "$k1" 2>/dev/null
-check "after an exit: the pod's container has no row" sh -c "[ -z \"\$(vmacct ps --by cgroup -r -n | awk -v c='$KUBE' '\$1 == c')\" ]"
+check "after an exit: the pod's container has no row" sh -c "[ -z \"\$(vmacct ps --by cgroup -r -n | awk -v c='$KUBE' '\$NF == c')\" ]"
 k1=$(hold 30 "$KUBE")
 
 # --depth 1: /system.slice sums nginx.service and the docker scope

@@ -21,6 +21,14 @@
  *	"held PID", and wait to be killed (vmacct_cgroup_test.sh: processes
  *	of known charges in cgroups).
  *
+ *   vmacct_stress_helper kinds
+ *	hold one charge of each shmem and private kind the breakdown names
+ *	(make demo): 256 private pages, a SysV
+ *	segment of 128 pages and one of 64 with SHM_NORESERVE (16 touched),
+ *	a shared anonymous mapping of 96 pages and one of 64 with
+ *	MAP_NORESERVE (8 touched), a memfd of 32 written pages; print
+ *	"held PID" and wait to be killed (the segments are removed on exit).
+ *
  *   vmacct_stress_helper rearm N
  *	reproducer, not run by any test: a child loops on mprotect() while
  *	a reader toggles VMACCT_TRACE_NO_MAP_COUNT N times, so that the
@@ -33,6 +41,9 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -183,6 +194,46 @@ static int hold(long pages)
 		pause();
 }
 
+static int kinds(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	int a = shmget(IPC_PRIVATE, 128 * ps, IPC_CREAT | 0600);
+	int b = shmget(IPC_PRIVATE, 64 * ps, IPC_CREAT | SHM_NORESERVE | 0600);
+	int m = memfd_create("vmacct-demo", 0);
+	char *p, *q, *page = calloc(1, ps);
+	int i;
+
+	if (a < 0 || b < 0 || m < 0 || !page) {
+		printf("kinds: %s\n", strerror(errno));
+		return 1;
+	}
+	shmat(a, NULL, 0);		/* removed once detached at exit */
+	p = shmat(b, NULL, 0);
+	shmctl(a, IPC_RMID, NULL);
+	shmctl(b, IPC_RMID, NULL);
+	q = mmap(NULL, 64 * ps, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == (void *)-1 || q == MAP_FAILED ||
+	    mmap(NULL, 96 * ps, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ||
+	    mmap(NULL, 256 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) {
+		printf("kinds: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < 16; i++)
+		p[i * ps] = 1;
+	for (i = 0; i < 8; i++)
+		q[i * ps] = 1;
+	for (i = 0; i < 32; i++)
+		if (write(m, page, ps) != ps)
+			return 1;
+	printf("held %d\n", (int)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc == 2 && strcmp(argv[1], "reader") == 0)
@@ -193,6 +244,8 @@ int main(int argc, char *argv[])
 		return rearm(atol(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "hold") == 0)
 		return hold(atol(argv[2]));
-	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N | hold PAGES\n", argv[0]);
+	if (argc == 2 && strcmp(argv[1], "kinds") == 0)
+		return kinds();
+	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N | hold PAGES | kinds\n", argv[0]);
 	return 64;
 }

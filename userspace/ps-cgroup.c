@@ -115,22 +115,26 @@ void cg_table_free(struct cg_table *cg)
 	memset(cg, 0, sizeof(*cg));
 }
 
-enum { CG_CGROUP, CG_NAME, CG_PROCS, CG_CHARGE, CG_SIZE, CG_MAPS, CG_NEW,
-       CG_SPLITS, CG_CLOSEST, CG_COLS };
+/*
+ * NAME first and whole; on a narrow terminal libsmartcols cuts CLOSEST
+ * and the path (last) rather than the numbers.
+ */
+enum { CG_NAME, CG_PROCS, CG_CHARGE, CG_SIZE, CG_MAPS, CG_NEW, CG_SPLITS,
+       CG_CLOSEST, CG_CGROUP, CG_COLS };
 
 static const struct {
 	const char *name;
 	int flags;
 } cg_cols[CG_COLS] = {
-	[CG_CGROUP]	= { "CGROUP", SCOLS_FL_TRUNC },
-	[CG_NAME]	= { "NAME", SCOLS_FL_TRUNC },
+	[CG_NAME]	= { "NAME", 0 },
 	[CG_PROCS]	= { "PROCS", SCOLS_FL_RIGHT },
 	[CG_CHARGE]	= { "CHARGE", SCOLS_FL_RIGHT },
 	[CG_SIZE]	= { "SIZE", SCOLS_FL_RIGHT },
 	[CG_MAPS]	= { "MAPS", SCOLS_FL_RIGHT },
 	[CG_NEW]	= { "NEW", SCOLS_FL_RIGHT },
 	[CG_SPLITS]	= { "SPLITS", SCOLS_FL_RIGHT },
-	[CG_CLOSEST]	= { "CLOSEST", 0 },
+	[CG_CLOSEST]	= { "CLOSEST", SCOLS_FL_TRUNC },
+	[CG_CGROUP]	= { "CGROUP", SCOLS_FL_TRUNC },
 };
 
 static void cg_cell(const struct cg_group *g, int c, uint32_t page_size,
