@@ -2,7 +2,6 @@
 /* "vmacct ps --by cgroup": see ps-cgroup.h. */
 #include <errno.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "parse.h"
 #include "ps-cgroup.h"
 #include "ps-table.h"
+#include "table.h"
 
 static int cmp_path(const void *a, const void *b)
 {
@@ -188,38 +188,23 @@ int cg_print_table(FILE *out, const struct cg_table *cg, size_t limit,
 		   uint32_t page_size, bool raw, bool noheadings, bool bytes)
 {
 	size_t i, n = limit && limit < cg->n ? limit : cg->n;
-	struct libscols_table *tb;
-	struct libscols_line *ln;
 	char buf[4096 + 32];
-	int c, err = 0;
+	struct table tb;
+	int c, err;
 
-	tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, out);
-	scols_table_enable_raw(tb, raw);
-	scols_table_enable_noheadings(tb, noheadings);
-	scols_table_enable_minout(tb, 1);	/* escaping as ps_print_table */
-	for (c = 0; c < CG_COLS && !err; c++)
-		if (!scols_table_new_column(tb, cg_cols[c].name, 0,
-					    cg_cols[c].flags))
-			err = -ENOMEM;
-	for (i = 0; i < n && !err; i++) {
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			err = -ENOMEM;
-			break;
-		}
-		for (c = 0; c < CG_COLS && !err; c++) {
+	table_begin(&tb, raw, noheadings);
+	for (c = 0; c < CG_COLS; c++)
+		table_column(&tb, cg_cols[c].name, cg_cols[c].flags);
+	for (i = 0; i < n; i++) {
+		table_row(&tb);
+		for (c = 0; c < CG_COLS; c++) {
 			cg_cell(&cg->g[i], c, page_size, bytes, buf, sizeof(buf));
-			err = scols_line_set_data(ln, c, buf);
+			table_cell(&tb, buf);
 		}
 	}
-	if (!err)
-		err = scols_print_table(tb);
-	scols_unref_table(tb);
+	err = table_end(&tb, out);
 	if (err)
-		return err < 0 ? err : -EIO;
+		return err;
 	if (!raw && !noheadings && n < cg->n)
 		fprintf(out, "showing %zu of %zu cgroups (--limit)\n", n, cg->n);
 	return 0;

@@ -2,7 +2,6 @@
 /* The table of "vmacct ps" through libsmartcols: see ps-table.h. */
 #include <errno.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +10,7 @@
 #include "hints.h"
 #include "parse.h"
 #include "ps-table.h"
+#include "table.h"
 
 struct ps_col_info {
 	const char *name;
@@ -138,7 +138,7 @@ static void cell(const struct ps_row *r, enum ps_col c, uint32_t page_size,
 				snprintf(num, sizeof(num), "?");
 			src = num;
 		}
-		/* libsmartcols escapes it (see ps_print_table) */
+		/* libsmartcols escapes it (table.c) */
 		snprintf(buf, len, "%s", src);
 		return;
 	case PS_COL_CGROUP:
@@ -193,44 +193,22 @@ int ps_print_table(FILE *out, const struct ps_table *t, size_t limit,
 {
 	char buf[4096 + 32];	/* a cgroup path, the longest cell */
 	size_t i, c, n = limit && limit < t->n ? limit : t->n, denied = 0;
-	struct libscols_table *tb;
-	struct libscols_line *ln;
-	int err = 0;
+	struct table tb;
+	int err;
 
-	tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	scols_table_set_stream(tb, out);
-	scols_table_enable_raw(tb, v->raw);
-	scols_table_enable_noheadings(tb, v->noheadings);
-	/*
-	 * Names are escaped by libsmartcols, as lsblk's: in the C locale this
-	 * tool runs in, every byte that is not printable ASCII as \xNN (and
-	 * in raw output blanks and backslashes too).  Never with its
-	 * encoding off: 2.38 then loops forever on a multibyte character in
-	 * the C locale.
-	 */
-	scols_table_enable_minout(tb, 1);	/* no blanks after the last cell */
-	for (c = 0; c < v->ncols && !err; c++)
-		if (!scols_table_new_column(tb, ps_cols[v->cols[c]].name, 0,
-					    ps_cols[v->cols[c]].flags))
-			err = -ENOMEM;
-	for (i = 0; i < n && !err; i++) {
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln) {
-			err = -ENOMEM;
-			break;
-		}
-		for (c = 0; c < v->ncols && !err; c++) {
+	table_begin(&tb, v->raw, v->noheadings);
+	for (c = 0; c < v->ncols; c++)
+		table_column(&tb, ps_cols[v->cols[c]].name, ps_cols[v->cols[c]].flags);
+	for (i = 0; i < n; i++) {
+		table_row(&tb);
+		for (c = 0; c < v->ncols; c++) {
 			cell(&t->rows[i], v->cols[c], page_size, v, buf, sizeof(buf));
-			err = scols_line_set_data(ln, c, buf);
+			table_cell(&tb, buf);
 		}
 	}
-	if (!err)
-		err = scols_print_table(tb);
-	scols_unref_table(tb);
+	err = table_end(&tb, out);
 	if (err)
-		return err < 0 ? err : -EIO;
+		return err;
 	if (v->raw || v->noheadings)
 		return 0;
 	for (i = 0; i < t->n; i++)

@@ -2,7 +2,6 @@
 /* "vmacct status" rendering and warnings: see report.h. */
 #include <errno.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "json.h"
 #include "parse.h"
 #include "report.h"
+#include "table.h"
 #include "trace.h"
 
 const char *overcommit_mode_name(uint32_t mode)
@@ -132,10 +132,9 @@ void status_warnings(const struct vmacct_commit *c, struct status_warnings *w)
  * first error is kept and the table then does nothing more.
  */
 struct stable {
-	struct libscols_table *tb;
+	struct table tb;
 	const struct status_view *v;
 	uint32_t page_size;
-	int err;
 };
 
 static void stable_begin(struct stable *t, const char *title,
@@ -154,22 +153,11 @@ static void stable_begin(struct stable *t, const char *title,
 
 	t->v = v;
 	t->page_size = page_size;
-	t->err = 0;
-	t->tb = scols_new_table();
-	if (!t->tb) {
-		t->err = -ENOMEM;
-		return;
-	}
-	scols_table_enable_raw(t->tb, v->raw);
-	scols_table_enable_noheadings(t->tb, v->noheadings);
-	/* ASCII only: libsmartcols escapes the rest in the C locale (ps-table.c) */
-	scols_table_enable_minout(t->tb, 1);	/* no blanks after the last cell */
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]) && !t->err; i++) {
-		const char *name = i == 0 ? title : v->raw ? cols[i].raw : cols[i].name;
-
-		if (!scols_table_new_column(t->tb, name, 0, cols[i].flags))
-			t->err = -ENOMEM;
-	}
+	/* ASCII only: libsmartcols escapes the rest in the C locale (table.c) */
+	table_begin(&t->tb, v->raw, v->noheadings);
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		table_column(&t->tb, i == 0 ? title : v->raw ? cols[i].raw : cols[i].name,
+			     cols[i].flags);
 }
 
 static void stable_row(struct stable *t, const char *label, int64_t pages,
@@ -177,15 +165,7 @@ static void stable_row(struct stable *t, const char *label, int64_t pages,
 {
 	char num[24], sz[SIZE_STR_MAX + 1], mag[SIZE_STR_MAX];
 	uint64_t m = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
-	struct libscols_line *ln;
 
-	if (t->err)
-		return;
-	ln = scols_table_new_line(t->tb, NULL);
-	if (!ln) {
-		t->err = -ENOMEM;
-		return;
-	}
 	snprintf(num, sizeof(num), "%" PRId64, pages);
 	if (t->v->bytes) {
 		uint64_t bytes;
@@ -197,25 +177,19 @@ static void stable_row(struct stable *t, const char *label, int64_t pages,
 		snprintf(sz, sizeof(sz), "%s%s", pages < 0 ? "-" : "",
 			 format_pages(m, t->page_size, mag, sizeof(mag)));
 	}
-	if (scols_line_set_data(ln, 0, label) || scols_line_set_data(ln, 1, num) ||
-	    scols_line_set_data(ln, 2, sz) ||
-	    scols_line_set_data(ln, 3, note ? note : ""))
-		t->err = -ENOMEM;
+	table_row(&t->tb);
+	table_cell(&t->tb, label);
+	table_cell(&t->tb, num);
+	table_cell(&t->tb, sz);
+	table_cell(&t->tb, note ? note : "");
 }
 
 /* Print it to out, after a blank line; 0 or the first -errno. */
 static int stable_end(struct stable *t, FILE *out)
 {
-	int err = t->err;
-
-	if (!err) {
+	if (!t->tb.err)
 		fputc('\n', out);
-		scols_table_set_stream(t->tb, out);
-		err = scols_print_table(t->tb);
-	}
-	scols_unref_table(t->tb);
-	t->tb = NULL;
-	return err;
+	return table_end(&t->tb, out);
 }
 
 static void row_kbytes(FILE *out, const char *label, uint64_t kbytes,
