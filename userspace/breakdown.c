@@ -15,7 +15,7 @@ static const struct {
 	[VMACCT_BD_SYSV]	= { "sysv", "SysV shm segments, by size" },
 	[VMACCT_BD_SHARED_ANON]	= { "shared_anon", "shared anonymous mappings, by size" },
 	[VMACCT_BD_SHMEM_WHOLE]	= { "shmem_objects", "other kernel shmem objects, by size" },
-	[VMACCT_BD_TMPFS]	= { "tmpfs", "tmpfs files (/dev/shm, /tmp, /run), by page" },
+	[VMACCT_BD_TMPFS]	= { "tmpfs", "files of tmpfs, rootfs and devtmpfs, by page" },
 	[VMACCT_BD_MEMFD]	= { "memfd", "memfd_create() files, by page" },
 	[VMACCT_BD_SYSV_PAGES]	= { "sysv_noreserve", "SysV segments with SHM_NORESERVE, by page" },
 	[VMACCT_BD_SHARED_ANON_PAGES] = { "shared_anon_noreserve",

@@ -792,8 +792,8 @@ struct vmacct_overwrites {
  *			MAP_NORESERVE: their size
  *  SHMEM_WHOLE		other kernel shmem objects charged by size (DRM/TTM,
  *			big keys, ...)
- *  TMPFS		files of mounted tmpfs (/dev/shm, /tmp, /run): pages
- *			allocated
+ *  TMPFS		files of mounted tmpfs (/dev/shm, /tmp, /run), of
+ *			rootfs and of devtmpfs: pages allocated
  *  MEMFD		memfd_create(): pages allocated
  *  SYSV_PAGES		SysV segments with SHM_NORESERVE: pages allocated
  *  SHARED_ANON_PAGES	shared anonymous with MAP_NORESERVE: pages allocated
