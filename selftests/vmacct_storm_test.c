@@ -320,7 +320,8 @@ static long long stop_tool(struct __test_metadata *_metadata,
 /*
  * A --denied reader into the slow sink loses no refusal of a storm of
  * STORM_RATE refusals a second for STORM_SECONDS: the tool printed each
- * refusal the storm's mmap() calls returned ENOMEM for, and dropped none.
+ * refusal the storm's mmap() calls returned ENOMEM for, and dropped none
+ * (under KASAN: every one not printed is counted as dropped).
  */
 TEST_F(storm, denied_reader_loses_nothing)
 {
@@ -356,9 +357,18 @@ TEST_F(storm, denied_reader_loses_nothing)
 	       refused, (t1 - t0) / 1e9, refused / ((t1 - t0) / 1e9),
 	       self->sink.packets, self->sink.lines, 1e6 / SINK_DELAY_US);
 	EXPECT_EQ(STORM_RATE * STORM_SECONDS, refused);
-	EXPECT_EQ(refused, self->sink.seen[1]);
-	EXPECT_EQ(refused, self->sink.denied[1]);
-	EXPECT_EQ(0, dropped);
+	EXPECT_EQ(self->sink.seen[1], self->sink.denied[1]);
+	EXPECT_LE(self->sink.seen[1], refused);
+	EXPECT_LE(refused - self->sink.seen[1], dropped);
+	/*
+	 * Whether the reader kept up is a rate: under KASAN (make
+	 * check-debug, and a host busy with other guests) only what was
+	 * not printed must be counted.
+	 */
+	if (!kernel_has_kasan()) {
+		EXPECT_EQ(refused, self->sink.seen[1]);
+		EXPECT_EQ(0, dropped);
+	}
 	/* one record a write could not have carried it: the test means it */
 	EXPECT_LT(self->sink.packets * 2, refused)
 		TH_LOG("fewer packets than records: writes carry many records");
@@ -421,22 +431,41 @@ static long long run_loop(struct __test_metadata *_metadata,
 
 /*
  * Nothing lost silently: a reader with the smallest ring
- * (trace/buffer_size RING_MIN records) beside a loop as fast as it goes
- * cannot print everything; every decision of the loop is either printed
- * or counted in the tool's "dropped" total, and the tool's "events
- * shown" is what it wrote.  How fast a reader drains is make bench's
- * question (scripts/bench-drain.sh), not a test's.  Under KASAN (make
- * check-debug) a tenth of the loop: as many overflows, in the time.
+ * (trace/buffer_size RING_MIN records) writing into a pipe nobody reads
+ * while the loop runs, so that the tool soon blocks in write() and its
+ * ring overflows however fast or slow the kernel is (KASAN included).
+ * Every decision of the loop is then either printed, once the pipe is
+ * drained, or counted in the tool's "dropped" total, and the tool's
+ * "events shown" is what it wrote.  How fast a reader drains is make
+ * bench's question (scripts/bench-drain.sh), not a test's.
  */
 TEST_F(storm, reader_counts_what_it_cannot_print)
 {
 	int calls = kernel_has_kasan() ? LOOP_CALLS / 10 : LOOP_CALLS;
-	long long mapped, dropped = -1, shown = -1;
+	long long mapped = -1, dropped, shown = -1;
+	pid_t loop;
+	int status;
 
 	self->buffer_size0 = sysfs_ll("trace/buffer_size");
 	ASSERT_LT(0, self->buffer_size0);
 	ASSERT_EQ(0, set_sysfs("trace/buffer_size", RING_MIN));
-	mapped = run_loop(_metadata, self, calls, 0, &dropped, &shown);
+	ASSERT_EQ(0, pipe2(self->pipe, O_CLOEXEC));
+	self->sink.fd = self->pipe[0];
+	self->tool = start_tool(self->pipe[1], self->err, NULL);
+	close(self->pipe[1]);
+	ASSERT_EQ(0, handshake(&self->sink));
+
+	loop = start_loop(calls, 0, self->result[1]);	/* nobody reads */
+	self->sink.who[1] = loop;
+	ASSERT_EQ(loop, waitpid(loop, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(sizeof(mapped), read(self->result[0], &mapped,
+				       sizeof(mapped)));
+	dropped = stop_tool(_metadata, self, 0, &shown);
+
+	TH_LOG("loop: %lld mmap(); %lld records of it, %lld lines, %lld dropped",
+	       mapped, self->sink.seen[1], self->sink.lines, dropped);
+	EXPECT_EQ(calls, mapped);
 	ASSERT_LE(0, dropped);
 	EXPECT_LE(self->sink.seen[1], mapped);
 	EXPECT_LE(mapped - self->sink.seen[1], dropped);
