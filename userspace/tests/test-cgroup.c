@@ -313,10 +313,46 @@ static void test_breakdown(struct tap *t, const struct test_env *env)
 	ps_table_free(&tab);
 }
 
+/*
+ * Cgroup directories are named by whoever made them (a delegated subtree
+ * is an unprivileged user's): every output stays valid for its consumer.
+ */
+static void test_hostile_paths(struct tap *t)
+{
+	static const char evil[] = "/user.slice/x\x1b]0;pwned\x07\xff\"q\\\n.scope";
+	struct vmacct_commit c = { .page_size = 4096, .committed = 10 };
+	struct vmacct_version v = { .abi_version = 1 };
+	struct prom_top tops = { 10, 10 };
+	struct ps_table tab;
+	struct cg_table cg;
+	struct membuf m;
+	char *out;
+
+	memset(&tab, 0, sizeof(tab));
+	add(&tab, 5, "x", evil, 10, 10, 0);
+	cg_table_build(&cg, &tab, CG_DEPTH_ALL, PS_SORT_MAPS);
+	out = render(&cg, false);
+	check_safe_text(t, out, "hostile cgroup path, ps --by cgroup");
+	free(out);
+	out = render(&cg, true);
+	check_strict_json(t, out, false, NULL, 0, "hostile cgroup path, ps --by cgroup --json");
+	free(out);
+	cg_table_free(&cg);
+	if (mem_open(&m)) {
+		prom_print(m.f, &v, &c, NULL, &tab, &tops, NULL, NULL);
+		out = mem_take(&m);
+		check_safe_text(t, out, "hostile cgroup path, status --prometheus");
+		promtool_check(t, out, "hostile cgroup path, status --prometheus");
+		free(out);
+	}
+	ps_table_free(&tab);
+}
+
 void test_cgroup(struct tap *t, const struct test_env *env)
 {
 	test_names(t);
 	test_proc(t);
 	test_groups(t, env);
 	test_breakdown(t, env);
+	test_hostile_paths(t);
 }
