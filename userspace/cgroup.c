@@ -109,7 +109,6 @@ static struct {
 	size_t root_len;
 	char *root;		/* the mount walked */
 	time_t walked;
-	bool failed;
 } cg;
 
 static int cg_visit(const char *fpath, const struct stat *st, int type,
@@ -125,19 +124,15 @@ static int cg_visit(const char *fpath, const struct stat *st, int type,
 		size_t cap = cg.cap ? 2 * cg.cap : 256;
 
 		more = realloc(cg.e, cap * sizeof(*more));
-		if (!more) {
-			cg.failed = true;
-			return 1;
-		}
+		if (!more)
+			return 1;	/* stop: the ids seen so far serve */
 		cg.e = more;
 		cg.cap = cap;
 	}
 	cg.e[cg.n].id = st->st_ino;
 	cg.e[cg.n].path = strdup(*rel ? rel : "/");
-	if (!cg.e[cg.n].path) {
-		cg.failed = true;
+	if (!cg.e[cg.n].path)
 		return 1;
-	}
 	cg.n++;
 	return 0;
 }
@@ -156,7 +151,6 @@ static void cg_walk(const char *root)
 	for (i = 0; i < cg.n; i++)
 		free(cg.e[i].path);
 	cg.n = 0;
-	cg.failed = false;
 	free(cg.root);
 	cg.root = strdup(root);
 	cg.root_len = strlen(root);
