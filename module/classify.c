@@ -4,10 +4,10 @@
  *
  *  - A decision's caller kind: the system call the task is in says it for
  *    most callers; a page fault and execve() need a short stack walk.
- *  - A system call's failure: ENOMEM (EAGAIN for madvise) is vm.max_map_count's
- *    doing only if the count had reached a check site's threshold
- *    (rules.c), the range had no hole, and no commit denial of the same
- *    process came in between.
+ *  - A system call's failure: the errno of a failed check (rules.c) is
+ *    vm.max_map_count's doing only if the count had reached a check
+ *    site's threshold (rules.c), the range had no hole, and no commit
+ *    denial of the same process came in between.
  *
  * Everything here runs in probe handlers: atomic context, no sleeping.
  * The system call numbers and registers are x86-64's.
@@ -293,19 +293,13 @@ bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 		if (ret != -ENOMEM)
 			return false;
 		break;
-	case VMACCT_SYS_MADVISE:
-		/* madvise turns a failed split's ENOMEM into EAGAIN */
-		if (ret != -EAGAIN ||
-		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
-			return false;
-		break;
 	case VMACCT_SYS_MLOCK:
 		if (ret != -ENOMEM || vmacct_memlock_refused(c) ||
 		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
 			return false;
 		break;
-	default:	/* splits at one or both ends */
-		if (ret != -ENOMEM ||
+	default:	/* madvise, mprotect, munlock: splits at both ends */
+		if (ret != vmacct_rule_sys_errno(sys) ||
 		    !vmacct_mm_range_mapped(current->mm, c->arg0, c->arg1))
 			return false;
 		break;

@@ -53,6 +53,7 @@
 
 #include "classify.h"
 #include "commit.h"
+#include "compat.h"
 #include "events.h"
 #include "inflight.h"
 #include "recorder.h"
@@ -110,9 +111,9 @@ static void vmacct_inflight_terms(struct vmacct_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	vmacct_decision_terms(&t, in->total_vm, in->has_mm, in->pages,
 			      in->cap_sys_admin);
-	/* at a refusal the charge is made: read what the kernel compared */
+	/* at a refusal: the read the kernel compared */
 	if (refused)
-		t.committed = vmacct_committed_read();
+		t.committed = vmacct_committed_at_refusal(in->pages);
 	ev->type = VMACCT_EV_DECISION;
 	ev->caller = in->caller;
 	ev->mode = t.mode;

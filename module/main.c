@@ -25,6 +25,7 @@
 #include <linux/moduleparam.h>
 
 #include "commit.h"
+#include "compat.h"
 #include "dev.h"
 #include "recorder.h"
 #include "stream.h"
@@ -48,6 +49,7 @@ static int __init vmacct_init(void)
 {
 	int err;
 
+	vmacct_compat_init();
 	err = vmacct_syms_init();
 	if (err) {
 		pr_err("refusing to load: kernel symbol addresses missing or wrong (load with 'vmacct load')\n");

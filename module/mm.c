@@ -33,8 +33,8 @@
 #include <linux/user_namespace.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mm.h"
-#include "syms.h"
 
 static bool vmacct_same_ids(struct task_struct *task)
 {
@@ -202,13 +202,14 @@ static void vmacct_count_kind(struct vmacct_mm *m, struct vm_area_struct *vma)
 
 static void vmacct_walk(struct mm_struct *mm, struct vmacct_mm *m)
 {
-	VMA_ITERATOR(vmi, mm, 0);
+	struct vmacct_vma_iter it;
 	struct vm_area_struct *vma;
 
 	mmap_assert_locked(mm);
 	if (m->flags & VMACCT_MM_COUNTS_ONLY)
 		goto counters;
-	for_each_vma(vmi, vma) {
+	vmacct_vma_iter_init(&it, mm, 0);
+	while ((vma = vmacct_vma_find(&it, ULONG_MAX))) {
 		unsigned long pages = vma_pages(vma);
 
 		vmacct_count_kind(m, vma);
@@ -300,11 +301,12 @@ int vmacct_mm_total_vm(pid_t pid, u64 *total_vm, bool *adminp)
 static void vmacct_fork_walk(struct mm_struct *mm,
 			     struct vmacct_fork_charge *f)
 {
-	VMA_ITERATOR(vmi, mm, 0);
+	struct vmacct_vma_iter it;
 	struct vm_area_struct *vma;
 
 	mmap_assert_locked(mm);
-	for_each_vma(vmi, vma) {
+	vmacct_vma_iter_init(&it, mm, 0);
+	while ((vma = vmacct_vma_find(&it, ULONG_MAX))) {
 		unsigned long pages = vma_pages(vma);
 
 		if ((vma->vm_flags & (VM_ACCOUNT | VM_DONTCOPY)) != VM_ACCOUNT)
@@ -359,14 +361,15 @@ int vmacct_mm_fork_charge(pid_t pid, struct vmacct_fork_charge *f)
 bool vmacct_mm_range_mapped(struct mm_struct *mm, unsigned long start,
 			    unsigned long len)
 {
-	VMA_ITERATOR(vmi, mm, start);
 	unsigned long end = start + PAGE_ALIGN(len), next = start;
+	struct vmacct_vma_iter it;
 	struct vm_area_struct *vma;
 	unsigned int seen = 0;
 
 	if (end <= start || mmap_read_lock_killable(mm))
 		return true;
-	for_each_vma_range(vmi, vma, end) {
+	vmacct_vma_iter_init(&it, mm, start);
+	while ((vma = vmacct_vma_find(&it, end - 1))) {
 		if (vma->vm_start > next || ++seen > 64)
 			break;
 		next = vma->vm_end;

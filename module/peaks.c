@@ -26,6 +26,7 @@
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
 
+#include "compat.h"
 #include "peaks.h"
 #include "syms.h"
 

@@ -29,10 +29,10 @@
 #include <linux/string.h>
 #include <linux/vmacct.h>
 
+#include "compat.h"
 #include "inflight.h"
 #include "probe.h"
 #include "syscall.h"
-#include "syms.h"
 
 static DEFINE_MUTEX(vmacct_probe_mutex);	/* the probes' state below */
 static bool vmacct_decisions_on;	/* protected by vmacct_probe_mutex */
@@ -48,9 +48,9 @@ static bool vmacct_syscalls_on;		/* protected by vmacct_probe_mutex */
 static void notrace vmacct_decision_entry(unsigned long ip,
 					  unsigned long parent_ip,
 					  struct ftrace_ops *op,
-					  struct ftrace_regs *fregs)
+					  struct vmacct_ftrace_regs *fregs)
 {
-	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	int bit = vmacct_ftrace_lock(ip, parent_ip);
 
 	if (bit < 0) {
 		vmacct_inflight_lost();
@@ -59,11 +59,12 @@ static void notrace vmacct_decision_entry(unsigned long ip,
 	vmacct_inflight_enter((struct mm_struct *)vmacct_fregs_arg(fregs, 0),
 			      (long)vmacct_fregs_arg(fregs, 1),
 			      (int)vmacct_fregs_arg(fregs, 2), parent_ip);
-	ftrace_test_recursion_unlock(bit);
+	vmacct_ftrace_unlock(bit);
 }
 
 static struct ftrace_ops vmacct_decision_ops = {
-	.func = vmacct_decision_entry,
+	.func	= vmacct_decision_entry,
+	.flags	= VMACCT_FTRACE_OPS_FLAGS,
 };
 
 /*
@@ -92,6 +93,61 @@ static struct kprobe vmacct_refusal_probe = {
 };
 
 /*
+ * A kernel whose refusal path prints nothing (5.10; syms.c): a kretprobe
+ * on __vm_enough_memory() reads every verdict, a refusal being its
+ * -ENOMEM.  It runs in the return trampoline, on the task that made the
+ * call, and costs every call a kprobe and a return hook.
+ */
+static int vmacct_refusal_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	if (regs_return_value(regs))
+		vmacct_inflight_refused();
+	return 0;
+}
+
+static struct kretprobe vmacct_refusal_rp = {
+	.kp.symbol_name	= "__vm_enough_memory",
+	.handler	= vmacct_refusal_ret,
+};
+
+/* The refusal probe this kernel needs: its kprobe, and its name. */
+static struct kprobe *vmacct_refusal_kp(void)
+{
+	return vmacct_refusal_warns() ? &vmacct_refusal_probe :
+					&vmacct_refusal_rp.kp;
+}
+
+static const char *vmacct_refusal_what(void)
+{
+	return vmacct_refusal_warns() ? "___ratelimit" :
+					"the return of __vm_enough_memory";
+}
+
+static int vmacct_refusal_register(void)
+{
+	if (vmacct_refusal_warns())
+		return register_kprobe(&vmacct_refusal_probe);
+	return register_kretprobe(&vmacct_refusal_rp);
+}
+
+static void vmacct_refusal_unregister(void)
+{
+	if (vmacct_refusal_warns())
+		unregister_kprobe(&vmacct_refusal_probe);
+	else
+		unregister_kretprobe(&vmacct_refusal_rp);
+}
+
+/* a kretprobe also misses returns for want of an instance */
+static u64 vmacct_refusal_missed(void)
+{
+	if (vmacct_refusal_warns())
+		return vmacct_refusal_probe.nmissed;
+	return (u64)vmacct_refusal_rp.nmissed + vmacct_refusal_rp.kp.nmissed;
+}
+
+/*
  * The system calls whose ENOMEM can come from max_map_count: an ftrace_ops
  * each at the entry (not a kretprobe: no kprobe lookup, no instance pool,
  * no return trampoline on every call); syscall.c follows a call near the
@@ -109,22 +165,23 @@ struct vmacct_sysprobe {
 static void notrace vmacct_sys_entry(unsigned long ip,
 				     unsigned long parent_ip,
 				     struct ftrace_ops *op,
-				     struct ftrace_regs *fregs)
+				     struct vmacct_ftrace_regs *fregs)
 {
 	struct vmacct_sysprobe *sp = container_of(op, struct vmacct_sysprobe,
 						  ops);
-	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	int bit = vmacct_ftrace_lock(ip, parent_ip);
 
 	if (bit < 0) {
 		vmacct_syscall_lost();
 		return;
 	}
 	vmacct_syscall_enter(sp->sys);
-	ftrace_test_recursion_unlock(bit);
+	vmacct_ftrace_unlock(bit);
 }
 
 #define VMACCT_SYSPROBE(_sym, _sys, _opt) {				\
 	.ops.func	= vmacct_sys_entry,				\
+	.ops.flags	= VMACCT_FTRACE_OPS_FLAGS,			\
 	.name		= _sym,						\
 	.sys		= _sys,						\
 	.optional	= _opt,						\
@@ -174,7 +231,7 @@ static bool vmacct_filter_empty(struct ftrace_ops *ops)
 		return true;
 	empty = rcu_access_pointer(none.func_hash->filter_hash);
 	mine = rcu_access_pointer(ops->func_hash->filter_hash);
-	ftrace_free_filter(&none);
+	vmacct_ftrace_free_filter(&none);
 	return !empty || !mine || mine == empty;
 }
 
@@ -227,21 +284,21 @@ static int vmacct_decisions_arm(void)
 	int err;
 
 	if (vmacct_refusal_registered) {
-		err = enable_kprobe(&vmacct_refusal_probe);
+		err = enable_kprobe(vmacct_refusal_kp());
 	} else {
-		vmacct_kprobe_fresh(&vmacct_refusal_probe);
-		err = register_kprobe(&vmacct_refusal_probe);
+		vmacct_kprobe_fresh(vmacct_refusal_kp());
+		err = vmacct_refusal_register();
 		vmacct_refusal_registered = !err;
 	}
 	if (err) {
-		pr_err("cannot probe ___ratelimit: %d\n", err);
+		pr_err("cannot probe %s: %d\n", vmacct_refusal_what(), err);
 		return err;
 	}
 	err = vmacct_ops_on(&vmacct_decision_ops, "__vm_enough_memory",
 			    &vmacct_decision_filtered);
 	if (err) {
 		pr_err("cannot trace __vm_enough_memory: %d\n", err);
-		disable_kprobe(&vmacct_refusal_probe);
+		disable_kprobe(vmacct_refusal_kp());
 	}
 	return err;
 }
@@ -254,7 +311,7 @@ static int vmacct_decisions_arm(void)
 static void vmacct_decisions_disarm(void)
 {
 	unregister_ftrace_function(&vmacct_decision_ops);
-	disable_kprobe(&vmacct_refusal_probe);
+	disable_kprobe(vmacct_refusal_kp());
 	synchronize_rcu();
 	vmacct_inflight_reset();
 }
@@ -353,7 +410,7 @@ u64 vmacct_probe_missed(void)
 	mutex_lock(&vmacct_probe_mutex);
 	missed = vmacct_inflight_missed();
 	if (vmacct_refusal_registered)
-		missed += vmacct_refusal_probe.nmissed;
+		missed += vmacct_refusal_missed();
 	missed += vmacct_syscall_missed();
 	mutex_unlock(&vmacct_probe_mutex);
 	return missed;
@@ -391,15 +448,15 @@ void vmacct_probe_exit(void)
 	 * no-op.  ftrace_free_filter() leaves the pointers dangling, which
 	 * only exit may do.
 	 */
-	ftrace_free_filter(&vmacct_decision_ops);
+	vmacct_ftrace_free_filter(&vmacct_decision_ops);
 	vmacct_decision_filtered = false;
 	if (vmacct_refusal_registered)
-		unregister_kprobe(&vmacct_refusal_probe);
+		vmacct_refusal_unregister();
 	vmacct_refusal_registered = false;
 	vmacct_syscalls_disarm();
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
-		ftrace_free_filter(&sp->ops);
+		vmacct_ftrace_free_filter(&sp->ops);
 		sp->filtered = false;
 	}
 	mutex_unlock(&vmacct_probe_mutex);

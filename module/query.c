@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 
 #include "commit.h"
+#include "compat.h"
 #include "mm.h"
 #include "query.h"
 #include "rules.h"

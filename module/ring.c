@@ -32,8 +32,8 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "ring.h"
-#include "syms.h"
 
 #define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
 #define VMACCT_WAKE_NS		NSEC_PER_MSEC	/* at most one wake-up per ms */

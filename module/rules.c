@@ -29,12 +29,19 @@
  *
  * __split_vma() on the munmap end split, insert_vm_struct() (exec's stack,
  * the vdso), dup_mmap() and in-place mremap() growth never check.
+ *
+ * 5.10 checks at the same sites with the same comparisons (mm/mmap.c
+ * do_mmap(), do_brk_flags(), split_vma(), __do_munmap(); mm/mremap.c
+ * move_vma(), mremap_to(); mm/madvise.c madvise_behavior() checks before
+ * its own __split_vma() calls), but its madvise() returns the check's
+ * ENOMEM where 6.1 and later return EAGAIN (vmacct_rule_sys_errno()).
  */
+#include <linux/errno.h>
 #include <linux/mman.h>
 #include <linux/vmacct.h>
 
+#include "compat.h"
 #include "rules.h"
-#include "syms.h"
 
 /*
  * The reserve R of an mremap() with @flags: it fails once
@@ -112,6 +119,20 @@ long vmacct_rule_lowest(int max)
 {
 	return vmacct_rule_first(VMACCT_CHECK_MREMAP, max, MREMAP_MAYMOVE |
 				 MREMAP_FIXED | MREMAP_DONTUNMAP);
+}
+
+/**
+ * vmacct_rule_sys_errno - what a system call returns when its map-count
+ *	check fails
+ * @sys: VMACCT_SYS_*
+ *
+ * -ENOMEM, but madvise() turns its split's ENOMEM into -EAGAIN from 6.1.
+ */
+int vmacct_rule_sys_errno(u32 sys)
+{
+	if (sys == VMACCT_SYS_MADVISE && vmacct_madvise_count_eagain())
+		return -EAGAIN;
+	return -ENOMEM;
 }
 
 /**

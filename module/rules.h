@@ -32,6 +32,7 @@ long vmacct_rule_first(enum vmacct_check check, int max,
 		       unsigned long mremap_flags);
 long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags);
 long vmacct_rule_lowest(int max);
+int vmacct_rule_sys_errno(u32 sys);
 long vmacct_rule_sys_enough(u32 sys, long map_count,
 			    unsigned long mremap_flags);
 

@@ -40,8 +40,8 @@
 
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/kernel.h>
 #include <linux/magic.h>
-#include <linux/math.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -53,8 +53,8 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "shmem.h"
-#include "syms.h"
 
 /*
  * The kind of a kernel object (an inode of a kern_mount()ed superblock)

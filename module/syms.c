@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmacct: unexported kernel data and kernel-version differences.
+ * vmacct: unexported kernel data.
  *
  * The terms of __vm_enough_memory() live in variables that the kernel does
  * not export.  Their addresses come in as module parameters, filled from
@@ -12,31 +12,21 @@
  * No unexported function is ever called: on IBT kernels (Debian 6.12) their
  * ENDBR is sealed at boot and an indirect call is a BUG().  Functions such
  * as vm_commit_limit() and hugetlb_total_pages() are recomputed here from
- * data instead.  Everything that depends on the kernel version or its
- * configuration is in this file.
+ * data instead.  What differs between kernel versions is in compat.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
-#include <linux/cgroup.h>
-#include <linux/dcache.h>
-#include <linux/fs.h>
-#include <linux/hrtimer.h>
 #include <linux/hugetlb.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu_counter.h>
-#include <linux/sched/coredump.h>
-#ifndef SUID_DUMP_USER		/* 7.2: dumpability is in the exec state */
-#include <linux/sched/exec_state.h>
-#endif
 #include <linux/string.h>
 #include <linux/swap.h>
-#include <linux/utsname.h>
-#include <linux/version.h>
 
+#include "compat.h"
 #include "syms.h"
 
 static unsigned long addr_vm_committed_as;
@@ -205,9 +195,6 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 #define VMACCT_SYM(sym) \
 	{ #sym, &addr_##sym, sizeof(sym), (void **)&vk.sym }
 
-/* 6.17 and later check the map count at the start of every mremap() */
-static bool vmacct_mremap_early __ro_after_init;
-
 int vmacct_syms_init(void)
 {
 	const struct vmacct_sym syms[] = {
@@ -234,8 +221,6 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
-	vmacct_mremap_early =
-		vmacct_kernel_version() >= KERNEL_VERSION(6, 17, 0);
 	return ret;
 }
 
@@ -275,6 +260,22 @@ s64 vmacct_committed_read(void)
 	return percpu_counter_read_positive(vk.vm_committed_as);
 }
 
+/*
+ * At a refusal of @pages, the per-CPU read __vm_enough_memory() compared
+ * with "allowed".  Where the refusal is seen before the kernel takes the
+ * charge back (the ratelimit kprobe), the read itself.  Where it is seen
+ * at the return (5.10's kretprobe), the charge is gone: the read plus
+ * @pages, which is exact when the charge and its return were both folded
+ * into the shared count (any @pages of a per-CPU batch or more), and
+ * otherwise at most @pages above what was compared, never below it.
+ */
+s64 vmacct_committed_at_refusal(long pages)
+{
+	if (vmacct_refusal_warns())
+		return vmacct_committed_read();
+	return vmacct_committed_read() + pages;
+}
+
 /* The shared count itself, possibly negative: what the check adds to. */
 s64 vmacct_committed_count(void)
 {
@@ -304,86 +305,6 @@ s64 vmacct_committed_after_charge(s64 pages)
 unsigned long vmacct_totalreserve_pages(void)
 {
 	return READ_ONCE(*vk.totalreserve_pages);
-}
-
-/*
- * May @task's owner ptrace it (the "dumpable" half of ptrace's same-uid
- * rule)?  Up to 7.1 dumpability is a flag in @task's mm; 7.2 moved it to
- * the task's exec state (struct task_exec_state, RCU-protected), and
- * get_dumpable() and SUID_DUMP_USER are gone.
- */
-bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm)
-{
-#ifdef SUID_DUMP_USER
-	return get_dumpable(mm) == SUID_DUMP_USER;
-#else
-	const struct task_exec_state *es;
-	bool owner;
-
-	rcu_read_lock();
-	es = rcu_dereference(task->exec_state);
-	owner = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
-	rcu_read_unlock();
-	return owner;
-#endif
-}
-
-/**
- * vmacct_task_cgroup_id - @task's cgroup v2 id (cgroup_id(), the inode
- *	number of its directory in the cgroup2 mount); 0 without cgroups.
- *	NMI-safe.
- * @task: a task the caller keeps alive
- */
-u64 vmacct_task_cgroup_id(struct task_struct *task)
-{
-#ifdef CONFIG_CGROUPS
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(task));
-	rcu_read_unlock();
-	return id;
-#else
-	return 0;
-#endif
-}
-
-/*
- * The alias list of an inode: d_u.d_alias up to 6.x, d_alias itself (and
- * for_each_alias()) once the union was reworked (7.x dcache.h).
- */
-#ifdef for_each_alias
-#define vmacct_for_each_alias(d, inode)	for_each_alias(d, inode)
-#else
-#define vmacct_for_each_alias(d, inode) \
-	hlist_for_each_entry(d, &(inode)->i_dentry, d_u.d_alias)
-#endif
-
-/**
- * vmacct_inode_name_is - does @inode's first dentry's name start with
- *	@prefix?  For the kernel's pseudo files (alloc_file_pseudo()), whose
- *	dentry is created with the file and never renamed.
- * @inode: an inode the caller keeps alive (its superblock's inode list
- *	lock, or a reference)
- * @prefix: NUL-terminated
- *
- * Takes @inode->i_lock (the alias list's lock), then the dentry's
- * d_lock, in the dcache's order.
- */
-bool vmacct_inode_name_is(struct inode *inode, const char *prefix)
-{
-	struct dentry *d;
-	bool is = false;
-
-	spin_lock(&inode->i_lock);
-	vmacct_for_each_alias(d, inode) {
-		spin_lock(&d->d_lock);
-		is = !strncmp(d->d_name.name, prefix, strlen(prefix));
-		spin_unlock(&d->d_lock);
-		break;
-	}
-	spin_unlock(&inode->i_lock);
-	return is;
 }
 
 s32 vmacct_committed_batch(void)
@@ -416,44 +337,3 @@ unsigned long vmacct_hugetlb_total_pages(void)
 	return 0;
 }
 #endif
-
-/*
- * A CLOCK_MONOTONIC timer of @mode (HRTIMER_MODE_REL_SOFT or _HARD)
- * calling @fn: hrtimer_setup() replaced hrtimer_init() in 6.13, which 7.x
- * removed.
- */
-void vmacct_hrtimer_setup(struct hrtimer *timer,
-			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
-			  enum hrtimer_mode mode)
-{
-#ifdef VMACCT_HAVE_HRTIMER_SETUP	/* from Kbuild */
-	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
-#else
-	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
-	timer->function = fn;
-#endif
-}
-
-/**
- * vmacct_mremap_checks_early - does mremap() check the map count up front?
- *
- * The mremap rework of 6.17 checks every call under the mmap lock before
- * any unmap (mm/mremap.c check_map_count_against_split_early(), read in
- * 7.2); up to 6.16 only the paths that move check (mm/mremap.c
- * move_vma() and mremap_to()).  rules.c turns this into thresholds.
- */
-bool vmacct_mremap_checks_early(void)
-{
-	return vmacct_mremap_early;
-}
-
-/* KERNEL_VERSION() of the running kernel, from its release string. */
-u32 vmacct_kernel_version(void)
-{
-	unsigned int major = 0, minor = 0, sub = 0;
-
-	if (sscanf(init_utsname()->release, "%u.%u.%u", &major, &minor,
-		   &sub) < 2)
-		return 0;
-	return (major << 16) | ((minor & 0xff) << 8) | min(sub, 255U);
-}

@@ -1,21 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmacct: the bottom layer.  Unexported kernel data, reached through
- * addresses verified at load time, and every difference between the
- * kernels the module supports.  Nothing here knows a process, a verdict
- * or a face; everything above reads the kernel through these functions.
+ * vmacct: unexported kernel data, reached through addresses verified at
+ * load time.  Nothing here knows a process, a verdict or a face;
+ * everything above reads the kernel's accounting through these
+ * functions.
  */
 #ifndef _VMACCT_SYMS_H
 #define _VMACCT_SYMS_H
 
-#include <linux/ftrace.h>
-#include <linux/hrtimer.h>
-#include <linux/ptrace.h>
 #include <linux/types.h>
-
-struct inode;
-struct mm_struct;
-struct task_struct;
 
 /*
  * Newer kernels made three of the objects syms.c reads file-local,
@@ -43,32 +36,12 @@ unsigned long vmacct_user_reserve_kbytes(void);
 
 /* vm_committed_as, and the terms vm_commit_limit() reads */
 s64 vmacct_committed_read(void);
+s64 vmacct_committed_at_refusal(long pages);
 s64 vmacct_committed_count(void);
 s64 vmacct_committed_after_charge(s64 pages);
 s32 vmacct_committed_batch(void);
 long vmacct_total_swap_pages(void);
 unsigned long vmacct_hugetlb_total_pages(void);
 unsigned long vmacct_totalreserve_pages(void);
-
-/* kernel-version differences */
-u32 vmacct_kernel_version(void);
-bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
-bool vmacct_mremap_checks_early(void);
-u64 vmacct_task_cgroup_id(struct task_struct *task);
-bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
-/*
- * Argument @n of a function, in an ftrace_ops callback at its entry.  Up
- * to 6.1 struct ftrace_regs was x86's pt_regs, read directly; from 6.2 it
- * is opaque, read through ftrace_regs_get_argument().
- */
-#ifdef ftrace_regs_get_argument
-#define vmacct_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
-#else
-#define vmacct_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
-#endif
-
-void vmacct_hrtimer_setup(struct hrtimer *timer,
-			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
-			  enum hrtimer_mode mode);
 
 #endif /* _VMACCT_SYMS_H */

@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mm.h"
 #include "tasks.h"
 
@@ -91,7 +92,7 @@ static struct task_struct *vmacct_next_process(int *nr)
 	struct pid *pid;
 
 	rcu_read_lock();
-	while (!task && (pid = find_ge_pid(*nr, &init_pid_ns))) {
+	while (!task && (pid = vmacct_find_ge_pid(*nr))) {
 		*nr = pid_nr(pid) + 1;
 		task = pid_task(pid, PIDTYPE_TGID);
 	}

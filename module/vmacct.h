@@ -16,10 +16,11 @@
  *   model        commit.c (the terms and verdicts), mm.c (one process),
  *                rules.c (where map_count is checked), shmem.c (what
  *                shmem inodes charge)
- *   kernel       syms.c: unexported data and every version difference
+ *   kernel       syms.c: unexported data
+ *   versions     compat.c: every difference between supported kernels
  *
  * Each file has a header of the same name declaring what it offers; the
- * faces never call syms.c.  scripts/layers.sh checks these rules.
+ * faces never call syms.c or compat.c.  scripts/layers.sh checks these rules.
  */
 #ifndef _VMACCT_H
 #define _VMACCT_H

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmacct: the bottom layer, every difference between the kernels the
+ * module supports (compat.c).  The rest of module/ calls these and never
+ * tests a kernel version itself.
+ */
+#ifndef _VMACCT_COMPAT_H
+#define _VMACCT_COMPAT_H
+
+#include <linux/ftrace.h>
+#include <linux/hrtimer.h>
+#include <linux/mm.h>
+#include <linux/ptrace.h>
+#include <linux/types.h>
+
+struct inode;
+struct pid;
+struct task_struct;
+
+void vmacct_compat_init(void);
+
+u32 vmacct_kernel_version(void);
+bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
+bool vmacct_mremap_checks_early(void);
+bool vmacct_madvise_count_eagain(void);
+bool vmacct_refusal_warns(void);
+u64 vmacct_task_cgroup_id(struct task_struct *task);
+bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
+/*
+ * ftrace_ops callbacks (the VMACCT_HAVE_* come from Kbuild).  From 5.11 a
+ * callback receives struct ftrace_regs and guards its own recursion
+ * (ftrace_test_recursion_trylock(), for an ops without
+ * FTRACE_OPS_FL_RECURSION).  5.10 passes struct pt_regs and guards
+ * recursion itself, silently (ftrace_ops_assist_func() wraps an ops
+ * without FTRACE_OPS_FL_RECURSION_SAFE; kernel/trace/ftrace.c).  Where
+ * the architecture has no DYNAMIC_FTRACE_WITH_ARGS (5.10, and arm64 up to
+ * 6.1) the argument registers reach a callback only with
+ * FTRACE_OPS_FL_SAVE_REGS: 5.10 x86's plain trampoline passes NULL
+ * (arch/x86/kernel/ftrace_64.S).
+ */
+#ifdef VMACCT_HAVE_FTRACE_REGS
+#define vmacct_ftrace_regs	ftrace_regs
+#else
+#define vmacct_ftrace_regs	pt_regs
+#endif
+
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define VMACCT_FTRACE_OPS_FLAGS		0
+#else
+#define VMACCT_FTRACE_OPS_FLAGS		FTRACE_OPS_FL_SAVE_REGS
+#endif
+
+/* 0 or more to go on (then unlock), negative when recursing */
+static __always_inline int vmacct_ftrace_lock(unsigned long ip,
+					      unsigned long parent_ip)
+{
+#ifdef VMACCT_HAVE_FTRACE_RECURSION_LOCK
+	return ftrace_test_recursion_trylock(ip, parent_ip);
+#else
+	return 0;
+#endif
+}
+
+static __always_inline void vmacct_ftrace_unlock(int bit)
+{
+#ifdef VMACCT_HAVE_FTRACE_RECURSION_LOCK
+	ftrace_test_recursion_unlock(bit);
+#endif
+}
+
+/*
+ * Argument @n of a function, in an ftrace_ops callback at its entry.  On
+ * 5.10 the callback's pt_regs; up to 6.1 struct ftrace_regs wraps
+ * pt_regs, read directly; from 6.2 it is opaque, read through
+ * ftrace_regs_get_argument().
+ */
+#if defined(ftrace_regs_get_argument)
+#define vmacct_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#elif defined(VMACCT_HAVE_FTRACE_REGS)
+#define vmacct_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#else
+#define vmacct_fregs_arg(fregs, n)	regs_get_kernel_argument(fregs, n)
+#endif
+
+void vmacct_ftrace_free_filter(struct ftrace_ops *ops);
+
+/*
+ * A walk of an mm's VMAs from an address, under its mmap lock: the maple
+ * tree from 6.1, the address-sorted list (mm->mmap, vm_next) before.
+ * Init needs no lock; vmacct_vma_find() does.
+ */
+struct vmacct_vma_iter {
+#ifdef VMACCT_HAVE_VMA_ITER
+	struct vma_iterator vmi;
+#else
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct vm_area_struct *next;
+	bool started;
+#endif
+};
+
+#ifdef VMACCT_HAVE_VMA_ITER
+static inline void vmacct_vma_iter_init(struct vmacct_vma_iter *it,
+					struct mm_struct *mm,
+					unsigned long addr)
+{
+	vma_iter_init(&it->vmi, mm, addr);
+}
+
+/* The next VMA that ends above the start and starts at or below @max. */
+static inline struct vm_area_struct *
+vmacct_vma_find(struct vmacct_vma_iter *it, unsigned long max)
+{
+	return vma_find(&it->vmi, max);
+}
+#else
+static inline void vmacct_vma_iter_init(struct vmacct_vma_iter *it,
+					struct mm_struct *mm,
+					unsigned long addr)
+{
+	it->mm = mm;
+	it->addr = addr;
+	it->next = NULL;
+	it->started = false;
+}
+
+static inline struct vm_area_struct *
+vmacct_vma_find(struct vmacct_vma_iter *it, unsigned long max)
+{
+	struct vm_area_struct *vma;
+
+	if (!it->started) {
+		it->next = find_vma(it->mm, it->addr);
+		it->started = true;
+	}
+	vma = it->next;
+	if (!vma || vma->vm_start > max)
+		return NULL;
+	it->next = vma->vm_next;
+	return vma;
+}
+#endif
+
+struct pid *vmacct_find_ge_pid(int nr);
+
+void vmacct_hrtimer_setup(struct hrtimer *timer,
+			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
+			  enum hrtimer_mode mode);
+
+#endif /* _VMACCT_COMPAT_H */
