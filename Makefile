@@ -99,7 +99,7 @@ check-debug:
 	scripts/check-debug.sh
 
 check-newest:
-	scripts/check-newest.sh
+	scripts/check-suite.sh sid
 
 build-matrix:
 	scripts/build-matrix.sh

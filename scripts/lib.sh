@@ -166,3 +166,16 @@ tap_plan_mismatches() {
 	     /^(ok|not ok) [0-9]+/ { n++ }
 	     /^# exit: / { if (plan != n) print name ": plan " (plan == "" ? "none" : plan) ", " n " results" }' "$1"
 }
+
+# A failed test's own words: the harness's "file:line:test:..." lines
+# (they go to the console, not the TAP), at most 20 of each test, so
+# that a CI log that keeps only this output says why.
+why_failed() {
+	local tap=$1 console=$2 k=$3 name
+	[ -r "$console" ] || return 0
+	grep -E '^not ok [0-9]+ ' "$tap" | sed -E 's/^not ok [0-9]+ ([^ #]+).*/\1/' |
+	sort -u | while read -r name; do
+		grep -F ":${name#*.}:" "$console" | tr -d '\r' | head -n 20 |
+			sed "s/^/  $k: /"
+	done
+}

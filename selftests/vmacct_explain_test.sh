@@ -29,6 +29,11 @@ tmp=$(mktemp -d) || exit 1
 [ -w "$SYS/recorder/enabled" ] || skip_all "the module has no recorder"
 [ -x "$HELPER" ] || skip_all "$HELPER is missing"
 [ -r /dev/kmsg ] || skip_all "no /dev/kmsg"
+# 5.10's __vm_enough_memory() refuses without a word (mm/util.c); the
+# line explained here is printed from 6.1, where the suite verifies it
+case $(uname -r) in
+5.*) skip_all "Linux $(uname -r) prints no line when __vm_enough_memory() refuses (5.10 mm/util.c): nothing to explain" ;;
+esac
 
 old_oc=$(cat $OC)
 old_rec=$(cat "$SYS/recorder/enabled")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the QEMU guest (busybox sh, root), from scripts/check.sh
-# (and check-newest.sh, check-debug.sh) through scripts/guest/run-guest.sh:
+# (and check-suite.sh, check-debug.sh) through scripts/guest/run-guest.sh:
 # load vmacct.ko with `vmacct load`, run every selftest, show `vmacct
 # status`, unload.  Output is TAP per program, framed by "# selftest: NAME"
 # and "# exit: NAME STATUS" lines, then "# time: NAME SECONDS" (what the
