@@ -9,6 +9,12 @@
  * only grow: stopping keeps them.  stream.c switches counting on and off
  * (and arms the probes it needs); this file only counts.
  */
+/*
+ * rbtree.h first: on Debian's 5.10-rt, ktime.h reaches rtmutex.h, which
+ * needs RB_ROOT_CACHED from rbtree.h and does not include it (the RT
+ * patch's rbtree_type.h lacks it).
+ */
+#include <linux/rbtree.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>

@@ -8,6 +8,9 @@
 #                             ships (unstable)
 #   check-suite.sh bullseye   part of make check: Debian 11's newest 5.10
 #                             (bullseye and bullseye-security)
+#   check-suite.sh SUITE --prepare
+#                             only steps 1 and 2 (make build-matrix builds
+#                             in the chroot), then exit 0
 #
 #   1. A separate apt state for the suite in $VMACCT_CACHE/SUITE-apt
 #      (default /var/cache/vmacct): the host's own sources stay bookworm.
@@ -38,6 +41,8 @@ set -uo pipefail
 ensure_deps
 
 SUITE=${1:-}
+PREPARE=
+[ "${2:-}" = --prepare ] && PREPARE=1
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
 MIRROR=${VMACCT_MIRROR:-${VMACCT_SID_MIRROR:-http://deb.debian.org/debian}}
 SECURITY=${VMACCT_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
@@ -55,7 +60,7 @@ deb $SECURITY bullseye-security main"
 	KERNELS='^linux-image-5\.10\.0-[0-9]+-amd64$'
 	;;
 *)
-	echo "usage: ${0##*/} sid|bullseye" >&2
+	echo "usage: ${0##*/} sid|bullseye [--prepare]" >&2
 	exit 2
 	;;
 esac
@@ -178,6 +183,7 @@ if ! in_chroot apt-get install -y make sparse "linux-headers-$kver" >> "$LOG/chr
 fi
 cc=$(in_chroot sh -c "sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' /usr/src/linux-headers-$kver/.config")
 say "chroot has make and linux-headers-$kver ($(elapsed "$t0")); compiler $cc"
+[ -z "$PREPARE" ] || exit 0
 
 # ---------------------------------------------------------------- build
 
