@@ -243,7 +243,12 @@ static bool vmacct_memlock_refused(const struct vmacct_syscall *c)
 	       !vmacct_mm_capable(current_cred(), CAP_IPC_LOCK);
 }
 
-/* The flags rules.c needs for @sys: mremap()'s, and whether it shrinks. */
+/*
+ * The flags rules.c needs for @sys: mremap()'s, and whether it shrinks;
+ * whether a MAP_FIXED mmap() replaces the middle of one VMA (after the
+ * call, which left the mapping as it was if it failed on the count).
+ * Process context: the call's task_work.
+ */
 static unsigned long vmacct_rule_flags(u32 sys, const struct vmacct_syscall *c)
 {
 	unsigned long flags = 0;
@@ -254,6 +259,11 @@ static unsigned long vmacct_rule_flags(u32 sys, const struct vmacct_syscall *c)
 		if (PAGE_ALIGN(c->arg2) < PAGE_ALIGN(c->arg1))
 			flags |= VMACCT_MREMAP_SHRINK;
 	}
+	/* mmap(addr, len, prot, flags, fd, off) */
+	if (sys == VMACCT_SYS_MMAP &&
+	    (c->arg3 & (MAP_FIXED | MAP_FIXED_NOREPLACE)) == MAP_FIXED &&
+	    vmacct_mm_range_inside(current->mm, c->arg0, c->arg1))
+		flags = VMACCT_MMAP_SPLITS;
 	return flags;
 }
 

@@ -108,11 +108,15 @@ static inline void vmacct_vma_iter_init(struct vmacct_vma_iter *it,
 	vma_iter_init(&it->vmi, mm, addr);
 }
 
-/* The next VMA that ends above the start and starts at or below @max. */
+/*
+ * The next VMA that ends above the start and starts at or below @max.
+ * mas_find()'s @max is inclusive on every kernel; vma_find()'s is
+ * inclusive on 6.1 and exclusive from 6.4 (6.12 include/linux/mm.h).
+ */
 static inline struct vm_area_struct *
 vmacct_vma_find(struct vmacct_vma_iter *it, unsigned long max)
 {
-	return vma_find(&it->vmi, max);
+	return mas_find(&it->vmi.mas, max);
 }
 #else
 static inline void vmacct_vma_iter_init(struct vmacct_vma_iter *it,

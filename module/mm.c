@@ -348,6 +348,33 @@ int vmacct_mm_fork_charge(pid_t pid, struct vmacct_fork_charge *f)
 }
 
 /**
+ * vmacct_mm_range_inside - does [@start, @start + @len) lie strictly
+ *	inside one VMA, so that unmapping it splits that VMA at both ends?
+ * @mm: the current task's mm
+ * @start: first byte
+ * @len: length in bytes
+ *
+ * From the call's task_work (syscall.c), which may sleep; the lock is
+ * taken killably, and false when that gives up.
+ */
+bool vmacct_mm_range_inside(struct mm_struct *mm, unsigned long start,
+			    unsigned long len)
+{
+	unsigned long end = start + PAGE_ALIGN(len);
+	struct vmacct_vma_iter it;
+	struct vm_area_struct *vma;
+	bool inside;
+
+	if (end <= start || mmap_read_lock_killable(mm))
+		return false;
+	vmacct_vma_iter_init(&it, mm, start);
+	vma = vmacct_vma_find(&it, start);
+	inside = vma && vma->vm_start < start && end < vma->vm_end;
+	mmap_read_unlock(mm);
+	return inside;
+}
+
+/**
  * vmacct_mm_range_mapped - is [start, start + len) entirely mapped?
  * @mm: the current task's mm
  * @start: first byte

@@ -27,6 +27,8 @@ int vmacct_mm_counts(struct vmacct_mm *m);
 int vmacct_mm_charge(struct mm_struct *mm, u64 *pages);
 int vmacct_mm_total_vm(pid_t pid, u64 *total_vm, bool *adminp);
 int vmacct_mm_fork_charge(pid_t pid, struct vmacct_fork_charge *f);
+bool vmacct_mm_range_inside(struct mm_struct *mm, unsigned long start,
+			    unsigned long len);
 bool vmacct_mm_range_mapped(struct mm_struct *mm, unsigned long start,
 			    unsigned long len);
 

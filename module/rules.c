@@ -8,7 +8,11 @@
  * The check sites (6.1 and 6.12 compare alike; where they live):
  *
  *   new VMA   do_mmap() and do_brk_flags(): map_count > max
- *             (6.1 mm/mmap.c; 6.12 mm/mmap.c)
+ *             (6.1 mm/mmap.c; 6.12 mm/mmap.c); but a MAP_FIXED mapping
+ *             over the middle of one VMA then unmaps that range, which
+ *             is munmap's check below, map_count >= max (6.1
+ *             mmap_region() through do_mas_munmap(); 6.12 __mmap_region()
+ *             through vms_gather_munmap_vmas())
  *   split     split_vma(): map_count >= max, before each split; mprotect(),
  *             mlock(), munlock() and madvise() split at both ends of the
  *             range, the second split seeing the first's VMA (6.1
@@ -90,7 +94,8 @@ long vmacct_rule_first(enum vmacct_check check, int max,
  *	call at which it can fail on the count
  * @sys: VMACCT_SYS_*
  * @max: vm.max_map_count
- * @mremap_flags: the flags of an mremap(), and VMACCT_MREMAP_SHRINK
+ * @mremap_flags: the flags of an mremap(), and VMACCT_MREMAP_SHRINK; or
+ *	for mmap(), VMACCT_MMAP_SPLITS
  *
  * A call that splits at both ends of its range fails one VMA earlier than
  * one split would: the second split sees the first's new VMA.
@@ -99,6 +104,9 @@ long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags)
 {
 	switch (sys) {
 	case VMACCT_SYS_MMAP:
+		if (mremap_flags & VMACCT_MMAP_SPLITS)
+			return vmacct_rule_first(VMACCT_CHECK_SPLIT, max, 0);
+		return vmacct_rule_first(VMACCT_CHECK_MAP, max, 0);
 	case VMACCT_SYS_BRK:
 		return vmacct_rule_first(VMACCT_CHECK_MAP, max, 0);
 	case VMACCT_SYS_MUNMAP:

@@ -28,6 +28,12 @@ enum vmacct_check {
  */
 #define VMACCT_MREMAP_SHRINK	BIT(31)
 
+/*
+ * Not a kernel flag: with VMACCT_SYS_MMAP, a MAP_FIXED mapping over the
+ * middle of one VMA, which the kernel unmaps first as munmap() does.
+ */
+#define VMACCT_MMAP_SPLITS	BIT(30)
+
 long vmacct_rule_first(enum vmacct_check check, int max,
 		       unsigned long mremap_flags);
 long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags);

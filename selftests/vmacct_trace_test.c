@@ -1372,6 +1372,61 @@ TEST_F(trace, map_count_mremap_shrink_incident)
 }
 
 /*
+ * mmap(MAP_FIXED) over the middle of one VMA unmaps that range first,
+ * which splits the VMA at both ends: munmap()'s check, map_count >= max
+ * (6.12 mm/vma.c vms_gather_munmap_vmas(); 6.1 mm/mmap.c
+ * do_mas_align_munmap(); 5.10 mm/mmap.c __do_munmap()), one VMA earlier
+ * than a new mapping alone (do_mmap(): map_count > max).  So at the
+ * limit it fails with ENOMEM, leaving the mapping as it was, and is one
+ * map-count incident; a plain new mapping at the same count works; one
+ * more allowed, the MAP_FIXED mapping works.
+ *
+ *   TRI_BASE: [ tri: 5 pages RO ]
+ *   mmap(tri + 2p, 1p, MAP_FIXED): a cut inside tri at both ends
+ */
+TEST_F(trace, map_count_mmap_fixed_incident)
+{
+	long psz = page_size();
+	int fd_mc, count, err;
+	char *tri, *p, *q;
+
+	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
+	tri = map_tri();
+	ASSERT_EQ((void *)TRI_BASE, tri);
+	count = vt_map_count();
+	ASSERT_LT(0, count);
+
+	/* at the limit: the replacement is refused, one record */
+	ASSERT_EQ(0, set_sysctl("max_map_count", count));
+	p = mmap(tri + 2 * psz, psz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	err = errno;
+	/* ... while a new mapping at the same count still works */
+	q = mmap(NULL, psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENOMEM, err) TH_LOG("mmap MAP_FIXED: %s", strerror(err));
+	EXPECT_NE(MAP_FAILED, q) TH_LOG("mmap: %s", strerror(errno));
+	expect_incident(_metadata, fd_mc, "mmap MAP_FIXED", VMACCT_SYS_MMAP,
+			count, count);
+	if (q != MAP_FAILED)
+		munmap(q, psz);
+	EXPECT_EQ(count, vt_map_count());
+
+	/* one more allowed: it works, no record */
+	ASSERT_EQ(0, set_sysctl("max_map_count", count + 1));
+	p = mmap(tri + 2 * psz, psz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	err = errno;
+	ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+	EXPECT_EQ(tri + 2 * psz, p) TH_LOG("mmap MAP_FIXED: %s", strerror(err));
+	EXPECT_EQ(count + 2, vt_map_count());
+	EXPECT_EQ(0, drain(_metadata, fd_mc, NULL));
+	munmap(tri, 5 * psz);
+	close(fd_mc);
+}
+
+/*
  * mlock() at the limit whose ENOMEM comes from RLIMIT_MEMLOCK, checked
  * before any split (mm/mlock.c do_mlock(), 6.1 and 6.12), is no map-count
  * failure.  Without CAP_IPC_LOCK (dropped from the effective set) and
