@@ -10,7 +10,9 @@
  *    denial of the same process came in between.
  *
  * Everything here runs in probe handlers: atomic context, no sleeping.
- * The system call numbers and registers are x86-64's.
+ * The system calls are read with the architecture's syscall_get_nr() and
+ * syscall_get_arguments() (x86-64 and arm64; compat.h for the numbers
+ * one of them lacks).
  */
 #include <linux/atomic.h>
 #include <linux/compat.h>
@@ -27,9 +29,11 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmacct.h>
+#include <asm/syscall.h>
 #include <asm/unistd.h>
 
 #include "classify.h"
+#include "compat.h"
 #include "mm.h"
 #include "rules.h"
 #include "syms.h"
@@ -139,22 +143,29 @@ static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
  */
 u32 vmacct_classify_caller(unsigned long parent)
 {
+	unsigned long args[6];
 	struct pt_regs *uregs;
+	int nr;
 
 	if (!current->mm || (current->flags & PF_KTHREAD))
 		return VMACCT_CALLER_OTHER;
 
 	uregs = task_pt_regs(current);
-	/* before in_compat_syscall(): -1 has the x32 bit set */
-	if ((long)uregs->orig_ax == -1)
+	nr = syscall_get_nr(current, uregs);
+	/*
+	 * No system call: a fault from user mode.  Before
+	 * in_compat_syscall(): x86's -1 has the x32 bit set.
+	 */
+	if (nr == -1)
 		return vmacct_stack_caller(parent,
 					   VMACCT_CALLER_STACK_GROWTH);
 	if (in_compat_syscall())
 		return VMACCT_CALLER_OTHER;
 
-	switch (uregs->orig_ax) {
+	switch (nr) {
 	case __NR_mmap:
-		if ((uregs->r10 & MAP_TYPE) == MAP_PRIVATE)
+		syscall_get_arguments(current, uregs, args);
+		if ((args[3] & MAP_TYPE) == MAP_PRIVATE)
 			return VMACCT_CALLER_MMAP;
 		return VMACCT_CALLER_SHMEM;
 	case __NR_brk:
@@ -166,8 +177,8 @@ u32 vmacct_classify_caller(unsigned long parent)
 		return VMACCT_CALLER_MREMAP;
 	case __NR_clone:
 	case __NR_clone3:
-	case __NR_fork:
-	case __NR_vfork:
+	case VMACCT_NR_FORK:
+	case VMACCT_NR_VFORK:
 		return VMACCT_CALLER_FORK;
 	case __NR_execve:
 	case __NR_execveat:
@@ -204,7 +215,7 @@ void vmacct_classify_denied(void)
 bool vmacct_classify_enter(struct vmacct_syscall *c)
 {
 	struct mm_struct *mm = current->mm;
-	struct pt_regs *uregs;
+	unsigned long args[6];
 	int count, max;
 
 	if (!mm || in_compat_syscall())
@@ -214,12 +225,12 @@ bool vmacct_classify_enter(struct vmacct_syscall *c)
 	if (count < vmacct_rule_lowest(max))
 		return false;
 
-	uregs = task_pt_regs(current);
+	syscall_get_arguments(current, task_pt_regs(current), args);
 	c->denial_seq = atomic64_read(&vmacct_denial_seq);
-	c->arg0 = uregs->di;
-	c->arg1 = uregs->si;
-	c->arg2 = uregs->dx;
-	c->arg3 = uregs->r10;
+	c->arg0 = args[0];
+	c->arg1 = args[1];
+	c->arg2 = args[2];
+	c->arg3 = args[3];
 	c->map_count = count;
 	c->max_map_count = max;
 	return true;

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/ptrace.h>
 #include <linux/types.h>
+#include <asm/unistd.h>
 
 struct inode;
 struct pid;
@@ -72,9 +73,11 @@ static __always_inline void vmacct_ftrace_unlock(int bit)
  * Argument @n of a function, in an ftrace_ops callback at its entry.  On
  * 5.10 the callback's pt_regs; up to 6.1 struct ftrace_regs wraps
  * pt_regs, read directly; from 6.2 it is opaque, read through
- * ftrace_regs_get_argument().
+ * ftrace_regs_get_argument(), a macro on x86 and an inline function
+ * where the architecture defines its own ftrace_regs (arm64 6.12,
+ * HAVE_ARCH_FTRACE_REGS).
  */
-#if defined(ftrace_regs_get_argument)
+#if defined(ftrace_regs_get_argument) || defined(HAVE_ARCH_FTRACE_REGS)
 #define vmacct_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
 #elif defined(VMACCT_HAVE_FTRACE_REGS)
 #define vmacct_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
@@ -151,5 +154,29 @@ struct pid *vmacct_find_ge_pid(int nr);
 void vmacct_hrtimer_setup(struct hrtimer *timer,
 			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
 			  enum hrtimer_mode mode);
+
+/*
+ * The architectures: their system call entry points (each arch wraps
+ * sys_NAME in its own pt_regs stub, arch/x86/include/asm/syscall_wrapper.h
+ * and arch/arm64/include/asm/syscall_wrapper.h), and the system calls
+ * one of them lacks: arm64 has no fork() or vfork(), only clone()
+ * (include/uapi/asm-generic/unistd.h), so there they are numbers no
+ * call has.
+ */
+#if defined(CONFIG_X86_64)
+#define VMACCT_SYS_PREFIX	"__x64_sys_"
+#elif defined(CONFIG_ARM64)
+#define VMACCT_SYS_PREFIX	"__arm64_sys_"
+#else
+#error "vmacct supports x86-64 and arm64"
+#endif
+
+#ifdef __NR_fork
+#define VMACCT_NR_FORK		__NR_fork
+#define VMACCT_NR_VFORK		__NR_vfork
+#else
+#define VMACCT_NR_FORK		(-2)
+#define VMACCT_NR_VFORK		(-3)
+#endif
 
 #endif /* _VMACCT_COMPAT_H */

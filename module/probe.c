@@ -188,16 +188,16 @@ static void notrace vmacct_sys_entry(unsigned long ip,
 }
 
 static struct vmacct_sysprobe vmacct_sysprobes[] = {
-	VMACCT_SYSPROBE("__x64_sys_mmap", VMACCT_SYS_MMAP, false),
-	VMACCT_SYSPROBE("__x64_sys_munmap", VMACCT_SYS_MUNMAP, false),
-	VMACCT_SYSPROBE("__x64_sys_mprotect", VMACCT_SYS_MPROTECT, false),
-	VMACCT_SYSPROBE("__x64_sys_pkey_mprotect", VMACCT_SYS_MPROTECT, true),
-	VMACCT_SYSPROBE("__x64_sys_mremap", VMACCT_SYS_MREMAP, false),
-	VMACCT_SYSPROBE("__x64_sys_brk", VMACCT_SYS_BRK, false),
-	VMACCT_SYSPROBE("__x64_sys_madvise", VMACCT_SYS_MADVISE, false),
-	VMACCT_SYSPROBE("__x64_sys_mlock", VMACCT_SYS_MLOCK, false),
-	VMACCT_SYSPROBE("__x64_sys_mlock2", VMACCT_SYS_MLOCK, true),
-	VMACCT_SYSPROBE("__x64_sys_munlock", VMACCT_SYS_MUNLOCK, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "mmap", VMACCT_SYS_MMAP, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "munmap", VMACCT_SYS_MUNMAP, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "mprotect", VMACCT_SYS_MPROTECT, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "pkey_mprotect", VMACCT_SYS_MPROTECT, true),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "mremap", VMACCT_SYS_MREMAP, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "brk", VMACCT_SYS_BRK, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "madvise", VMACCT_SYS_MADVISE, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "mlock", VMACCT_SYS_MLOCK, false),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "mlock2", VMACCT_SYS_MLOCK, true),
+	VMACCT_SYSPROBE(VMACCT_SYS_PREFIX "munlock", VMACCT_SYS_MUNLOCK, false),
 };
 
 /*
