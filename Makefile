@@ -12,6 +12,7 @@
 #   make debug-kernel    build (or reuse) the debug kernel: KASAN, lockdep, UBSAN, kmemleak
 #   make check-debug     the suite, the full fuzzer and unload stress on the debug kernel
 #   make check-newest    the suite on Debian sid's newest kernel (sid chroot, cached)
+#   make check-arm64     cross-build for bookworm's arm64 6.1 and 6.12, the suite in an arm64 guest
 #   make build-matrix    build with W=1 against every bookworm linux-headers-*-amd64
 #   make deb             vmacct and vmacct-dkms .debs in build/deb/ (built in a copy of the tree)
 #   make check-deb       build them, lintian, install them in a bookworm guest (DKMS, modprobe, purge)
@@ -101,6 +102,9 @@ check-debug:
 check-newest:
 	scripts/check-suite.sh sid
 
+check-arm64:
+	scripts/check-arm64.sh
+
 build-matrix:
 	scripts/build-matrix.sh
 
@@ -123,4 +127,4 @@ clean:
 
 .PHONY: all modules modules_install tool install dkms-install dkms-remove \
 	deps ksft-headers selftests check demo lint bench debug-kernel \
-	check-debug check-newest build-matrix deb check-deb clean
+	check-debug check-newest check-arm64 build-matrix deb check-deb clean

@@ -8,8 +8,12 @@
 # machine.
 #
 #   deps.sh [--check] [GROUP...]
-#     GROUP: all (the default: build, tests, guests, lint), deb (make deb
-#     and make check-deb: debhelper, dh-dkms, lintian, ...)
+#     GROUP: all (the default: build, tests, guests, lint, and arm64's),
+#     deb (make deb and make check-deb: debhelper, dh-dkms, lintian, ...),
+#     arm64 (only the part of make check that check-arm64.sh is: the
+#     aarch64 cross compiler and qemu-system-aarch64; the arm64 kernels,
+#     headers, busybox and libraries come from a private apt state, see
+#     scripts/check-arm64.sh)
 #     --check  only report; exit 1 if something is missing
 
 set -euo pipefail
@@ -28,22 +32,30 @@ DEB=(
 	build-essential dpkg-dev debhelper dh-dkms libkmod-dev libsmartcols-dev
 	pkg-config lintian debootstrap e2fsprogs cpio qemu-system-x86
 )
+# the amd64 linux-kbuild-* that the arm64 headers' scripts/ resolve to is
+# fetched with them; libelf1, libssl3, zlib1g and pahole are what it runs on
+ARM64=(
+	make gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+	qemu-system-arm cpio gzip xz-utils zstd pkg-config sparse
+	libelf1 libssl3 zlib1g pahole
+)
 
 check_only=
 groups=()
 for a in "$@"; do
 	case $a in
 	--check) check_only=1 ;;
-	all|deb) groups+=("$a") ;;
-	*) echo "deps: unknown group '$a': all or deb" >&2; exit 2 ;;
+	all|deb|arm64) groups+=("$a") ;;
+	*) echo "deps: unknown group '$a': all, deb or arm64" >&2; exit 2 ;;
 	esac
 done
 [ ${#groups[@]} -gt 0 ] || groups=(all)
 PACKAGES=()
 for g in "${groups[@]}"; do
 	case $g in
-	all) PACKAGES+=("${ALL[@]}") ;;
+	all) PACKAGES+=("${ALL[@]}" "${ARM64[@]}") ;;
 	deb) PACKAGES+=("${DEB[@]}") ;;
+	arm64) PACKAGES+=("${ARM64[@]}") ;;
 	esac
 done
 

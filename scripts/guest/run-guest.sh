@@ -9,6 +9,9 @@
 # and brings its stdout back over the guest's second serial port (ttyS1).
 # The guest's console (ttyS0: kernel messages and the script's stderr) goes
 # to a log file that is checked for kernel warnings afterwards.
+# With --arch arm64: qemu-system-aarch64 -M virt, the console on the PL011
+# (ttyAMA0) and the script's stdout on a PCI 16550 (ttyS0), with an arm64
+# busybox and cross-built executables.
 #
 # See --help and README.md in this directory.
 
@@ -29,12 +32,24 @@ Required:
   --script FILE         shell script (busybox sh) to run in the guest as root
 
 Options:
+  --arch ARCH           x86_64 (default) or arm64: the guest's architecture
+                        (arm64: qemu-system-aarch64 -M virt, an
+                        aarch64 --busybox and --bin executables)
+  --busybox PATH        the static busybox to put in the guest (default
+                        /bin/busybox; required with --arch arm64)
+  --sysroot DIR         arm64: where the libraries of --bin executables are
+                        looked up (DIR/lib/aarch64-linux-gnu,
+                        DIR/usr/lib/aarch64-linux-gnu), before the cross
+                        libc in /usr/aarch64-linux-gnu/lib
   --vmlinuz PATH        boot this kernel image instead of /boot/vmlinuz-KVER
   --payload DIR         copy DIR as-is into the guest as /payload (the
                         script's working directory)
   --bin PATH            install a host executable as /usr/bin/NAME with every
                         shared library ldd reports (and the ELF interpreter);
-                        a bare NAME is looked up in PATH; repeatable
+                        a bare NAME is looked up in PATH; repeatable; with
+                        --arch arm64 an aarch64 executable, its libraries
+                        found from its DT_NEEDED entries (readelf) in
+                        --sysroot and the cross libc
   --out FILE            write the script's stdout here (default: stdout)
   --console-log FILE    keep the full serial console here (kernel messages
                         and the script's stderr); by default a temporary
@@ -87,6 +102,9 @@ msg() {
 
 # ---------------------------------------------------------------- options
 
+arch=x86_64
+busybox=
+sysroot=
 kernel=
 vmlinuz=
 script=
@@ -107,6 +125,9 @@ need_arg() {
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--arch)		need_arg "$@"; arch=$2; shift 2 ;;
+	--busybox)	need_arg "$@"; busybox=$2; shift 2 ;;
+	--sysroot)	need_arg "$@"; sysroot=$2; shift 2 ;;
 	--kernel)	need_arg "$@"; kernel=$2; shift 2 ;;
 	--vmlinuz)	need_arg "$@"; vmlinuz=$2; shift 2 ;;
 	--script)	need_arg "$@"; script=$2; shift 2 ;;
@@ -125,6 +146,7 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
+[[ $arch == x86_64 || $arch == arm64 ]] || die "--arch $arch: expected x86_64 or arm64"
 [[ -n $kernel || -n $vmlinuz ]] || die "--kernel KVER (or --vmlinuz PATH) is required"
 [[ -n $script ]] || die "--script FILE is required"
 [[ -n $vmlinuz ]] || vmlinuz=/boot/vmlinuz-$kernel
@@ -139,14 +161,34 @@ done
 [[ $mem =~ ^[1-9][0-9]*[KMGT]?$ ]] || die "--mem $mem: expected a size like 2G or 512M"
 [[ $kernel != *[[:space:]\'\"\\]* ]] || die "--kernel $kernel: no spaces or quotes, please"
 
-for tool in qemu-system-x86_64 cpio gzip timeout ldd; do
-	command -v "$tool" >/dev/null || die "$tool not found"
-done
-busybox=/bin/busybox
-[[ -x $busybox ]] || die "$busybox not found (apt-get install busybox-static)"
-# A dynamically linked busybox would need its libraries in the guest too.
-if ldd "$busybox" >/dev/null 2>&1; then
-	die "$busybox is dynamically linked; install busybox-static"
+[[ -z $sysroot || -d $sysroot ]] || die "--sysroot $sysroot: not a directory"
+if [[ $arch == x86_64 ]]; then
+	qemu_bin="qemu-system-x86_64"
+	for tool in "$qemu_bin" cpio gzip timeout ldd; do
+		command -v "$tool" >/dev/null || die "$tool not found"
+	done
+	busybox=${busybox:-/bin/busybox}
+	[[ -x $busybox ]] || die "$busybox not found (apt-get install busybox-static)"
+	# A dynamically linked busybox would need its libraries in the guest too.
+	if ldd "$busybox" >/dev/null 2>&1; then
+		die "$busybox is dynamically linked; install busybox-static"
+	fi
+else
+	qemu_bin="qemu-system-aarch64"
+	triplet=aarch64-linux-gnu
+	for tool in "$qemu_bin" cpio gzip timeout; do
+		command -v "$tool" >/dev/null || die "$tool not found"
+	done
+	# GNU readelf reads every ELF machine; the cross one is what deps.sh installs
+	readelf=$(command -v "$triplet-readelf" || command -v readelf) ||
+		die "$triplet-readelf not found (apt-get install binutils-$triplet)"
+	[[ -n $busybox ]] || die "--arch arm64 needs --busybox PATH (an aarch64 busybox-static)"
+	[[ -f $busybox && -r $busybox ]] || die "--busybox $busybox: not a readable file"
+	LC_ALL=C "$readelf" -h "$busybox" 2>/dev/null | grep -q 'Machine:.*AArch64' ||
+		die "--busybox $busybox: not an aarch64 executable"
+	if LC_ALL=C "$readelf" -l "$busybox" | grep -q 'INTERP'; then
+		die "--busybox $busybox is dynamically linked; use busybox-static"
+	fi
 fi
 
 # ---------------------------------------------------------------- scratch
@@ -202,11 +244,21 @@ chmod 1777 "$root/tmp"
 chmod 700 "$root/root"
 
 cp "$busybox" "$root/usr/bin/busybox"
-applets=$("$busybox" --list-full)
-while IFS= read -r applet; do
-	[[ $applet == */busybox ]] && continue
-	ln -sf /usr/bin/busybox "$root/$applet"
-done <<<"$applets"
+chmod 755 "$root/usr/bin/busybox"
+if [[ $arch == x86_64 ]]; then
+	applets=$("$busybox" --list-full)
+	while IFS= read -r applet; do
+		[[ $applet == */busybox ]] && continue
+		ln -sf /usr/bin/busybox "$root/$applet"
+	done <<<"$applets"
+else
+	# The host cannot run an aarch64 busybox to list its applets: /init
+	# links them first thing (busybox --install -s), keeping every file
+	# already there (--bin), and then removes the /usr/sbin links of the
+	# names listed here, which would come first in PATH.
+	ln -s busybox "$root/usr/bin/sh"
+	: >"$root/etc/vmacct-guest/link-applets"
+fi
 
 # Copy host file $1 to the same path in the guest (following symlinks).
 copy_lib() {
@@ -251,8 +303,62 @@ install_bin() {
 	done <<<"$ldd_out"
 }
 
+# arm64: the library $1 (a file name), from --sysroot or the cross libc
+find_cross_lib() {
+	local d
+	for d in ${sysroot:+"$sysroot/lib/$triplet" "$sysroot/usr/lib/$triplet"} \
+		 "/usr/$triplet/lib"; do
+		if [[ -e $d/$1 ]]; then
+			printf '%s\n' "$d/$1"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# arm64: the DT_NEEDED libraries of ELF file $1 (for --bin $2), recursively,
+# into /usr/lib/aarch64-linux-gnu, which the guest's ld.so searches.
+install_cross_needed() {
+	local elf=$1 bin=$2 lib src
+	for lib in $(LC_ALL=C "$readelf" -d "$elf" |
+		     sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		[[ -e $root/usr/lib/$triplet/$lib ]] && continue
+		src=$(find_cross_lib "$lib") ||
+			die "--bin $bin: missing library $lib (not in ${sysroot:+$sysroot/{,usr/}lib/$triplet or }/usr/$triplet/lib)"
+		mkdir -p -- "$root/usr/lib/$triplet"
+		cp -L -- "$src" "$root/usr/lib/$triplet/$lib"
+		install_cross_needed "$src" "$bin"
+	done
+}
+
+install_bin_cross() {
+	local path=$1 name interp src
+	[[ -f $path && -x $path ]] || die "--bin $path: not an executable file"
+	name=$(basename -- "$path")
+	rm -f -- "$root"/usr/{bin,sbin}/"$name"
+	cp -L -- "$path" "$root/usr/bin/$name"
+	printf '%s\n' "$name" >>"$root/etc/vmacct-guest/link-applets"
+	# a script needs nothing more
+	[[ $(head -c 4 -- "$path" | od -An -c | tr -d ' ') == 177ELF ]] || return 0
+	LC_ALL=C "$readelf" -h "$path" | grep -q 'Machine:.*AArch64' ||
+		die "--bin $path: not an aarch64 executable"
+	interp=$(LC_ALL=C "$readelf" -l "$path" |
+		 sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+	if [[ -n $interp && ! -e $root$interp ]]; then
+		src=$(find_cross_lib "$(basename -- "$interp")") ||
+			die "--bin $path: missing ELF interpreter $interp"
+		mkdir -p -- "$(dirname -- "$root$interp")"
+		cp -L -- "$src" "$root$interp"
+	fi
+	install_cross_needed "$path" "$path"
+}
+
 for b in "${bins[@]}"; do
-	install_bin "$b"
+	if [[ $arch == x86_64 ]]; then
+		install_bin "$b"
+	else
+		install_bin_cross "$b"
+	fi
 done
 
 if [[ -n $payload ]]; then
@@ -266,6 +372,18 @@ cat >"$root/init" <<'EOF'
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C VMACCT_GUEST=1
+
+# A busybox the host could not run (another architecture): link its
+# applets now (--install reads /proc/self/exe), leaving the --bin
+# executables listed in the file in front of them in PATH.
+if [ -e /etc/vmacct-guest/link-applets ]; then
+	/usr/bin/busybox mount -t proc proc /proc
+	/usr/bin/busybox --install -s
+	/usr/bin/busybox umount /proc
+	while read -r name; do
+		[ -L "/usr/sbin/$name" ] && rm -f "/usr/sbin/$name"
+	done </etc/vmacct-guest/link-applets
+fi
 
 mount -t proc -o nosuid,nodev,noexec proc /proc
 mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
@@ -299,22 +417,22 @@ hostname vmacct-guest
 . /etc/vmacct-guest/env
 
 # Results go to the second serial port, byte for byte (no CR insertion).
-if ! stty -F /dev/ttyS1 raw -echo; then
-	echo "vmacct-guest: cannot set up /dev/ttyS1; no results" >&2
+if ! stty -F "$results_tty" raw -echo; then
+	echo "vmacct-guest: cannot set up $results_tty; no results" >&2
 	poweroff -f
 fi
-exec 3>/dev/ttyS1
+exec 3>"$results_tty"
 
 read -r up _ </proc/uptime
 echo "VMACCT-GUEST-START uptime=$up"
 cd /payload || cd /
-sh /etc/vmacct-guest/script >&3 2>/dev/ttyS0 3>&-
+sh /etc/vmacct-guest/script >&3 2>"$console_tty" 3>&-
 status=$?
 cd /
 read -r up _ </proc/uptime
 echo "VMACCT-GUEST-END uptime=$up status=$status"
 
-# Nothing may write to ttyS1 after the marker: stop what the script left.
+# Nothing may write to the results after the marker: stop what the script left.
 kill -KILL -1 2>/dev/null
 sleep 0.2
 
@@ -322,7 +440,7 @@ sleep 0.2
 # leading newline keeps it on a line of its own; the host strips it again.
 printf '\nVMACCT-GUEST-EXIT %d\n' "$status" >&3
 # stty waits for the output to drain (TCSADRAIN) before poweroff.
-stty -F /dev/ttyS1 raw -echo
+stty -F "$results_tty" raw -echo
 exec 3>&-
 sync
 poweroff -f
@@ -330,7 +448,14 @@ echo o >/proc/sysrq-trigger
 while :; do sleep 1; done
 EOF
 chmod 755 "$root/init"
-printf 'export VMACCT_KERNEL=%s\n' "$kernel" >"$root/etc/vmacct-guest/env"
+# the serial ports, for init only (not exported): x86_64 has two 16550s;
+# arm64's virt board has one PL011, the results go to a PCI 16550
+if [[ $arch == x86_64 ]]; then
+	printf 'console_tty=/dev/ttyS0\nresults_tty=/dev/ttyS1\n' >"$root/etc/vmacct-guest/env"
+else
+	printf 'console_tty=/dev/ttyAMA0\nresults_tty=/dev/ttyS0\n' >"$root/etc/vmacct-guest/env"
+fi
+printf 'export VMACCT_KERNEL=%s\n' "$kernel" >>"$root/etc/vmacct-guest/env"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$initrd"
@@ -342,13 +467,34 @@ printf 'export VMACCT_KERNEL=%s\n' "$kernel" >"$root/etc/vmacct-guest/env"
 # unstable and moves to the emulated HPET, which makes every clock read a
 # trip into QEMU (seen: a make check-debug fuzzer three times slower after
 # "clocksource: Switched to clocksource hpet" while the host compiled).
-cmdline="console=ttyS0 panic=-1 printk.time=1 tsc=reliable${append:+ $append}"
-qemu=(qemu-system-x86_64
-	-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
-	-nodefaults -no-user-config -display none -monitor none -no-reboot
-	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
-	-serial "file:$console_log"	# ttyS0: console
-	-serial "file:$results")	# ttyS1: the script's stdout
+if [[ $arch == x86_64 ]]; then
+	cmdline="console=ttyS0 panic=-1 printk.time=1 tsc=reliable${append:+ $append}"
+	qemu=(qemu-system-x86_64
+		-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
+		-nodefaults -no-user-config -display none -monitor none -no-reboot
+		-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
+		-serial "file:$console_log"	# ttyS0: console
+		-serial "file:$results")	# ttyS1: the script's stdout
+else
+	# -M virt has one PL011 (ttyAMA0, the console); the script's stdout
+	# goes to a PCI 16550 (pci-serial), ttyS0 to Debian's arm64 kernels
+	# (SERIAL_8250_PCI=y, unlike virtio-console, a module on 6.1).
+	# pauth-impdef: the kernels sign return addresses (ARM64_PTR_AUTH_KERNEL)
+	# and TCG's architected QARMA5 makes them about 4 times slower to boot
+	# (12.6 s against 3.2 s to init for 6.1.0-57, 12.5 s against 3.7 s for
+	# 6.12.118); the implementation-defined algorithm keeps pointer
+	# authentication on, only cheaper.  Debian's arm64 vmlinuz is an
+	# uncompressed Image, which -kernel boots directly (no firmware).
+	cmdline="console=ttyAMA0 panic=-1 printk.time=1${append:+ $append}"
+	qemu=(qemu-system-aarch64
+		-M virt -accel "tcg,thread=$tcg_thread" -cpu "max,pauth-impdef=on"
+		-m "$mem" -smp "$smp"
+		-nodefaults -no-user-config -display none -monitor none -no-reboot
+		-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
+		-serial "file:$console_log"	# ttyAMA0: console
+		-chardev "file,id=results,path=$results"
+		-device "pci-serial,chardev=results")	# ttyS0: the script's stdout
+fi
 
 # shellcheck disable=SC2317 # called from the signal trap
 on_signal() {
