@@ -67,26 +67,8 @@ esac
 APTDIR=$CACHE/$SUITE-apt
 CHROOT=$CACHE/$SUITE-chroot
 LOG=$BUILD/$NAME
-EXIT_MIRROR=3
 start=$(date +%s)
 mkdir -p "$LOG" "$APTDIR/etc" "$APTDIR/lists/partial" "$APTDIR/debs"
-
-say() {
-	echo "$NAME: $*"
-}
-
-# the mirror, not vmacct, stopped us: say so and report no result
-unusable() {
-	say "$SUITE mirror unusable: $*"
-	say "nothing was tested; exit $EXIT_MIRROR"
-	exit $EXIT_MIRROR
-}
-
-fail() {
-	say "$*"
-	echo "0 passed, 1 failed, 0 skipped"
-	exit 1
-}
 
 elapsed() {
 	echo "$(($(date +%s) - $1)) s"
@@ -147,6 +129,18 @@ in_chroot() {
 
 cleanup() {
 	mountpoint -q "$CHROOT/proc" && umount "$CHROOT/proc"
+if [ -f "$CHROOT/build/vmacct/vmacct.ko" ]; then
+	"$ROOT/scripts/ibt-audit.sh" --module "$kver" "$CHROOT/build/vmacct/vmacct.ko" \
+		"$CHROOT/usr/src/linux-headers-$kver" x86 > "$LOG/ibt.log" 2>&1
+	if [ $? = 0 ]; then
+		say "PASS: ibt-audit of vmacct.ko for $kver"
+		passed=$((passed + 1))
+	else
+		grep -E '^(FAIL|  )' "$LOG/ibt.log"
+		say "FAIL: ibt-audit of vmacct.ko for $kver (log: $LOG/ibt.log)"
+		failed=$((failed + 1))
+	fi
+fi
 }
 trap cleanup EXIT
 

@@ -139,26 +139,42 @@ for k in $kernels; do
 	prom_check "$LOG/$k.tap" "$k"
 done
 
-# 5.10 is not a bookworm kernel: Debian 11's, built in a bullseye chroot
-# with its own compiler (check-suite.sh), its results counted here
-echo "== kernel 5.10 (Debian 11 bullseye)"
-"$ROOT/scripts/check-suite.sh" bullseye > "$LOG/5.10.log" 2>&1
-rc=$?
-grep -vE '^[0-9]+ passed, ' "$LOG/5.10.log" | sed 's/^/  /'
-if [ $rc = 3 ]; then
-	gate "5.10: the bullseye mirror was unusable, nothing tested (log: $LOG/5.10.log)" 1
-else
-	read -r p f s < <(tail -n 1 "$LOG/5.10.log" |
+# counted WHAT LOG FILTER CMD...: run a check script that ends with "N
+# passed, N failed, N skipped" (exit 3: its mirror was unusable, nothing
+# tested) into $LOG/LOG.log, print the lines FILTER (grep -E) selects,
+# and count its results with ours
+counted() {
+	local what=$1 log=$LOG/$2.log filter=$3 rc p f s
+	shift 3
+	"$@" > "$log" 2>&1
+	rc=$?
+	grep -E "$filter" "$log" | sed 's/^/  /'
+	if [ $rc = 3 ]; then
+		gate "$what: the mirror was unusable, nothing tested (log: $log)" 1
+		return
+	fi
+	read -r p f s < <(tail -n 1 "$log" |
 		sed -nE 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p')
 	if [ -z "${p:-}" ]; then
-		gate "5.10: no summary line (exit $rc; log: $LOG/5.10.log)" 1
-	else
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
-		echo "kernel 5.10: $p passed, $f failed, $s skipped"
+		gate "$what: no summary line (exit $rc; log: $log)" 1
+		return
 	fi
-fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	echo "$what: $p passed, $f failed, $s skipped"
+}
+
+# 5.10 is not a bookworm kernel: Debian 11's, built in a bullseye chroot
+# with its own compiler (check-suite.sh)
+echo "== kernel 5.10 (Debian 11 bullseye)"
+counted "kernel 5.10" 5.10 '^[^0-9]' "$ROOT/scripts/check-suite.sh" bullseye
+
+# arm64: Debian's arm64 6.1 and 6.12, cross-built and booted under
+# qemu-system-aarch64 (check-arm64.sh)
+echo "== arm64 (Debian 12's arm64 kernels)"
+counted arm64 arm64 '^(check-arm64: (PASS|FAIL|SKIP|guest)|  [^ ]+: (not ok|ok .*# SKIP|1\.\.0))|^[^ ]+-arm64: [0-9]+ passed' \
+	"$ROOT/scripts/check-arm64.sh"
 
 echo "== done in $(($(date +%s) - start)) s"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -42,7 +42,16 @@
 #       Debian installs is a stub): vmacct_kaddr_test's
 #       address_parameters_are_data_symbols.
 #
+# The same rule holds on arm64, whose Debian kernels have BTI (and
+# pointer authentication): an indirect branch must land on a BTI
+# instruction, which only functions whose address is taken carry, and
+# no unexported function is reachable through a pointer the module could
+# form.  (a) and (b) apply unchanged; --module audits one such build.
+#
 # Usage: scripts/ibt-audit.sh   (VMACCT_KERNELS="a b" as for make check)
+#        scripts/ibt-audit.sh --module LABEL KO KBUILD ARCH
+#            one vmacct.ko built elsewhere (check-suite.sh's 5.10,
+#            check-arm64.sh's arm64 builds); ARCH: x86 or arm64
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -121,23 +130,21 @@ flag "an ftrace filter set by address" "$hits"
 gate "ibt-audit (c) source: no sealed function called or addressed, no function pointer formed from an address" "$rc"
 
 # --- (a) and (b), per kernel
-for k in $(discover_kernels); do
-	d="$BUILD/lint-$k"
-	kb="/lib/modules/$k/build"
-	symvers="$kb/Module.symvers"
-	if [ ! -f "$d/vmacct.ko" ]; then
-		rm -rf "$d"
-		copy_module_tree "$d"
-		make -C "$kb" M="$d" modules >/dev/null 2>&1
-	fi
-	if [ ! -f "$d/vmacct.ko" ] || [ ! -f "$symvers" ]; then
+# audit LABEL KO KBUILD ARCH: vmacct.ko KO built against the kernel
+# headers KBUILD (its Makefile, Module.symvers, include/, and the -common
+# tree it includes) of architecture ARCH (x86, arm64)
+audit() {
+	local k=$1 ko=$2 kb=$3 arch=$4 symvers=$3/Module.symvers
+	local rc undef exported missing nundef thunks common incs parms n
+	local line p desc name var fn
+	if [ ! -f "$ko" ] || [ ! -f "$symvers" ]; then
 		gate "ibt-audit $k: vmacct.ko and Module.symvers present" 1
-		continue
+		return
 	fi
 
 	# (a)
 	rc=0
-	undef=$(nm -u "$d/vmacct.ko" | awk '{ print $2 }' | sort -u)
+	undef=$(nm -u "$ko" | awk '{ print $2 }' | sort -u)
 	exported=$(awk '{ print $2 }' "$symvers" | sort -u)
 	missing=$(comm -23 <(printf '%s\n' "$undef") <(printf '%s\n' "$exported"))
 	if [ -n "$missing" ]; then
@@ -152,9 +159,11 @@ for k in $(discover_kernels); do
 	# (b)
 	rc=0
 	common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kb/Makefile" | head -n 1)
-	incs=("$kb/include" "$kb/arch/x86/include")
-	[ -n "$common" ] && incs+=("$common/include" "$common/arch/x86/include")
-	parms=$(modinfo -F parm "$d/vmacct.ko")
+	# a tree in a chroot names -common by its path inside the chroot
+	[ -z "$common" ] || [ -d "$common" ] || common=${kb%/usr/src/*}$common
+	incs=("$kb/include" "$kb/arch/$arch/include")
+	[ -n "$common" ] && incs+=("$common/include" "$common/arch/$arch/include")
+	parms=$(modinfo -F parm "$ko")
 	n=0
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
@@ -180,7 +189,23 @@ for k in $(discover_kernels); do
 	done <<< "$parms"
 	[ "$n" -gt 0 ] || { echo "  no address parameters found"; rc=1; }
 	gate "ibt-audit (b) $k: all $n address parameters name variables (data), not functions" "$rc"
-done
+}
+
+if [ "${1:-}" = --module ]; then
+	# a build made elsewhere (5.10 in its chroot, arm64 cross builds)
+	[ $# = 5 ] || { echo "usage: ${0##*/} [--module LABEL KO KBUILD ARCH]" >&2; exit 2; }
+	audit "$2" "$3" "$4" "$5"
+else
+	for k in $(discover_kernels); do
+		d="$BUILD/lint-$k"
+		if [ ! -f "$d/vmacct.ko" ]; then
+			rm -rf "$d"
+			copy_module_tree "$d"
+			make -C "/lib/modules/$k/build" M="$d" modules >/dev/null 2>&1
+		fi
+		audit "$k" "$d/vmacct.ko" "/lib/modules/$k/build" x86
+	done
+fi
 
 echo "ibt-audit: $passed passed, $failed failed"
 [ "$failed" = 0 ]

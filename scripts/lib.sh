@@ -179,3 +179,24 @@ why_failed() {
 			sed "s/^/  $k: /"
 	done
 }
+
+# The check scripts that fetch from a Debian mirror (check-suite.sh,
+# check-arm64.sh): say prefixes their NAME; unusable stops when the
+# mirror, not vmacct, stopped them, reporting no result (exit 3); fail
+# stops on a failure before any test ran.
+EXIT_MIRROR=3
+say() {
+	echo "$NAME: $*"
+}
+
+unusable() {
+	say "mirror unusable: $*"
+	say "nothing was tested; exit $EXIT_MIRROR"
+	exit $EXIT_MIRROR
+}
+
+fail() {
+	say "$*"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
