@@ -129,18 +129,6 @@ in_chroot() {
 
 cleanup() {
 	mountpoint -q "$CHROOT/proc" && umount "$CHROOT/proc"
-if [ -f "$CHROOT/build/vmacct/vmacct.ko" ]; then
-	"$ROOT/scripts/ibt-audit.sh" --module "$kver" "$CHROOT/build/vmacct/vmacct.ko" \
-		"$CHROOT/usr/src/linux-headers-$kver" x86 > "$LOG/ibt.log" 2>&1
-	if [ $? = 0 ]; then
-		say "PASS: ibt-audit of vmacct.ko for $kver"
-		passed=$((passed + 1))
-	else
-		grep -E '^(FAIL|  )' "$LOG/ibt.log"
-		say "FAIL: ibt-audit of vmacct.ko for $kver (log: $LOG/ibt.log)"
-		failed=$((failed + 1))
-	fi
-fi
 }
 trap cleanup EXIT
 
@@ -203,6 +191,18 @@ else
 	passed=$((passed + 1))
 fi
 umount "$CHROOT/proc"
+if [ -f "$CHROOT/build/vmacct/vmacct.ko" ]; then
+	"$ROOT/scripts/ibt-audit.sh" --module "$kver" "$CHROOT/build/vmacct/vmacct.ko" \
+		"$CHROOT/usr/src/linux-headers-$kver" x86 > "$LOG/ibt.log" 2>&1
+	if [ $? = 0 ]; then
+		say "PASS: ibt-audit of vmacct.ko for $kver"
+		passed=$((passed + 1))
+	else
+		grep -E '^(FAIL|  )' "$LOG/ibt.log"
+		say "FAIL: ibt-audit of vmacct.ko for $kver (log: $LOG/ibt.log)"
+		failed=$((failed + 1))
+	fi
+fi
 
 payload=$BUILD/guest-$NAME/payload
 rm -rf "$BUILD/guest-$NAME"
