@@ -23,6 +23,7 @@
 #ifndef SUID_DUMP_USER		/* 7.2: dumpability is in the exec state */
 #include <linux/sched/exec_state.h>
 #endif
+#include <linux/shmem_fs.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 #include <linux/version.h>
@@ -122,6 +123,21 @@ bool vmacct_inode_name_is(struct inode *inode, const char *prefix)
 	}
 	spin_unlock(&inode->i_lock);
 	return is;
+}
+
+/*
+ * Is this shmem inode charged page by page (VM_NORESERVE: memfd, mounted
+ * tmpfs files, NORESERVE SysV and shared anonymous objects) rather than
+ * for its whole size?  Up to 6.x the flag is VM_NORESERVE in info->flags;
+ * 7.2 keeps its own SHMEM_F_NORESERVE there (include/linux/shmem_fs.h).
+ */
+bool vmacct_shmem_noreserve(struct shmem_inode_info *info)
+{
+#ifdef SHMEM_F_NORESERVE
+	return READ_ONCE(info->flags) & SHMEM_F_NORESERVE;
+#else
+	return READ_ONCE(info->flags) & VM_NORESERVE;
+#endif
 }
 
 /*

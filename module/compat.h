@@ -16,6 +16,7 @@
 
 struct inode;
 struct pid;
+struct shmem_inode_info;
 struct task_struct;
 
 void vmacct_compat_init(void);
@@ -27,6 +28,7 @@ bool vmacct_madvise_count_eagain(void);
 bool vmacct_refusal_warns(void);
 u64 vmacct_task_cgroup_id(struct task_struct *task);
 bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
+bool vmacct_shmem_noreserve(struct shmem_inode_info *info);
 /*
  * ftrace_ops callbacks (the VMACCT_HAVE_* come from Kbuild).  From 5.11 a
  * callback receives struct ftrace_regs and guards its own recursion

@@ -13,7 +13,7 @@
  * reached as /dev where the caller sees it mounted; TMPFS_MAGIC tells
  * shmem from ramfs.  mm/shmem.c (6.1,
  * 6.12) charges an inode in one of two ways, fixed at its creation by
- * VM_NORESERVE in info->flags:
+ * VM_NORESERVE in info->flags (7.2: SHMEM_F_NORESERVE; compat.c):
  *
  *  - without it, its size: VM_ACCT(i_size) pages from creation
  *    (shmem_acct_size()) and after every resize (shmem_reacct_size())
@@ -77,7 +77,7 @@ static void vmacct_count_inode(struct vmacct_shmem_charge *c,
 			       struct inode *inode, bool kernel)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
-	bool by_size = !(READ_ONCE(info->flags) & VM_NORESERVE);
+	bool by_size = !vmacct_shmem_noreserve(info);
 	unsigned long pages;
 	unsigned int kind;
 
