@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmacct: the bottom layer, every difference between the kernels the
- * module supports (compat.c).  The rest of module/ calls these and never
+ * vmacct: the bottom layer, every difference between the kernels and
+ * architectures the module supports (compat.c).  The rest of module/ calls these and never
  * tests a kernel version itself.
  */
 #ifndef _VMACCT_COMPAT_H
@@ -29,6 +29,7 @@ bool vmacct_refusal_warns(void);
 u64 vmacct_task_cgroup_id(struct task_struct *task);
 bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
 bool vmacct_shmem_noreserve(struct shmem_inode_info *info);
+
 /*
  * ftrace_ops callbacks (the VMACCT_HAVE_* come from Kbuild).  From 5.11 a
  * callback receives struct ftrace_regs and guards its own recursion
