@@ -6,7 +6,8 @@
  *    never called: it is sealed on IBT kernels) and a kprobe where its
  *    refusal path asks the ratelimit of its warning; inflight.c turns the
  *    two into counts and records with their verdicts.  Nothing hooks the
- *    return, so an allowed call costs one callback;
+ *    return, so an allowed call costs one callback (but on 5.10, whose
+ *    refusal path has no warning, a kretprobe reads every return);
  *  - map-count failures: an ftrace_ops at the entry of each system call
  *    that creates or splits VMAs sees a call that may fail with ENOMEM
  *    because of vm.max_map_count; syscall.c follows one near the limit
@@ -93,7 +94,7 @@ static struct kprobe vmacct_refusal_probe = {
 };
 
 /*
- * A kernel whose refusal path prints nothing (5.10; syms.c): a kretprobe
+ * A kernel whose refusal path prints nothing (5.10; compat.c): a kretprobe
  * on __vm_enough_memory() reads every verdict, a refusal being its
  * -ENOMEM.  It runs in the return trampoline, on the task that made the
  * call, and costs every call a kprobe and a return hook.
