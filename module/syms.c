@@ -9,6 +9,15 @@
  * at least as large as the object we read through it.  A missing or wrong
  * address refuses the load and names the symbol.
  *
+ * A kernel built without CONFIG_KALLSYMS_ALL (Debian's arm64 6.1) lists
+ * functions only: sprint_symbol() names no variable, and "vmacct load"
+ * takes the addresses from the build's System.map instead, moved by the
+ * boot's KASLR offset.  Three exported variables, one in each data section
+ * the others live in (.data, .data..read_mostly, .bss), come the same way
+ * and are compared with their addresses as this module was linked to them:
+ * a System.map of another build, or a wrong offset, moves them and refuses
+ * the load.  Those anchors are checked on every kernel.
+ *
  * No unexported function is ever called: on IBT kernels (Debian 6.12) their
  * ENDBR is sealed at boot and an indirect call is a BUG().  Functions such
  * as vm_commit_limit() and hugetlb_total_pages() are recomputed here from
@@ -23,8 +32,10 @@
 #include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu_counter.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/swap.h>
+#include <linux/utsname.h>
 
 #include "compat.h"
 #include "syms.h"
@@ -91,6 +102,19 @@ module_param_named(hugetlb_max_hstate, addr_hugetlb_max_hstate, ulong, 0);
 MODULE_PARM_DESC(hugetlb_max_hstate, "kallsyms address of hugetlb_max_hstate");
 #endif
 
+/* the anchors: exported, so the linker gives their true addresses */
+static unsigned long addr_init_uts_ns;
+module_param_named(init_uts_ns, addr_init_uts_ns, ulong, 0);
+MODULE_PARM_DESC(init_uts_ns, "kallsyms address of init_uts_ns");
+
+static unsigned long addr__totalram_pages;
+module_param_named(_totalram_pages, addr__totalram_pages, ulong, 0);
+MODULE_PARM_DESC(_totalram_pages, "kallsyms address of _totalram_pages");
+
+static unsigned long addr_high_memory;
+module_param_named(high_memory, addr_high_memory, ulong, 0);
+MODULE_PARM_DESC(high_memory, "kallsyms address of high_memory");
+
 /*
  * The verified pointers, typed by the kernel's own declarations
  * (linux/mman.h, mm.h, swap.h, hugetlb.h), so that a kernel that changes
@@ -136,14 +160,71 @@ struct vmacct_sym {
 	const char *name;
 	unsigned long *addr;	/* module parameter */
 	size_t size;		/* bytes we read through it */
+	size_t align;		/* its alignment */
 	void **ptr;		/* where the verified pointer goes */
 };
+
+struct vmacct_anchor {
+	const char *name;
+	unsigned long *addr;	/* module parameter */
+	const void *real;	/* where the linker put it */
+};
+
+/*
+ * How far from init_uts_ns an address found in a System.map may lie:
+ * beyond the kernel image's data and bss (a few MiB on Debian's kernels),
+ * short of anything else.  Only the check without CONFIG_KALLSYMS_ALL
+ * uses it; there the anchors have already proved the map and its offset.
+ */
+#define VMACCT_SYSMAP_REACH	SZ_64M
+
+static int vmacct_check_anchor(const struct vmacct_anchor *a)
+{
+	if (!*a->addr) {
+		pr_err("no address for %s: load with 'vmacct load', which reads it from /proc/kallsyms\n",
+		       a->name);
+		return -EINVAL;
+	}
+	if (*a->addr != (unsigned long)a->real) {
+		pr_err("address given for %s is not where this kernel has it: the addresses come from another build (a System.map of another kernel?)\n",
+		       a->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Without CONFIG_KALLSYMS_ALL the kernel cannot name a variable: accept
+ * an address it cannot name if the anchors (@anchored) proved the map it
+ * came from, and it is aligned for the object and near the kernel's data.
+ */
+static int vmacct_check_unnamed(const struct vmacct_sym *s, bool anchored)
+{
+	unsigned long base = (unsigned long)&init_uts_ns;
+
+	if (IS_ENABLED(CONFIG_KALLSYMS_ALL)) {
+		pr_err("address given for %s is not a kernel symbol\n",
+		       s->name);
+		return -EINVAL;
+	}
+	if (!anchored)		/* the wrong anchor is named already */
+		return -EINVAL;
+	/* unsigned: one comparison for both sides of base */
+	if (!IS_ALIGNED(*s->addr, s->align) ||
+	    *s->addr - (base - VMACCT_SYSMAP_REACH) > 2 * VMACCT_SYSMAP_REACH) {
+		pr_err("address given for %s is misaligned or outside the kernel's data (a kernel without CONFIG_KALLSYMS_ALL cannot name a variable: vmacct load takes them from System.map)\n",
+		       s->name);
+		return -EINVAL;
+	}
+	*s->ptr = (void *)*s->addr;
+	return 0;
+}
 
 /*
  * sprint_symbol() writes "name+0xoff/0xsize", and " [module]" for module
  * symbols, or a bare hex number when the address is no symbol at all.
  */
-static int vmacct_check_sym(const struct vmacct_sym *s)
+static int vmacct_check_sym(const struct vmacct_sym *s, bool anchored)
 {
 	char buf[KSYM_SYMBOL_LEN];
 	size_t len = strlen(s->name);
@@ -157,11 +238,8 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 	}
 
 	sprint_symbol(buf, *s->addr);
-	if (strncmp(buf, "0x", 2) == 0) {
-		pr_err("address given for %s is not a kernel symbol\n",
-		       s->name);
-		return -EINVAL;
-	}
+	if (strncmp(buf, "0x", 2) == 0)
+		return vmacct_check_unnamed(s, anchored);
 	if (strncmp(buf, s->name, len) != 0 ||
 	    (strncmp(buf + len, "+0x0/", 5) != 0 &&
 	     strncmp(buf + len, "+0/", 3) != 0)) {
@@ -189,14 +267,23 @@ static int vmacct_check_sym(const struct vmacct_sym *s)
 /*
  * One row per object: its name, the module parameter with its address, the
  * bytes the kernel declares (sizeof of the declaration: kallsyms' size is
- * only the distance to the next symbol, so it must be at least this), and
- * the pointer to fill.
+ * only the distance to the next symbol, so it must be at least this), its
+ * alignment, and the pointer to fill.
  */
 #define VMACCT_SYM(sym) \
-	{ #sym, &addr_##sym, sizeof(sym), (void **)&vk.sym }
+	{ #sym, &addr_##sym, sizeof(typeof(sym)), __alignof__(typeof(sym)), \
+	  (void **)&vk.sym }
+
+#define VMACCT_ANCHOR(sym) \
+	{ #sym, &addr_##sym, &(sym) }
 
 int vmacct_syms_init(void)
 {
+	const struct vmacct_anchor anchors[] = {
+		VMACCT_ANCHOR(init_uts_ns),
+		VMACCT_ANCHOR(_totalram_pages),
+		VMACCT_ANCHOR(high_memory),
+	};
 	const struct vmacct_sym syms[] = {
 		VMACCT_SYM(vm_committed_as),
 		VMACCT_SYM(vm_committed_as_batch),
@@ -216,8 +303,13 @@ int vmacct_syms_init(void)
 	int i, err, ret = 0;
 
 	/* Check them all, so that one load attempt names every bad one. */
+	for (i = 0; i < ARRAY_SIZE(anchors); i++) {
+		err = vmacct_check_anchor(&anchors[i]);
+		if (err && !ret)
+			ret = err;
+	}
 	for (i = 0; i < ARRAY_SIZE(syms); i++) {
-		err = vmacct_check_sym(&syms[i]);
+		err = vmacct_check_sym(&syms[i], !ret);
 		if (err && !ret)
 			ret = err;
 	}
