@@ -6,8 +6,10 @@
  * The module declares what it needs: one parameter per symbol, described
  * "kallsyms address of NAME".  This command reads those from the module's
  * modinfo, looks each NAME up in /proc/kallsyms (core kernel, exactly one
- * match), and inserts the module with "NAME=0xADDR ...".  The module
- * checks every address again and refuses to load if one is wrong.
+ * match), and inserts the module with "NAME=0xADDR ...".  A kernel that
+ * lists functions only (no CONFIG_KALLSYMS_ALL) gives the rest through its
+ * System.map (sysmap.h).  The module checks every address again and
+ * refuses to load if one is wrong.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,12 +25,15 @@
 #include "kallsyms.h"
 #include "log.h"
 #include "modparam.h"
+#include "sysmap.h"
 #include "system.h"
 #include "tool.h"
 
 struct load_opts {
 	const char *ko;		/* --ko, or NULL: look the module up */
 	const char *kallsyms;	/* symbol table to read */
+	bool kallsyms_given;	/* --kallsyms: a test's table */
+	const char *system_map;	/* --system-map, or NULL: look for one */
 	bool dry_run;
 	int verbose;
 	char **extra;		/* module options after "--" */
@@ -39,6 +44,7 @@ static const struct option load_longopts[] = {
 	{ "ko",       required_argument, NULL, 'k' },
 	{ "dry-run",  no_argument,       NULL, 'n' },
 	{ "kallsyms", required_argument, NULL, 's' },
+	{ "system-map", required_argument, NULL, 'm' },
 	{ "verbose",  no_argument,       NULL, 'v' },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -51,6 +57,10 @@ static const struct opt_help load_opts_help[] = {
 				 "and modprobe.d install lines" },
 	{ "-s, --kallsyms FILE", "read addresses from FILE, not " KALLSYMS_PATH "\n"
 				 "(with --dry-run only; for tests)" },
+	{ "-m, --system-map FILE", "where the kernel lists functions only (built\n"
+				 "without CONFIG_KALLSYMS_ALL), take the variables\n"
+				 "from this System.map (default: /boot/System.map-$(uname -r),\n"
+				 "then /usr/lib/debug/boot/System.map-$(uname -r))" },
 	{ "-v, --verbose",       "say which module and which addresses" },
 	{ "-h, --help",          "show this help" },
 	{ NULL, NULL },
@@ -58,11 +68,14 @@ static const struct opt_help load_opts_help[] = {
 
 static void load_help(FILE *out)
 {
-	print_usage(out, "vmacct load [--ko PATH] [--dry-run [--kallsyms FILE]] [-v] [-- MODULE_OPTION...]",
+	print_usage(out, "vmacct load [--ko PATH] [--dry-run [--kallsyms FILE]] [--system-map FILE] [-v] [-- MODULE_OPTION...]",
 		    "Insert vmacct.ko.  The module lists the kernel symbols it needs as\n"
 		    "parameters described \"kallsyms address of NAME\"; each NAME is looked up\n"
 		    "in " KALLSYMS_PATH " (core kernel only, exactly one match) and passed as\n"
-		    "NAME=0xADDRESS.  MODULE_OPTIONs after \"--\" are appended unchanged.\n"
+		    "NAME=0xADDRESS.  A kernel built without CONFIG_KALLSYMS_ALL lists no\n"
+		    "variable there: those come from its System.map, moved by the boot's KASLR\n"
+		    "offset (Debian: linux-image-$(uname -r)-dbg ships the map).\n"
+		    "MODULE_OPTIONs after \"--\" are appended unchanged.\n"
 		    "Needs root, and kernel.kptr_restrict <= 1.  Loading a module that is\n"
 		    "already loaded succeeds without doing anything.",
 		    load_opts_help);
@@ -74,7 +87,7 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 	int c;
 
 	/* "+": a bare word is not an option to permute but an error below */
-	while ((c = getopt_long(argc, argv, "+k:ns:vh", load_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:ns:m:vh", load_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->ko = optarg;
@@ -85,6 +98,9 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 		case 's':
 			o->kallsyms = optarg;
 			break;
+		case 'm':
+			o->system_map = optarg;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -92,7 +108,7 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 			load_help(stdout);
 			return VM_EXIT_OK;
 		default:
-			return getopt_error("load", argc, argv, "+k:ns:vh");
+			return getopt_error("load", argc, argv, "+k:ns:m:vh");
 		}
 	}
 	if (optind < argc) {
@@ -107,6 +123,7 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 		o->extra = argv + optind;
 		o->nextra = (size_t)(argc - optind);
 	}
+	o->kallsyms_given = o->kallsyms;
 	if (!o->kallsyms)
 		o->kallsyms = KALLSYMS_PATH;
 	else if (!o->dry_run)
@@ -249,6 +266,17 @@ static int resolve_symbols(const struct load_opts *o, const char *modpath,
 	if (n && kallsyms_hidden(&st))
 		return explain_hidden(o->kallsyms);
 
+	for (i = 0; i < n; i++)
+		if (kallsyms_check(&req[i]) == KSYM_MISSING)
+			missing++;
+	if (missing) {
+		/* a kernel listing functions only: the variables from System.map */
+		if (sysmap_resolve(o->kallsyms, o->system_map, !o->kallsyms_given,
+				   o->verbose, req, n))
+			return VM_EXIT_FAILED;
+		missing = 0;
+	}
+
 	for (i = 0; i < n; i++) {
 		switch (kallsyms_check(&req[i])) {
 		case KSYM_OK:
@@ -271,6 +299,7 @@ static int resolve_symbols(const struct load_opts *o, const char *modpath,
 		}
 	}
 	if (missing) {
+		struct utsname u;
 		char *list = NULL;
 		size_t size = 0;
 		const char *sep = "";
@@ -288,8 +317,11 @@ static int resolve_symbols(const struct load_opts *o, const char *modpath,
 				list = NULL;
 			}
 		}
-		log_err("%s: missing from the core-kernel symbols (%zu of the %zu that %s needs): %s — the kernel must be built with CONFIG_KALLSYMS_ALL=y (without it only functions are listed), or the module does not match this kernel",
-			o->kallsyms, missing, n, modpath, list ? list : "?");
+		if (uname(&u))
+			strcpy(u.release, "$(uname -r)");
+		log_err("%s: missing from the core-kernel symbols (%zu of the %zu that %s needs): %s — a kernel built without CONFIG_KALLSYMS_ALL=y lists functions only: give its System.map with --system-map FILE (Debian: apt install linux-image-%s-dbg, which has /usr/lib/debug/boot/System.map-%s); or the module does not match this kernel",
+			o->kallsyms, missing, n, modpath, list ? list : "?",
+			u.release, u.release);
 		free(list);
 		bad += missing;
 	}

@@ -103,6 +103,19 @@ int kallsyms_scan(FILE *f, struct ksym_req *req, size_t n,
 	return err;
 }
 
+int kallsyms_scan_file(const char *path, struct ksym_req *req, size_t n,
+		       struct ksym_stats *st)
+{
+	FILE *f = fopen(path, "re");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = kallsyms_scan(f, req, n, st);
+	fclose(f);
+	return err;
+}
+
 bool kallsyms_empty(const struct ksym_stats *st)
 {
 	return st->core == 0 && st->module == 0;

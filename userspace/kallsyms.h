@@ -48,6 +48,9 @@ int kallsyms_parse_line(const char *line, struct ksym_line *out);
  */
 int kallsyms_scan(FILE *f, struct ksym_req *req, size_t n,
 		  struct ksym_stats *st);
+/* The same for the file at path: 0, or -errno of the open or the read. */
+int kallsyms_scan_file(const char *path, struct ksym_req *req, size_t n,
+		       struct ksym_stats *st);
 
 enum ksym_verdict {
 	KSYM_OK,

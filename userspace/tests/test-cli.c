@@ -358,6 +358,7 @@ static void test_load(struct tap *t, const struct test_env *env)
 		   VM_EXIT_FAILED, "kernel without data symbols exits 1");
 	tap_contains(t, r.err, "(12 of the 12 that", "... counting the missing symbols");
 	tap_contains(t, r.err, "CONFIG_KALLSYMS_ALL=y", "... and naming the kernel option");
+	tap_contains(t, r.err, "--system-map FILE", "... and the way around it");
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "--dry-run", "--kallsyms",
@@ -692,6 +693,71 @@ static void test_fake_dev(struct tap *t, const struct test_env *env)
 	run_free(&r);
 }
 
+/*
+ * A kernel that lists functions only: the variables come from System.map,
+ * moved by the offset its text symbols give.  sysmap-kaslr.txt is
+ * kallsyms-normal.txt linked 16 MiB lower, so the options must be the
+ * normal table's, read independently from it.
+ */
+static void test_load_system_map(struct tap *t, const struct test_env *env)
+{
+	char ks[512], map[512];
+	struct run_result r;
+	char *normal = NULL;
+
+	fixture_path(ks, sizeof(ks), env, "kallsyms-normal.txt");
+	if (RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks) == VM_EXIT_OK)
+		normal = r.out ? strdup(r.out) : NULL;
+	run_free(&r);
+	fixture_path(ks, sizeof(ks), env, "kallsyms-functions-only.txt");
+
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  fixture_path(map, sizeof(map), env, "sysmap-kaslr.txt")),
+		   VM_EXIT_OK, "functions-only kallsyms with a System.map exits 0");
+	tap_ok(t, normal && *normal && r.out && !strcmp(r.out, normal),
+	       "... with the addresses of the full table: the map's moved by the KASLR offset");
+	if (!(normal && r.out && !strcmp(r.out, normal)))
+		tap_diag("got '%s', want '%s'", r.out ? r.out : "", normal ? normal : "");
+	run_free(&r);
+	free(normal);
+
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  fixture_path(map, sizeof(map), env, "sysmap-other-build.txt")),
+		   VM_EXIT_FAILED, "a System.map whose text moved differently exits 1");
+	tap_contains(t, r.err, "the map is another build's", "... saying it is another build's");
+	tap_contains(t, r.err, "__vm_enough_memory", "... naming the symbol that disagrees");
+	tap_ok(t, r.out && !*r.out, "... and prints no option string");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  fixture_path(map, sizeof(map), env, "sysmap-placeholder.txt")),
+		   VM_EXIT_FAILED, "Debian's placeholder System.map exits 1");
+	tap_contains(t, r.err, "not a System.map", "... saying it is no map");
+	tap_contains(t, r.err, "-dbg", "... and which package has the real one");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  fixture_path(map, sizeof(map), env, "sysmap-no-hstates.txt")),
+		   VM_EXIT_FAILED, "a System.map without one of the variables exits 1");
+	tap_contains(t, r.err, "(1 of the 12 that", "... with one symbol missing");
+	tap_contains(t, r.err, ": hstates — ", "... naming it");
+	run_free(&r);
+
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  "/nonexistent/System.map"),
+		   VM_EXIT_FAILED, "a System.map that cannot be opened exits 1");
+	tap_contains(t, r.err, "/nonexistent/System.map: No such file or directory",
+		     "... naming the file and the errno text");
+	run_free(&r);
+
+	fixture_path(ks, sizeof(ks), env, "kallsyms-normal.txt");
+	tap_eq_i64(t, RUN(&r, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--system-map",
+			  fixture_path(map, sizeof(map), env, "sysmap-other-build.txt")),
+		   VM_EXIT_OK, "a kernel that lists its variables never reads the map");
+	tap_contains(t, r.out, "hstates=0xffffffff82a02000 ", "... taking them from kallsyms");
+	run_free(&r);
+}
+
 void test_cli(struct tap *t, const struct test_env *env)
 {
 	if (access(env->tool, X_OK)) {
@@ -701,6 +767,7 @@ void test_cli(struct tap *t, const struct test_env *env)
 	test_usage(t, env);
 	test_new_usage(t, env);
 	test_load(t, env);
+	test_load_system_map(t, env);
 	test_not_loaded(t, env);
 	test_fake_dev(t, env);
 }
