@@ -3,6 +3,10 @@
 #
 # vmacct selftest: the module refuses to load with a missing or wrong
 # kernel symbol address, names the symbol, and loads with the right ones.
+# A kernel built without CONFIG_KALLSYMS_ALL cannot name a variable: there
+# the addresses come from System.map, and what is refused is a map of
+# another build (by vmacct load) or with moved data (by the module's
+# anchors).
 #
 # Runs as root on a kernel where vmacct.ko may be loaded (it is unloaded
 # and loaded again).  VMACCT_KO names the module file.  TAP output.
@@ -11,13 +15,27 @@ KO=${VMACCT_KO:-/lib/modules/$(uname -r)/updates/dkms/vmacct.ko}
 . "$(dirname "$0")/tap.sh"
 
 # address of a core-kernel symbol in /proc/kallsyms
-addr_of() {
+ksym() {
 	awk -v s="$1" '$3 == s && NF == 3 { print "0x" $1; exit }' /proc/kallsyms
+}
+
+# the address vmacct load passes for NAME (kallsyms, or System.map)
+addr_of() {
+	echo "$OPTS" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
 # The option string `vmacct load` would use, with NAME's address replaced.
 opts_with() {
-	vmacct load --ko "$KO" --dry-run | sed "s/\(^\| \)$1=0x[0-9a-f]*/\1$1=$2/"
+	echo "$OPTS" | sed "s/\(^\| \)$1=0x[0-9a-f]*/\1$1=$2/"
+}
+
+# the hex address with its last digit changed (busybox sh has no 64-bit
+# arithmetic): 8 bytes away, or 4 where the last digit is 8
+nudge() {
+	case $1 in
+	*0) echo "${1%?}8" ;;
+	*) echo "${1%?}c" ;;
+	esac
 }
 
 # Try a load command; succeed if the load is refused and the kernel log
@@ -46,10 +64,23 @@ refused_with() {
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -f "$KO" ] || skip_all "no module at $KO (set VMACCT_KO)"
 command -v vmacct >/dev/null || skip_all "vmacct tool not in PATH"
-[ "$(addr_of vm_committed_as)" != "0x0000000000000000" ] ||
+[ "$(ksym _stext)" != "0x0000000000000000" ] ||
 	skip_all "kallsyms addresses hidden (kptr_restrict)"
+OPTS=$(vmacct load --ko "$KO" --dry-run) ||
+	skip_all "vmacct load --dry-run fails: no address to test with"
+# does the kernel name variables (CONFIG_KALLSYMS_ALL)?
+if [ -n "$(ksym vm_committed_as)" ]; then
+	NAMES_DATA=1
+	MAP=
+else
+	NAMES_DATA=0
+	for MAP in /boot/System.map-$(uname -r) /usr/lib/debug/boot/System.map-$(uname -r) ""; do
+		grep -q ' _stext$' "$MAP" 2>/dev/null && break
+	done
+fi
+echo "# kernel names its variables: $NAMES_DATA${MAP:+ (System.map: $MAP)}"
 
-echo "1..15"
+echo "1..20"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
@@ -81,25 +112,94 @@ check "without the module status and ps answer from /proc, --prometheus says vma
 check "plain insmod without addresses is refused, naming the symbol" \
 	refused_with "no address for vm_committed_as" insmod "$KO"
 
+NO_NAMES="# SKIP the kernel names no variable (built without CONFIG_KALLSYMS_ALL): the anchors below check the map instead"
+
 ratio=$(addr_of sysctl_overcommit_ratio)
-check "address of another symbol is refused, naming both" \
-	refused_with "address given for sysctl_max_map_count is sysctl_overcommit_ratio" \
-	insmod "$KO" $(opts_with sysctl_max_map_count "$ratio")
+if [ "$NAMES_DATA" = 1 ]; then
+	check "address of another symbol is refused, naming both" \
+		refused_with "address given for sysctl_max_map_count is sysctl_overcommit_ratio" \
+		insmod "$KO" $(opts_with sysctl_max_map_count "$ratio")
+else
+	ok "address of another symbol is refused, naming both $NO_NAMES"
+fi
 
-# hstates is at least 8-byte aligned: point 4 or 8 bytes into it (no
-# 64-bit arithmetic in busybox sh, so change the last hex digit)
-hst=$(addr_of hstates)
-case $hst in
-*0) mid=${hst%?}8 ;;
-*) mid=${hst%?}c ;;
-esac
-check "address inside a symbol is refused" \
-	refused_with "address given for hstates is hstates+0x" \
-	insmod "$KO" $(opts_with hstates "$mid")
+# hstates is at least 8-byte aligned: point 4 or 8 bytes into it
+if [ "$NAMES_DATA" = 1 ]; then
+	check "address inside a symbol is refused" \
+		refused_with "address given for hstates is hstates+0x" \
+		insmod "$KO" $(opts_with hstates "$(nudge "$(addr_of hstates)")")
+else
+	ok "address inside a symbol is refused $NO_NAMES"
+fi
 
+if [ "$NAMES_DATA" = 1 ]; then
+	nosym="address given for total_swap_pages is not a kernel symbol"
+else
+	nosym="address given for total_swap_pages is misaligned or outside the kernel's data"
+fi
 check "address that is no symbol is refused" \
-	refused_with "address given for total_swap_pages is not a kernel symbol" \
-	insmod "$KO" $(opts_with total_swap_pages 0x10)
+	refused_with "$nosym" insmod "$KO" $(opts_with total_swap_pages 0x10)
+
+# an anchor, an exported variable whose true address the module knows,
+# given another's: what a System.map of another build would do
+check "an anchor at another variable's address is refused, naming it" \
+	refused_with "address given for init_uts_ns is not where this kernel has it" \
+	insmod "$KO" $(opts_with init_uts_ns "$(addr_of high_memory)")
+
+# A copy of the map with one line's address nudged.
+map_with() {
+	awk -v s="$1" '$3 == s { a = $1; if (a ~ /0$/) sub(/.$/, "8", a); else sub(/.$/, "c", a); $1 = a } { print }' \
+		"$MAP" > /tmp/vmacct-test.map
+}
+
+NAMES="# SKIP the kernel names its variables (CONFIG_KALLSYMS_ALL): vmacct load reads no System.map"
+if [ "$NAMES_DATA" = 1 ]; then
+	ok "a System.map whose data moved is refused by the module $NAMES"
+	ok "a System.map of another build is refused by vmacct load $NAMES"
+	ok "without a System.map vmacct load refuses, naming --system-map and the -dbg package $NAMES"
+	ok "vmacct load finds the System.map by itself $NAMES"
+elif [ -z "$MAP" ]; then
+	for t in "a System.map whose data moved is refused by the module" \
+		 "a System.map of another build is refused by vmacct load" \
+		 "without a System.map vmacct load refuses" \
+		 "vmacct load finds the System.map by itself"; do
+		not_ok "$t (no System.map of $(uname -r) in /boot or /usr/lib/debug/boot)"
+	done
+else
+	# the text agrees, the data does not: only the module can tell
+	map_with init_uts_ns
+	check "a System.map whose data moved is refused by the module" \
+		refused_with "address given for init_uts_ns is not where this kernel has it" \
+		vmacct load --ko "$KO" --system-map /tmp/vmacct-test.map
+
+	map_with __vm_enough_memory
+	other_build() {
+		vmacct load --ko "$KO" --system-map /tmp/vmacct-test.map 2>/tmp/vmacct-test.err
+		rc=$?
+		sed 's/^/# /' /tmp/vmacct-test.err
+		[ $rc = 1 ] && grep -q "the map is another build's" /tmp/vmacct-test.err &&
+			! [ -e /dev/vmacct ]
+	}
+	check "a System.map of another build is refused by vmacct load" other_build
+	rm -f /tmp/vmacct-test.map
+
+	no_map() {
+		mv "$MAP" "$MAP.away" || return 1
+		vmacct load --ko "$KO" 2>/tmp/vmacct-test.err
+		rc=$?
+		mv "$MAP.away" "$MAP"
+		sed 's/^/# /' /tmp/vmacct-test.err
+		[ $rc = 1 ] && grep -q -- "--system-map FILE" /tmp/vmacct-test.err &&
+			grep -q -- "-dbg" /tmp/vmacct-test.err && ! [ -e /dev/vmacct ]
+	}
+	check "without a System.map vmacct load refuses, naming --system-map and the -dbg package" no_map
+
+	# what the suite loads with: the same addresses as given explicitly
+	same_map() {
+		[ "$(vmacct load --ko "$KO" --dry-run --system-map "$MAP")" = "$OPTS" ]
+	}
+	check "vmacct load finds the System.map by itself" same_map
+fi
 
 module_strings() {
 	case $KO in
@@ -111,7 +211,7 @@ module_strings() {
 # every "kallsyms address of NAME" parameter in the module's modinfo, once
 same_symbols() {
 	want=$(module_strings | sed -n 's/^parm=\([a-z_]*\):kallsyms address of \1$/\1/p' | sort)
-	got=$(vmacct load --ko "$KO" --dry-run | tr ' ' '\n' | sed -n 's/=0x[0-9a-f]*$//p' | sort)
+	got=$(echo "$OPTS" | tr ' ' '\n' | sed -n 's/=0x[0-9a-f]*$//p' | sort)
 	[ -n "$want" ] && [ "$want" = "$got" ] && [ "$(echo "$got" | uniq -d)" = "" ]
 }
 check "the dry-run option string names every symbol parameter once" same_symbols
