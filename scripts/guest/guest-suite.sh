@@ -19,6 +19,13 @@ export VMACCT_KO
 
 echo "# kernel: $(uname -r)"
 echo "# module: $VMACCT_KO"
+# a kernel without CONFIG_KALLSYMS_ALL: its System.map, where Debian's
+# linux-image-*-dbg installs it and vmacct load looks
+if [ -f /payload/System.map ]; then
+	mkdir -p /usr/lib/debug/boot &&
+	cp /payload/System.map "/usr/lib/debug/boot/System.map-$(uname -r)"
+	echo "# System.map: /usr/lib/debug/boot/System.map-$(uname -r)"
+fi
 if ! vmacct load --ko "$VMACCT_KO"; then
 	echo "Bail out! vmacct load failed"
 	dmesg | tail -n 20 | sed 's/^/# /'
