@@ -49,8 +49,6 @@ set -uo pipefail
 
 NAME=check-arm64
 CACHE=${VMACCT_CACHE:-/var/cache/vmacct}
-MIRROR=${VMACCT_MIRROR:-http://deb.debian.org/debian}
-SECURITY=${VMACCT_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 APTDIR=$CACHE/arm64-apt
 KCACHE=$CACHE/arm64-kernel
 SYSROOT=$CACHE/arm64-sysroot
@@ -101,19 +99,8 @@ step "kselftest headers" "$t0"
 
 # ---------------------------------------------------------------- apt state
 
-printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
-	"$MIRROR" "$MIRROR" "$SECURITY" > "$APTDIR/etc/sources.list"
-# arm64 first (a bare package name is arm64), amd64 for linux-kbuild-*:amd64;
-# apt's binary caches kept (some images turn them off: then every apt-cache
-# call parses both architectures' lists again, 1.7 s)
-APT=(-o "Dir::State::Lists=$APTDIR/lists" -o "Dir::Cache=$APTDIR"
-	-o "Dir::Cache::Archives=$APTDIR/debs"
-	-o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Status=/dev/null"
-	-o "APT::Architecture=arm64" -o "APT::Architectures::=arm64"
-	-o "APT::Architectures::=amd64" -o "Acquire::Retries=3"
-	-o "Dir::Cache::pkgcache=$APTDIR/pkgcache.bin"
-	-o "Dir::Cache::srcpkgcache=$APTDIR/srcpkgcache.bin")
+arm64_apt_state "$APTDIR"
+APT=("${ARM64_APT[@]}")
 
 t0=$(now)
 if ! apt-get "${APT[@]}" update > "$LOG/apt-update.log" 2>&1 ||

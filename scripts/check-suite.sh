@@ -123,8 +123,7 @@ fi
 # ---------------------------------------------------------------- chroot
 
 in_chroot() {
-	chroot "$CHROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		DEBIAN_FRONTEND=noninteractive HOME=/root "$@"
+	chroot_run "$CHROOT" "$@"
 }
 
 cleanup() {
@@ -165,7 +164,10 @@ if ! in_chroot apt-get install -y make sparse "linux-headers-$kver" >> "$LOG/chr
 fi
 cc=$(in_chroot sh -c "sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' /usr/src/linux-headers-$kver/.config")
 say "chroot has make and linux-headers-$kver ($(elapsed "$t0")); compiler $cc"
-[ -z "$PREPARE" ] || exit 0
+if [ -n "$PREPARE" ]; then
+	echo "prepared: $kver $vmlinuz"	# for scripts/lib.sh prepare_510
+	exit 0
+fi
 
 # ---------------------------------------------------------------- build
 

@@ -34,6 +34,65 @@ discover_kernels() {
 	done | sort -V
 }
 
+# Run $2... in the chroot $1, with a clean environment.
+chroot_run() {
+	local root=$1
+	shift
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive HOME=/root "$@"
+}
+
+# Debian 11's newest 5.10, for a target beside make check's 5.10 run
+# (bench-cost): scripts/check-suite.sh bullseye --prepare (chroot, kernel
+# image; cached), then vmacct.ko built in the chroot.  Sets K510,
+# K510_VMLINUZ and K510_KO; 0, or 1 with the reason on stderr (log: $1).
+prepare_510() {
+	local log=$1 line chroot=${VMACCT_CACHE:-/var/cache/vmacct}/bullseye-chroot
+	if ! "$ROOT/scripts/check-suite.sh" bullseye --prepare > "$log" 2>&1; then
+		echo "5.10: the bullseye chroot or kernel could not be prepared (log: $log)" >&2
+		return 1
+	fi
+	line=$(sed -n 's/^prepared: //p' "$log" | tail -n 1)
+	read -r K510 K510_VMLINUZ <<< "$line"
+	[ -n "$K510" ] && [ -r "$K510_VMLINUZ" ] || {
+		echo "5.10: check-suite.sh --prepare named no kernel (log: $log)" >&2
+		return 1
+	}
+	rm -rf "$chroot/bench"
+	copy_module_tree "$chroot/bench/vmacct"
+	if ! chroot_run "$chroot" make -C "/usr/src/linux-headers-$K510" M=/bench/vmacct \
+			modules >> "$log" 2>&1; then
+		echo "5.10: vmacct.ko did not build for $K510 (log: $log)" >&2
+		return 1
+	fi
+	K510_KO=$chroot/bench/vmacct/vmacct.ko
+}
+
+# The private apt state of the arm64 targets (check-arm64, build-matrix)
+# in directory $1: bookworm, -updates and -security for arm64 and, for
+# the kbuild tools the headers run on this host, amd64; the host's own
+# sources and dpkg architectures are left alone.  Sets ARM64_APT, the
+# options for apt-get and apt-cache; apt-get update is the caller's.
+arm64_apt_state() {
+	local dir=$1 mirror=${VMACCT_MIRROR:-http://deb.debian.org/debian}
+	local security=${VMACCT_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+	mkdir -p "$dir/etc" "$dir/lists/partial" "$dir/debs"
+	printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
+		"$mirror" "$mirror" "$security" > "$dir/etc/sources.list"
+	# arm64 first (a bare package name is arm64), amd64 for
+	# linux-kbuild-*:amd64; apt's binary caches kept (some images turn
+	# them off: then every apt-cache call parses both architectures'
+	# lists again, 1.7 s)
+	ARM64_APT=(-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir"
+		-o "Dir::Cache::Archives=$dir/debs"
+		-o "Dir::Etc::SourceList=$dir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Status=/dev/null"
+		-o "APT::Architecture=arm64" -o "APT::Architectures::=arm64"
+		-o "APT::Architectures::=amd64" -o "Acquire::Retries=3"
+		-o "Dir::Cache::pkgcache=$dir/pkgcache.bin"
+		-o "Dir::Cache::srcpkgcache=$dir/srcpkgcache.bin")
+}
+
 # Copy the module sources (what DKMS and Kbuild need) into DIR.
 copy_module_tree() {
 	mkdir -p "$1"
@@ -60,18 +119,22 @@ dkms_remove() {
 }
 
 # A benchmark's guest tree: vmacct.ko built for kernel $2 in
-# $BUILD/$1-$2/src (log: $BUILD/$1-$2.log) and, in $BUILD/$1-$2/payload,
-# the module and the program $3 of scripts/bench/.  Says what failed.
+# $BUILD/$1-$2/src (log: $BUILD/$1-$2.log), or the one built elsewhere
+# given as $4, and, in $BUILD/$1-$2/payload, the module and the program
+# $3 of scripts/bench/.  Says what failed.
 bench_payload() {
-	local d="$BUILD/$1-$2"
+	local d="$BUILD/$1-$2" ko=${4:-}
 	rm -rf "$d"
-	copy_module_tree "$d/src"
-	if ! make -s -C "/lib/modules/$2/build" M="$d/src" modules > "$d.log" 2>&1; then
-		echo "$1 $2: module build failed (log: $d.log)"
-		return 1
+	if [ -z "$ko" ]; then
+		copy_module_tree "$d/src"
+		if ! make -s -C "/lib/modules/$2/build" M="$d/src" modules > "$d.log" 2>&1; then
+			echo "$1 $2: module build failed (log: $d.log)"
+			return 1
+		fi
+		ko=$d/src/vmacct.ko
 	fi
 	mkdir -p "$d/payload" &&
-	cp "$d/src/vmacct.ko" "$d/payload/" &&
+	cp "$ko" "$d/payload/" &&
 	make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/$3"
 }
 
@@ -118,12 +181,14 @@ bench_start() {
 	fi
 }
 
-# Boot kernel $2 for benchmark $1: the script bench.sh and the payload that
-# bench_payload made in $BUILD/$1-$2, with the tool; its output into
-# $OUT/$2.txt, within $3 seconds.  The guest's exit status.
+# Boot kernel $2 for benchmark $1 (its image $4, default /boot's): the
+# script bench.sh and the payload that bench_payload made in
+# $BUILD/$1-$2, with the tool; its output into $OUT/$2.txt, within $3
+# seconds.  The guest's exit status.
 bench_guest() {
-	local d="$BUILD/$1-$2"
-	"$ROOT/scripts/guest/run-guest.sh" --kernel "$2" --script "$d/bench.sh" \
+	local d="$BUILD/$1-$2" img=()
+	[ -z "${4:-}" ] || img=(--vmlinuz "$4")
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$2" "${img[@]}" --script "$d/bench.sh" \
 		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
 		--out "$OUT/$2.txt" --console-log "$d/console.log" --timeout "$3"
 }
