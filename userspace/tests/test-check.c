@@ -10,35 +10,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "machine.h"
 #include "tap.h"
 #include "verdict.h"
-
-/* The machine of test-report.c: 8 GB, 4 CPUs, 1 GiB of swap, mode 2. */
-static struct vmacct_commit snapshot(void)
-{
-	struct vmacct_commit c = {
-		.size = sizeof(c),
-		.overcommit_memory = 2,
-		.overcommit_ratio = 50,
-		.max_map_count = 65530,
-		.online_cpus = 4,
-		.page_size = 4096,
-		.committed_batch = 1953,
-		.admin_reserve_kbytes = 8192,
-		.user_reserve_kbytes = 131072,
-		.limit = 1262144,
-		.committed = 1240000,
-		.committed_read = 1239500,
-		.committed_error = 4 * 1952,
-		.totalram = 2000000,
-		.total_swap = 262144,
-		.free_swap = 200000,
-		.admin_reserve = 2048,
-		.user_reserve = 32768,
-		.guess_ceiling = 2262144,
-	};
-	return c;
-}
 
 /*
  * 1 GiB for a process of total_vm 100000 without CAP_SYS_ADMIN in mode 2:
@@ -149,7 +123,7 @@ static void test_words(struct tap *t)
 
 void test_check(struct tap *t, const struct test_env *env)
 {
-	struct vmacct_commit c = snapshot();
+	struct vmacct_commit c = test_machine();
 	struct check_request req = { .pid = 4242, .self = 0, .comm = "postgres", .flags = 0 };
 	struct check_request self = { .pid = 777, .self = 1, .comm = "vmacct", .flags = 0 };
 	struct vmacct_eval e;

@@ -6,34 +6,8 @@
 #include <string.h>
 
 #include "forkcheck.h"
+#include "machine.h"
 #include "tap.h"
-
-/* The machine of test-report.c: 8 GB, 4 CPUs, 1 GiB of swap, mode 2. */
-static struct vmacct_commit snapshot(void)
-{
-	struct vmacct_commit c = {
-		.size = sizeof(c),
-		.overcommit_memory = 2,
-		.overcommit_ratio = 50,
-		.max_map_count = 65530,
-		.online_cpus = 4,
-		.page_size = 4096,
-		.committed_batch = 1953,
-		.admin_reserve_kbytes = 8192,
-		.user_reserve_kbytes = 131072,
-		.limit = 1262144,
-		.committed = 1240000,
-		.committed_read = 1239500,
-		.committed_error = 4 * 1952,
-		.totalram = 2000000,
-		.total_swap = 262144,
-		.free_swap = 200000,
-		.admin_reserve = 2048,
-		.user_reserve = 32768,
-		.guess_ceiling = 2262144,
-	};
-	return c;
-}
 
 /*
  * A redis-server with a 2 GiB heap (total_vm 600000, 12 charged VMAs,
@@ -107,7 +81,7 @@ static unsigned int count(const char *hay, const char *needle)
 
 void test_fork(struct tap *t, const struct test_env *env)
 {
-	struct vmacct_commit c = snapshot();
+	struct vmacct_commit c = test_machine();
 	struct fork_request req = { .pid = 4242, .self = 0, .comm = "redis-server" };
 	struct fork_request self = { .pid = 777, .self = 1, .comm = "vmacct" };
 	struct vmacct_fork f = redis();
@@ -190,7 +164,7 @@ void test_fork(struct tap *t, const struct test_env *env)
 	tap_contains(t, out, "\"min_ratio\": null,", "JSON: min_ratio none is null");
 	tap_contains(t, out, "\"min_kbytes\": null,", "JSON: min_kbytes none is null");
 	free(out);
-	c = snapshot();
+	c = test_machine();
 
 	/* mode 0 in force, and one VMA larger than RAM + swap */
 	f = redis();
@@ -209,7 +183,7 @@ void test_fork(struct tap *t, const struct test_env *env)
 	out = render(&f, &c, &req, true);
 	tap_contains(t, out, "\"mode_now\": 0,\n  \"verdict_now\": \"deny\",", "JSON: mode_now 0, verdict_now deny");
 	free(out);
-	c = snapshot();
+	c = test_machine();
 
 	/* mode 2 passes: no advice; the settings are how far it could go down */
 	f = redis();
@@ -243,7 +217,7 @@ void test_fork(struct tap *t, const struct test_env *env)
 	out = render(&f, &c, &req, true);
 	tap_contains(t, out, "\"mode_now\": 7,\n  \"verdict_now\": null,", "JSON: verdict_now null for an unknown mode");
 	free(out);
-	c = snapshot();
+	c = test_machine();
 
 	/* nothing charged: mode 2 makes no check (module/query.c) */
 	f = redis();

@@ -6,40 +6,8 @@
 #include <string.h>
 
 #include "report.h"
+#include "machine.h"
 #include "tap.h"
-
-/*
- * An 8 GB, 4-CPU machine with 1 GiB of swap in mode 2, ratio 50:
- * CommitLimit = 2000000 * 50% + 262144 = 1262144 pages.
- * Committed_AS 1240000: headroom 22144, below the reserves 2048 + 32768.
- */
-static struct vmacct_commit mode2_snapshot(void)
-{
-	struct vmacct_commit c = {
-		.size = sizeof(c),
-		.overcommit_memory = 2,
-		.overcommit_ratio = 50,
-		.max_map_count = 65530,
-		.online_cpus = 4,
-		.page_size = 4096,
-		.committed_batch = 1953,
-		.overcommit_kbytes = 0,
-		.admin_reserve_kbytes = 8192,
-		.user_reserve_kbytes = 131072,
-		.limit = 1262144,
-		.committed = 1240000,
-		.committed_read = 1239500,
-		.committed_error = 4 * 1952,
-		.totalram = 2000000,
-		.total_swap = 262144,
-		.free_swap = 200000,
-		.hugetlb = 0,
-		.admin_reserve = 2048,
-		.user_reserve = 32768,
-		.guess_ceiling = 2262144,
-	};
-	return c;
-}
 
 static struct vmacct_version version(void)
 {
@@ -114,7 +82,7 @@ static char *render(const struct vmacct_commit *c, bool json)
 /* The counters section: derived from sample_stats(), and its absences. */
 static void test_stats(struct tap *t)
 {
-	struct vmacct_commit c = mode2_snapshot();
+	struct vmacct_commit c = test_machine();
 	struct vmacct_stats s = sample_stats();
 	char *out;
 
@@ -207,7 +175,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	test_parse_mode(t);
 
 	/* mode 2, healthy: no warning */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.committed = 1000000;
 	status_warnings(&c, &w);
 	tap_eq_u64(t, w.n, 0, "mode 2 with headroom above the reserves: no warning");
@@ -237,7 +205,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	tap_contains(t, w.msg[0], "every new accountable allocation will fail", "mode 2 over CommitLimit warns");
 
 	/* error bound: exactly 1% is fine, one page more is fuzzy */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.committed = 1000000;
 	c.limit = 1200000;
 	c.committed_error = 12000;
@@ -253,14 +221,14 @@ void test_report(struct tap *t, const struct test_env *env)
 	tap_eq_u64(t, w.n, 0, "the same error bound in mode 0: no warning");
 
 	/* mode 0 over the limit is normal */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.overcommit_memory = 0;
 	c.committed = c.limit * 3;
 	status_warnings(&c, &w);
 	tap_eq_u64(t, w.n, 0, "mode 0 with Committed_AS above CommitLimit: no warning");
 
 	/* mode 1, and overcommit_kbytes */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.overcommit_memory = 1;
 	c.overcommit_kbytes = 4194304;
 	status_warnings(&c, &w);
@@ -276,7 +244,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	       "unknown mode warns");
 
 	/* human output: kbytes in force, ratio ignored */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.overcommit_kbytes = 4194304;
 	out = render(&c, false);
 	tap_contains(t, out, "overcommit_kbytes        4194304 kB (4 GiB), in force",
@@ -286,7 +254,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	free(out);
 
 	/* human output: negative headroom, mode 0 has no reserve lines */
-	c = mode2_snapshot();
+	c = test_machine();
 	c.overcommit_memory = 0;
 	c.committed = c.limit + 262144;
 	out = render(&c, false);
@@ -297,7 +265,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	free(out);
 
 	/* -r -n -b: the tables raw, without headings, sizes in bytes */
-	c = mode2_snapshot();
+	c = test_machine();
 	test_view.raw = test_view.noheadings = test_view.bytes = true;
 	out = render(&c, false);
 	test_view.raw = test_view.noheadings = test_view.bytes = false;
@@ -320,7 +288,7 @@ void test_report(struct tap *t, const struct test_env *env)
 
 	test_stats(t);
 
-	c = mode2_snapshot();
+	c = test_machine();
 	check_golden(t, env, &c, false, "status-mode2.txt");
 	check_golden(t, env, &c, true, "status-mode2.json");
 }
