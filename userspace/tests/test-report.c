@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "machine.h"
+#include "report.h"
 #include "tap.h"
 
 static struct vmacct_version version(void)
