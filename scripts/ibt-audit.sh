@@ -103,9 +103,10 @@ hits=$(printf '%s\n' "$src" | grep -E '^module/syms\.c:' |
 	grep -E '\(\s*\*\s*[A-Za-z0-9_]*\s*\)\s*\(|typeof\s*\(\s*[A-Za-z_][A-Za-z0-9_]*(\[0\])?\s*\)\s*\*' |
 	grep -vE ':\s+enum hrtimer_restart \(\*fn\)\(struct hrtimer \*timer\)(\)|,)$' |
 	while IFS= read -r line; do
-		name=$(printf '%s\n' "$line" |
-			sed -nE 's/.*typeof\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)(\[0\])?\s*\)\s*\*.*/\1/p')
-		if [ -n "$name" ] && printf '%s\n' "$pinned" | grep -qx "$name"; then
+		# bash's own matching: no process per line (a pipeline here
+		# once lost a pinned name on a host under load)
+		if [[ $line =~ typeof[[:space:]]*\([[:space:]]*([A-Za-z_][A-Za-z0-9_]*)(\[0\])?[[:space:]]*\)[[:space:]]*\* ]] &&
+		   [[ $'\n'$pinned$'\n' == *$'\n'"${BASH_REMATCH[1]}"$'\n'* ]]; then
 			continue
 		fi
 		printf '%s\n' "$line"
