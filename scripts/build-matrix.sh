@@ -133,16 +133,23 @@ build_one() {
 	judge "$k" "$out" $? "$src"
 }
 
-echo "build-matrix: ${#pkgs[@]} headers packages from bookworm; packages cached in $CACHE"
 built=0
 failed=0
-for p in "${pkgs[@]}"; do
-	if build_one "$p"; then
-		built=$((built + 1))
-	else
-		failed=$((failed + 1))
-	fi
-done
+# build with $1 (build_one, build_chroot) against each package $2...
+build_all() {
+	local how=$1 p
+	shift
+	for p in "$@"; do
+		if "$how" "$p"; then
+			built=$((built + 1))
+		else
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+echo "build-matrix: ${#pkgs[@]} headers packages from bookworm; packages cached in $CACHE"
+build_all build_one "${pkgs[@]}"
 
 # ---------------------------------------------------------------- 5.10
 
@@ -176,13 +183,7 @@ else
 		failed=$((failed + 1))
 		old=()
 	fi
-	for p in "${old[@]}"; do
-		if build_chroot "$p"; then
-			built=$((built + 1))
-		else
-			failed=$((failed + 1))
-		fi
-	done
+	build_all build_chroot "${old[@]}"
 	rm -rf "$CHROOT/matrix"
 fi
 # ---------------------------------------------------------------- arm64
@@ -205,13 +206,7 @@ else
 		mapfile -t apkgs < <(printf '%s\n' "${apkgs[@]}" | grep -E -- "$VMACCT_MATRIX")
 	fi
 	echo "build-matrix: ${#apkgs[@]} arm64 headers packages from bookworm, cross-built"
-	for p in "${apkgs[@]}"; do
-		if build_one "$p"; then
-			built=$((built + 1))
-		else
-			failed=$((failed + 1))
-		fi
-	done
+	build_all build_one "${apkgs[@]}"
 fi
 
 echo "build-matrix: $built built, $failed failed in $(($(date +%s) - start)) s (logs: $LOG)"
