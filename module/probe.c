@@ -335,15 +335,21 @@ int vmacct_probe_decisions_on(void)
 	return err;
 }
 
-/*
- * Arm the system call probes.  One that cannot be armed is reported and
- * left out: its map-count failures go unseen, the others still work.
- * Arming patches text and costs milliseconds under emulation.
+/**
+ * vmacct_probe_syscalls_on - arm the system call probes
+ *
+ * All of them or none: one that cannot be armed would leave its system
+ * call's map-count failures unseen while counting and the recorder said
+ * they were on.  An optional one (a system call this kernel may lack) is
+ * left out only when ftrace finds no such function (-EINVAL).  Arming
+ * patches text and costs milliseconds under emulation.
+ *
+ * Return: 0 (also if they were armed), or the error arming one.
  */
-void vmacct_probe_syscalls_on(void)
+int vmacct_probe_syscalls_on(void)
 {
 	struct vmacct_sysprobe *sp;
-	int i, err;
+	int i, err = 0;
 
 	mutex_lock(&vmacct_probe_mutex);
 	if (vmacct_syscalls_on)
@@ -351,14 +357,21 @@ void vmacct_probe_syscalls_on(void)
 	for (i = 0; i < ARRAY_SIZE(vmacct_sysprobes); i++) {
 		sp = &vmacct_sysprobes[i];
 		err = vmacct_ops_on(&sp->ops, sp->name, &sp->filtered);
-		if (err && !sp->optional)
-			pr_warn("cannot probe %s (%d): its map-count failures will not be seen\n",
-				sp->name, err);
 		sp->enabled = !err;
+		if (err == -EINVAL && sp->optional) {
+			err = 0;
+			continue;
+		}
+		if (err) {
+			pr_err("cannot probe %s: %d\n", sp->name, err);
+			vmacct_syscalls_disarm();
+			goto out;
+		}
 	}
 	vmacct_syscalls_on = true;
 out:
 	mutex_unlock(&vmacct_probe_mutex);
+	return err;
 }
 
 void vmacct_probe_syscalls_off(void)

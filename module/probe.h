@@ -12,7 +12,7 @@
 #include <linux/types.h>
 
 int vmacct_probe_decisions_on(void);
-void vmacct_probe_syscalls_on(void);
+int vmacct_probe_syscalls_on(void);
 void vmacct_probe_syscalls_off(void);
 void vmacct_probe_all_off(void);
 bool vmacct_probe_decisions_armed(void);

@@ -50,6 +50,7 @@ static bool vmacct_want_map_count(void)
 static void vmacct_stream_arm(struct work_struct *work)
 {
 	mutex_lock(&vmacct_stream_mutex);
+	/* a failure is in the kernel log; the next sync tries again */
 	if (vmacct_probe_decisions_armed() && !vmacct_probe_syscalls_armed() &&
 	    vmacct_want_map_count())
 		vmacct_probe_syscalls_on();
@@ -168,7 +169,7 @@ bool vmacct_stream_enabled(void)
  * is counted.  Stopping keeps the counts; the probes stay armed only if a
  * reader needs them.
  *
- * Return: 0, or the error registering the decision probe.
+ * Return: 0, or the error arming a probe.
  */
 int vmacct_stream_count(bool on)
 {
@@ -179,9 +180,12 @@ int vmacct_stream_count(bool on)
 		goto out;
 	if (on) {
 		err = vmacct_probe_decisions_on();
-		if (err)
+		if (!err)
+			err = vmacct_probe_syscalls_on();
+		if (err) {
+			vmacct_stream_sync();	/* disarms what no one uses */
 			goto out;
-		vmacct_probe_syscalls_on();
+		}
 		vmacct_stats_start();
 	} else {
 		vmacct_stats_stop();
@@ -216,7 +220,7 @@ void vmacct_stream_init(void)
  * Stopping keeps the records; the probes stay armed only for a reader or
  * counting.
  *
- * Return: 0, -ENOMEM, or the error arming the decision probes.
+ * Return: 0, -ENOMEM, or the error arming a probe.
  */
 int vmacct_stream_record(bool on)
 {
@@ -225,17 +229,16 @@ int vmacct_stream_record(bool on)
 	mutex_lock(&vmacct_stream_mutex);
 	if (on) {
 		err = vmacct_probe_decisions_on();
-		if (err)
-			goto out;
-		vmacct_probe_syscalls_on();
-		err = vmacct_recorder_switch(true);
+		if (!err)
+			err = vmacct_probe_syscalls_on();
+		if (!err)
+			err = vmacct_recorder_switch(true);
 		if (!err)
 			vmacct_stats_start();
 	} else {
 		vmacct_recorder_switch(false);
 	}
 	vmacct_stream_sync();
-out:
 	mutex_unlock(&vmacct_stream_mutex);
 	return err;
 }

@@ -582,6 +582,7 @@ static const char *const traced[] = {
 };
 
 static int baseline_probes = -1, baseline_armed = -1, baseline_ftrace = -1;
+static int traceable = -1;	/* of traced[], the functions this kernel has */
 
 /*
  * Lines of tracing/enabled_functions on a function the module traces: the
@@ -607,6 +608,33 @@ static int count_ftrace(void)
 				break;
 			}
 		}
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Of traced[], the functions /proc/kallsyms lists (the optional system
+ * calls may be missing): an armed module traces each of them once.
+ * -1 if kallsyms cannot be read.
+ */
+static int count_traceable(void)
+{
+	char line[512], type, name[256];
+	unsigned int i;
+	FILE *f;
+	int n = 0;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %c %255s", &type, name) != 2 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		for (i = 0; i < N_OF(traced); i++)
+			if (!strcmp(name, traced[i]))
+				n++;
 	}
 	fclose(f);
 	return n;
@@ -706,6 +734,9 @@ static const char *check_loaded(int counting)
 	    sysfs_ll("recorder/enabled") != counting)
 		return counting ? "loaded with the recorder, not recording" :
 				  "recording after a load with recorder=0";
+	/* recording arms every probe or fails (module/probe.c) */
+	if (counting && count_ftrace() != baseline_ftrace + traceable)
+		return "recording with a function of the module untraced";
 	fd = open(DEVNODE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return "cannot open " DEVNODE;
@@ -914,7 +945,8 @@ static unsigned int load_points(const char *extra, int *err)
  *    margin;
  *  - the registration of the system-call probes after the first: ten
  *    ftrace_set_filter() and register_ftrace_function() pairs in one loop
- *    (module/probe.c), each of whose failures is reported and left out.  The sweep fails every
+ *    (module/probe.c), each of whose failures is reported and fails the
+ *    arming (the load).  The sweep fails every
  *    point of the first, and once the second reports a failure ("cannot
  *    probe __x64_sys_munmap"), it goes on where what the load with
  *    recorder=0 does after vmacct_init()'s start begins (sysfs, the device,
@@ -1258,6 +1290,8 @@ static const char *after_stats(int err)
 	if (!err) {
 		if (sysfs_ll("stats/enabled") != 1)
 			return "not counting after a successful write";
+		if (count_ftrace() != baseline_ftrace + traceable)
+			return "counting with a function of the module untraced";
 		if (set_sysfs("stats/enabled", 0))
 			return "cannot write 0";
 	}
@@ -1432,6 +1466,9 @@ int main(void)
 	if (baseline_ftrace < 0)
 		ksft_exit_fail_msg(DEBUGFS "/tracing/enabled_functions: %s\n",
 				   strerror(errno));
+	traceable = count_traceable();
+	if (traceable < 0)
+		ksft_exit_fail_msg("/proc/kallsyms: %s\n", strerror(errno));
 	if (baseline_probes)
 		ksft_print_msg("%d kprobes on the module's symbols exist without it (%d armed): compared with that\n",
 			       baseline_probes, baseline_armed);
