@@ -110,8 +110,10 @@ static void ps_help(FILE *out)
 		    "Another user's or a non-dumpable process is listed without values\n"
 		    "('-') unless run as root (CAP_SYS_PTRACE); kernel threads are counted\n"
 		    "in the footer; processes that exit during the walk are left out.\n"
-		    "Exit status 1 when a PID given is not a process.  Needs vmacct.ko\n"
-		    "loaded and read access to " VMACCT_DEV_PATH ".",
+		    "Exit status 1 when a PID given is not a process.  With vmacct.ko\n"
+		    "loaded, needs read access to " VMACCT_DEV_PATH "; without it, the rows\n"
+		    "come from /proc (maps, smaps, status), labelled approximate, and what\n"
+		    "/proc cannot give is '-' (null in --json).",
 		    ps_opts_help);
 }
 

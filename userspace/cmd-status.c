@@ -74,8 +74,9 @@ static void status_help(FILE *out)
 		    "max_map_count; the decisions, denials and map-count failures\n"
 		    "counted since load, by caller (while /sys/kernel/vmacct/stats/enabled\n"
 		    "is 1); then one \"warning:\" line per problem an operator should\n"
-		    "know about.  Needs vmacct.ko loaded and read access to\n"
-		    VMACCT_DEV_PATH ".",
+		    "know about.  With vmacct.ko loaded, needs read access to\n"
+		    VMACCT_DEV_PATH "; without it, what /proc gives (the sysctls and\n"
+		    "meminfo), labelled approximate.  --breakdown needs the module.",
 		    status_opts_help);
 }
 
@@ -256,7 +257,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	why[0] = '\0';
 	ret = vm_dev_open_or_why(g, verbose, &fd, why, sizeof(why));
 	if (ret == VM_EXIT_NOT_LOADED && breakdown) {
-		log_err("%s — the breakdown is the module's walk; /proc has no such answer", why);
+		log_err("status --breakdown needs the module (the breakdown is its walk; /proc has no such answer): %s",
+			why);
 		return ret;
 	}
 	if (ret == VM_EXIT_NOT_LOADED && !prom)

@@ -23,8 +23,9 @@
 /*
  * Why open() failed.  state is what libkmod said about the module: loaded
  * (>= 0) or unknown (< 0); "not loaded" was reported before opening.
+ * needs: "CMD needs the module: ", or "", before a node that is missing.
  */
-static int explain_open_error(int err, int state)
+static int explain_open_error(const char *needs, int err, int state)
 {
 	char dev[32] = "";
 	unsigned int major, minor;
@@ -39,8 +40,8 @@ static int explain_open_error(int err, int state)
 			fclose(f);
 		}
 		if (state < 0)
-			log_err("%s: %s — is the module loaded? try: vmacct load; if it is, the node is missing: check udev/devtmpfs (ls -l %s, cat %s)",
-				VMACCT_DEV_PATH, strerror(err), VMACCT_DEV_PATH,
+			log_err("%s%s: %s — is the module loaded? try: vmacct load; if it is, the node is missing: check udev/devtmpfs (ls -l %s, cat %s)",
+				needs, VMACCT_DEV_PATH, strerror(err), VMACCT_DEV_PATH,
 				VMACCT_MISC_DEV_ATTR);
 		else if (dev[0])
 			log_err("%s: %s — the module is loaded but the device node is missing: check udev/devtmpfs (ls -l %s); the kernel says it is char %u:%u (%s), so: mknod %s c %u %u",
@@ -72,9 +73,13 @@ int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
 		       char *why, size_t len)
 {
 	struct global_opts kopts = *g;	/* with the command's -v */
-	char obstacle[256];
+	char obstacle[256], needs[64] = "";
 	struct kmod_ctx *ctx;
 	int state;
+
+	/* "trace needs the module: ": which command cannot go on without it */
+	if (g->cmd)
+		snprintf(needs, sizeof(needs), "%.32s needs the module: ", g->cmd);
 
 	kopts.verbose = verbose;
 	ctx = vm_kmod_new(&kopts);
@@ -91,7 +96,8 @@ int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
 				 VMACCT_MODULE_NAME, obstacle);
 			return VM_EXIT_NOT_LOADED;
 		}
-		log_err("module %s is not loaded — %s", VMACCT_MODULE_NAME, obstacle);
+		log_err("%smodule %s is not loaded — %s", needs, VMACCT_MODULE_NAME,
+			obstacle);
 		return VM_EXIT_NOT_LOADED;
 	}
 	if (state < 0)
@@ -103,7 +109,7 @@ int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
 
 	*fd = open(VMACCT_DEV_PATH, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
-		return explain_open_error(errno, state);
+		return explain_open_error(needs, errno, state);
 	return VM_EXIT_OK;
 }
 

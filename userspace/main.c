@@ -262,6 +262,7 @@ int main(int argc, char *argv[])
 		argc -= optind;
 		argv += optind;
 		optind = 0;	/* glibc: restart getopt for the command */
+		g.cmd = commands[i].name;
 		return commands[i].fn(argc, argv, &g);
 	}
 

@@ -34,6 +34,7 @@ enum vmacct_exit {
 /* Options given before the command name; read-only for the commands. */
 struct global_opts {
 	int verbose;
+	const char *cmd;	/* the command's name ("trace"), for messages; or NULL */
 };
 
 struct command {

@@ -219,6 +219,14 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 	tap_contains(t, r.out, "Usage: vmacct ps [PID...] [--user USER] [--sort maps|charge] [--limit N]\n", "ps --help shows its usage");
 	tap_contains(t, r.out, "\nColumns (-o):\n         PID  process id\n", "ps --help lists the columns");
 	tap_contains(t, r.out, "Exit codes: see vmacct --help.", "ps --help points at the exit codes");
+	tap_contains(t, r.out, "without it, the rows\ncome from /proc (maps, smaps, status), labelled approximate",
+		     "ps --help says it answers from /proc without the module");
+	tap_ok(t, r.out && !strstr(r.out, "Needs vmacct.ko"), "... and no longer that it needs it");
+	run_free(&r);
+	tap_eq_i64(t, RUN(&r, "status", "--help"), VM_EXIT_OK, "vmacct status --help exits 0");
+	tap_contains(t, r.out, "without it, what /proc gives (the sysctls and\nmeminfo), labelled approximate.  --breakdown needs the module.",
+		     "status --help says it answers from /proc without the module, but --breakdown");
+	tap_ok(t, r.out && !strstr(r.out, "Needs vmacct.ko"), "... and no longer that it needs it");
 	run_free(&r);
 	tap_eq_i64(t, RUN(&r, "ps", "--list-columns"), VM_EXIT_OK, "vmacct ps --list-columns exits 0 without the module");
 	tap_contains(t, r.out, "      SPLITS  headroom for splits", "... listing SPLITS");
@@ -380,7 +388,7 @@ static void not_loaded(struct tap *t, const struct test_env *env,
 		       const char *const args[])
 {
 	struct run_result r;
-	char line[160] = "";
+	char line[160] = "", want[96];
 	size_t k;
 
 	for (k = 0; args[k]; k++)
@@ -388,8 +396,10 @@ static void not_loaded(struct tap *t, const struct test_env *env,
 			 k ? " " : "", args[k]);
 	tap_eq_i64(t, run_tool(env, &r, args), VM_EXIT_NOT_LOADED,
 		   "%s without the module exits 3", line);
-	tap_starts_with(t, r.err, "vmacct: module vmacct is not loaded — ",
-			"... naming the module, then the obstacle");
+	snprintf(want, sizeof(want), "vmacct: %s needs the module: module vmacct is not loaded — ",
+		 args[0]);
+	tap_starts_with(t, r.err, want,
+			"... saying that %s needs the module, naming it, then the obstacle", args[0]);
 	tap_ok(t, r.err && (strstr(r.err, "CONFIG_MODULES=n") || strstr(r.err, "lockdown") ||
 			    strstr(r.err, "make && make install") || strstr(r.err, "try: vmacct load")),
 	       "... which names a command that exists, or why none would help");
@@ -436,6 +446,14 @@ static void test_not_loaded(struct tap *t, const struct test_env *env)
 	not_loaded(t, env, (const char *const[]){ "fork-check", "1", "--json", NULL });
 	not_loaded(t, env, (const char *const[]){ "trace", NULL });
 	not_loaded(t, env, (const char *const[]){ "trace", "--json", "--denied", "--tgid", "1", "-n", "5", "-s", "2", NULL });
+	not_loaded(t, env, (const char *const[]){ "log", NULL });
+
+	tap_eq_i64(t, RUN(&r, "status", "--breakdown"), VM_EXIT_NOT_LOADED,
+		   "status --breakdown without the module exits 3");
+	tap_starts_with(t, r.err, "vmacct: status --breakdown needs the module (the breakdown is its walk; /proc has no such answer): module vmacct is not loaded: ",
+			"... saying that the breakdown needs it, and why it is not there");
+	tap_ok(t, r.out && !*r.out, "... and nothing on stdout");
+	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "unload"), VM_EXIT_OK, "unload without the module exits 0");
 	tap_contains(t, r.out, "vmacct is not loaded; nothing to do", "... and says so");

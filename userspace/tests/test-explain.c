@@ -521,7 +521,8 @@ static void test_cli_errors(struct tap *t, struct fake *f, const char *lines)
 	run_free(&r);
 	tap_eq_i64(t, run_fake(&none, &r, NULL, ARGS("explain", lines), NULL), VM_EXIT_NOT_LOADED,
 		   "explain without the module exits 3");
-	tap_contains(t, r.err, "vmacct: module vmacct is not loaded", "... saying so");
+	tap_contains(t, r.err, "vmacct: explain needs the module: module vmacct is not loaded",
+		     "... saying that explain needs it, and that it is not loaded");
 	tap_contains(t, r.err, "vmacct: explain: the lines are matched with the module's records: load it first (vmacct load)\n",
 		     "... and why explain needs it");
 	run_free(&r);
