@@ -210,6 +210,68 @@ void cgroup_rollup(const char *path, unsigned int depth, char *buf,
 	snprintf(buf, len, "%.*s", (int)n, path);
 }
 
+bool cgroup_within(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	if (!strcmp(top, "/"))
+		return true;
+	if (!path)
+		return false;		/* under "/" only */
+	return !strncmp(path, top, n) && (path[n] == '/' || !path[n]);
+}
+
+int cgroup_pid_within(const char *proc_root, int32_t pid, const char *top)
+{
+	char *path;
+	bool in;
+
+	if (!strcmp(top, "/"))
+		return 1;
+	errno = 0;
+	path = cgroup_of_pid(proc_root, pid);
+	if (!path && (errno == ENOENT || errno == ESRCH))
+		return -ENOENT;
+	in = cgroup_within(path, top);
+	free(path);
+	return in;
+}
+
+int cgroup_path_arg(const char *arg, const char *mount, char *buf, size_t len)
+{
+	size_t m = mount ? strlen(mount) : 0, n, out = 0;
+	const char *p = arg;
+
+	while (m > 1 && mount[m - 1] == '/')
+		m--;
+	/* /sys/fs/cgroup/system.slice: the same path from the mount */
+	if (m > 1 && !strncmp(p, mount, m) && (p[m] == '/' || !p[m]))
+		p += m;
+	else if (*p != '/')
+		return -EINVAL;
+	if (len < 2)
+		return -ENAMETOOLONG;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		if (out + 1 + n + 1 > len)
+			return -ENAMETOOLONG;
+		buf[out++] = '/';
+		memcpy(buf + out, p, n);
+		out += n;
+		p += n;
+	}
+	if (!out)
+		buf[out++] = '/';
+	buf[out] = '\0';
+	return 0;
+}
+
 /* s is n lowercase hex digits and nothing more. */
 static bool all_hex(const char *s, size_t n)
 {

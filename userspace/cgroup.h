@@ -14,6 +14,7 @@
 #ifndef VMACCT_CGROUP_H
 #define VMACCT_CGROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,27 @@ const char *cgroup_path_of_id(uint64_t id);
 /* path cut to its first depth components into buf ("/" for 0). */
 void cgroup_rollup(const char *path, unsigned int depth, char *buf,
 		   size_t len);
+
+/*
+ * Is path (a process's cgroup; NULL: none known, counted under "/") top
+ * itself or below it?  top as cgroup_path_arg() writes it.
+ */
+bool cgroup_within(const char *path, const char *top);
+/*
+ * The same for process pid of proc_root: 1 yes, 0 no, -ENOENT when it is
+ * gone.
+ */
+int cgroup_pid_within(const char *proc_root, int32_t pid, const char *top);
+
+/*
+ * A cgroup path as typed (ps --cgroup) into buf as /proc/PID/cgroup
+ * writes them: from "/" ("/system.slice/nginx.service"), or from the
+ * mount point mount (the cgroup2 mount, or NULL) down
+ * ("/sys/fs/cgroup/system.slice/nginx.service"); repeated and trailing
+ * slashes dropped.  0, -EINVAL (relative, or a "." or ".." component),
+ * or -ENAMETOOLONG.
+ */
+int cgroup_path_arg(const char *arg, const char *mount, char *buf, size_t len);
 
 /*
  * A name for path people know: a systemd unit or slice as it is

@@ -37,15 +37,17 @@ struct ps_opts {
 	unsigned int depth;	/* --depth, CG_DEPTH_ALL without */
 	struct ps_view view;
 	struct ps_filter filter;
+	char cgroup[4096];	/* --cgroup, as /proc/PID/cgroup writes it */
 	int verbose;
 };
 
-enum { OPT_LIMIT = 0x100, OPT_LIST_COLUMNS, OPT_BY, OPT_DEPTH };
+enum { OPT_LIMIT = 0x100, OPT_LIST_COLUMNS, OPT_BY, OPT_DEPTH, OPT_CGROUP };
 
 static const struct option ps_longopts[] = {
 	{ "sort",         required_argument, NULL, 's' },
 	{ "limit",        required_argument, NULL, OPT_LIMIT },
 	{ "user",         required_argument, NULL, 'u' },
+	{ "cgroup",       required_argument, NULL, OPT_CGROUP },
 	{ "output",       required_argument, NULL, 'o' },
 	{ "list-columns", no_argument,       NULL, OPT_LIST_COLUMNS },
 	{ "by",           required_argument, NULL, OPT_BY },
@@ -71,6 +73,9 @@ static const struct opt_help ps_opts_help[] = {
 	{ "    --depth N",      "with --by cgroup: sum each cgroup into its ancestor\n"
 				"N levels below the root (0: everything in /)" },
 	{ "-u, --user USER",    "only the processes of USER (a name or a uid)" },
+	{ "    --cgroup PATH",  "only the processes in cgroup v2 PATH or below it: the\n"
+				"path as CGROUP shows it (/system.slice/foo.service), or\n"
+				"under the cgroup2 mount (/sys/fs/cgroup/system.slice)" },
 	{ "-o, --output LIST",  "the columns, by name, separated by commas; +LIST adds\n"
 				"to the default ones (--list-columns)" },
 	{ "    --list-columns", "list the columns -o takes, and what each shows" },
@@ -95,9 +100,9 @@ static const struct opt_help ps_opts_help[] = {
 
 static void ps_help(FILE *out)
 {
-	print_usage(out, "vmacct ps [PID...] [--user USER] [--sort maps|charge] [--limit N]\n"
-		    "                 [--by cgroup [--depth N]] [-o LIST] [-r] [-n] [-b]\n"
-		    "                 [--json] [-v]",
+	print_usage(out, "vmacct ps [PID...] [--user USER] [--cgroup PATH] [--sort maps|charge]\n"
+		    "                 [--limit N] [--by cgroup [--depth N]] [-o LIST] [-r] [-n]\n"
+		    "                 [-b] [--json] [-v]",
 		    "One row per process (all of them, or the PIDs given): map_count\n"
 		    "(VMAs), its share of vm.max_map_count, the headroom for new mappings\n"
 		    "(NEW: how many more mmap() may add) and for splits (SPLITS: how many\n"
@@ -138,10 +143,29 @@ static int parse_user(const char *s, struct ps_filter *f, char *what, size_t len
 	return 0;
 }
 
+/* --cgroup PATH into o->cgroup, the filter's.  0, or -1 with the reason in what. */
+static int parse_cgroup(const char *s, struct ps_opts *o, char *what, size_t len)
+{
+	int err = cgroup_path_arg(s, cgroup2_mount(), o->cgroup, sizeof(o->cgroup));
+
+	if (err == -ENAMETOOLONG) {
+		snprintf(what, len, "invalid cgroup '%.64s...': longer than %zu bytes",
+			 s, sizeof(o->cgroup) - 1);
+		return -1;
+	}
+	if (err) {
+		snprintf(what, len, "invalid cgroup '%.64s': a cgroup v2 path from /, as CGROUP shows it (/system.slice/foo.service), without . or ..",
+			 s);
+		return -1;
+	}
+	o->filter.cgroup = o->cgroup;
+	return 0;
+}
+
 /* -1 to go on, else an exit code. */
 static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 {
-	char what[160];
+	char what[240];
 	uint64_t n;
 	int c;
 
@@ -164,6 +188,10 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 			break;
 		case 'u':
 			if (parse_user(optarg, &o->filter, what, sizeof(what)))
+				return usage_error("ps", what);
+			break;
+		case OPT_CGROUP:
+			if (parse_cgroup(optarg, o, what, sizeof(what)))
 				return usage_error("ps", what);
 			break;
 		case 'o':
@@ -312,6 +340,9 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 		if (from_proc && !o.view.raw && !o.view.noheadings)
 			puts("from /proc (approximate: vmacct.ko not loaded; it adds exact counts under the mmap lock, each kernel's check sites, and fork and refusal answers)");
 	}
+	if (o.filter.cgroup && !t.n)
+		log_warn("ps: no process in cgroup %s or below it%s", o.cgroup,
+			 cgroup2_mount() ? "" : " (no cgroup2 filesystem mounted: every process is in /)");
 	if (t.missing && ret == VM_EXIT_OK)
 		ret = VM_EXIT_FAILED;	/* said by the walk */
 	if (fflush(stdout) == EOF) {

@@ -335,6 +335,13 @@ static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 	row.uid = st.st_uid;
 	if (f && f->by_uid && row.uid != f->uid)
 		return VM_EXIT_OK;
+	if (f && f->cgroup) {
+		err = cgroup_pid_within(root, pid, f->cgroup);
+		if (err < 0)
+			goto gone;
+		if (!err)
+			return VM_EXIT_OK;
+	}
 	proc_user_name(row.uid, row.user, sizeof(row.user));
 	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
 	comm = proc_slurp(root, rel);

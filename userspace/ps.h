@@ -53,7 +53,10 @@ struct ps_table {
 	unsigned int missing;		/* PIDs asked for that are no process */
 };
 
-/* Which processes a walk takes: all, those named, those of one user. */
+/*
+ * Which processes a walk takes: all, those named, those of one user,
+ * those of one cgroup and below it; a process must pass every filter set.
+ */
 #define PS_FILTER_PIDS 64
 
 struct ps_filter {
@@ -61,6 +64,7 @@ struct ps_filter {
 	size_t npids;		/* 0: every process */
 	bool by_uid;
 	uint32_t uid;
+	const char *cgroup;	/* cgroup_within() this; NULL: any */
 };
 
 /* "mmap", "split", "munmap", "mremap_move", "mremap_fixed". */

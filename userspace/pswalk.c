@@ -65,6 +65,13 @@ static int add_process(int fd, int32_t pid, int verbose,
 	}
 	if (f && f->by_uid && (!row.have_uid || row.uid != f->uid))
 		return VM_EXIT_OK;
+	if (f && f->cgroup) {
+		ret = cgroup_pid_within("/proc", pid, f->cgroup);
+		if (ret < 0)
+			return gone(pid, f, t);
+		if (!ret)
+			return VM_EXIT_OK;
+	}
 	ret = vm_dev_mm(fd, pid, 0, verbose, &row.mm);
 	if (ret > 0)
 		return ret;

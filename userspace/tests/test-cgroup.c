@@ -96,6 +96,15 @@ static void test_proc(struct tap *t)
 	got = cgroup_of_pid(dir, 43);
 	tap_ok(t, !got && errno == ENOENT, "no such process: ENOENT");
 	free(got);
+	tap_ok(t, cgroup_pid_within(dir, 41, "/system.slice") == 1 &&
+	       cgroup_pid_within(dir, 41, "/system.slice/redis.service") == 1 &&
+	       cgroup_pid_within(dir, 41, "/user.slice") == 0,
+	       "pid within: in its slice and its service, not in another slice");
+	tap_ok(t, cgroup_pid_within(dir, 42, "/system.slice") == 0 &&
+	       cgroup_pid_within(dir, 42, "/") == 1,
+	       "pid within: cgroup v1 only is in / alone");
+	tap_eq_i64(t, cgroup_pid_within(dir, 43, "/system.slice"), -ENOENT,
+		   "pid within: a process that is gone is -ENOENT");
 
 	/* ids are inode numbers of the directories of the mount */
 	snprintf(path, sizeof(path), "%s/cg", dir);
@@ -120,6 +129,60 @@ static void test_proc(struct tap *t)
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path))
 		tap_diag("could not remove %s", dir);
+}
+
+/* ps --cgroup: the path as typed, and which cgroups it takes. */
+static void test_filter(struct tap *t)
+{
+	static const struct {
+		const char *arg, *mount, *want;
+		int err;
+	} args[] = {
+		{ "/system.slice/foo.service", "/sys/fs/cgroup", "/system.slice/foo.service", 0 },
+		{ "/system.slice//foo.service/", NULL, "/system.slice/foo.service", 0 },
+		{ "/", NULL, "/", 0 },
+		{ "///", "/sys/fs/cgroup", "/", 0 },
+		{ "/sys/fs/cgroup/system.slice", "/sys/fs/cgroup", "/system.slice", 0 },
+		{ "/sys/fs/cgroup", "/sys/fs/cgroup/", "/", 0 },
+		{ "/sys/fs/cgroupx/a", "/sys/fs/cgroup", "/sys/fs/cgroupx/a", 0 },
+		{ "/sys/fs/cgroup/unified/user.slice", "/sys/fs/cgroup/unified", "/user.slice", 0 },
+		{ "system.slice", "/sys/fs/cgroup", NULL, -EINVAL },
+		{ "", NULL, NULL, -EINVAL },
+		{ "/a/../b", NULL, NULL, -EINVAL },
+		{ "/a/./b", NULL, NULL, -EINVAL },
+		{ "/a/..b/.c", NULL, "/a/..b/.c", 0 },
+	};
+	char buf[64], tiny[8];
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		strcpy(buf, "?");
+		err = cgroup_path_arg(args[i].arg, args[i].mount, buf, sizeof(buf));
+		if (args[i].err)
+			tap_eq_i64(t, err, args[i].err, "--cgroup '%s' is refused", args[i].arg);
+		else
+			tap_ok(t, !err && !strcmp(buf, args[i].want),
+			       "--cgroup '%s' (mount %s) is %s", args[i].arg,
+			       args[i].mount ? args[i].mount : "none", args[i].want);
+	}
+	tap_eq_i64(t, cgroup_path_arg("/abcdef/gh", NULL, tiny, sizeof(tiny)), -ENAMETOOLONG,
+		   "--cgroup longer than the buffer: ENAMETOOLONG");
+
+	tap_ok(t, cgroup_within("/system.slice/foo.service", "/system.slice/foo.service"),
+	       "within: the cgroup itself");
+	tap_ok(t, cgroup_within("/system.slice/foo.service/worker", "/system.slice/foo.service"),
+	       "within: a cgroup below it");
+	tap_ok(t, cgroup_within("/system.slice/foo.service", "/system.slice"),
+	       "within: a slice takes its services");
+	tap_ok(t, !cgroup_within("/system.slice/foo.service2", "/system.slice/foo.service"),
+	       "within: a sibling that shares the prefix is not below it");
+	tap_ok(t, !cgroup_within("/system.slice", "/system.slice/foo.service"),
+	       "within: the parent is not below its child");
+	tap_ok(t, cgroup_within("/anything", "/") && cgroup_within(NULL, "/"),
+	       "within: / takes every process, those without a path too");
+	tap_ok(t, !cgroup_within(NULL, "/system.slice"),
+	       "within: a process without a path is only in /");
 }
 
 static void add(struct ps_table *tab, int pid, const char *comm,
@@ -351,6 +414,7 @@ static void test_hostile_paths(struct tap *t)
 void test_cgroup(struct tap *t, const struct test_env *env)
 {
 	test_names(t);
+	test_filter(t);
 	test_proc(t);
 	test_groups(t, env);
 	test_breakdown(t, env);

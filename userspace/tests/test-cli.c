@@ -216,7 +216,7 @@ static void test_new_usage(struct tap *t, const struct test_env *env)
 	run_free(&r);
 
 	tap_eq_i64(t, RUN(&r, "ps", "--help"), VM_EXIT_OK, "vmacct ps --help exits 0");
-	tap_contains(t, r.out, "Usage: vmacct ps [PID...] [--user USER] [--sort maps|charge] [--limit N]\n", "ps --help shows its usage");
+	tap_contains(t, r.out, "Usage: vmacct ps [PID...] [--user USER] [--cgroup PATH] [--sort maps|charge]\n", "ps --help shows its usage");
 	tap_contains(t, r.out, "\nColumns (-o):\n         PID  process id\n", "ps --help lists the columns");
 	tap_contains(t, r.out, "Exit codes: see vmacct --help.", "ps --help points at the exit codes");
 	tap_contains(t, r.out, "without it, the rows\ncome from /proc (maps, smaps, status), labelled approximate",

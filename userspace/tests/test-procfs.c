@@ -130,6 +130,35 @@ void test_procfs(struct tap *t)
 	tap_ok(t, tab.n == 1 && tab.missing == 1, "proc ps: 42 listed, 43 missing");
 	ps_table_free(&tab);
 
+	/* --cgroup: 42 in a service, 44 in a cgroup below it, 45 in another */
+	test_put_file(dir, "42/cgroup", "0::/system.slice/x.service\n");
+	sub(dir, "44");
+	test_put_file(dir, "44/comm", "y\n");
+	test_put_file(dir, "44/maps", maps);
+	test_put_file(dir, "44/cgroup", "0::/system.slice/x.service/worker\n");
+	sub(dir, "45");
+	test_put_file(dir, "45/comm", "z\n");
+	test_put_file(dir, "45/maps", maps);
+	test_put_file(dir, "45/cgroup", "0::/system.slice/x.service2\n");
+	memset(&tab, 0, sizeof(tab));
+	memset(&f, 0, sizeof(f));
+	f.cgroup = "/system.slice/x.service";
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, &f, &tab), VM_EXIT_OK, "proc ps --cgroup: walk");
+	ps_sort(&tab, PS_SORT_MAPS);
+	tap_ok(t, tab.n == 2 && tab.rows[0].pid == 42 && tab.rows[1].pid == 44 &&
+	       tab.kernel_threads == 0,
+	       "proc ps --cgroup: the service's process and the one below it; not the sibling x.service2, not the kernel thread");
+	ps_table_free(&tab);
+	memset(&tab, 0, sizeof(tab));
+	f.npids = 2;
+	f.pids[0] = 45;
+	f.pids[1] = 44;
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, &f, &tab), VM_EXIT_OK, "proc ps PIDs --cgroup: walk");
+	tap_ok(t, tab.n == 1 && tab.rows[0].pid == 44 && !tab.missing,
+	       "proc ps PIDs --cgroup: both filters: 44 only, 45 left out without an error");
+	ps_table_free(&tab);
+	memset(&f, 0, sizeof(f));
+
 	{
 		char name[PS_USER_MAX];
 

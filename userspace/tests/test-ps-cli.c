@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: the built tool's ps --cgroup, through the fake device and
+ * without the module.  The cgroup the tests stand in is whatever this
+ * host put them in (read from /proc/self/cgroup), so that the figures
+ * hold on any machine: the tool, our child, is in the same one.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "run.h"
+#include "tap.h"
+#include "tool.h"
+
+struct cli {
+	const struct test_env *env;
+	char preload[PATH_MAX + 16];	/* "LD_PRELOAD=fake-dev.so", or "" */
+};
+
+/*
+ * Run the tool with args; through the fake device when fake (else as
+ * this host is: without the module), with extra ("NAME=value", or NULL)
+ * in its environment.  The exit status, or -1.
+ */
+static int run(struct cli *c, struct run_result *r, bool fake, const char *extra,
+	       const char *const args[])
+{
+	char *argv[16], *envv[3];
+	size_t i, n = 0;
+
+	argv[0] = (char *)c->env->tool;
+	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	if (fake)
+		envv[n++] = c->preload;
+	if (extra)
+		envv[n++] = (char *)extra;
+	envv[n] = NULL;
+	if (run_capture_env(argv, envv, r)) {
+		tap_diag("cannot run %s", c->env->tool);
+		r->out = r->err = NULL;
+		return -1;
+	}
+	return r->status;
+}
+
+#define FAKE(c, r, ...) run((c), (r), true, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+#define REAL(c, r, ...) run((c), (r), false, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+static bool module_loaded(void)
+{
+	return access("/sys/module/" VMACCT_MODULE_NAME, F_OK) == 0;
+}
+
+static unsigned int count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while (hay && (hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+static void test_cgroup_usage(struct cli *c, struct tap *t)
+{
+	struct run_result r;
+
+	tap_eq_i64(t, REAL(c, &r, "ps", "--cgroup", "system.slice"), VM_EXIT_USAGE,
+		   "ps --cgroup system.slice (relative) exits 2");
+	tap_contains(t, r.err, "vmacct: ps: invalid cgroup 'system.slice': a cgroup v2 path from /, as CGROUP shows it (/system.slice/foo.service), without . or .. — see: vmacct ps --help",
+		     "... saying what a cgroup path is");
+	tap_ok(t, r.out && !*r.out, "... and nothing on stdout");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--cgroup", "/a/../b"), VM_EXIT_USAGE,
+		   "ps --cgroup /a/../b exits 2");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--cgroup"), VM_EXIT_USAGE, "ps --cgroup without a path exits 2");
+	tap_contains(t, r.err, "option '--cgroup' needs an argument", "... saying so");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--cgroup", "x\x1b[31m"), VM_EXIT_USAGE,
+		   "ps --cgroup with an escape sequence exits 2");
+	tap_contains(t, r.err, "'x\\x1b[31m'", "... the path escaped in the message");
+	run_free(&r);
+}
+
+/* our cgroup's parent into buf ("/" for a top-level one) */
+static void parent_of(const char *cg, char *buf, size_t len)
+{
+	const char *slash = strrchr(cg, '/');
+
+	snprintf(buf, len, "%.*s", slash && slash != cg ? (int)(slash - cg) : 1, cg);
+}
+
+static void test_cgroup_filter(struct cli *c, struct tap *t, const char *cg)
+{
+	char none[4200], parent[4200], mnt[4200], env[4300];
+	struct run_result r;
+
+	snprintf(none, sizeof(none), "%s/vmacct-no-such-cgroup", strcmp(cg, "/") ? cg : "");
+	parent_of(cg, parent, sizeof(parent));
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--cgroup", cg, "-rn", "-o", "comm,cgroup"), VM_EXIT_OK,
+		   "fake device: ps --cgroup OURS exits 0");
+	tap_ok(t, r.out && strstr(r.out, "vmacct "), "... listing the tool, which is in our cgroup");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--cgroup", parent, "-rn", "-o", "comm"), VM_EXIT_OK,
+		   "fake device: ps --cgroup PARENT exits 0");
+	tap_ok(t, r.out && strstr(r.out, "vmacct\n"), "... listing the tool: a cgroup takes those below it");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--cgroup", none), VM_EXIT_OK,
+		   "fake device: ps --cgroup of a cgroup without processes exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "vmacct") && !strstr(r.out, "PID"),
+	       "... with no row and no heading");
+	tap_contains(t, r.err, "ps: no process in cgroup ", "... saying no process is in it");
+	tap_contains(t, r.err, none, "... naming it");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "1", "--cgroup", none), VM_EXIT_OK,
+		   "fake device: ps 1 --cgroup NONE exits 0");
+	tap_ok(t, r.err && !strstr(r.err, "no process 1"),
+	       "... pid 1 is left out by the filter, not said to be missing");
+	run_free(&r);
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--by", "cgroup", "--cgroup", cg, "--json"), VM_EXIT_OK,
+		   "fake device: ps --by cgroup --cgroup OURS --json exits 0");
+	snprintf(mnt, sizeof(mnt), "\"cgroup\": \"%s\",", cg);
+	tap_contains(t, r.out, mnt, "... our cgroup's object");
+	tap_eq_u64(t, count(r.out, "\"cgroup\": "), 1,
+		   "... and no other: the kernel threads of the fake device are no rows");
+	run_free(&r);
+
+	/* the path under the cgroup2 mount, as it is typed from /sys/fs/cgroup */
+	snprintf(env, sizeof(env), "VMACCT_CGROUP_ROOT=/vmacct-test/cgroup2");
+	snprintf(mnt, sizeof(mnt), "/vmacct-test/cgroup2%s", strcmp(cg, "/") ? cg : "/");
+	tap_eq_i64(t, run(c, &r, true, env, (const char *const[]){ "ps", "--cgroup", mnt, "-rn",
+								  "-o", "comm", NULL }),
+		   VM_EXIT_OK, "fake device: ps --cgroup MOUNT/OURS exits 0");
+	tap_ok(t, r.out && strstr(r.out, "vmacct\n"), "... the mount's path taken from the mount down");
+	run_free(&r);
+
+	if (module_loaded()) {
+		tap_skip(t, "vmacct is loaded on this host", "ps --cgroup without the module");
+		return;
+	}
+	tap_eq_i64(t, REAL(c, &r, "ps", "--cgroup", cg, "-rn", "-o", "comm"), VM_EXIT_OK,
+		   "ps --cgroup OURS without the module exits 0");
+	tap_ok(t, r.out && strstr(r.out, "vmacct\n"), "... listing the tool from /proc");
+	run_free(&r);
+}
+
+void test_ps_cli(struct tap *t, const struct test_env *env)
+{
+	char path[PATH_MAX], *cg;
+	struct cli c = { .env = env };
+
+	if (access(env->tool, X_OK)) {
+		tap_skip(t, "no tool", "ps --cgroup");
+		return;
+	}
+	test_cgroup_usage(&c, t);
+	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
+		tap_skip(t, "no --fake-dev", "ps --cgroup through a fake /dev/vmacct");
+		return;
+	}
+	snprintf(c.preload, sizeof(c.preload), "LD_PRELOAD=%s", path);
+	cg = cgroup_of_pid("/proc", getpid());
+	if (!cg) {
+		tap_skip(t, "no cgroup v2 path in /proc/self/cgroup", "ps --cgroup of our cgroup");
+		return;
+	}
+	test_cgroup_filter(&c, t, cg);
+	free(cg);
+}
