@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "repro.h"
@@ -20,10 +21,14 @@
 
 #define SCRIPT "vmacct.bash-completion"
 
-/* COMPREPLY for the words of a command line (the last may be ""). */
-static char *complete(const struct test_env *env, const char *words)
+/*
+ * COMPREPLY for the words of a command line (the last may be ""), after
+ * the shell commands pre (exports).
+ */
+static char *complete_after(const struct test_env *env, const char *pre,
+			    const char *words)
 {
-	char prog[2048], dir[1024];
+	char prog[2560], dir[1024];
 	const char *slash = strrchr(env->tool, '/');
 	struct run_result r;
 	char *argv[] = { "/bin/bash", "--norc", "--noprofile", "-c", prog, NULL };
@@ -32,10 +37,10 @@ static char *complete(const struct test_env *env, const char *words)
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - env->tool) : 1,
 		 slash ? env->tool : ".");
 	snprintf(prog, sizeof(prog),
-		 "PATH=%s:$PATH; source %s || exit 9; "
+		 "%sPATH=%s:$PATH; source %s || exit 9; "
 		 "COMP_WORDS=(%s); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
 		 "_vmacct; printf '%%s\\n' \"${COMPREPLY[@]}\" | sort | tr '\\n' ' '",
-		 dir, SCRIPT, words);
+		 pre, dir, SCRIPT, words);
 	if (run_capture(argv, &r) || r.status != 0) {
 		tap_diag("bash for [%s]: status %d: %s", words, r.status,
 			 r.err ? r.err : "");
@@ -45,6 +50,12 @@ static char *complete(const struct test_env *env, const char *words)
 	free(r.err);
 	return r.out;
 }
+
+static char *complete(const struct test_env *env, const char *words)
+{
+	return complete_after(env, "", words);
+}
+
 
 static int tool_status4(const struct test_env *env, const char *a,
 			const char *b, const char *c, const char *d)
@@ -99,6 +110,49 @@ static bool has_word(const char *list, const char *word)
 	snprintf(padded, sizeof(padded), " %s", list ? list : "");
 	snprintf(needle, sizeof(needle), " %s ", word);
 	return strstr(padded, needle) != NULL;
+}
+
+/*
+ * ps --cgroup: the directories of the cgroup2 mount (VMACCT_CGROUP_ROOT
+ * here), level by level; names that bash would expand or split are never
+ * offered, and nothing in them runs.
+ */
+static void test_cgroups(struct tap *t, const struct test_env *env)
+{
+	static const char *const dirs[] = {
+		"system.slice", "system.slice/nginx.service", "system.slice/ssh.service",
+		"user.slice", "$(touch PWNED)", "a b", "system.slice/x`touch PWNED`",
+		"system.slice/*",
+	};
+	char root[] = "/tmp/vmacct-compl-XXXXXX", path[512], pre[600], *got;
+	size_t i;
+
+	if (!mkdtemp(root)) {
+		tap_skip(t, "mkdtemp failed", "completion: ps --cgroup");
+		return;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, dirs[i]);
+		mkdir(path, 0700);
+	}
+	snprintf(pre, sizeof(pre), "export VMACCT_CGROUP_ROOT=%s; ", root);
+	got = complete_after(env, pre, "vmacct ps --cgroup ''");
+	tap_eq_str(t, got, "/ /system.slice/ /user.slice/ ",
+		   "completion: ps --cgroup offers / and the top-level cgroups, no hostile name");
+	free(got);
+	got = complete_after(env, pre, "vmacct ps --cgroup /system.slice/");
+	tap_eq_str(t, got, "/system.slice/nginx.service/ /system.slice/ssh.service/ ",
+		   "completion: ps --cgroup /system.slice/ offers what is below it");
+	free(got);
+	got = complete_after(env, pre, "vmacct ps -r --cgroup /system.slice/s");
+	tap_eq_str(t, got, "/system.slice/ssh.service/ ", "completion: ... by prefix");
+	free(got);
+	tap_ok(t, access("PWNED", F_OK) != 0, "completion: no command in a cgroup's name ran");
+	tap_ok(t, tool_status(env, "ps", "--cgroup", "/system.slice/ssh.service/") != VM_EXIT_USAGE,
+	       "completion: the tool takes the path offered, its slash included");
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	if (system(path))
+		tap_diag("could not remove %s", root);
 }
 
 void test_completion(struct tap *t, const struct test_env *env)
@@ -188,6 +242,7 @@ void test_completion(struct tap *t, const struct test_env *env)
 	got = complete(env, "vmacct ps --by ''");
 	tap_eq_str(t, got, "cgroup ", "completion: ps --by groupings");
 	free(got);
+	test_cgroups(t, env);
 	got = complete(env, "vmacct status --to");
 	tap_eq_str(t, got, "--top --top-cgroups ", "completion: status --top and --top-cgroups");
 	free(got);
