@@ -21,8 +21,8 @@
 #include "log.h"
 #include "parse.h"
 #include "ps.h"
-#include "procfs.h"
 #include "ps-cgroup.h"
+#include "ps-proc.h"
 #include "ps-table.h"
 #include "system.h"
 #include "tool.h"
@@ -92,7 +92,9 @@ static const struct opt_help ps_opts_help[] = {
 				"\"error\": \"EACCES\"; with --by cgroup one object\n"
 				"per cgroup: cgroup, name, processes, unreadable,\n"
 				"charge_pages, charge_bytes, map_count, max_map_count,\n"
-				"headroom {new, splits}, closest {pid, comm}" },
+				"headroom {new, splits}, closest {pid, comm}; without\n"
+				"the module each object begins \"source\": \"proc\" and\n"
+				"what /proc does not give is null" },
 	{ "-v, --verbose",      "more messages on stderr" },
 	{ "-h, --help",         "show this help" },
 	{ NULL, NULL },
@@ -312,7 +314,7 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 	ret = vm_dev_open_or_why(g, o.verbose, &fd, why, sizeof(why));
 	if (ret == VM_EXIT_NOT_LOADED) {
 		/* without the module: what /proc gives, labelled as such */
-		log_warn("%s — showing what /proc gives, approximate: map_count from /proc/PID/maps, charge from smaps 'ac'",
+		log_warn("%s — showing what /proc gives, approximate: map_count from /proc/PID/maps, charge from smaps 'ac', the mm counters from status",
 			 why);
 		from_proc = true;
 		commit.page_size = (uint32_t)sysconf(_SC_PAGESIZE);

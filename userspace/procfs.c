@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* status and ps from /proc, without the module: see procfs.h. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -8,16 +7,12 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json.h"
-#include "log.h"
 #include "parse.h"
-#include "cgroup.h"
 #include "procfs.h"
 #include "report.h"
-#include "tool.h"
 
 char *proc_slurp(const char *root, const char *rel)
 {
@@ -62,7 +57,7 @@ char *proc_slurp(const char *root, const char *rel)
 	return buf;
 }
 
-static int sysctl_u64(const char *root, const char *name, uint64_t *v)
+int proc_sysctl_u64(const char *root, const char *name, uint64_t *v)
 {
 	char rel[64], *s;
 	int err;
@@ -77,8 +72,7 @@ static int sysctl_u64(const char *root, const char *name, uint64_t *v)
 	return err;
 }
 
-/* "Name:   1234 kB" of meminfo. */
-static int meminfo_kb(const char *text, const char *name, uint64_t *kb)
+int proc_field_kb(const char *text, const char *name, uint64_t *kb)
 {
 	size_t n = strlen(name);
 	const char *line, *p;
@@ -89,7 +83,7 @@ static int meminfo_kb(const char *text, const char *name, uint64_t *kb)
 		if (strncmp(line, name, n) || line[n] != ':')
 			continue;
 		p = line + n + 1;
-		p += strspn(p, " ");
+		p += strspn(p, " \t");
 		len = strspn(p, "0123456789");
 		if (!len || len >= sizeof(num))
 			return -EINVAL;
@@ -127,7 +121,7 @@ int proc_status_read(const char *root, uint32_t page_size,
 		return err;
 	}
 	for (i = 0; i < sizeof(km) / sizeof(km[0]); i++) {
-		err = meminfo_kb(mi, km[i].name, (uint64_t *)((char *)s + km[i].off));
+		err = proc_field_kb(mi, km[i].name, (uint64_t *)((char *)s + km[i].off));
 		if (err) {
 			snprintf(what, len, "%s/meminfo: no %s line", root, km[i].name);
 			free(mi);
@@ -135,25 +129,25 @@ int proc_status_read(const char *root, uint32_t page_size,
 		}
 	}
 	/* hugetlb: every size's pool, as "Hugetlb:" (5.x) or the default size */
-	if (meminfo_kb(mi, "Hugetlb", &s->hugetlb_kb) &&
-	    !meminfo_kb(mi, "HugePages_Total", &pages) &&
-	    !meminfo_kb(mi, "Hugepagesize", &size_kb))
+	if (proc_field_kb(mi, "Hugetlb", &s->hugetlb_kb) &&
+	    !proc_field_kb(mi, "HugePages_Total", &pages) &&
+	    !proc_field_kb(mi, "Hugepagesize", &size_kb))
 		s->hugetlb_kb = pages * size_kb;
 	free(mi);
 
-	err = sysctl_u64(root, "overcommit_memory", &v);
+	err = proc_sysctl_u64(root, "overcommit_memory", &v);
 	s->overcommit_memory = (uint32_t)v;
 	if (!err)
-		err = sysctl_u64(root, "overcommit_ratio", &v);
+		err = proc_sysctl_u64(root, "overcommit_ratio", &v);
 	s->overcommit_ratio = (uint32_t)v;
 	if (!err)
-		err = sysctl_u64(root, "overcommit_kbytes", &s->overcommit_kbytes);
+		err = proc_sysctl_u64(root, "overcommit_kbytes", &s->overcommit_kbytes);
 	if (!err)
-		err = sysctl_u64(root, "admin_reserve_kbytes", &s->admin_reserve_kbytes);
+		err = proc_sysctl_u64(root, "admin_reserve_kbytes", &s->admin_reserve_kbytes);
 	if (!err)
-		err = sysctl_u64(root, "user_reserve_kbytes", &s->user_reserve_kbytes);
+		err = proc_sysctl_u64(root, "user_reserve_kbytes", &s->user_reserve_kbytes);
 	if (!err)
-		err = sysctl_u64(root, "max_map_count", &v);
+		err = proc_sysctl_u64(root, "max_map_count", &v);
 	s->max_map_count = (uint32_t)v;
 	if (err)
 		snprintf(what, len, "%s/sys/vm: %s", root, strerror(-err));
@@ -231,64 +225,6 @@ void proc_status_print_json(FILE *out, const struct proc_status *s,
 	json_object_end(&j);
 }
 
-/*
- * One process: map_count from maps (the gate [vsyscall] is no VMA of
- * the process), charge and accounted VMAs from smaps' "ac".  0, or
- * -errno (-ENOENT: gone; -EACCES: not ours to read).
- */
-static int proc_mm(const char *root, int32_t pid, uint32_t page_size,
-		   struct vmacct_mm *m)
-{
-	char rel[64], *text, *line, *p;
-	uint64_t size_kb = 0, v;
-	uint32_t maps = 0;
-
-	snprintf(rel, sizeof(rel), "%d/maps", (int)pid);
-	text = proc_slurp(root, rel);
-	if (!text)
-		return -errno;
-	for (line = text; *line; line = p + 1) {
-		size_t l;
-
-		p = strchr(line, '\n');
-		l = p ? (size_t)(p - line) : strlen(line);
-		if (l && !memmem(line, l, "[vsyscall]", 10))
-			maps++;
-		if (!p)
-			break;
-	}
-	free(text);
-	memset(m, 0, sizeof(*m));
-	m->pid = pid;
-	m->map_count = maps;
-
-	snprintf(rel, sizeof(rel), "%d/smaps", (int)pid);
-	text = proc_slurp(root, rel);
-	if (!text)
-		return maps ? 0 : -errno;	/* counts without the charge */
-	for (line = text; *line; line = p ? p + 1 : line + strlen(line)) {
-		p = strchr(line, '\n');
-		if (!strncmp(line, "Size:", 5)) {
-			size_kb = strtoull(line + 5, NULL, 10);
-		} else if (!strncmp(line, "VmFlags:", 8)) {
-			const char *q = line + 8, *end = p ? p : line + strlen(line);
-
-			for (; q < end; q += 3)
-				if (q + 3 <= end && q[1] == 'a' && q[2] == 'c') {
-					v = size_kb * 1024 / page_size;
-					m->charge += v;
-					m->nr_accounted++;
-					if (v > m->largest_accounted)
-						m->largest_accounted = v;
-				}
-		}
-		if (!p)
-			break;
-	}
-	free(text);
-	return 0;
-}
-
 void proc_user_name(uint32_t uid, char *buf, size_t len)
 {
 	/* one lookup per user, not per process: NSS may be LDAP or sssd */
@@ -315,102 +251,4 @@ void proc_user_name(uint32_t uid, char *buf, size_t len)
 	cache[i].uid = uid;
 	cache[i].used = true;
 	snprintf(cache[i].name, sizeof(cache[i].name), "%s", buf);
-}
-
-/* A process of the walk into t; skipped when gone, counted as a kernel thread. */
-static int proc_add(const char *root, int32_t pid, uint32_t page_size,
-		    uint32_t max, const struct ps_filter *f, struct ps_table *t)
-{
-	char rel[64], path[512], *comm;
-	struct ps_row row;
-	struct stat st;
-	int err;
-
-	memset(&row, 0, sizeof(row));
-	row.pid = pid;
-	snprintf(path, sizeof(path), "%s/%d", root, (int)pid);
-	if (stat(path, &st))
-		goto gone;
-	row.have_uid = true;
-	row.uid = st.st_uid;
-	if (f && f->by_uid && row.uid != f->uid)
-		return VM_EXIT_OK;
-	if (f && f->cgroup) {
-		err = cgroup_pid_within(root, pid, f->cgroup);
-		if (err < 0)
-			goto gone;
-		if (!err)
-			return VM_EXIT_OK;
-	}
-	proc_user_name(row.uid, row.user, sizeof(row.user));
-	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
-	comm = proc_slurp(root, rel);
-	if (!comm)
-		goto gone;
-	comm[strcspn(comm, "\n")] = '\0';
-	snprintf(row.comm, sizeof(row.comm), "%s", comm);
-	free(comm);
-
-	err = proc_mm(root, pid, page_size, &row.mm);
-	if (err == -ENOENT || err == -ESRCH)
-		goto gone;
-	if (err == -EACCES || err == -EPERM) {
-		row.err = -err;
-	} else if (err) {
-		row.err = -err;
-	} else if (!row.mm.map_count) {
-		t->kernel_threads++;
-		return VM_EXIT_OK;
-	} else {
-		/* the rules of 6.1 to 6.16 (struct vmacct_mm says each) */
-		row.mm.max_map_count = max;
-		row.mm.headroom_mmap = (int32_t)((int64_t)max + 1 - row.mm.map_count);
-		row.mm.headroom_split = (int32_t)((int64_t)max - row.mm.map_count);
-		row.mm.headroom_munmap = row.mm.headroom_split;
-		row.mm.headroom_mremap_move = (int32_t)((int64_t)max - 3 - row.mm.map_count);
-		row.mm.headroom_mremap_fixed = (int32_t)((int64_t)max - 5 - row.mm.map_count);
-	}
-	row.cgroup = cgroup_of_pid(root, pid);
-	if (ps_table_add(t, &row)) {
-		free(row.cgroup);
-		log_err("ps: %s", strerror(ENOMEM));
-		return VM_EXIT_FAILED;
-	}
-	return VM_EXIT_OK;
-gone:
-	if (f && f->npids) {
-		log_err("ps: no process %d", (int)pid);
-		t->missing++;
-	}
-	return VM_EXIT_OK;
-}
-
-int proc_ps_walk(const char *root, uint32_t page_size,
-		 const struct ps_filter *f, struct ps_table *t)
-{
-	uint64_t pid, max = 0;
-	struct dirent *de;
-	int ret = VM_EXIT_OK;
-	size_t i;
-	DIR *d;
-
-	if (sysctl_u64(root, "max_map_count", &max))
-		log_warn("%s/sys/vm/max_map_count unreadable: headrooms from 0", root);
-	if (f && f->npids) {
-		for (i = 0; i < f->npids && ret == VM_EXIT_OK; i++)
-			ret = proc_add(root, f->pids[i], page_size, (uint32_t)max, f, t);
-		return ret;
-	}
-	d = opendir(root);
-	if (!d) {
-		log_err("%s: %s — is procfs mounted?", root, strerror(errno));
-		return VM_EXIT_FAILED;
-	}
-	while ((de = readdir(d)) && ret == VM_EXIT_OK) {
-		if (parse_u64_range(de->d_name, 1, INT32_MAX, &pid))
-			continue;
-		ret = proc_add(root, (int32_t)pid, page_size, (uint32_t)max, f, t);
-	}
-	closedir(d);
-	return ret;
 }

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What /proc tells without the module, for status and ps when vmacct.ko
- * is not loaded: the sysctls and /proc/meminfo, and per process the
- * lines of /proc/PID/maps and the "ac" VMAs of /proc/PID/smaps.  All of
- * it approximate next to the module's answers (read without the mmap
- * lock, Committed_AS as the exact sum where the kernel compares a per-CPU
- * read, no mode-0 ceiling, nothing of the map-count rules per kernel),
- * and labelled so wherever it is shown.
+ * What /proc tells without the module, for status when vmacct.ko is not
+ * loaded: the sysctls and /proc/meminfo (ps's walk is ps-proc.h's), with
+ * the reading of /proc files both share.  All of it approximate next to
+ * the module's answers (read without the mmap lock, Committed_AS as the
+ * exact sum where the kernel compares a per-CPU read, no mode-0 ceiling,
+ * nothing of the map-count rules per kernel), and labelled so wherever
+ * it is shown.
  *
  * The root ("/proc") is an argument, so that the host tests read a
  * directory of their own.
@@ -40,6 +40,13 @@ struct proc_status {
 
 /* A whole small file root/rel into a malloc'd string.  NULL, errno set. */
 char *proc_slurp(const char *root, const char *rel);
+/* root/sys/vm/name, a whole number.  0 or -errno. */
+int proc_sysctl_u64(const char *root, const char *name, uint64_t *v);
+/*
+ * The line "name:  1234 kB" of text (meminfo, /proc/PID/status): its
+ * number.  0, -ENOENT (no such line) or -EINVAL.
+ */
+int proc_field_kb(const char *text, const char *name, uint64_t *kb);
 
 /*
  * The name of uid (the owner of /proc/PID) into buf, "" when it has
@@ -59,15 +66,5 @@ void proc_status_print_human(FILE *out, const struct proc_status *s,
 			     const char *why);
 void proc_status_print_json(FILE *out, const struct proc_status *s,
 			    const char *why);
-
-/*
- * ps from /proc: a row per process of root (or those f names), its
- * map_count the lines of maps, its charge the "ac" VMAs of smaps, the
- * headrooms by the rules of Linux 6.1 to 6.16; one whose maps may not be
- * read without values (EACCES), kernel threads (no VMAs) counted.  An
- * exit code.
- */
-int proc_ps_walk(const char *root, uint32_t page_size,
-		 const struct ps_filter *f, struct ps_table *t);
 
 #endif

@@ -115,7 +115,23 @@ void ps_list_columns(FILE *out)
 		fprintf(out, "%12s  %s\n", ps_cols[i].name, ps_cols[i].help);
 }
 
-/* The text of one cell; "-" where a process may not be read. */
+/* What a row must know for column c: enum ps_unknown, 0 for none. */
+static unsigned int cell_unknown(enum ps_col c)
+{
+	switch (c) {
+	case PS_COL_CHARGE:
+	case PS_COL_SIZE:
+	case PS_COL_ACCT:
+	case PS_COL_LARGEST:	return PS_UNK_CHARGE;
+	case PS_COL_TOTAL_VM:	return PS_UNK_TOTAL_VM;
+	case PS_COL_DATA_VM:	return PS_UNK_DATA_VM;
+	case PS_COL_STACK_VM:	return PS_UNK_STACK_VM;
+	case PS_COL_LOCKED_VM:	return PS_UNK_LOCKED_VM;
+	default:		return 0;
+	}
+}
+
+/* The text of one cell; "-" where a process may not be read, or unknown. */
 static void cell(const struct ps_row *r, enum ps_col c, uint32_t page_size,
 		 const struct ps_view *v, char *buf, size_t len)
 {
@@ -153,7 +169,7 @@ static void cell(const struct ps_row *r, enum ps_col c, uint32_t page_size,
 	default:
 		break;
 	}
-	if (r->err) {
+	if (r->err || (r->unknown & cell_unknown(c))) {
 		snprintf(buf, len, "-");
 		return;
 	}

@@ -157,11 +157,20 @@ static size_t shown(const struct ps_table *t, size_t limit)
 	return limit && limit < t->n ? limit : t->n;
 }
 
+static void u64_or_null(struct json *j, const char *key, uint64_t v, bool unknown)
+{
+	if (unknown)
+		json_null(j, key);
+	else
+		json_u64(j, key, v);
+}
+
 void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 {
 	size_t i, n = shown(t, limit);
 	const struct ps_row *r;
 	enum headroom_kind k;
+	unsigned int unk;
 	struct json j;
 
 	json_init(&j, out);
@@ -169,6 +178,8 @@ void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 	for (i = 0; i < n; i++) {
 		r = &t->rows[i];
 		json_object_begin(&j, NULL);
+		if (t->from_proc)
+			json_string(&j, "source", "proc");
 		json_i64(&j, "pid", r->pid);
 		json_string(&j, "comm", r->comm);
 		if (r->have_uid)
@@ -195,20 +206,22 @@ void ps_print_json(FILE *out, const struct ps_table *t, size_t limit)
 			json_i64(&j, headroom_kind_name(k), mm_headroom(&r->mm, k));
 		json_object_end(&j);
 		json_string(&j, "tightest", headroom_kind_name(mm_tightest_headroom(&r->mm)));
-		json_u64(&j, "charge_pages", r->mm.charge);
-		json_u64(&j, "largest_accounted", r->mm.largest_accounted);
-		json_u64(&j, "nr_accounted", r->mm.nr_accounted);
-		json_u64(&j, "nr_anon_private", r->mm.nr_anon_private);
-		json_u64(&j, "nr_file_private", r->mm.nr_file_private);
-		json_u64(&j, "nr_file_shared", r->mm.nr_file_shared);
-		json_u64(&j, "nr_stack", r->mm.nr_stack);
-		json_u64(&j, "nr_special", r->mm.nr_special);
-		json_u64(&j, "total_vm", r->mm.total_vm);
-		json_u64(&j, "data_vm", r->mm.data_vm);
-		json_u64(&j, "exec_vm", r->mm.exec_vm);
-		json_u64(&j, "stack_vm", r->mm.stack_vm);
-		json_u64(&j, "locked_vm", r->mm.locked_vm);
-		json_u64(&j, "pinned_vm", r->mm.pinned_vm);
+		unk = r->unknown;
+		u64_or_null(&j, "charge_pages", r->mm.charge, unk & PS_UNK_CHARGE);
+		u64_or_null(&j, "largest_accounted", r->mm.largest_accounted,
+			    unk & PS_UNK_CHARGE);
+		u64_or_null(&j, "nr_accounted", r->mm.nr_accounted, unk & PS_UNK_CHARGE);
+		u64_or_null(&j, "nr_anon_private", r->mm.nr_anon_private, unk & PS_UNK_KINDS);
+		u64_or_null(&j, "nr_file_private", r->mm.nr_file_private, unk & PS_UNK_KINDS);
+		u64_or_null(&j, "nr_file_shared", r->mm.nr_file_shared, unk & PS_UNK_KINDS);
+		u64_or_null(&j, "nr_stack", r->mm.nr_stack, unk & PS_UNK_KINDS);
+		u64_or_null(&j, "nr_special", r->mm.nr_special, unk & PS_UNK_KINDS);
+		u64_or_null(&j, "total_vm", r->mm.total_vm, unk & PS_UNK_TOTAL_VM);
+		u64_or_null(&j, "data_vm", r->mm.data_vm, unk & PS_UNK_DATA_VM);
+		u64_or_null(&j, "exec_vm", r->mm.exec_vm, unk & PS_UNK_EXEC_VM);
+		u64_or_null(&j, "stack_vm", r->mm.stack_vm, unk & PS_UNK_STACK_VM);
+		u64_or_null(&j, "locked_vm", r->mm.locked_vm, unk & PS_UNK_LOCKED_VM);
+		u64_or_null(&j, "pinned_vm", r->mm.pinned_vm, unk & PS_UNK_PINNED_VM);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -34,6 +34,22 @@ enum ps_sort {
 
 #define PS_USER_MAX 33	/* LOGIN_NAME_MAX is 256; useradd's limit is 32 */
 
+/*
+ * What a row does not know (ps_row.unknown): never from the module; from
+ * /proc, what it does not give (the VMA kinds) or could not be read.
+ * Shown as '-' in the table and null in JSON, never as a made-up 0.
+ */
+enum ps_unknown {
+	PS_UNK_CHARGE	= 1U << 0,	/* charge, largest_accounted, nr_accounted */
+	PS_UNK_KINDS	= 1U << 1,	/* nr_anon_private ... nr_special */
+	PS_UNK_TOTAL_VM	= 1U << 2,
+	PS_UNK_DATA_VM	= 1U << 3,
+	PS_UNK_EXEC_VM	= 1U << 4,
+	PS_UNK_STACK_VM	= 1U << 5,
+	PS_UNK_LOCKED_VM = 1U << 6,
+	PS_UNK_PINNED_VM = 1U << 7,
+};
+
 struct ps_row {
 	int32_t pid;
 	int err;		/* 0, or the errno that hid the values (EACCES) */
@@ -41,7 +57,8 @@ struct ps_row {
 	bool have_uid;
 	uint32_t uid;		/* the owner of /proc/PID */
 	char user[PS_USER_MAX];	/* its name, or "" */
-	struct vmacct_mm mm;	/* valid when err is 0 */
+	struct vmacct_mm mm;	/* valid when err is 0, but for unknown's */
+	unsigned int unknown;	/* enum ps_unknown */
 	char *cgroup;		/* cgroup v2 path, malloc'd; NULL: none known */
 };
 
@@ -49,6 +66,7 @@ struct ps_table {
 	struct ps_row *rows;
 	size_t n;
 	size_t cap;
+	bool from_proc;			/* rows from /proc, not the module */
 	unsigned int kernel_threads;	/* ENXIO: omitted, counted */
 	unsigned int missing;		/* PIDs asked for that are no process */
 };
@@ -92,7 +110,10 @@ void ps_sort(struct ps_table *t, enum ps_sort key);
 char *format_map_percent(uint32_t map_count, uint32_t max, char *buf,
 			 size_t len);
 
-/* The first limit rows (0: all) as JSON; the table is ps-table.h's. */
+/*
+ * The first limit rows (0: all) as JSON, each with "source": "proc" first
+ * when the rows are from /proc; the table is ps-table.h's.
+ */
 void ps_print_json(FILE *out, const struct ps_table *t, size_t limit);
 
 #endif

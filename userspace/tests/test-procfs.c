@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "ps-proc.h"
 #include "ps.h"
+#include "ps-table.h"
 #include "tap.h"
 #include "tool.h"
 
@@ -50,6 +52,70 @@ static const char smaps[] =
 	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n"
 	"Size:                  4 kB\n"
 	"VmFlags: ex \n";
+
+/*
+ * The rows /proc gives: 42 with smaps and status (the Vm* lines as
+ * task_mem() writes them, in kB), 44 with maps alone.  What is not read
+ * is unknown: '-' in the table, null in JSON, never 0.
+ */
+static void test_unknowns(struct tap *t, const char *dir)
+{
+	struct ps_filter f = { .npids = 2, .pids = { 42, 44 } };
+	struct ps_table tab = { .rows = NULL };
+	const struct ps_row *r;
+	struct ps_view v;
+	struct membuf m;
+	char what[120], *out;
+
+	test_put_file(dir, "42/status", "Name:\tx\nVmPeak:\t    9999 kB\nVmSize:\t    5248 kB\n"
+		      "VmLck:\t       8 kB\nVmPin:\t       4 kB\nVmData:\t    1192 kB\n"
+		      "VmStk:\t     132 kB\nVmExe:\t     772 kB\nVmLib:\t    1596 kB\n");
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, &f, &tab), VM_EXIT_OK, "proc ps rows: walk");
+	tap_ok(t, tab.from_proc, "proc ps rows: the table says it is from /proc");
+	if (!tap_ok(t, tab.n == 2 && tab.rows[0].pid == 42 && tab.rows[1].pid == 44,
+		    "proc ps rows: 42 and 44")) {
+		ps_table_free(&tab);
+		return;
+	}
+	r = &tab.rows[0];
+	tap_ok(t, r->mm.total_vm == 1312 && r->mm.data_vm == 298 && r->mm.stack_vm == 33 &&
+	       r->mm.locked_vm == 2 && r->mm.pinned_vm == 1 && r->mm.exec_vm == 592,
+	       "proc ps rows: the mm counters from status, kB in pages (exec_vm = VmExe + VmLib)");
+	tap_eq_u64(t, r->unknown, PS_UNK_KINDS, "proc ps rows: only the VMA kinds unknown with smaps and status");
+	r = &tab.rows[1];
+	tap_eq_u64(t, r->unknown, PS_UNK_KINDS | PS_UNK_CHARGE | PS_UNK_TOTAL_VM | PS_UNK_DATA_VM |
+		   PS_UNK_EXEC_VM | PS_UNK_STACK_VM | PS_UNK_LOCKED_VM | PS_UNK_PINNED_VM,
+		   "proc ps rows: maps alone: the charge and the counters unknown too");
+
+	if (mem_open(&m)) {
+		ps_print_json(m.f, &tab, 0);
+		out = mem_take(&m);
+		tap_starts_with(t, out, "[\n  {\n    \"source\": \"proc\",\n    \"pid\": 42,",
+				"proc ps JSON: each object says \"source\": \"proc\" first");
+		tap_contains(t, out, "\"nr_accounted\": 2,\n    \"nr_anon_private\": null,",
+			     "proc ps JSON: the charge of smaps, the VMA kinds null");
+		tap_contains(t, out, "\"total_vm\": 1312,\n    \"data_vm\": 298,\n    \"exec_vm\": 592,\n    \"stack_vm\": 33,\n    \"locked_vm\": 2,\n    \"pinned_vm\": 1\n",
+			     "proc ps JSON: the counters of status");
+		tap_contains(t, out, "\"charge_pages\": null,\n    \"largest_accounted\": null,\n    \"nr_accounted\": null,",
+			     "proc ps JSON: without smaps the charge is null, not 0");
+		tap_contains(t, out, "\"total_vm\": null,", "proc ps JSON: without status the counters are null");
+		tap_contains(t, out, "  {\n    \"source\": \"proc\",\n    \"pid\": 44,",
+			     "proc ps JSON: ... in every object");
+		check_strict_json(t, out, false, NULL, 0, "proc ps JSON");
+		free(out);
+	}
+	ps_view_default(&v);
+	ps_view_parse(&v, "pid,maps,charge,size,acct,total-vm,stack-vm", what, sizeof(what));
+	v.raw = v.noheadings = true;
+	if (mem_open(&m)) {
+		ps_print_table(m.f, &tab, 0, 4096, &v);
+		out = mem_take(&m);
+		tap_eq_str(t, out, "42 3 5 20\\x20KiB 2 1312 33\n44 3 - - - - -\n",
+			   "proc ps table: '-' where a value is unknown, never 0");
+		free(out);
+	}
+	ps_table_free(&tab);
+}
 
 void test_procfs(struct tap *t)
 {
@@ -158,6 +224,7 @@ void test_procfs(struct tap *t)
 	       "proc ps PIDs --cgroup: both filters: 44 only, 45 left out without an error");
 	ps_table_free(&tab);
 	memset(&f, 0, sizeof(f));
+	test_unknowns(t, dir);
 
 	{
 		char name[PS_USER_MAX];
