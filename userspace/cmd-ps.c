@@ -266,6 +266,16 @@ static int parse_ps_args(int argc, char *argv[], struct ps_opts *o)
 	return -1;
 }
 
+/*
+ * Under a table from /proc, for people; bare rows (-r, -n) are labelled
+ * on stderr only, by the warning before the walk.
+ */
+static void proc_label(const struct ps_opts *o)
+{
+	if (!o->view.raw && !o->view.noheadings)
+		puts("from /proc (approximate: vmacct.ko not loaded; it adds exact counts under the mmap lock, each kernel's check sites, and fork and refusal answers)");
+}
+
 /* ps --by cgroup: the rows summed per cgroup.  An exit code. */
 static int print_by_cgroup(const struct ps_opts *o, const struct ps_table *t,
 			   uint32_t page_size)
@@ -283,6 +293,8 @@ static int print_by_cgroup(const struct ps_opts *o, const struct ps_table *t,
 	else if (!err)
 		err = cg_print_table(stdout, &cg, o->limit, page_size, o->view.raw,
 				     o->view.noheadings, o->view.bytes);
+	if (!err && !o->json && t->from_proc)
+		proc_label(o);
 	cg_table_free(&cg);
 	if (err) {
 		log_err("ps: %s", strerror(-err));
@@ -299,7 +311,6 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
 	char why[320];
-	bool from_proc = false;
 	int fd, ret, err;
 
 	ps_view_default(&o.view);
@@ -316,7 +327,6 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 		/* without the module: what /proc gives, labelled as such */
 		log_warn("%s — showing what /proc gives, approximate: map_count from /proc/PID/maps, charge from smaps 'ac', the mm counters from status",
 			 why);
-		from_proc = true;
 		commit.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
 		ret = proc_ps_walk("/proc", commit.page_size, &o.filter, &t);
 	} else if (ret == VM_EXIT_OK) {
@@ -339,8 +349,8 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 			log_err("ps: %s", strerror(-err));
 			ret = VM_EXIT_FAILED;
 		}
-		if (from_proc && !o.view.raw && !o.view.noheadings)
-			puts("from /proc (approximate: vmacct.ko not loaded; it adds exact counts under the mmap lock, each kernel's check sites, and fork and refusal answers)");
+		if (!err && t.from_proc)
+			proc_label(&o);
 	}
 	if (o.filter.cgroup && !t.n)
 		log_warn("ps: no process in cgroup %s or below it%s", o.cgroup,

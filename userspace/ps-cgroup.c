@@ -78,6 +78,7 @@ int cg_table_build(struct cg_table *cg, const struct ps_table *t,
 
 	memset(cg, 0, sizeof(*cg));
 	cg->no_cgroups = true;
+	cg->from_proc = t->from_proc;
 	for (i = 0; i < t->n; i++) {
 		r = &t->rows[i];
 		if (r->cgroup)
@@ -224,6 +225,8 @@ void cg_print_json(FILE *out, const struct cg_table *cg, size_t limit,
 		g = &cg->g[i];
 		cgroup_name(g->path, name, sizeof(name));
 		json_object_begin(&j, NULL);
+		if (cg->from_proc)
+			json_string(&j, "source", "proc");
 		json_string(&j, "cgroup", g->path);
 		json_string(&j, "name", name);
 		json_u64(&j, "processes", g->processes);

@@ -30,6 +30,7 @@ struct cg_table {
 	struct cg_group *g;
 	size_t n;
 	bool no_cgroups;	/* no process had a cgroup v2 path */
+	bool from_proc;		/* the rows were from /proc: "source": "proc" */
 };
 
 /*

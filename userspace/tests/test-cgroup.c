@@ -271,6 +271,16 @@ static void test_groups(struct tap *t, const struct test_env *env)
 	cg_table_build(&cg, &tab, 0, PS_SORT_MAPS);
 	tap_ok(t, cg.n == 1 && cg.g[0].processes == 6 && cg.g[0].charge == 2131 &&
 	       cg.g[0].closest->pid == 10, "--depth 0: everything in /, 2131 pages");
+	out = render(&cg, true);
+	tap_ok(t, out && !strstr(out, "\"source\""), "JSON from the module: no \"source\"");
+	free(out);
+	cg_table_free(&cg);
+	tab.from_proc = true;
+	cg_table_build(&cg, &tab, 0, PS_SORT_MAPS);
+	out = render(&cg, true);
+	tap_starts_with(t, out, "[\n  {\n    \"source\": \"proc\",\n    \"cgroup\": \"/\",",
+			"JSON from /proc: each cgroup begins \"source\": \"proc\"");
+	free(out);
 	cg_table_free(&cg);
 	ps_table_free(&tab);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host tests: the built tool's ps --cgroup, through the fake device and
- * without the module.  The cgroup the tests stand in is whatever this
+ * without the module, and how ps says its rows are from /proc.  The cgroup the tests stand in is whatever this
  * host put them in (read from /proc/self/cgroup), so that the figures
  * hold on any machine: the tool, our child, is in the same one.
  */
@@ -158,6 +158,68 @@ static void test_cgroup_filter(struct cli *c, struct tap *t, const char *cg)
 	run_free(&r);
 }
 
+/* Without the module: every output says it is from /proc, where it can. */
+static void test_proc_labels(struct cli *c, struct tap *t)
+{
+	static const char label[] = "\nfrom /proc (approximate: vmacct.ko not loaded;";
+	struct run_result r;
+
+	if (module_loaded()) {
+		tap_skip(t, "vmacct is loaded on this host", "ps labelled from /proc without the module");
+		return;
+	}
+	tap_eq_i64(t, REAL(c, &r, "ps", "--json"), VM_EXIT_OK, "ps --json without the module exits 0");
+	tap_starts_with(t, r.out, "[\n  {\n    \"source\": \"proc\",\n    \"pid\": ",
+			"... each object begins \"source\": \"proc\"");
+	tap_eq_u64(t, count(r.out, "\"source\": \"proc\""), count(r.out, "\"pid\": "),
+		   "... every object");
+	tap_contains(t, r.out, "\"nr_anon_private\": null,", "... the VMA kinds null, not 0");
+	tap_ok(t, r.out && strstr(r.out, "\"total_vm\": ") && !strstr(r.out, "\"total_vm\": 0,"),
+	       "... the mm counters from /proc/PID/status");
+	check_strict_json(t, r.out, false, NULL, 0, "ps --json without the module");
+	run_free(&r);
+
+	tap_eq_i64(t, REAL(c, &r, "ps", "--by", "cgroup"), VM_EXIT_OK,
+		   "ps --by cgroup without the module exits 0");
+	tap_contains(t, r.out, label, "... labelled on stdout under the table");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--by", "cgroup", "-J"), VM_EXIT_OK,
+		   "ps --by cgroup -J without the module exits 0");
+	tap_starts_with(t, r.out, "[\n  {\n    \"source\": \"proc\",\n    \"cgroup\": ",
+			"... each cgroup begins \"source\": \"proc\"");
+	run_free(&r);
+
+	tap_eq_i64(t, REAL(c, &r, "ps", "-r"), VM_EXIT_OK, "ps -r without the module exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "from /proc"), "... bare rows on stdout");
+	tap_contains(t, r.err, "showing what /proc gives, approximate", "... labelled on stderr");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--by", "cgroup", "-n"), VM_EXIT_OK,
+		   "ps --by cgroup -n without the module exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "from /proc"), "... bare rows on stdout");
+	tap_contains(t, r.err, "showing what /proc gives, approximate", "... labelled on stderr");
+	run_free(&r);
+}
+
+/* With the module (the fake device): no label of /proc anywhere. */
+static void test_module_unlabelled(struct cli *c, struct tap *t)
+{
+	struct run_result r;
+
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--json"), VM_EXIT_OK, "fake device: ps --json exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "\"source\"") && !strstr(r.out, "null,\n    \"nr_"),
+	       "... no \"source\", and the module's numbers");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--by", "cgroup"), VM_EXIT_OK,
+		   "fake device: ps --by cgroup exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "from /proc") && !strstr(r.err, "/proc gives"),
+	       "... no label of /proc");
+	run_free(&r);
+	tap_eq_i64(t, FAKE(c, &r, "ps", "--by", "cgroup", "--json"), VM_EXIT_OK,
+		   "fake device: ps --by cgroup --json exits 0");
+	tap_ok(t, r.out && !strstr(r.out, "\"source\""), "... no \"source\"");
+	run_free(&r);
+}
+
 void test_ps_cli(struct tap *t, const struct test_env *env)
 {
 	char path[PATH_MAX], *cg;
@@ -168,11 +230,13 @@ void test_ps_cli(struct tap *t, const struct test_env *env)
 		return;
 	}
 	test_cgroup_usage(&c, t);
+	test_proc_labels(&c, t);
 	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
 		tap_skip(t, "no --fake-dev", "ps --cgroup through a fake /dev/vmacct");
 		return;
 	}
 	snprintf(c.preload, sizeof(c.preload), "LD_PRELOAD=%s", path);
+	test_module_unlabelled(&c, t);
 	cg = cgroup_of_pid("/proc", getpid());
 	if (!cg) {
 		tap_skip(t, "no cgroup v2 path in /proc/self/cgroup", "ps --cgroup of our cgroup");
