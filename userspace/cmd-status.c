@@ -27,6 +27,8 @@ static const struct option status_longopts[] = {
 	{ "raw",     no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "bytes",   no_argument, NULL, 'b' },
+	{ "output",  required_argument, NULL, 'o' },
+	{ "list-columns", no_argument, NULL, 'L' },
 	{ "prometheus", no_argument, NULL, 'P' },
 	{ "top",     required_argument, NULL, 'T' },
 	{ "top-cgroups", required_argument, NULL, 'C' },
@@ -36,15 +38,20 @@ static const struct option status_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define STATUS_SHORTOPTS "jJrnbvh"
+#define STATUS_SHORTOPTS "jJrnbo:vh"
 
 static const struct opt_help status_opts_help[] = {
 	{ "-j, -J, --json", "one JSON object: the UAPI field names, headroom, mode_name,\n"
 			   "abi_version, module_version, stats and warnings" },
-	{ "-r, --raw",     "the commit and memory tables raw: columns one blank apart,\n"
-			   "blanks and unprintable bytes as \\xNN" },
+	{ "-r, --raw",     "every table raw (commit, memory, and the counters):\n"
+			   "columns one blank apart, blanks and unprintable bytes\n"
+			   "as \\xNN" },
 	{ "-n, --noheadings", "the tables without their heading lines" },
 	{ "-b, --bytes",   "sizes in bytes, not 985.9 MiB" },
+	{ "-o, --output LIST", "the columns of the commit and memory tables, by name,\n"
+			   "separated by commas; +LIST adds to the default ones\n"
+			   "(--list-columns); the counters keep theirs" },
+	{ "    --list-columns", "list the columns -o takes, and what each shows" },
 	{ "    --prometheus", "the node_exporter textfile format instead: the global\n"
 			   "terms in bytes, the counters since load, and\n"
 			   "vmacct_process_mappings and\n"
@@ -66,7 +73,7 @@ static const struct opt_help status_opts_help[] = {
 
 static void status_help(FILE *out)
 {
-	print_usage(out, "vmacct status [-r] [-n] [-b] [--breakdown] [--json |\n"
+	print_usage(out, "vmacct status [-o LIST] [-r] [-n] [-b] [--breakdown] [--json |\n"
 		    "                     --prometheus [--top N] [--top-cgroups N]] [-v]",
 		    "Overcommit policy, CommitLimit and Committed_AS (pages and bytes), the\n"
 		    "committed value the kernel actually compares with its error bound,\n"
@@ -161,10 +168,12 @@ static int breakdown_read(int fd, int verbose, bool asked,
 }
 
 /* Without the module: what /proc gives, labelled as such.  Exit 0. */
-static int status_from_proc(bool json, const char *why)
+static int status_from_proc(bool json, const struct status_view *view,
+			    const char *why)
 {
 	struct proc_status ps;
 	char what[200];
+	int err = 0;
 
 	if (proc_status_read("/proc", (uint32_t)sysconf(_SC_PAGESIZE), &ps,
 			     what, sizeof(what))) {
@@ -175,12 +184,14 @@ static int status_from_proc(bool json, const char *why)
 	if (json)
 		proc_status_print_json(stdout, &ps, why);
 	else
-		proc_status_print_human(stdout, &ps, why);
+		err = proc_status_print_human(stdout, &ps, why, view);
+	if (err)
+		log_err("status: cannot draw the tables: %s", strerror(-err));
 	if (fflush(stdout) == EOF) {
 		log_err("stdout: %s", strerror(errno));
 		return VM_EXIT_FAILED;
 	}
-	return VM_EXIT_OK;
+	return err ? VM_EXIT_FAILED : VM_EXIT_OK;
 }
 
 int cmd_status(int argc, char *argv[], const struct global_opts *g)
@@ -197,8 +208,9 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	bool json = false, prom = false, top_set = false, have_stats = false;
 	bool have_rec = false;
 	struct status_view view = { .raw = false };
+	bool view_chosen = false;
 	struct prom_recorder rec;
-	char why[320];
+	char why[320], what[160];
 	uint64_t n;
 	int c, fd, ret;
 
@@ -217,6 +229,14 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		case 'b':
 			view.bytes = true;
 			break;
+		case 'o':
+			if (status_view_parse(&view, optarg, what, sizeof(what)))
+				return usage_error("status", what);
+			view_chosen = true;
+			break;
+		case 'L':
+			status_list_columns(stdout);
+			return VM_EXIT_OK;
 		case 'P':
 			prom = true;
 			break;
@@ -240,6 +260,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 			break;
 		case 'h':
 			status_help(stdout);
+			fputs("\nColumns (-o) of the commit and memory tables:\n", stdout);
+			status_list_columns(stdout);
 			return VM_EXIT_OK;
 		default:
 			return getopt_error("status", argc, argv, STATUS_SHORTOPTS);
@@ -253,6 +275,8 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		return usage_error("status", "--top and --top-cgroups go with --prometheus");
 	if (breakdown && prom)
 		return usage_error("status", "--breakdown and --prometheus exclude each other (--prometheus has vmacct_committed_bytes{kind})");
+	if (view_chosen && (json || prom || breakdown))
+		return usage_error("status", "-o chooses the columns of the commit and memory tables: not with --json, --prometheus or --breakdown");
 
 	why[0] = '\0';
 	ret = vm_dev_open_or_why(g, verbose, &fd, why, sizeof(why));
@@ -262,7 +286,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 		return ret;
 	}
 	if (ret == VM_EXIT_NOT_LOADED && !prom)
-		return status_from_proc(json, why);
+		return status_from_proc(json, &view, why);
 	if (ret != VM_EXIT_OK && prom)
 		return prom_down(ret, why);
 	if (ret != VM_EXIT_OK)
@@ -310,12 +334,14 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	if (json)
 		status_print_json(stdout, &ver, &commit,
 				  have_stats ? &stats : NULL, &warn);
-	else if (status_print_human(stdout, &ver, &commit,
-				    have_stats ? &stats : NULL, &warn, &view))
-		log_err("status: cannot draw the tables: out of memory");
+	else
+		ret = status_print_human(stdout, &ver, &commit,
+					 have_stats ? &stats : NULL, &warn, &view);
+	if (ret)
+		log_err("status: cannot draw the tables: %s", strerror(-ret));
 	if (fflush(stdout) == EOF) {
 		log_err("stdout: %s", strerror(errno));
 		return VM_EXIT_FAILED;
 	}
-	return VM_EXIT_OK;
+	return ret ? VM_EXIT_FAILED : VM_EXIT_OK;
 }

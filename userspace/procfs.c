@@ -12,7 +12,9 @@
 #include "json.h"
 #include "parse.h"
 #include "procfs.h"
+#include "ps.h"
 #include "report.h"
+#include "status-table.h"
 
 char *proc_slurp(const char *root, const char *rel)
 {
@@ -160,13 +162,22 @@ static const char proc_adds[] =
 	"  a dry run of any size (check), fork predictions (fork-check), the\n"
 	"  decisions and refusals counted and recorded since load (trace, log)\n";
 
-void proc_status_print_human(FILE *out, const struct proc_status *s,
-			     const char *why)
+/* kB of /proc/meminfo in pages of page_size. */
+static int64_t kb_pages(uint64_t kb, uint32_t page_size)
 {
-	char sz[SIZE_STR_MAX];
+	return (int64_t)(kb * 1024 / (page_size ? page_size : 4096));
+}
+
+int proc_status_print_human(FILE *out, const struct proc_status *s,
+			    const char *why, const struct status_view *view)
+{
 	int64_t headroom = (int64_t)s->commit_limit_kb - (int64_t)s->committed_as_kb;
+	uint32_t ps = s->page_size;
+	struct st_row rows[4];
+	int err;
 
 	fprintf(out, "from /proc (approximate): %s\n\n", why);
+	fprintf(out, "page size %" PRIu32 " bytes\n\n", ps);
 	fputs("policy\n", out);
 	fprintf(out, "  %-24s %" PRIu32 " %s (%s)\n", "overcommit_memory",
 		s->overcommit_memory, overcommit_mode_name(s->overcommit_memory),
@@ -181,21 +192,28 @@ void proc_status_print_human(FILE *out, const struct proc_status *s,
 	fprintf(out, "  %-24s %" PRIu64 " kB\n", "user_reserve_kbytes", s->user_reserve_kbytes);
 	fprintf(out, "  %-24s %" PRIu32 " mappings per process\n", "max_map_count",
 		s->max_map_count);
-	fputs("\n/proc/meminfo\n", out);
-	fprintf(out, "  %-24s %12" PRIu64 " kB %11s\n", "CommitLimit", s->commit_limit_kb,
-		format_size(s->commit_limit_kb * 1024, sz, sizeof(sz)));
-	fprintf(out, "  %-24s %12" PRIu64 " kB %11s   the exact sum; the kernel compares a per-CPU read\n",
-		"Committed_AS", s->committed_as_kb,
-		format_size(s->committed_as_kb * 1024, sz, sizeof(sz)));
-	fprintf(out, "  %-24s %12" PRId64 " kB %11s%s   CommitLimit - Committed_AS\n", "headroom",
-		headroom, format_size((uint64_t)(headroom < 0 ? -headroom : headroom) * 1024,
-				      sz, sizeof(sz)), headroom < 0 ? " over" : "");
-	fprintf(out, "  %-24s %12" PRIu64 " kB\n", "MemTotal", s->mem_total_kb);
-	fprintf(out, "  %-24s %12" PRIu64 " kB\n", "SwapTotal", s->swap_total_kb);
-	fprintf(out, "  %-24s %12" PRIu64 " kB\n", "SwapFree", s->swap_free_kb);
-	fprintf(out, "  %-24s %12" PRIu64 " kB   huge page pools, outside CommitLimit\n",
-		"hugetlb", s->hugetlb_kb);
+
+	rows[0] = (struct st_row){ "CommitLimit", "limit", kb_pages(s->commit_limit_kb, ps),
+				   "from /proc/meminfo" };
+	rows[1] = (struct st_row){ "Committed_AS", "committed", kb_pages(s->committed_as_kb, ps),
+				   "the exact sum; the kernel compares a per-CPU read" };
+	rows[2] = (struct st_row){ "headroom", "headroom",
+				   headroom < 0 ? -kb_pages((uint64_t)-headroom, ps)
+						: kb_pages((uint64_t)headroom, ps),
+				   "CommitLimit - Committed_AS" };
+	err = status_table_print(out, "commit", rows, 3, view, ps);
+	if (err)
+		return err;
+	rows[0] = (struct st_row){ "RAM", "totalram", kb_pages(s->mem_total_kb, ps), "MemTotal" };
+	rows[1] = (struct st_row){ "swap total", "total_swap", kb_pages(s->swap_total_kb, ps), NULL };
+	rows[2] = (struct st_row){ "swap free", "free_swap", kb_pages(s->swap_free_kb, ps), NULL };
+	rows[3] = (struct st_row){ "hugetlb", "hugetlb", kb_pages(s->hugetlb_kb, ps),
+				   "huge page pools, outside CommitLimit" };
+	err = status_table_print(out, "memory", rows, 4, view, ps);
+	if (err)
+		return err;
 	fprintf(out, "\n%s", proc_adds);
+	return 0;
 }
 
 void proc_status_print_json(FILE *out, const struct proc_status *s,

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ps.h"
+#include "status-table.h"
 
 struct proc_status {
 	uint32_t page_size;
@@ -60,10 +60,12 @@ int proc_status_read(const char *root, uint32_t page_size,
 
 /*
  * The status from /proc, labelled as such, with why the module is not
- * there (why, one line) and what it would add.
+ * there (why, one line) and what it would add; its commit and memory
+ * tables in pages, drawn as view says (status-table.h) with the module's
+ * rows and keys.  0, or -errno when a table could not be drawn.
  */
-void proc_status_print_human(FILE *out, const struct proc_status *s,
-			     const char *why);
+int proc_status_print_human(FILE *out, const struct proc_status *s,
+			    const char *why, const struct status_view *view);
 void proc_status_print_json(FILE *out, const struct proc_status *s,
 			    const char *why);
 

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "parse.h"
 #include "report.h"
+#include "status-table.h"
 #include "table.h"
 #include "trace.h"
 
@@ -126,72 +127,6 @@ void status_warnings(const struct vmacct_commit *c, struct status_warnings *w)
 
 #define LABEL_W 24
 
-/*
- * A table of status (commit, memory): NAME, PAGES, SIZE, NOTE, drawn by
- * libsmartcols so that -r, -n and -b work as in util-linux's tools.  The
- * first error is kept and the table then does nothing more.
- */
-struct stable {
-	struct table tb;
-	const struct status_view *v;
-	uint32_t page_size;
-};
-
-static void stable_begin(struct stable *t, const char *title,
-			 const struct status_view *v, uint32_t page_size)
-{
-	static const struct {
-		const char *raw, *name;
-		int flags;
-	} cols[] = {
-		{ NULL, NULL, 0 },
-		{ "pages", "pages", SCOLS_FL_RIGHT },
-		{ "size", "size", SCOLS_FL_RIGHT },
-		{ "note", "note", 0 },
-	};
-	size_t i;
-
-	t->v = v;
-	t->page_size = page_size;
-	/* ASCII only: libsmartcols escapes the rest in the C locale (table.c) */
-	table_begin(&t->tb, v->raw, v->noheadings);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		table_column(&t->tb, i == 0 ? title : v->raw ? cols[i].raw : cols[i].name,
-			     cols[i].flags);
-}
-
-static void stable_row(struct stable *t, const char *label, int64_t pages,
-		       const char *note)
-{
-	char num[24], sz[SIZE_STR_MAX + 1], mag[SIZE_STR_MAX];
-	uint64_t m = pages < 0 ? (uint64_t)0 - (uint64_t)pages : (uint64_t)pages;
-
-	snprintf(num, sizeof(num), "%" PRId64, pages);
-	if (t->v->bytes) {
-		uint64_t bytes;
-
-		if (__builtin_mul_overflow(m, (uint64_t)t->page_size, &bytes))
-			bytes = UINT64_MAX;
-		snprintf(sz, sizeof(sz), "%s%" PRIu64, pages < 0 ? "-" : "", bytes);
-	} else {
-		snprintf(sz, sizeof(sz), "%s%s", pages < 0 ? "-" : "",
-			 format_pages(m, t->page_size, mag, sizeof(mag)));
-	}
-	table_row(&t->tb);
-	table_cell(&t->tb, label);
-	table_cell(&t->tb, num);
-	table_cell(&t->tb, sz);
-	table_cell(&t->tb, note ? note : "");
-}
-
-/* Print it to out, after a blank line; 0 or the first -errno. */
-static int stable_end(struct stable *t, FILE *out)
-{
-	if (!t->tb.err)
-		fputc('\n', out);
-	return table_end(&t->tb, out);
-}
-
 static void row_kbytes(FILE *out, const char *label, uint64_t kbytes,
 		       uint64_t pages)
 {
@@ -225,45 +160,80 @@ static uint64_t sum_slots(const __u64 *v)
 	return sum;
 }
 
-/* The counters since load: a row per caller that asked, then the rest. */
-static void stats_print_human(FILE *out, const struct vmacct_stats *s)
+/* A row of counts: a label and one or two numbers (b NULL: one). */
+static void counter_row(struct table *tb, const char *label, uint64_t a,
+			const uint64_t *b)
 {
-	uint64_t secs = s->counting_ns / 1000000000, n;
-	const char *name, *sep = "";
+	char num[24];
+
+	table_row(tb);
+	table_cell(tb, label);
+	snprintf(num, sizeof(num), "%" PRIu64, a);
+	table_cell(tb, num);
+	if (b) {
+		snprintf(num, sizeof(num), "%" PRIu64, *b);
+		table_cell(tb, num);
+	}
+}
+
+/*
+ * The counters since load, as two tables drawn as the others (-r, -n):
+ * the decisions of each caller that asked and their sum, then the
+ * map-count failures by system call.  0 or the first -errno.
+ */
+static int stats_print_human(FILE *out, const struct vmacct_stats *s,
+			     const struct status_view *v)
+{
+	uint64_t secs = s->counting_ns / 1000000000, denied;
+	const char *name;
+	struct table tb;
 	unsigned int i;
+	int err;
 
 	if (!s->enabled && !s->counting_ns) {
 		fputs("\ncounting: off; decisions and map-count failures are not counted\n"
 		      "  (start: echo 1 > /sys/kernel/vmacct/stats/enabled, or load with stats=1)\n",
 		      out);
-		return;
+		return 0;
 	}
-	fprintf(out, "\n%-*s %12s %11s   counting %s (counted %" PRIu64 "h %02" PRIu64 "m %02" PRIu64 "s since load)\n",
-		LABEL_W + 2, "decisions", "counted", "denied",
+	fprintf(out, "\ncounting %s (counted %" PRIu64 "h %02" PRIu64 "m %02" PRIu64 "s since load)\n",
 		s->enabled ? "on" : "off", secs / 3600, secs / 60 % 60, secs % 60);
+	table_begin(&tb, v->raw, v->noheadings);
+	table_column(&tb, "decisions", 0);
+	table_column(&tb, "counted", SCOLS_FL_RIGHT);
+	table_column(&tb, "denied", SCOLS_FL_RIGHT);
 	for (i = 0; i < VMACCT_STATS_SLOTS; i++) {
 		name = trace_caller_label(i);
+		denied = s->denied[i];
 		if (name && s->decisions[i])
-			fprintf(out, "  %-*s %12" PRIu64 " %11" PRIu64 "\n", LABEL_W,
-				name, (uint64_t)s->decisions[i], (uint64_t)s->denied[i]);
+			counter_row(&tb, name, s->decisions[i], &denied);
 	}
-	fprintf(out, "  %-*s %12" PRIu64 " %11" PRIu64 "\n", LABEL_W, "all",
-		sum_slots(s->decisions), sum_slots(s->denied));
-	fprintf(out, "  %-*s ", LABEL_W, "map-count failures");
-	n = sum_slots(s->map_count);
-	if (!n)
-		fputs("none", out);
-	for (i = 0; n && i < VMACCT_STATS_SLOTS; i++) {
-		name = trace_syscall_name(i);
-		if (name && s->map_count[i]) {
-			fprintf(out, "%s%s %" PRIu64, sep, name, (uint64_t)s->map_count[i]);
-			sep = ", ";
+	denied = sum_slots(s->denied);
+	counter_row(&tb, "all", sum_slots(s->decisions), &denied);
+	err = table_end(&tb, out);
+	if (err)
+		return err;
+
+	if (!sum_slots(s->map_count)) {
+		fputs("\nmap-count failures: none\n", out);
+	} else {
+		fputc('\n', out);
+		table_begin(&tb, v->raw, v->noheadings);
+		table_column(&tb, "map-count failures", 0);
+		table_column(&tb, "calls", SCOLS_FL_RIGHT);
+		for (i = 0; i < VMACCT_STATS_SLOTS; i++) {
+			name = trace_syscall_name(i);
+			if (name && s->map_count[i])
+				counter_row(&tb, name, s->map_count[i], NULL);
 		}
+		err = table_end(&tb, out);
+		if (err)
+			return err;
 	}
-	fputc('\n', out);
 	if (s->missed)
-		fprintf(out, "  %-*s %" PRIu64 " (calls the probes could not observe: the counts miss them)\n",
-			LABEL_W, "calls not observed", (uint64_t)s->missed);
+		fprintf(out, "calls not observed: %" PRIu64 " (the probes could not observe them: the counts miss them)\n",
+			(uint64_t)s->missed);
+	return 0;
 }
 
 int status_print_human(FILE *out, const struct vmacct_version *v,
@@ -273,7 +243,8 @@ int status_print_human(FILE *out, const struct vmacct_version *v,
 		       const struct status_view *view)
 {
 	char mver[32], kver[32], note[160], sz[SIZE_STR_MAX];
-	struct stable t;
+	struct st_row rows[8];
+	size_t n;
 	int err;
 	uint32_t ps = c->page_size;
 	int64_t headroom = commit_headroom(c);
@@ -312,41 +283,49 @@ int status_print_human(FILE *out, const struct vmacct_version *v,
 	fprintf(out, "  %-*s %" PRIu32 " mappings per process\n", LABEL_W,
 		"max_map_count", c->max_map_count);
 
-	stable_begin(&t, "commit", view, ps);
-	stable_row(&t, "CommitLimit", (int64_t)c->limit, NULL);
-	stable_row(&t, "Committed_AS", (int64_t)c->committed,
-		   "exact sum, as /proc/meminfo");
+	n = 0;
+	rows[n++] = (struct st_row){ "CommitLimit", "limit", (int64_t)c->limit, NULL };
+	rows[n++] = (struct st_row){ "Committed_AS", "committed", (int64_t)c->committed,
+				     "exact sum, as /proc/meminfo" };
 	snprintf(note, sizeof(note),
 		 "what the kernel compares, +/- %" PRIu64 " pages (%" PRIu32 " CPUs x (batch %" PRIu32 " - 1))",
 		 (uint64_t)c->committed_error, c->online_cpus, c->committed_batch);
-	stable_row(&t, "committed, as compared", (int64_t)c->committed_read, note);
-	stable_row(&t, "headroom", headroom, "CommitLimit - Committed_AS");
+	rows[n++] = (struct st_row){ "committed, as compared", "committed_read",
+				     (int64_t)c->committed_read, note };
+	rows[n++] = (struct st_row){ "headroom", "headroom", headroom,
+				     "CommitLimit - Committed_AS" };
 	if (c->overcommit_memory == 2) {
 		uint64_t both;
 
 		if (__builtin_add_overflow(c->admin_reserve, c->user_reserve, &both))
 			both = UINT64_MAX;
-		stable_row(&t, "headroom, root", headroom_minus(c, c->user_reserve),
-			   "minus the user reserve (worst case)");
-		stable_row(&t, "headroom, non-root", headroom_minus(c, both),
-			   "minus the admin and user reserves (worst case)");
+		rows[n++] = (struct st_row){ "headroom, root", "headroom_root",
+					     headroom_minus(c, c->user_reserve),
+					     "minus the user reserve (worst case)" };
+		rows[n++] = (struct st_row){ "headroom, non-root", "headroom_nonroot",
+					     headroom_minus(c, both),
+					     "minus the admin and user reserves (worst case)" };
 	}
-	stable_row(&t, "mode-0 ceiling", (int64_t)c->guess_ceiling,
-		   "largest single request mode 0 accepts (RAM + swap)");
-	err = stable_end(&t, out);
+	rows[n++] = (struct st_row){ "mode-0 ceiling", "guess_ceiling", (int64_t)c->guess_ceiling,
+				     "largest single request mode 0 accepts (RAM + swap)" };
+	err = status_table_print(out, "commit", rows, n, view, ps);
 	if (err)
 		return err;
 
-	stable_begin(&t, "memory", view, ps);
-	stable_row(&t, "RAM", (int64_t)c->totalram, NULL);
-	stable_row(&t, "swap total", (int64_t)c->total_swap, NULL);
-	stable_row(&t, "swap free", (int64_t)c->free_swap, NULL);
-	stable_row(&t, "hugetlb", (int64_t)c->hugetlb, "huge page pools, outside CommitLimit");
-	err = stable_end(&t, out);
+	n = 0;
+	rows[n++] = (struct st_row){ "RAM", "totalram", (int64_t)c->totalram, NULL };
+	rows[n++] = (struct st_row){ "swap total", "total_swap", (int64_t)c->total_swap, NULL };
+	rows[n++] = (struct st_row){ "swap free", "free_swap", (int64_t)c->free_swap, NULL };
+	rows[n++] = (struct st_row){ "hugetlb", "hugetlb", (int64_t)c->hugetlb,
+				     "huge page pools, outside CommitLimit" };
+	err = status_table_print(out, "memory", rows, n, view, ps);
 	if (err)
 		return err;
-	if (s)
-		stats_print_human(out, s);
+	if (s) {
+		err = stats_print_human(out, s, view);
+		if (err)
+			return err;
+	}
 
 	if (w->n)
 		fputc('\n', out);

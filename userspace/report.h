@@ -13,6 +13,8 @@
 
 #include <linux/vmacct.h>
 
+#include "status-table.h"
+
 #define STATUS_MAX_WARNINGS	8
 #define STATUS_WARNING_LEN	256
 
@@ -34,13 +36,6 @@ const char *overcommit_mode_desc(uint32_t mode);
 int64_t commit_headroom(const struct vmacct_commit *c);
 
 void status_warnings(const struct vmacct_commit *c, struct status_warnings *w);
-
-/* How the tables of status are drawn (libsmartcols, as util-linux does). */
-struct status_view {
-	bool raw;		/* -r: columns one blank apart, blanks as \x20 */
-	bool noheadings;	/* -n */
-	bool bytes;		/* -b: sizes in bytes */
-};
 
 /*
  * s: the module's counters since load, or NULL for a module without

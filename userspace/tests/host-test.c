@@ -64,7 +64,7 @@ int main(int argc, char *argv[])
 	test_prom(&t, &env);
 	test_hostile(&t, &env);
 	test_cgroup(&t, &env);
-	test_ps_cli(&t, &env);
+	test_tables_cli(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

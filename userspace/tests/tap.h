@@ -101,6 +101,6 @@ void promtool_check(struct tap *t, const char *text, const char *what);
 void test_escape(struct tap *t);
 void test_hostile(struct tap *t, const struct test_env *env);
 void test_cgroup(struct tap *t, const struct test_env *env);
-void test_ps_cli(struct tap *t, const struct test_env *env);
+void test_tables_cli(struct tap *t, const struct test_env *env);
 
 #endif

@@ -122,6 +122,7 @@ void test_procfs(struct tap *t)
 	char dir[] = "/tmp/vmacct-procfs-XXXXXX", what[200], cmd[300];
 	struct ps_filter f = { .npids = 0 };
 	struct ps_table tab = { .rows = NULL };
+	struct status_view view = { .raw = false };
 	struct proc_status s;
 	struct membuf m;
 	char *out;
@@ -148,11 +149,29 @@ void test_procfs(struct tap *t)
 	       s.hugetlb_kb == 8192 && s.overcommit_memory == 2 && s.max_map_count == 1000,
 	       "proc status: meminfo and the sysctls, hugetlb = 4 x 2048 kB");
 	if (mem_open(&m)) {
-		proc_status_print_human(m.f, &s, "WHY");
+		tap_eq_i64(t, proc_status_print_human(m.f, &s, "WHY", &view), 0, "proc status: drawn");
 		out = mem_take(&m);
 		tap_starts_with(t, out, "from /proc (approximate): WHY\n", "proc status: labelled first");
-		tap_contains(t, out, "  headroom                       -66560 kB      65 MiB over", "proc status: a negative headroom, said to be over");
+		tap_contains(t, out, "\ncommit        pages    size note\nCommitLimit  383360 1.5 GiB from /proc/meminfo\n",
+			     "proc status: the commit table as the module's, in pages (1533440 kB)");
+		tap_contains(t, out, "\nheadroom     -16640 -65 MiB CommitLimit - Committed_AS\n",
+			     "proc status: a negative headroom, -66560 kB");
+		tap_contains(t, out, "\nmemory      pages      size note\nRAM        504579   1.9 GiB MemTotal\n",
+			     "proc status: the memory table (2018316 kB of RAM)");
+		tap_contains(t, out, "\nhugetlb      2048     8 MiB huge page pools", "proc status: hugetlb, 4 x 2048 kB");
 		tap_contains(t, out, "\nwhat vmacct.ko adds: ", "proc status: what the module adds");
+		free(out);
+	}
+	view.raw = view.noheadings = view.bytes = true;
+	tap_eq_i64(t, status_view_parse(&view, "key,pages,size", what, sizeof(what)), 0,
+		   "proc status: -o key,pages,size");
+	if (mem_open(&m)) {
+		proc_status_print_human(m.f, &s, "WHY", &view);
+		out = mem_take(&m);
+		tap_contains(t, out, "\n\nlimit 383360 1570242560\ncommitted 400000 1638400000\nheadroom -16640 -68157440\n\n"
+			     "totalram 504579 2066755584\ntotal_swap 131071 536866816\nfree_swap 125000 512000000\nhugetlb 2048 8388608\n\n",
+			     "proc status -rnb -o key,pages,size: the keys of the module's JSON, pages, bytes");
+		tap_starts_with(t, out, "from /proc (approximate): WHY\n", "proc status -rn: still labelled first");
 		free(out);
 	}
 	if (mem_open(&m)) {

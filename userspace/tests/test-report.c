@@ -87,29 +87,40 @@ static void test_stats(struct tap *t)
 	char *out;
 
 	out = render_stats(&c, &s, false);
-	tap_contains(t, out, "counting on (counted 1h 02m 03s since load)",
-		     "human: counting time 3723.5 s as 1h 02m 03s");
-	tap_contains(t, out, "  all                              5312           3\n",
+	tap_contains(t, out, "\ncounting on (counted 1h 02m 03s since load)\ndecisions    counted denied\n",
+		     "human: counting time 3723.5 s as 1h 02m 03s, then the decisions table");
+	tap_contains(t, out, "\nall             5312      3\n",
 		     "human: all callers summed, 5000 + 300 + 12 and 2 + 1");
-	tap_contains(t, out, "  stack growth                       12           0\n",
+	tap_contains(t, out, "\nstack growth      12      0\n",
 		     "human: a caller with decisions and no denial has its row");
-	tap_ok(t, out && !strstr(out, "  brk "), "human: a caller that never asked has no row");
-	tap_contains(t, out, "  map-count failures       mmap 1, munmap 7\n",
-		     "human: map-count failures by system call");
+	tap_ok(t, out && !strstr(out, "\nbrk "), "human: a caller that never asked has no row");
+	tap_contains(t, out, "\n\nmap-count failures calls\nmmap                   1\nmunmap                 7\n",
+		     "human: map-count failures by system call, a table of their own");
+	free(out);
+
+	/* the counters' tables are drawn as the others: -r, -n */
+	test_view.raw = test_view.noheadings = true;
+	out = render_stats(&c, &s, false);
+	test_view.raw = test_view.noheadings = false;
+	tap_contains(t, out, "\ncounting on (counted 1h 02m 03s since load)\nmmap 5000 2\nfork 300 1\nstack\\x20growth 12 0\nall 5312 3\n\nmmap 1\nmunmap 7\n",
+		     "human -rn: the counters raw, without headings, the counting line kept");
 	free(out);
 
 	s.missed = 4;
 	s.enabled = 0;
+	memset(s.map_count, 0, sizeof(s.map_count));
 	out = render_stats(&c, &s, false);
 	tap_contains(t, out, "counting off (counted", "human: stopped counting says off");
-	tap_contains(t, out, "calls not observed       4 ", "human: missed calls shown");
+	tap_contains(t, out, "\nmap-count failures: none\n", "human: no map-count failure says none");
+	tap_contains(t, out, "\ncalls not observed: 4 (", "human: missed calls shown");
 	free(out);
 
 	memset(&s, 0, sizeof(s));
 	out = render_stats(&c, &s, false);
 	tap_contains(t, out, "counting: off; decisions and map-count failures are not counted",
 		     "human: never counted says so, with no zero rows");
-	tap_ok(t, out && !strstr(out, "map-count failures  "), "human: ... and no counters");
+	tap_ok(t, out && !strstr(out, "map-count failures calls") && !strstr(out, "decisions    counted"),
+	       "human: ... and no counters");
 	free(out);
 	out = render_stats(&c, &s, true);
 	tap_contains(t, out, "\"enabled\": false", "JSON: never counted is enabled false");
@@ -121,6 +132,40 @@ static void test_stats(struct tap *t)
 	out = render_stats(&c, NULL, true);
 	tap_contains(t, out, "\"stats\": null", "JSON: a module without counters: stats null");
 	free(out);
+}
+
+/* -o: the columns of the commit and memory tables, and only theirs. */
+static void test_columns(struct tap *t)
+{
+	struct vmacct_commit c = test_machine();
+	char what[120], *out;
+
+	memset(&test_view, 0, sizeof(test_view));
+	tap_eq_i64(t, status_view_parse(&test_view, "Key,PAGES", what, sizeof(what)), 0,
+		   "status -o Key,PAGES: any case");
+	out = render(&c, false);
+	tap_contains(t, out, "\nkey                pages\nlimit            1262144\ncommitted        1240000\n",
+		     "status -o key,pages: those columns, in that order, KEY headed key");
+	tap_contains(t, out, "\nheadroom_root     -10624\nheadroom_nonroot  -12672\nguess_ceiling    2262144\n",
+		     "status -o key,pages: the mode-2 rows have keys of their own");
+	tap_contains(t, out, "\nkey          pages\ntotalram   2000000\n", "status -o: the memory table too");
+	tap_contains(t, out, "\ndecisions    counted denied\n", "status -o: the decisions keep their columns");
+	free(out);
+	tap_eq_i64(t, status_view_parse(&test_view, "+key", what, sizeof(what)), 0,
+		   "status -o +key after -o key,pages adds to those");
+	tap_eq_u64(t, test_view.ncols, 3, "... three columns");
+	memset(&test_view, 0, sizeof(test_view));
+	tap_eq_i64(t, status_view_parse(&test_view, "+key", what, sizeof(what)), 0, "status -o +key");
+	out = render(&c, false);
+	tap_contains(t, out, "\ncommit                   pages      size note                                                                 key\n",
+		     "status -o +key: the default columns, then KEY");
+	free(out);
+	tap_eq_i64(t, status_view_parse(&test_view, "pages,bogus", what, sizeof(what)), -EINVAL,
+		   "status -o pages,bogus refused");
+	tap_contains(t, what, "unknown column 'bogus' (see --list-columns)", "... naming it");
+	tap_eq_i64(t, status_view_parse(&test_view, "pages,", what, sizeof(what)), -EINVAL,
+		   "status -o 'pages,' refused");
+	memset(&test_view, 0, sizeof(test_view));
 }
 
 static void check_golden(struct tap *t, const struct test_env *env,
@@ -287,6 +332,7 @@ void test_report(struct tap *t, const struct test_env *env)
 	free(out);
 
 	test_stats(t);
+	test_columns(t);
 
 	c = test_machine();
 	check_golden(t, env, &c, false, "status-mode2.txt");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests: the built tool's ps --cgroup, through the fake device and
- * without the module, and how ps says its rows are from /proc.  The cgroup the tests stand in is whatever this
+ * Host tests: the built tool's tables end to end, through the fake device
+ * and without the module: ps --cgroup, how ps says its rows are from
+ * /proc, and status's -o, -r, -n, -b and -J with and without the module.  The cgroup the tests stand in is whatever this
  * host put them in (read from /proc/self/cgroup), so that the figures
  * hold on any machine: the tool, our child, is in the same one.
  */
@@ -220,10 +221,74 @@ static void test_module_unlabelled(struct cli *c, struct tap *t)
 	run_free(&r);
 }
 
-void test_ps_cli(struct tap *t, const struct test_env *env)
+/* status -o, --list-columns, and the usage errors around them. */
+static void test_status_columns(struct cli *c, struct tap *t)
+{
+	struct run_result r;
+
+	tap_eq_i64(t, REAL(c, &r, "status", "--list-columns"), VM_EXIT_OK,
+		   "status --list-columns exits 0 without the module");
+	tap_contains(t, r.out, "         KEY  the row, for scripts", "... listing KEY");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "--help"), VM_EXIT_OK, "status --help exits 0");
+	tap_contains(t, r.out, "\nColumns (-o) of the commit and memory tables:\n        NAME  ",
+		     "... with a columns section");
+	tap_contains(t, r.out, "  -o, --output LIST  ", "... and -o");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "-o", "key,nope"), VM_EXIT_USAGE, "status -o key,nope exits 2");
+	tap_contains(t, r.err, "vmacct: status: unknown column 'nope' (see --list-columns) — see: vmacct status --help",
+		     "... naming the column");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "-o", "key", "--json"), VM_EXIT_USAGE,
+		   "status -o with --json exits 2");
+	tap_contains(t, r.err, "-o chooses the columns of the commit and memory tables", "... saying what -o is for");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "--prometheus", "-o", "pages"), VM_EXIT_USAGE,
+		   "status -o with --prometheus exits 2");
+	run_free(&r);
+
+	if (!c->preload[0])
+		return;
+	tap_eq_i64(t, FAKE(c, &r, "status", "-rn", "-o", "key,pages"), VM_EXIT_OK,
+		   "fake device: status -rn -o key,pages exits 0");
+	tap_contains(t, r.out, "\n\nlimit 1262144\ncommitted 1240000\ncommitted_read 1239500\n",
+		     "... the commit table as KEY PAGES, raw");
+	tap_contains(t, r.out, "\n\ntotalram 2000000\n", "... the memory table too");
+	tap_contains(t, r.out, "\nall 5312 3\n", "... the decisions raw, in their own columns");
+	run_free(&r);
+}
+
+/* status without the module: -r, -n, -b, -o and -J apply to what /proc gives. */
+static void test_status_proc(struct cli *c, struct tap *t)
+{
+	struct run_result r;
+
+	if (module_loaded()) {
+		tap_skip(t, "vmacct is loaded on this host", "status from /proc: -r -n -b -o -J");
+		return;
+	}
+	tap_eq_i64(t, REAL(c, &r, "status"), VM_EXIT_OK, "status without the module exits 0");
+	tap_contains(t, r.out, "\ncommit ", "... a commit table");
+	tap_contains(t, r.out, " GiB ", "... with sizes");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "-r", "-n", "-b", "-o", "key,pages,size"), VM_EXIT_OK,
+		   "status -rnb -o key,pages,size without the module exits 0");
+	tap_starts_with(t, r.out, "from /proc (approximate): ", "... still labelled first");
+	tap_contains(t, r.out, "\n\nlimit ", "... the commit table by key, raw, without a heading");
+	tap_contains(t, r.out, "\ntotalram ", "... the memory table too");
+	tap_ok(t, r.out && !strstr(r.out, "\ncommit ") && !strstr(r.out, "iB\n"),
+	       "... no heading, sizes in bytes");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "status", "-J"), VM_EXIT_OK, "status -J without the module exits 0");
+	tap_starts_with(t, r.out, "{\n  \"source\": \"proc\",", "... the JSON from /proc");
+	check_strict_json(t, r.out, false, NULL, 0, "status -J without the module");
+	run_free(&r);
+}
+
+void test_tables_cli(struct tap *t, const struct test_env *env)
 {
 	char path[PATH_MAX], *cg;
-	struct cli c = { .env = env };
+	struct cli c = { .env = env, .preload = "" };
 
 	if (access(env->tool, X_OK)) {
 		tap_skip(t, "no tool", "ps --cgroup");
@@ -231,11 +296,14 @@ void test_ps_cli(struct tap *t, const struct test_env *env)
 	}
 	test_cgroup_usage(&c, t);
 	test_proc_labels(&c, t);
+	test_status_proc(&c, t);
 	if (!env->fake_dev || !realpath(env->fake_dev, path)) {
+		test_status_columns(&c, t);
 		tap_skip(t, "no --fake-dev", "ps --cgroup through a fake /dev/vmacct");
 		return;
 	}
 	snprintf(c.preload, sizeof(c.preload), "LD_PRELOAD=%s", path);
+	test_status_columns(&c, t);
 	test_module_unlabelled(&c, t);
 	cg = cgroup_of_pid("/proc", getpid());
 	if (!cg) {
