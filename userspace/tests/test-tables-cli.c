@@ -258,6 +258,71 @@ static void test_status_columns(struct cli *c, struct tap *t)
 	run_free(&r);
 }
 
+/*
+ * The JSON OUTPUT subsection of command cmd in the man page (the
+ * fixtures are userspace/tests/fixtures), malloc'd, or NULL.
+ */
+static char *man_json_section(const struct test_env *env, const char *cmd)
+{
+	char path[PATH_MAX], head[32], *page, *sec, *end, *out;
+
+	snprintf(path, sizeof(path), "%s/../../../Documentation/vmacct.8", env->fixtures);
+	page = slurp(path);
+	sec = page ? strstr(page, "\n.SH JSON OUTPUT\n") : NULL;
+	snprintf(head, sizeof(head), "\n.SS %s\n", cmd);
+	sec = sec ? strstr(sec, head) : NULL;
+	if (!sec) {
+		free(page);
+		return NULL;
+	}
+	end = strstr(sec + strlen(head), "\n.S");
+	out = strndup(sec, end ? (size_t)(end - sec) : strlen(sec));
+	free(page);
+	return out;
+}
+
+/* Is word in text, between blanks, quotes, commas or line ends? */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = text; p && (p = strstr(p, word)); p += n)
+		if ((p == text || strchr(" \n\"(", p[-1])) && strchr(" \n\",)", p[n]))
+			return true;
+	return false;
+}
+
+/* Every key of a JSON output is in the command's JSON OUTPUT subsection. */
+static void keys_documented(struct tap *t, const struct test_env *env,
+			    const char *cmd, const char *json, const char *what)
+{
+	char *sec = man_json_section(env, cmd), key[64];
+	const char *p, *q;
+	unsigned int n = 0, missing = 0;
+
+	if (!tap_ok(t, sec && json, "%s: the man page's JSON OUTPUT has a %s subsection", what, cmd)) {
+		free(sec);
+		return;
+	}
+	for (p = json; (p = strchr(p, '"')); p = q + 1) {
+		q = strchr(p + 1, '"');
+		if (!q)
+			break;
+		if (strncmp(q, "\": ", 3) || (size_t)(q - p) >= sizeof(key)) {
+			continue;	/* a value, not a key */
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(q - p - 1), p + 1);
+		n++;
+		if (!has_word(sec, key)) {
+			tap_diag("  %s: key %s is not in JSON OUTPUT's %s", what, key, cmd);
+			missing++;
+		}
+	}
+	tap_ok(t, n && !missing, "%s: each of its %u keys is documented in vmacct(8)", what, n);
+	free(sec);
+}
+
 /* status without the module: -r, -n, -b, -o and -J apply to what /proc gives. */
 static void test_status_proc(struct cli *c, struct tap *t)
 {
@@ -282,6 +347,10 @@ static void test_status_proc(struct cli *c, struct tap *t)
 	tap_eq_i64(t, REAL(c, &r, "status", "-J"), VM_EXIT_OK, "status -J without the module exits 0");
 	tap_starts_with(t, r.out, "{\n  \"source\": \"proc\",", "... the JSON from /proc");
 	check_strict_json(t, r.out, false, NULL, 0, "status -J without the module");
+	keys_documented(t, c->env, "status", r.out, "status --json without the module");
+	run_free(&r);
+	tap_eq_i64(t, REAL(c, &r, "ps", "--json"), VM_EXIT_OK, "ps --json without the module exits 0");
+	keys_documented(t, c->env, "ps", r.out, "ps --json without the module");
 	run_free(&r);
 }
 
