@@ -42,7 +42,8 @@ static const struct option status_longopts[] = {
 
 static const struct opt_help status_opts_help[] = {
 	{ "-j, -J, --json", "one JSON object: the UAPI field names, headroom, mode_name,\n"
-			   "abi_version, module_version, stats and warnings" },
+			   "abi_version, module_version, stats and warnings; without\n"
+			   "the module \"source\": \"proc\" and what /proc gives, in kB" },
 	{ "-r, --raw",     "every table raw (commit, memory, and the counters):\n"
 			   "columns one blank apart, blanks and unprintable bytes\n"
 			   "as \\xNN" },
