@@ -140,7 +140,7 @@ static int find_module(struct kmod_ctx *ctx, const struct load_opts *o,
 	if (o->ko) {
 		err = kmod_module_new_from_path(ctx, o->ko, mod);
 		if (err < 0) {
-			log_err("%s: %s — pass the path of a built vmacct.ko (make -C module), or leave out --ko to use the installed module",
+			log_err("%s: %s — pass the path of a built vmacct.ko (make, in the source tree, builds ./vmacct.ko), or leave out --ko to use the installed module",
 				o->ko, strerror(-err));
 			return VM_EXIT_FAILED;
 		}
@@ -161,7 +161,7 @@ static int find_module(struct kmod_ctx *ctx, const struct load_opts *o,
 		kmod_module_unref_list(list);
 	}
 	if (!*mod) {
-		log_err("module %s not found under %s: %s — install it (make -C module install, or the DKMS package) and run depmod -a, or pass --ko PATH",
+		log_err("module %s not found under %s: %s — install it (in the source tree: make && sudo make install, or sudo make dkms-install; or the vmacct-dkms package), or pass --ko PATH",
 			VMACCT_MODULE_NAME, kmod_get_dirname(ctx),
 			strerror(err < 0 ? -err : ENOENT));
 		return VM_EXIT_FAILED;

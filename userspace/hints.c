@@ -16,7 +16,7 @@ const char *insert_hint(int err)
 	case EKEYREJECTED:
 		return "Secure Boot / kernel lockdown (or kernel.modules_disabled=1) admits only signed modules: sign vmacct.ko with a key the kernel trusts (e.g. enrolled with mokutil --import), see dmesg | grep -i -e lockdown -e vmacct";
 	case ENOEXEC:
-		return "vmacct.ko was built for another kernel: rebuild it against this kernel's headers (make -C module) or reinstall the DKMS package";
+		return "vmacct.ko was built for another kernel: rebuild it against this kernel's headers (in the source tree: make && sudo make install; with DKMS: sudo dkms autoinstall)";
 	case ENOENT:
 		return "the module needs a symbol this kernel does not export: see dmesg | grep vmacct";
 	case ENOSYS:
@@ -121,7 +121,7 @@ void load_obstacle_text(bool have_modules, const char *lockdown,
 		snprintf(buf, len, "the kernel is in lockdown (%.*s): it loads only signed modules; sign vmacct.ko with a key it trusts (mokutil --import)",
 			 (int)strcspn(mode, "\n"), mode);
 	else if (!installed)
-		snprintf(buf, len, "vmacct.ko is not installed for the running kernel %s: install it (the vmacct-dkms package, or make && make install), then: vmacct load",
+		snprintf(buf, len, "vmacct.ko is not installed for the running kernel %s: install it (the vmacct-dkms package, or in the source tree: make && sudo make install), then: vmacct load",
 			 release);
 	else
 		snprintf(buf, len, "try: vmacct load");

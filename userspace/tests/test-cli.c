@@ -401,7 +401,7 @@ static void not_loaded(struct tap *t, const struct test_env *env,
 	tap_starts_with(t, r.err, want,
 			"... saying that %s needs the module, naming it, then the obstacle", args[0]);
 	tap_ok(t, r.err && (strstr(r.err, "CONFIG_MODULES=n") || strstr(r.err, "lockdown") ||
-			    strstr(r.err, "make && make install") || strstr(r.err, "try: vmacct load")),
+			    strstr(r.err, "make && sudo make install") || strstr(r.err, "try: vmacct load")),
 	       "... which names a command that exists, or why none would help");
 	tap_ok(t, r.out && !*r.out, "... and nothing on stdout");
 	run_free(&r);

@@ -341,7 +341,7 @@ static void test_obstacles(struct tap *t)
 	tap_contains(t, buf, "lockdown ([integrity] confidentiality)", "obstacle: lockdown, its mode named");
 	load_obstacle_text(true, "[none] integrity confidentiality\n", false, "6.12.117", buf, sizeof(buf));
 	tap_contains(t, buf, "not installed for the running kernel 6.12.117", "obstacle: no vmacct.ko for this kernel");
-	tap_contains(t, buf, "make && make install", "... naming make install, a command that exists");
+	tap_contains(t, buf, "make && sudo make install", "... naming make install, a command that exists");
 	load_obstacle_text(true, NULL, true, "6.1.0", buf, sizeof(buf));
 	tap_eq_str(t, buf, "try: vmacct load", "obstacle: installed, only not loaded");
 }

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: every "make ..." a hint of the built tool names is a
+ * command that works in the source tree: no -C into a directory without
+ * a Makefile (there is only the top one for people), and every target a
+ * target of the top Makefile.  The hints are read from the binary itself,
+ * so a message added anywhere is covered.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+/* A file's bytes, NUL-terminated (it may hold other NULs); NULL on failure. */
+static char *read_all(const char *path, size_t *len)
+{
+	char *buf = NULL;
+	size_t n;
+	FILE *f, *m;
+	char chunk[4096];
+
+	*len = 0;
+	f = fopen(path, "rbe");
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, len);
+	if (!m) {
+		fclose(f);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(f);
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Is target a rule of the Makefile text mk ("name:" or "a name b:" at a line start)? */
+static bool make_has_target(const char *mk, const char *target)
+{
+	const char *line, *colon, *p;
+	size_t tl = strlen(target);
+
+	for (line = mk; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (!isalnum((unsigned char)*line) && *line != '.' && *line != '_')
+			continue;
+		colon = strchr(line, ':');
+		if (!colon || colon[1] == '=' || memchr(line, '\n', (size_t)(colon - line)) ||
+		    memchr(line, '=', (size_t)(colon - line)))
+			continue;
+		for (p = line; p < colon; ) {
+			size_t wl = strcspn(p, " \t:");
+
+			if (wl == tl && !memcmp(p, target, tl))
+				return true;
+			p += wl;
+			p += strspn(p, " \t");
+		}
+	}
+	return false;
+}
+
+struct make_scan {
+	size_t commands;	/* "make" commands found */
+	size_t bad;		/* tokens that fail */
+	bool saw_install, saw_dkms_install;
+};
+
+/* The words after a "make" at s, up to the end of the command. */
+static void check_make_args(struct tap *t, const char *mk, const char *s,
+			    const char *text, struct make_scan *sc)
+{
+	char tok[64];
+	size_t n;
+	bool end = false;
+
+	sc->commands++;
+	while (!end) {
+		s += strspn(s, " ");
+		n = strcspn(s, " ");
+		if (!n || n >= sizeof(tok))
+			break;
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+		s += n;
+		if (!strcmp(tok, "&&") || !strcmp(tok, "||") || !strcmp(tok, "or"))
+			break;
+		/* a word that ends the sentence ends the command */
+		while (n && strchr("),;`.'\"", tok[n - 1])) {
+			tok[--n] = '\0';
+			end = true;
+		}
+		if (!n)
+			break;
+		if (tok[0] == '-') {
+			if (!strcmp(tok, "-C") || !strncmp(tok, "-C", 2)) {
+				tap_ok(t, false, "hint names 'make %s': hints run make in the source tree's top directory (in \"%.120s\")",
+				       tok, text);
+				sc->bad++;
+				if (!strcmp(tok, "-C")) {	/* and its directory */
+					s += strspn(s, " ");
+					s += strcspn(s, " ");
+				}
+			}
+			continue;
+		}
+		if (strchr(tok, '='))
+			continue;
+		if (!make_has_target(mk, tok)) {
+			tap_ok(t, false, "hint names 'make %s', a target the top Makefile does not have (in \"%.120s\")",
+			       tok, text);
+			sc->bad++;
+		}
+		sc->saw_install |= !strcmp(tok, "install");
+		sc->saw_dkms_install |= !strcmp(tok, "dkms-install");
+	}
+}
+
+/*
+ * A "make" that is a command, not the English verb: at the start, or
+ * after "(", "`", ": ", "; ", "&& " or "sudo ".
+ */
+static bool is_make_command(const char *text, const char *at)
+{
+	static const char *const before[] = { "(", "`", ": ", "; ", "&& ", "sudo " };
+	size_t i, bl;
+
+	if ((at > text && (isalnum((unsigned char)at[-1]) || at[-1] == '_')) ||
+	    isalnum((unsigned char)at[4]) || at[4] == '_' || at[4] == '-')
+		return false;
+	if (at == text)
+		return true;
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		bl = strlen(before[i]);
+		if ((size_t)(at - text) >= bl && !memcmp(at - bl, before[i], bl))
+			return true;
+	}
+	return false;
+}
+
+/* Every printable run of the binary is a string the tool may print. */
+static void scan_binary(struct tap *t, const char *mk, const char *bin,
+			size_t len, struct make_scan *sc)
+{
+	size_t i = 0, start;
+	char *text;
+	const char *at;
+
+	while (i < len) {
+		start = i;
+		while (i < len && ((unsigned char)bin[i] >= 0x20 || bin[i] == '\t'))
+			i++;
+		if (i - start >= 8) {
+			text = strndup(bin + start, i - start);
+			for (at = text; text && (at = strstr(at, "make")); at += 4)
+				if (is_make_command(text, at))
+					check_make_args(t, mk, at + 4, text, sc);
+			free(text);
+		}
+		i++;
+	}
+}
+
+void test_hints(struct tap *t, const struct test_env *env)
+{
+	struct make_scan sc = { 0, 0, false, false };
+	char path[1024];
+	size_t blen, mlen;
+	char *bin, *mk;
+
+	snprintf(path, sizeof(path), "%s/../../../Makefile", env->fixtures);
+	mk = read_all(path, &mlen);
+	bin = read_all(env->tool, &blen);
+	if (!tap_ok(t, mk && bin, "the top Makefile (%s) and the tool are readable", path)) {
+		free(mk);
+		free(bin);
+		return;
+	}
+	tap_ok(t, make_has_target(mk, "install") && make_has_target(mk, "dkms-install") &&
+	       make_has_target(mk, "all") && !make_has_target(mk, "KVER") &&
+	       !make_has_target(mk, "no-such-target"),
+	       "the Makefile's targets are read: install, dkms-install, all; not a variable");
+	scan_binary(t, mk, bin, blen, &sc);
+	tap_ok(t, sc.commands >= 3 && sc.saw_install && sc.saw_dkms_install,
+	       "the tool's hints name make %zu times, make install and make dkms-install among them",
+	       sc.commands);
+	tap_ok(t, !sc.bad, "every make command a hint names is a target of the top Makefile, run there");
+	tap_ok(t, !memmem(bin, blen, "make -C module", 14),
+	       "no hint says 'make -C module' (module/ has no Makefile)");
+	free(mk);
+	free(bin);
+}
