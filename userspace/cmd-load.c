@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +64,11 @@ static void load_help(FILE *out)
 		    "variable there: those come from its System.map, moved by the boot's KASLR\n"
 		    "offset (Debian: linux-image-$(uname -r)-dbg ships the map).\n"
 		    "MODULE_OPTIONs after \"--\" are appended unchanged.\n"
+		    "First it refuses what the kernel would refuse, naming the obstacle: a\n"
+		    "kernel without module support (no /proc/modules), a module whose\n"
+		    "vermagic names another release than uname -r (also with --dry-run,\n"
+		    "unless --kallsyms gives a test's table), an unsigned module while the\n"
+		    "kernel is in lockdown.\n"
 		    "Needs root, and kernel.kptr_restrict <= 1.  Loading a module that is\n"
 		    "already loaded succeeds without doing anything.",
 		    load_opts_help);
@@ -120,54 +124,90 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 	return -1;
 }
 
-/* The names the module asks for, and its vermagic (for ENOEXEC). */
-static int needed_symbols(struct kmod_module *mod, const char *path,
-			  int verbose, struct strv *names, char **vermagic)
+/* What the module file says of itself. */
+struct modfile {
+	struct strv names;	/* the addresses it asks for */
+	char *vermagic;		/* malloc'd; NULL: it has none */
+	bool is_signed;
+};
+
+static int read_modfile(struct kmod_module *mod, const char *path,
+			int verbose, struct modfile *mf)
 {
-	struct kmod_list *info = NULL, *l;
+	struct kmod_list *info = NULL;
 	struct modinfo_kv *kv = NULL;
-	size_t n = 0, i = 0;
+	const char *vermagic;
+	size_t n = 0;
 	int err, ret = VM_EXIT_OK;
 
-	err = kmod_module_get_info(mod, &info);
+	err = vm_module_info(mod, &info, &kv, &n);
+	if (err == -ENOMEM) {
+		log_err("%s: %s", path, strerror(ENOMEM));
+		return VM_EXIT_FAILED;
+	}
 	if (err < 0) {
 		log_err("%s: cannot read its modinfo: %s — is it a kernel module (.ko) at all? check with: modinfo %s",
 			path, strerror(-err), path);
 		return VM_EXIT_FAILED;
 	}
-	kmod_list_foreach(l, info)
-		n++;
-	kv = calloc(n ? n : 1, sizeof(*kv));
-	if (!kv) {
+	modinfo_facts(kv, n, &vermagic, &mf->is_signed);
+	if (vermagic && !(mf->vermagic = strdup(vermagic)))
+		err = -ENOMEM;
+	if (err || modparam_kallsyms_names(kv, n, &mf->names) < 0) {
 		log_err("%s: %s", path, strerror(ENOMEM));
 		ret = VM_EXIT_FAILED;
-		goto out_free_info;
+		goto out;
 	}
-	kmod_list_foreach(l, info) {
-		kv[i].key = kmod_module_info_get_key(l);
-		kv[i].value = kmod_module_info_get_value(l);
-		if (kv[i].key && kv[i].value && !strcmp(kv[i].key, "vermagic") &&
-		    !*vermagic)
-			*vermagic = strdup(kv[i].value);
-		i++;
-	}
-	if (modparam_kallsyms_names(kv, n, names) < 0) {
-		log_err("%s: %s", path, strerror(ENOMEM));
-		ret = VM_EXIT_FAILED;
-		goto out_free_kv;
-	}
-	if (names->n == 0)
+	if (mf->names.n == 0)
 		log_warn("%s declares no \"" KALLSYMS_PARM_PREFIX "NAME\" parameters; inserting it without addresses",
 			 path);
 	else
-		log_note(verbose, "%s asks for %zu kernel address%s", path, names->n,
-			 names->n == 1 ? "" : "es");
-
-out_free_kv:
+		log_note(verbose, "%s asks for %zu kernel address%s", path, mf->names.n,
+			 mf->names.n == 1 ? "" : "es");
+out:
 	free(kv);
-out_free_info:
 	kmod_module_info_free_list(info);
 	return ret;
+}
+
+/*
+ * The obstacles the kernel puts before any file, checked before root and
+ * before looking for one: no module support.  Lockdown is read into
+ * facts, to be judged once the file is known (a signed one passes).
+ */
+static int kernel_obstacles(struct load_facts *f, char *lockdown, size_t len)
+{
+	char text[512];
+
+	f->have_modules = have_module_support();
+	read_lockdown(lockdown, len);
+	f->lockdown = lockdown;
+	if (load_obstacle(f) != LOAD_NO_MODULES)
+		return VM_EXIT_OK;
+	load_obstacle_text(f, text, sizeof(text));
+	log_err("load: %s", text);
+	return load_obstacle_exit_code(LOAD_NO_MODULES);
+}
+
+/*
+ * The file's obstacles: built for another kernel (not judged against a
+ * test's --kallsyms table, which is no running kernel's), unsigned under
+ * lockdown (read only when inserting).
+ */
+static int file_obstacles(const struct load_opts *o, const struct load_facts *f)
+{
+	enum load_obstacle ob = load_obstacle(f);
+	char text[512];
+
+	if (ob == LOAD_VERMAGIC && o->kallsyms_given)
+		ob = LOAD_OK;
+	if (ob != LOAD_VERMAGIC && ob != LOAD_LOCKDOWN) {
+		log_note(o->verbose, "vermagic: %s", f->vermagic ? f->vermagic : "none");
+		return VM_EXIT_OK;
+	}
+	load_obstacle_text(f, text, sizeof(text));
+	log_err("load: %s", text);
+	return load_obstacle_exit_code(ob);
 }
 
 static int insert(struct kmod_module *mod, const char *path,
@@ -199,10 +239,13 @@ static int insert(struct kmod_module *mod, const char *path,
 int cmd_load(int argc, char *argv[], const struct global_opts *g)
 {
 	struct load_opts o = { .verbose = g->verbose };
-	struct strv names = { NULL, 0 }, config = { NULL, 0 }, dropped = { NULL, 0 };
+	struct strv config = { NULL, 0 }, dropped = { NULL, 0 };
+	struct modfile mf = { { NULL, 0 }, NULL, false };
+	struct load_facts facts = { .have_modules = true };
 	struct kmod_module *mod = NULL, *named = NULL;
 	struct ksym_req *req = NULL;
-	char *vermagic = NULL, *options = NULL;
+	char *options = NULL, lockdown[128] = "", ahead[512] = "";
+	struct utsname u;
 	const char *path;
 	struct global_opts kopts = *g;	/* with this command's -v */
 	struct kmod_ctx *ctx;
@@ -218,6 +261,9 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 	ctx = vm_kmod_new(&kopts);
 	if (!ctx)
 		return VM_EXIT_FAILED;
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
+	facts.release = u.release;
 
 	if (!o.dry_run) {
 		state = vm_module_state(ctx, VMACCT_MODULE_NAME);
@@ -228,6 +274,11 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 			ret = VM_EXIT_OK;
 			goto out;
 		}
+		ret = kernel_obstacles(&facts, lockdown, sizeof(lockdown));
+		if (ret)
+			goto out;
+		if (lockdown_active(lockdown))	/* said first if no file either */
+			load_obstacle_text(&facts, ahead, sizeof(ahead));
 		if (geteuid() != 0) {
 			log_err("load: need root (CAP_SYS_MODULE to insert, CAP_SYSLOG to read kernel addresses) — try: sudo vmacct load");
 			ret = VM_EXIT_PERM;
@@ -235,7 +286,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 		}
 	}
 
-	ret = load_find_module(ctx, &o, &mod);
+	ret = load_find_module(ctx, &o, ahead, &mod);
 	if (ret)
 		goto out;
 	path = kmod_module_get_path(mod);
@@ -243,20 +294,26 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 		path = o.ko ? o.ko : VMACCT_MODULE_NAME;
 	log_note(o.verbose, "module: %s", path);
 
-	ret = needed_symbols(mod, path, o.verbose, &names, &vermagic);
+	ret = read_modfile(mod, path, o.verbose, &mf);
+	if (ret)
+		goto out;
+	facts.path = path;
+	facts.vermagic = mf.vermagic;
+	facts.is_signed = mf.is_signed;
+	ret = file_obstacles(&o, &facts);
 	if (ret)
 		goto out;
 
-	req = calloc(names.n ? names.n : 1, sizeof(*req));
+	req = calloc(mf.names.n ? mf.names.n : 1, sizeof(*req));
 	if (!req) {
 		log_err("%s", strerror(ENOMEM));
 		ret = VM_EXIT_FAILED;
 		goto out;
 	}
-	for (i = 0; i < names.n; i++)
-		req[i].name = names.v[i];
+	for (i = 0; i < mf.names.n; i++)
+		req[i].name = mf.names.v[i];
 
-	conflict = modparam_find_conflict(o.extra, o.nextra, req, names.n);
+	conflict = modparam_find_conflict(o.extra, o.nextra, req, mf.names.n);
 	if (conflict >= 0) {
 		char what[160];
 
@@ -267,7 +324,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 		goto out;
 	}
 
-	ret = load_resolve_symbols(&o, path, req, names.n);
+	ret = load_resolve_symbols(&o, path, req, mf.names.n);
 	if (ret)
 		goto out;
 
@@ -278,7 +335,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 	err = kmod_module_new_from_name(ctx, VMACCT_MODULE_NAME, &named);
 	if (!err) {
 		err = modparam_merge_config(kmod_module_get_options(named), o.extra,
-					    o.nextra, req, names.n, &config, &dropped);
+					    o.nextra, req, mf.names.n, &config, &dropped);
 		kmod_module_unref(named);
 	}
 	if (err) {
@@ -291,7 +348,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 			 dropped.v[i]);
 	if (config.n)
 		log_note(o.verbose, "modprobe.d options applied: %zu", config.n);
-	options = modparam_build_options(req, names.n, &config, o.extra, o.nextra);
+	options = modparam_build_options(req, mf.names.n, &config, o.extra, o.nextra);
 	if (!options) {
 		log_err("%s", strerror(ENOMEM));
 		ret = VM_EXIT_FAILED;
@@ -303,13 +360,13 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 		ret = fflush(stdout) == EOF ? VM_EXIT_FAILED : VM_EXIT_OK;
 		goto out;
 	}
-	ret = insert(mod, path, options, vermagic, names.n, o.verbose);
+	ret = insert(mod, path, options, mf.vermagic, mf.names.n, o.verbose);
 
 out:
 	free(options);
 	free(req);
-	free(vermagic);
-	strv_free(&names);
+	free(mf.vermagic);
+	strv_free(&mf.names);
 	strv_free(&config);
 	strv_free(&dropped);
 	if (mod)

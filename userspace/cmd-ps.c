@@ -310,7 +310,7 @@ int cmd_ps(int argc, char *argv[], const struct global_opts *g)
 	struct ps_table t = { .rows = NULL };
 	struct vmacct_version ver;
 	struct vmacct_commit commit;
-	char why[320];
+	char why[640];
 	int fd, ret, err;
 
 	ps_view_default(&o.view);

@@ -211,7 +211,7 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	struct status_view view = { .raw = false };
 	bool view_chosen = false;
 	struct prom_recorder rec;
-	char why[320], what[160];
+	char why[640], what[160];
 	uint64_t n;
 	int c, fd, ret;
 

@@ -73,7 +73,7 @@ int vm_dev_open_or_why(const struct global_opts *g, int verbose, int *fd,
 		       char *why, size_t len)
 {
 	struct global_opts kopts = *g;	/* with the command's -v */
-	char obstacle[256], needs[64] = "";
+	char obstacle[512], needs[64] = "";
 	struct kmod_ctx *ctx;
 	int state;
 

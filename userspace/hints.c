@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "hints.h"
 #include "tool.h"
+
+/* The most bytes of a name from the system quoted in a hint. */
+#define ESC_CUT_MAX	160
 
 const char *insert_hint(int err)
 {
@@ -109,20 +113,102 @@ const char *errno_text(int err)
 	return strcmp(name, "?") ? name : strerror(err);
 }
 
-void load_obstacle_text(bool have_modules, const char *lockdown,
-			bool installed, const char *release, char *buf,
-			size_t len)
+bool lockdown_active(const char *lockdown)
 {
 	const char *mode = lockdown ? strchr(lockdown, '[') : NULL;
 
-	if (!have_modules)
+	return mode && strncmp(mode, "[none]", 6);
+}
+
+/* The length of the first word of s (blanks: the kernel's separators). */
+static size_t first_word_len(const char *s)
+{
+	return strcspn(s, " \t\n");
+}
+
+bool vermagic_matches(const char *vermagic, const char *release)
+{
+	size_t n;
+
+	if (!vermagic || !release)
+		return false;
+	vermagic += strspn(vermagic, " \t");
+	n = first_word_len(vermagic);
+	return n && n == strlen(release) && !memcmp(vermagic, release, n);
+}
+
+enum load_obstacle load_obstacle(const struct load_facts *f)
+{
+	if (!f->have_modules)
+		return LOAD_NO_MODULES;
+	if (f->path && !vermagic_matches(f->vermagic, f->release))
+		return LOAD_VERMAGIC;
+	if (lockdown_active(f->lockdown) && (!f->path || !f->is_signed))
+		return LOAD_LOCKDOWN;
+	if (!f->path)
+		return LOAD_NOT_INSTALLED;
+	return LOAD_OK;
+}
+
+int load_obstacle_exit_code(enum load_obstacle o)
+{
+	switch (o) {
+	case LOAD_OK:
+		return VM_EXIT_OK;
+	case LOAD_LOCKDOWN:
+		return VM_EXIT_PERM;	/* as the kernel's EPERM would be */
+	default:
+		return VM_EXIT_FAILED;
+	}
+}
+
+/* s escaped (ESC_TEXT) and cut to at most max bytes of input, into buf. */
+static const char *esc_cut(const char *s, size_t max, char *buf, size_t len)
+{
+	char cut[ESC_CUT_MAX + 1];
+	size_t n = strnlen(s, max < ESC_CUT_MAX ? max : ESC_CUT_MAX);
+
+	memcpy(cut, s, n);
+	cut[n] = '\0';
+	return esc_text(cut, buf, len);
+}
+
+void load_obstacle_text(const struct load_facts *f, char *buf, size_t len)
+{
+	char path[ESC_TEXT_SIZE(ESC_CUT_MAX)], built[ESC_TEXT_SIZE(ESC_CUT_MAX)];
+	char rel[ESC_TEXT_SIZE(ESC_CUT_MAX)], mode[ESC_TEXT_SIZE(ESC_CUT_MAX)];
+	const char *vm = f->vermagic ? f->vermagic + strspn(f->vermagic, " \t") : NULL;
+	const char *m;
+
+	esc_cut(f->path ? f->path : "vmacct.ko", 160, path, sizeof(path));
+	esc_cut(f->release ? f->release : "?", 64, rel, sizeof(rel));
+	switch (load_obstacle(f)) {
+	case LOAD_NO_MODULES:
 		snprintf(buf, len, "this kernel cannot load modules (no /proc/modules: CONFIG_MODULES=n)");
-	else if (mode && strncmp(mode, "[none]", 6))
-		snprintf(buf, len, "the kernel is in lockdown (%.*s): it loads only signed modules; sign vmacct.ko with a key it trusts (mokutil --import)",
-			 (int)strcspn(mode, "\n"), mode);
-	else if (!installed)
+		break;
+	case LOAD_VERMAGIC:
+		if (vm && first_word_len(vm)) {
+			esc_cut(vm, first_word_len(vm) < 64 ? first_word_len(vm) : 64,
+				built, sizeof(built));
+			snprintf(buf, len, "%s was built for kernel %s, not the running kernel %s: the kernel would refuse it; rebuild it for this one (in the source tree: make && sudo make install; with DKMS: sudo dkms autoinstall)",
+				 path, built, rel);
+		} else {
+			snprintf(buf, len, "%s has no vermagic: it was not built by Kbuild, and the kernel refuses it; build vmacct.ko for the running kernel %s (in the source tree: make && sudo make install)",
+				 path, rel);
+		}
+		break;
+	case LOAD_LOCKDOWN:
+		m = strchr(f->lockdown, '[');
+		esc_cut(m, strcspn(m, "\n"), mode, sizeof(mode));
+		snprintf(buf, len, "the kernel is in lockdown (%s): it loads only signed modules, and %s; sign vmacct.ko with a key it trusts (mokutil --import)",
+			 mode, f->path ? "this vmacct.ko is not signed" : "no vmacct.ko is installed");
+		break;
+	case LOAD_NOT_INSTALLED:
 		snprintf(buf, len, "vmacct.ko is not installed for the running kernel %s: install it (the vmacct-dkms package, or in the source tree: make && sudo make install), then: vmacct load",
-			 release);
-	else
+			 rel);
+		break;
+	default:
 		snprintf(buf, len, "try: vmacct load");
+		break;
+	}
 }

@@ -32,14 +32,52 @@ const char *errno_name(int err);
 const char *errno_text(int err);
 
 /*
- * Why the module is not loaded, the real obstacle first: no module
- * support (no /proc/modules), lockdown (the text of
- * /sys/kernel/security/lockdown, "[none]" or NULL when there is none),
- * no vmacct.ko installed for the running kernel (release), or only not
- * loaded.  One line into buf that names a command that exists.
+ * What stands between the user and a loaded module, gathered by
+ * system.c (status, ps) or "vmacct load", and judged here.  The strings
+ * come from the system and the module file: they are escaped when
+ * written into a text.
  */
-void load_obstacle_text(bool have_modules, const char *lockdown,
-			bool installed, const char *release, char *buf,
-			size_t len);
+struct load_facts {
+	bool have_modules;	/* /proc/modules exists: CONFIG_MODULES=y */
+	const char *lockdown;	/* /sys/kernel/security/lockdown's text, or NULL */
+	const char *release;	/* the running kernel: uname -r */
+	const char *path;	/* the vmacct.ko found, or NULL: none installed */
+	const char *vermagic;	/* its vermagic, or NULL: it has none */
+	bool is_signed;		/* it carries a module signature */
+};
+
+enum load_obstacle {
+	LOAD_OK,		/* nothing known: only not loaded */
+	LOAD_NO_MODULES,	/* the kernel cannot load modules */
+	LOAD_VERMAGIC,		/* the file is built for another kernel */
+	LOAD_LOCKDOWN,		/* lockdown, and no signed file to offer it */
+	LOAD_NOT_INSTALLED,	/* no vmacct.ko for the running kernel */
+};
+
+/* Is the kernel in lockdown: a mode other than [none] in brackets? */
+bool lockdown_active(const char *lockdown);
+
+/*
+ * Is vermagic that of the running kernel?  Its first word is the release
+ * the module was built for (include/linux/vermagic.h: UTS_RELEASE, then
+ * the flags), compared whole with uname -r.  false without a vermagic:
+ * the kernel refuses such a module.
+ */
+bool vermagic_matches(const char *vermagic, const char *release);
+
+/*
+ * The real obstacle first: no module support, a file built for another
+ * kernel, lockdown without a signed file, no file at all; else LOAD_OK.
+ */
+enum load_obstacle load_obstacle(const struct load_facts *f);
+
+/* The exit code of "vmacct load" refusing for o (tool.h's table). */
+int load_obstacle_exit_code(enum load_obstacle o);
+
+/*
+ * load_obstacle(f) as one line into buf, naming a command that exists;
+ * "try: vmacct load" when there is none.
+ */
+void load_obstacle_text(const struct load_facts *f, char *buf, size_t len);
 
 #endif

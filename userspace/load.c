@@ -15,7 +15,7 @@
 #include "tool.h"
 
 int load_find_module(struct kmod_ctx *ctx, const struct load_opts *o,
-		     struct kmod_module **mod)
+		     const char *ahead, struct kmod_module **mod)
 {
 	struct kmod_list *list = NULL, *l;
 	int err;
@@ -23,9 +23,11 @@ int load_find_module(struct kmod_ctx *ctx, const struct load_opts *o,
 	if (o->ko) {
 		err = kmod_module_new_from_path(ctx, o->ko, mod);
 		if (err < 0) {
+			if (ahead && *ahead)
+				log_err("load: %s", ahead);
 			log_err("%s: %s — pass the path of a built vmacct.ko (make, in the source tree, builds ./vmacct.ko), or leave out --ko to use the installed module",
 				o->ko, strerror(-err));
-			return VM_EXIT_FAILED;
+			return ahead && *ahead ? VM_EXIT_PERM : VM_EXIT_FAILED;
 		}
 		return VM_EXIT_OK;
 	}
@@ -44,10 +46,12 @@ int load_find_module(struct kmod_ctx *ctx, const struct load_opts *o,
 		kmod_module_unref_list(list);
 	}
 	if (!*mod) {
+		if (ahead && *ahead)
+			log_err("load: %s", ahead);
 		log_err("module %s not found under %s: %s — install it (in the source tree: make && sudo make install, or sudo make dkms-install; or the vmacct-dkms package), or pass --ko PATH",
 			VMACCT_MODULE_NAME, kmod_get_dirname(ctx),
 			strerror(err < 0 ? -err : ENOENT));
-		return VM_EXIT_FAILED;
+		return ahead && *ahead ? VM_EXIT_PERM : VM_EXIT_FAILED;
 	}
 	return VM_EXIT_OK;
 }

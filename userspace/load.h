@@ -28,10 +28,12 @@ struct load_opts {
 
 /*
  * The module to insert: --ko's file, or the one libkmod finds for the
- * running kernel.  VM_EXIT_OK, or an exit code after saying why.
+ * running kernel.  VM_EXIT_OK, or an exit code after saying why.  ahead
+ * (NULL or "" for none) is lockdown, found before looking: when there is
+ * no file either, it is said first, and its exit code (4) is the one.
  */
 int load_find_module(struct kmod_ctx *ctx, const struct load_opts *o,
-		     struct kmod_module **mod);
+		     const char *ahead, struct kmod_module **mod);
 
 /*
  * The n addresses req asks for, from o->kallsyms (and System.map where it

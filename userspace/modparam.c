@@ -58,6 +58,24 @@ bool modparam_is_kallsyms(const char *value, const char **name,
 	return true;
 }
 
+void modinfo_facts(const struct modinfo_kv *kv, size_t n,
+		   const char **vermagic, bool *is_signed)
+{
+	size_t i;
+
+	*vermagic = NULL;
+	*is_signed = false;
+	for (i = 0; i < n; i++) {
+		if (!kv[i].key || !kv[i].value)
+			continue;
+		if (!strcmp(kv[i].key, "vermagic") && !*vermagic)
+			*vermagic = kv[i].value;
+		else if (!strcmp(kv[i].key, "sig_id") || !strcmp(kv[i].key, "signer") ||
+			 !strcmp(kv[i].key, "signature"))
+			*is_signed = true;
+	}
+}
+
 static bool strv_contains(const struct strv *sv, const char *s, size_t len)
 {
 	size_t i;

@@ -39,6 +39,14 @@ bool modparam_is_kallsyms(const char *value, const char **name,
 			  size_t *name_len);
 
 /*
+ * The vermagic (NULL: none) and whether the file carries a module
+ * signature (libkmod's sig_id, signer or signature entries).  Pointers
+ * into kv.
+ */
+void modinfo_facts(const struct modinfo_kv *kv, size_t n,
+		   const char **vermagic, bool *is_signed);
+
+/*
  * Append to out, in modinfo order and without repeats, the name of every
  * kallsyms address parameter among the entries.  0 or -ENOMEM.
  */

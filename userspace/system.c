@@ -12,6 +12,7 @@
 #include "hints.h"
 #include "system.h"
 #include "log.h"
+#include "modparam.h"
 #include "parse.h"
 #include "procfs.h"
 
@@ -162,32 +163,83 @@ int write_string_file(const char *path, const char *s)
 	return -err;
 }
 
+bool have_module_support(void)
+{
+	return access("/proc/modules", F_OK) == 0;
+}
+
+void read_lockdown(char *buf, size_t len)
+{
+	if (read_line_file("/sys/kernel/security/lockdown", buf, len))
+		buf[0] = '\0';
+}
+
+int vm_module_info(struct kmod_module *mod, struct kmod_list **info,
+		   struct modinfo_kv **kv, size_t *n)
+{
+	struct kmod_list *l;
+	size_t i = 0;
+	int err;
+
+	*info = NULL;
+	*kv = NULL;
+	*n = 0;
+	err = kmod_module_get_info(mod, info);
+	if (err < 0)
+		return err;
+	kmod_list_foreach(l, *info)
+		(*n)++;
+	*kv = calloc(*n ? *n : 1, sizeof(**kv));
+	if (!*kv) {
+		kmod_module_info_free_list(*info);
+		*info = NULL;
+		return -ENOMEM;
+	}
+	kmod_list_foreach(l, *info) {
+		(*kv)[i].key = kmod_module_info_get_key(l);
+		(*kv)[i].value = kmod_module_info_get_value(l);
+		i++;
+	}
+	return 0;
+}
+
 void module_obstacle(struct kmod_ctx *ctx, char *buf, size_t len)
 {
-	struct kmod_list *list = NULL, *l;
-	char lockdown[128] = "";
-	bool installed = false;
+	struct kmod_list *list = NULL, *l, *info = NULL;
+	struct kmod_module *found = NULL;
+	struct load_facts f = { .have_modules = have_module_support() };
+	struct modinfo_kv *kv = NULL;
+	char lockdown[128];
 	struct utsname u;
-	ssize_t n;
-	int fd;
+	size_t n;
 
-	fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, lockdown, sizeof(lockdown) - 1);
-		close(fd);
-		lockdown[n > 0 ? n : 0] = '\0';
-	}
+	read_lockdown(lockdown, sizeof(lockdown));
+	f.lockdown = lockdown;
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "?");
+	f.release = u.release;
 	if (ctx && !kmod_module_new_from_lookup(ctx, "vmacct", &list)) {
 		kmod_list_foreach(l, list) {
 			struct kmod_module *m = kmod_module_get_module(l);
 
-			installed |= kmod_module_get_path(m) != NULL;
-			kmod_module_unref(m);
+			if (!found && kmod_module_get_path(m))
+				found = m;
+			else
+				kmod_module_unref(m);
 		}
 		kmod_module_unref_list(list);
 	}
-	load_obstacle_text(access("/proc/modules", F_OK) == 0, lockdown,
-			   installed, u.release, buf, len);
+	if (found) {
+		f.path = kmod_module_get_path(found);
+		/* unreadable: say what is known, as if it matched */
+		if (vm_module_info(found, &info, &kv, &n) == 0)
+			modinfo_facts(kv, n, &f.vermagic, &f.is_signed);
+		else
+			f.vermagic = f.release;
+	}
+	load_obstacle_text(&f, buf, len);
+	free(kv);
+	kmod_module_info_free_list(info);
+	if (found)
+		kmod_module_unref(found);
 }

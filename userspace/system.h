@@ -9,6 +9,7 @@
 
 #include <libkmod.h>
 
+#include "modparam.h"
 #include "tool.h"
 
 /*
@@ -38,12 +39,26 @@ int read_comm(int32_t pid, char *buf, size_t len);
 int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data);
 
 /*
- * Why the module is not there, the real obstacle first: a kernel without
- * module support, lockdown, no vmacct.ko for the running kernel (looked
- * up with ctx, which may be NULL), or simply not loaded.  One line into
- * buf, naming a command that exists.
+ * Why the module is not there, the real obstacle first (hints.h,
+ * load_obstacle()): a kernel without module support, a vmacct.ko for the
+ * running kernel (looked up with ctx, which may be NULL) built for
+ * another, lockdown without a signed one, none installed, or simply not
+ * loaded.  One line into buf, naming a command that exists.
  */
 void module_obstacle(struct kmod_ctx *ctx, char *buf, size_t len);
+
+/* Can this kernel load modules at all (/proc/modules exists)? */
+bool have_module_support(void);
+
+/* /sys/kernel/security/lockdown without its newline; "" when unreadable. */
+void read_lockdown(char *buf, size_t len);
+
+/*
+ * The modinfo of mod as key/value pairs: *kv (free()) points into *info
+ * (kmod_module_info_free_list()).  0 or -errno, nothing to free then.
+ */
+int vm_module_info(struct kmod_module *mod, struct kmod_list **info,
+		   struct modinfo_kv **kv, size_t *n);
 
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);

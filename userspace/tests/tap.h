@@ -103,5 +103,6 @@ void test_hostile(struct tap *t, const struct test_env *env);
 void test_cgroup(struct tap *t, const struct test_env *env);
 void test_tables_cli(struct tap *t, const struct test_env *env);
 void test_hints(struct tap *t, const struct test_env *env);
+void test_load_checks(struct tap *t, const struct test_env *env);
 
 #endif

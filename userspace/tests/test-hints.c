@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hints.h"
+#include "modparam.h"
 #include "tap.h"
+#include "tool.h"
 
 /* A file's bytes, NUL-terminated (it may hold other NULs); NULL on failure. */
 static char *read_all(const char *path, size_t *len)
@@ -167,12 +170,112 @@ static void scan_binary(struct tap *t, const char *mk, const char *bin,
 	}
 }
 
+static void test_vermagic(struct tap *t)
+{
+	tap_ok(t, vermagic_matches("6.1.0-57-amd64 SMP preempt mod_unload modversions ", "6.1.0-57-amd64"),
+	       "vermagic: the first word is the release");
+	tap_ok(t, vermagic_matches("6.12.0\tSMP", "6.12.0"), "vermagic: a tab ends the word too");
+	tap_ok(t, !vermagic_matches("6.1.0-57-amd64-rt SMP", "6.1.0-57-amd64"),
+	       "vermagic: a longer release is another kernel");
+	tap_ok(t, !vermagic_matches("6.1.0 SMP", "6.1.0-57-amd64"),
+	       "vermagic: a prefix of the release is another kernel");
+	tap_ok(t, !vermagic_matches("SMP 6.1.0", "6.1.0"), "vermagic: only the first word counts");
+	tap_ok(t, !vermagic_matches(NULL, "6.1.0") && !vermagic_matches("", "6.1.0") &&
+	       !vermagic_matches("   ", "6.1.0") && !vermagic_matches("6.1.0", NULL),
+	       "vermagic: none, empty or blank never matches");
+}
+
+static void test_modinfo_facts(struct tap *t)
+{
+	static const struct modinfo_kv plain[] = {
+		{ "name", "vmacct" }, { "vermagic", "6.1.0 SMP" }, { "vermagic", "7.0 SMP" },
+		{ NULL, "x" }, { "signer", NULL },
+	};
+	static const struct modinfo_kv sig[] = {
+		{ "sig_id", "PKCS#7" }, { "signer", "" }, { "vermagic", "6.12.0 SMP" },
+	};
+	const char *vm = "x";
+	bool sg = true;
+
+	modinfo_facts(plain, sizeof(plain) / sizeof(plain[0]), &vm, &sg);
+	tap_ok(t, vm && !strcmp(vm, "6.1.0 SMP") && !sg,
+	       "modinfo: the first vermagic; no signature entry, not signed");
+	modinfo_facts(sig, sizeof(sig) / sizeof(sig[0]), &vm, &sg);
+	tap_ok(t, vm && !strcmp(vm, "6.12.0 SMP") && sg, "modinfo: sig_id means signed");
+	modinfo_facts(sig, 0, &vm, &sg);
+	tap_ok(t, !vm && !sg, "modinfo: nothing, no vermagic");
+}
+
+static void test_obstacles(struct tap *t)
+{
+	struct load_facts f = {
+		.have_modules = true, .lockdown = "none [integrity] confidentiality\n",
+		.release = "6.1.0-57-amd64", .path = "/lib/modules/x/vmacct.ko",
+		.vermagic = "6.12.0-test SMP", .is_signed = false,
+	};
+	char buf[512];
+
+	f.have_modules = false;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_NO_MODULES, "obstacle: no module support comes first");
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "cannot load modules (no /proc/modules", "... and says so");
+	tap_eq_i64(t, load_obstacle_exit_code(LOAD_NO_MODULES), VM_EXIT_FAILED, "... exit 1");
+
+	f.have_modules = true;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_VERMAGIC, "obstacle: then a file for another kernel, before lockdown");
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "/lib/modules/x/vmacct.ko was built for kernel 6.12.0-test, not the running kernel 6.1.0-57-amd64",
+		     "... naming the file, its kernel and the running one");
+	tap_contains(t, buf, "(in the source tree: make && sudo make install; with DKMS: sudo dkms autoinstall)",
+		     "... and the commands that rebuild it");
+	tap_eq_i64(t, load_obstacle_exit_code(LOAD_VERMAGIC), VM_EXIT_FAILED, "... exit 1");
+	f.vermagic = NULL;
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "has no vermagic", "obstacle: a file without vermagic");
+	f.vermagic = "\x1b]0;pwned\a\xff SMP";
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_ok(t, !strchr(buf, '\x1b') && !strchr(buf, '\a') && strstr(buf, "built for kernel \\x1b]0;pwned\\x07\\xff,"),
+	       "obstacle: a hostile vermagic is escaped");
+
+	f.vermagic = "6.1.0-57-amd64 SMP preempt";
+	tap_eq_i64(t, load_obstacle(&f), LOAD_LOCKDOWN, "obstacle: lockdown and an unsigned file");
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "lockdown ([integrity] confidentiality): it loads only signed modules, and this vmacct.ko is not signed",
+		     "... its mode named, the file unsigned");
+	tap_eq_i64(t, load_obstacle_exit_code(LOAD_LOCKDOWN), VM_EXIT_PERM, "... exit 4, as the kernel's EPERM");
+	f.is_signed = true;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_OK, "obstacle: lockdown and a signed file: none (the kernel checks the key)");
+	f.path = NULL;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_LOCKDOWN, "obstacle: lockdown and no file");
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "and no vmacct.ko is installed", "... saying there is none");
+	f.lockdown = "[none] integrity confidentiality\n";
+	tap_eq_i64(t, load_obstacle(&f), LOAD_NOT_INSTALLED, "obstacle: no lockdown, no file");
+	f.release = "6.12.117";
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_contains(t, buf, "not installed for the running kernel 6.12.117", "... for this kernel");
+	tap_contains(t, buf, "make && sudo make install", "... naming make install, a command that exists");
+	f.lockdown = NULL;
+	f.path = "/x/vmacct.ko";
+	f.vermagic = "6.12.117 SMP";
+	tap_eq_i64(t, load_obstacle(&f), LOAD_OK, "obstacle: installed for this kernel, only not loaded");
+	load_obstacle_text(&f, buf, sizeof(buf));
+	tap_eq_str(t, buf, "try: vmacct load", "... try: vmacct load");
+	tap_ok(t, !lockdown_active("[none] integrity") && !lockdown_active("") &&
+	       !lockdown_active(NULL) && lockdown_active("none integrity [confidentiality]"),
+	       "lockdown: active when the bracketed mode is not none");
+}
+
 void test_hints(struct tap *t, const struct test_env *env)
 {
 	struct make_scan sc = { 0, 0, false, false };
 	char path[1024];
 	size_t blen, mlen;
 	char *bin, *mk;
+
+	test_vermagic(t);
+	test_modinfo_facts(t);
+	test_obstacles(t);
 
 	snprintf(path, sizeof(path), "%s/../../../Makefile", env->fixtures);
 	mk = read_all(path, &mlen);

@@ -331,21 +331,6 @@ static void test_rendering(struct tap *t, const struct test_env *env)
 	ps_table_free(&tab);
 }
 
-static void test_obstacles(struct tap *t)
-{
-	char buf[256];
-
-	load_obstacle_text(false, "[none] integrity", true, "6.1.0", buf, sizeof(buf));
-	tap_contains(t, buf, "cannot load modules (no /proc/modules", "obstacle: no module support comes first");
-	load_obstacle_text(true, "none [integrity] confidentiality\n", true, "6.1.0", buf, sizeof(buf));
-	tap_contains(t, buf, "lockdown ([integrity] confidentiality)", "obstacle: lockdown, its mode named");
-	load_obstacle_text(true, "[none] integrity confidentiality\n", false, "6.12.117", buf, sizeof(buf));
-	tap_contains(t, buf, "not installed for the running kernel 6.12.117", "obstacle: no vmacct.ko for this kernel");
-	tap_contains(t, buf, "make && sudo make install", "... naming make install, a command that exists");
-	load_obstacle_text(true, NULL, true, "6.1.0", buf, sizeof(buf));
-	tap_eq_str(t, buf, "try: vmacct load", "obstacle: installed, only not loaded");
-}
-
 static void test_pid_errors(struct tap *t)
 {
 	tap_contains(t, pid_error_hint(ESRCH), "check the PID", "ESRCH hint: check the PID");
@@ -375,5 +360,4 @@ void test_ps(struct tap *t, const struct test_env *env)
 	test_sorting(t);
 	test_rendering(t, env);
 	test_pid_errors(t);
-	test_obstacles(t);
 }

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests: "vmacct load" end to end through tests/fake-dev.so, which
+ * answers libkmod's insert (never made), and stands in for uname -r,
+ * /proc/modules, the lockdown file and /proc/kallsyms.  The checks come
+ * in the kernel's order: no module support and lockdown before the file
+ * is looked for, then the file's vermagic (fake-vmacct.ko is built for
+ * "6.12.0-test") and signature, then the addresses.
+ */
+#include <endian.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "tap.h"
+#include "tool.h"
+
+struct load_env {
+	char preload[PATH_MAX + 16];
+	char log[PATH_MAX + 24];
+	char logpath[PATH_MAX];
+	char kallsyms[PATH_MAX + 64];
+	char modprobe_d[PATH_MAX + 32];
+	char dir[64];			/* a temporary directory */
+};
+
+/* The tool with fake-dev.so, its log, kallsyms-normal.txt and the extra env. */
+static int run_load(const struct test_env *env, struct load_env *le,
+		    struct run_result *r, const char *const extra[],
+		    const char *const args[])
+{
+	char *argv[16], *envv[24];
+	size_t i, n = 0;
+
+	argv[0] = (char *)env->tool;
+	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	envv[n++] = le->preload;
+	envv[n++] = le->log;
+	envv[n++] = le->kallsyms;
+	envv[n++] = le->modprobe_d;
+	for (i = 0; extra && extra[i] && n + 1 < sizeof(envv) / sizeof(envv[0]); i++)
+		envv[n++] = (char *)extra[i];
+	envv[n] = NULL;
+	unlink(le->logpath);
+	if (run_capture_env(argv, envv, r)) {
+		tap_diag("cannot run %s", env->tool);
+		return -1;
+	}
+	return r->status;
+}
+
+#define LOAD(r, extra, ...) \
+	run_load(env, &le, (r), (extra), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* As root, the module not loaded, /proc/modules there, a kernel of release. */
+#define ROOT_ENV(release, ...) \
+	((const char *const[]){ "FAKE_VMACCT_UNLOADED=1", "FAKE_VMACCT_EUID=0", \
+				"FAKE_VMACCT_MODULES=1", "FAKE_VMACCT_RELEASE=" release, \
+				__VA_ARGS__ NULL })
+
+/*
+ * A copy of fake-vmacct.ko with a module signature appended, as
+ * scripts/sign-file writes one (X.509 id, which libkmod reads without
+ * parsing PKCS#7): signer, key id, signature, struct module_signature,
+ * the magic.  0 or -1.
+ */
+static int write_signed(const char *from, const char *to)
+{
+	static const char magic[] = "~Module signature appended~\n";
+	struct {
+		uint8_t algo, hash, id_type, signer_len, key_id_len, pad[3];
+		uint32_t sig_len;	/* big endian */
+	} __attribute__((packed)) sig = { 1, 4, 1, 4, 4, { 0, 0, 0 }, 0 };
+	char body[16] = "testKEY1sigbytes";
+	size_t len, n;
+	char *ko;
+	FILE *f;
+	int ret = 0;
+
+	ko = slurp(from);
+	f = fopen(from, "rbe");
+	if (!ko || !f) {
+		free(ko);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	fclose(f);
+	sig.sig_len = htobe32(8);
+	f = fopen(to, "wbe");
+	if (!f) {
+		free(ko);
+		return -1;
+	}
+	n = fwrite(ko, 1, len, f) + fwrite(body, 1, sizeof(body), f) +
+	    fwrite(&sig, 1, sizeof(sig), f) + fwrite(magic, 1, sizeof(magic) - 1, f);
+	if (n != len + sizeof(body) + sizeof(sig) + sizeof(magic) - 1)
+		ret = -1;
+	if (fclose(f))
+		ret = -1;
+	free(ko);
+	return ret;
+}
+
+static void test_vermagic(struct tap *t, const struct test_env *env, struct load_env *le_)
+{
+	struct load_env le = *le_;
+	struct run_result r;
+	char *log;
+
+	tap_eq_i64(t, LOAD(&r, ((const char *const[]){ "FAKE_VMACCT_RELEASE=6.1.0-other", NULL }),
+			   "load", "--ko", env->fake_ko, "--dry-run"),
+		   VM_EXIT_FAILED, "load --dry-run of a module built for another kernel exits 1");
+	tap_contains(t, r.err, "vmacct: load: ", "... a load error");
+	tap_contains(t, r.err, "was built for kernel 6.12.0-test, not the running kernel 6.1.0-other",
+		     "... naming the kernel it was built for and the running one");
+	tap_contains(t, r.err, "make && sudo make install", "... the rebuild from the source tree");
+	tap_contains(t, r.err, "sudo dkms autoinstall", "... and with DKMS");
+	tap_ok(t, r.out && !*r.out, "... and prints no option string");
+	run_free(&r);
+
+	tap_eq_i64(t, LOAD(&r, ROOT_ENV("6.12.0-test-rt",), "load", "--ko", env->fake_ko),
+		   VM_EXIT_FAILED, "load (inserting) of a module for 6.12.0-test on 6.12.0-test-rt exits 1: the release whole, not a prefix");
+	tap_contains(t, r.err, "not the running kernel 6.12.0-test-rt", "... said before inserting");
+	log = slurp(le.logpath);
+	tap_ok(t, !log || !strstr(log, "INSERT"), "... and nothing is inserted");
+	free(log);
+	run_free(&r);
+
+	tap_eq_i64(t, LOAD(&r, ROOT_ENV("6.12.0-test",), "load", "--ko", env->fake_ko),
+		   VM_EXIT_OK, "load of a module built for the running kernel exits 0");
+	tap_contains(t, r.out, "loaded vmacct from ", "... saying it loaded it");
+	log = slurp(le.logpath);
+	tap_contains(t, log, "INSERT flags=0 vm_committed_as=0xffffffff82a01000 ",
+		     "... inserted with the addresses of (the fake) /proc/kallsyms");
+	free(log);
+	run_free(&r);
+
+	/* a test's table is no running kernel's: the dry run does not compare */
+	tap_eq_i64(t, LOAD(&r, ((const char *const[]){ "FAKE_VMACCT_RELEASE=6.1.0-other", NULL }),
+			   "load", "--ko", env->fake_ko, "-n", "-s", le.kallsyms + strlen("FAKE_VMACCT_KALLSYMS=")),
+		   VM_EXIT_OK, "load --dry-run --kallsyms FILE does not compare the vermagic with uname -r");
+	run_free(&r);
+}
+
+static void test_kernel_first(struct tap *t, const struct test_env *env, struct load_env *le_)
+{
+	struct load_env le = *le_;
+	char lockfile[128], lockenv[160], signed_ko[128];
+	struct run_result r;
+	char *log;
+
+	tap_eq_i64(t, LOAD(&r, ((const char *const[]){ "FAKE_VMACCT_UNLOADED=1", "FAKE_VMACCT_EUID=1000",
+							"FAKE_VMACCT_MODULES=0", NULL }),
+			   "load", "--ko", "/nonexistent/vmacct.ko"),
+		   VM_EXIT_FAILED, "load on a kernel without module support exits 1");
+	tap_starts_with(t, r.err, "vmacct: load: this kernel cannot load modules (no /proc/modules",
+			"... the first message names it: before root, before the file");
+	tap_ok(t, r.err && !strstr(r.err, "/nonexistent") && !strstr(r.err, "need root"),
+	       "... and neither the missing file nor root is mentioned");
+	run_free(&r);
+
+	snprintf(lockfile, sizeof(lockfile), "%s/lockdown", le.dir);
+	snprintf(lockenv, sizeof(lockenv), "FAKE_VMACCT_LOCKDOWN=%s", lockfile);
+	test_put_file(le.dir, "lockdown", "none [integrity] confidentiality\n");
+	tap_eq_i64(t, LOAD(&r, ROOT_ENV("6.12.0-test", lockenv,), "load", "--ko", "/nonexistent/vmacct.ko"),
+		   VM_EXIT_PERM, "load in lockdown without a module file exits 4");
+	tap_starts_with(t, r.err, "vmacct: load: the kernel is in lockdown ([integrity] confidentiality): it loads only signed modules",
+			"... the first message names lockdown");
+	tap_contains(t, r.err, "\nvmacct: /nonexistent/vmacct.ko: No such file or directory",
+		     "... then the missing file");
+	run_free(&r);
+
+	tap_eq_i64(t, LOAD(&r, ROOT_ENV("6.12.0-test", lockenv,), "load", "--ko", env->fake_ko),
+		   VM_EXIT_PERM, "load of an unsigned module in lockdown exits 4");
+	tap_contains(t, r.err, "this vmacct.ko is not signed; sign vmacct.ko with a key it trusts (mokutil --import)",
+		     "... saying it is not signed, and how to sign");
+	log = slurp(le.logpath);
+	tap_ok(t, !log || !strstr(log, "INSERT"), "... and nothing is inserted");
+	free(log);
+	run_free(&r);
+
+	snprintf(signed_ko, sizeof(signed_ko), "%s/signed.ko", le.dir);
+	if (write_signed(env->fake_ko, signed_ko)) {
+		tap_ok(t, false, "a signed copy of the fake module is written");
+	} else {
+		tap_eq_i64(t, LOAD(&r, ROOT_ENV("6.12.0-test", lockenv,), "load", "--ko", signed_ko),
+			   VM_EXIT_OK, "load of a signed module in lockdown goes on (the kernel checks the signature)");
+		log = slurp(le.logpath);
+		tap_contains(t, log, "INSERT flags=0 vm_committed_as=", "... to the insert");
+		free(log);
+		run_free(&r);
+		unlink(signed_ko);
+	}
+
+	/* status names the same obstacles, in the same order */
+	tap_eq_i64(t, LOAD(&r, ((const char *const[]){ "FAKE_VMACCT_UNLOADED=1", "FAKE_VMACCT_MODULES=0",
+							lockenv, NULL }), "status"),
+		   VM_EXIT_OK, "status without the module, on a kernel without module support, exits 0");
+	tap_starts_with(t, r.out, "from /proc (approximate): module vmacct is not loaded: this kernel cannot load modules",
+			"... naming no module support first, before lockdown");
+	run_free(&r);
+	tap_eq_i64(t, LOAD(&r, ((const char *const[]){ "FAKE_VMACCT_UNLOADED=1", "FAKE_VMACCT_MODULES=1",
+							lockenv, "FAKE_VMACCT_RELEASE=6.12.0-none", NULL }),
+			   "ps", "--user", "0", "-o", "pid"),
+		   VM_EXIT_OK, "ps without the module in lockdown exits 0");
+	tap_contains(t, r.err, "module vmacct is not loaded: the kernel is in lockdown ([integrity] confidentiality)",
+		     "... naming lockdown");
+	run_free(&r);
+	unlink(lockfile);
+}
+
+void test_load_checks(struct tap *t, const struct test_env *env)
+{
+	struct load_env le;
+	char path[PATH_MAX], ks[PATH_MAX], confdir[96];
+
+	if (!env->fake_dev || !realpath(env->fake_dev, path) ||
+	    !realpath(env->fixtures, ks)) {
+		tap_skip(t, "no --fake-dev", "vmacct load end to end through a fake libkmod insert");
+		return;
+	}
+	snprintf(le.preload, sizeof(le.preload), "LD_PRELOAD=%s", path);
+	snprintf(le.kallsyms, sizeof(le.kallsyms), "FAKE_VMACCT_KALLSYMS=%s/kallsyms-normal.txt", ks);
+	snprintf(le.dir, sizeof(le.dir), "/tmp/vmacct-load-test-XXXXXX");
+	if (!mkdtemp(le.dir)) {
+		tap_ok(t, false, "temporary directory for the load tests");
+		return;
+	}
+	/* not this host's modprobe.d: an empty one */
+	snprintf(confdir, sizeof(confdir), "%s/modprobe.d", le.dir);
+	mkdir(confdir, 0700);
+	snprintf(le.modprobe_d, sizeof(le.modprobe_d), "VMACCT_MODPROBE_D=%s", confdir);
+	snprintf(le.logpath, sizeof(le.logpath), "%s/fake.log", le.dir);
+	snprintf(le.log, sizeof(le.log), "FAKE_VMACCT_LOG=%s", le.logpath);
+
+	test_vermagic(t, env, &le);
+	test_kernel_first(t, env, &le);
+	unlink(le.logpath);
+	rmdir(confdir);
+	rmdir(le.dir);
+}
