@@ -63,7 +63,10 @@ static void load_help(FILE *out)
 		    "NAME=0xADDRESS.  A kernel built without CONFIG_KALLSYMS_ALL lists no\n"
 		    "variable there: those come from its System.map, moved by the boot's KASLR\n"
 		    "offset (Debian: linux-image-$(uname -r)-dbg ships the map).\n"
-		    "MODULE_OPTIONs after \"--\" are appended unchanged.\n"
+		    "MODULE_OPTIONs after \"--\" are appended (name=\"value\" when the value\n"
+		    "has a blank); modprobe.d's \"options vmacct\" come first, an address\n"
+		    "there ignored with a warning, also when modprobe's install line\n"
+		    "passes it again after \"--\".\n"
 		    "First it refuses what the kernel would refuse, naming the obstacle: a\n"
 		    "kernel without module support (no /proc/modules), a module whose\n"
 		    "vermagic names another release than uname -r (also with --dry-run,\n"
@@ -210,6 +213,38 @@ static int file_obstacles(const struct load_opts *o, const struct load_facts *f)
 	return load_obstacle_exit_code(ob);
 }
 
+/*
+ * The options after "--": those the install line passes again from
+ * modprobe.d are taken out (modparam_drop_config_echo()), so that both
+ * ways of loading treat modprobe.d alike; one that still sets an
+ * address, or cannot reach the kernel as one option, is a usage error.
+ * -1 to go on, else an exit code.
+ */
+static int check_extra(struct load_opts *o, const char *config,
+		       const struct ksym_req *req, size_t nreq)
+{
+	char what[200];
+	long bad;
+
+	o->nextra = modparam_drop_config_echo(config, o->extra, o->nextra,
+					      req, nreq);
+	bad = modparam_find_conflict(o->extra, o->nextra, req, nreq);
+	if (bad >= 0) {
+		snprintf(what, sizeof(what),
+			 "module option '%.80s' would override an address this command resolves",
+			 o->extra[bad]);
+		return usage_error("load", what);
+	}
+	bad = modparam_find_unsafe(o->extra, o->nextra);
+	if (bad >= 0) {
+		snprintf(what, sizeof(what),
+			 "module option '%.80s' cannot reach the kernel as one option: a blank in its name, or a blank and a double quote",
+			 o->extra[bad]);
+		return usage_error("load", what);
+	}
+	return -1;
+}
+
 static int insert(struct kmod_module *mod, const char *path,
 		  const char *options, const char *vermagic, size_t naddr,
 		  int verbose)
@@ -248,8 +283,8 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 	struct utsname u;
 	const char *path;
 	struct global_opts kopts = *g;	/* with this command's -v */
+	const char *config_opts;
 	struct kmod_ctx *ctx;
-	long conflict;
 	int ret, state, err;
 	size_t i;
 
@@ -313,31 +348,27 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 	for (i = 0; i < mf.names.n; i++)
 		req[i].name = mf.names.v[i];
 
-	conflict = modparam_find_conflict(o.extra, o.nextra, req, mf.names.n);
-	if (conflict >= 0) {
-		char what[160];
-
-		snprintf(what, sizeof(what),
-			 "module option '%s' would override an address this command resolves",
-			 o.extra[conflict]);
-		ret = usage_error("load", what);
-		goto out;
-	}
-
-	ret = load_resolve_symbols(&o, path, req, mf.names.n);
-	if (ret)
-		goto out;
-
 	/*
 	 * options vmacct ... in modprobe.d, as modprobe vmacct applies them:
 	 * by the module's name, whatever the file given with --ko is called
 	 */
 	err = kmod_module_new_from_name(ctx, VMACCT_MODULE_NAME, &named);
-	if (!err) {
-		err = modparam_merge_config(kmod_module_get_options(named), o.extra,
-					    o.nextra, req, mf.names.n, &config, &dropped);
-		kmod_module_unref(named);
+	if (err) {
+		log_err("modprobe.d options: %s", strerror(-err));
+		ret = VM_EXIT_FAILED;
+		goto out;
 	}
+	config_opts = kmod_module_get_options(named);
+	ret = check_extra(&o, config_opts, req, mf.names.n);
+	if (ret >= 0)
+		goto out;
+
+	ret = load_resolve_symbols(&o, path, req, mf.names.n);
+	if (ret)
+		goto out;
+
+	err = modparam_merge_config(config_opts, o.extra, o.nextra, req,
+				    mf.names.n, &config, &dropped);
 	if (err) {
 		log_err("modprobe.d options: %s", strerror(-err));
 		ret = VM_EXIT_FAILED;
@@ -369,6 +400,8 @@ out:
 	strv_free(&mf.names);
 	strv_free(&config);
 	strv_free(&dropped);
+	if (named)
+		kmod_module_unref(named);
 	if (mod)
 		kmod_module_unref(mod);
 	kmod_unref(ctx);

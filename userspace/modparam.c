@@ -8,6 +8,9 @@
 
 #include "modparam.h"
 
+/* What the kernel's parse_args() takes for blanks (isspace()). */
+#define KERNEL_BLANKS	" \t\n\v\f\r"
+
 /* Append s, which the array now owns.  0 or -ENOMEM (s is freed). */
 static int strv_take(struct strv *sv, char *s)
 {
@@ -126,6 +129,12 @@ long modparam_find_conflict(char *const extra[], size_t nextra,
 	return -1;
 }
 
+/* The length of the name of "name=value" or "name". */
+static size_t opt_name_len(const char *opt)
+{
+	return strcspn(opt, "=");
+}
+
 char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 			     const struct strv *config,
 			     char *const extra[], size_t nextra)
@@ -142,8 +151,18 @@ char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 		fprintf(f, "%s%s=0x%" PRIx64, sep, req[i].name, req[i].addr);
 	for (i = 0; config && i < config->n; i++, sep = " ")
 		fprintf(f, "%s%s", sep, config->v[i]);
-	for (i = 0; i < nextra; i++, sep = " ")
-		fprintf(f, "%s%s", sep, extra[i]);
+	/*
+	 * an option with a blank came through a shell that took its quotes
+	 * out (the install line): quoted again, the kernel reads it as one
+	 */
+	for (i = 0; i < nextra; i++, sep = " ") {
+		if (strpbrk(extra[i], KERNEL_BLANKS))
+			fprintf(f, "%s%.*s=\"%s\"", sep, (int)opt_name_len(extra[i]),
+				extra[i], extra[i] + opt_name_len(extra[i]) +
+				(extra[i][opt_name_len(extra[i])] == '='));
+		else
+			fprintf(f, "%s%s", sep, extra[i]);
+	}
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);
@@ -156,12 +175,6 @@ char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 	return buf;
 }
 
-/* The length of the name of "name=value" or "name". */
-static size_t opt_name_len(const char *opt)
-{
-	return strcspn(opt, "=");
-}
-
 static bool names_equal(const char *a, const char *b)
 {
 	size_t n = opt_name_len(a);
@@ -169,28 +182,106 @@ static bool names_equal(const char *a, const char *b)
 	return n == opt_name_len(b) && !memcmp(a, b, n);
 }
 
+/*
+ * The next word of a modprobe.d option string at *p: a blank ends it,
+ * except inside double quotes.  Its length (0 at the end); *p moves past it.
+ */
+static size_t next_config_word(const char **p, const char **word)
+{
+	bool quoted = false;
+	size_t n;
+
+	*p += strspn(*p, " \t\n");
+	*word = *p;
+	for (n = 0; (*p)[n] && (quoted || !strchr(" \t\n", (*p)[n])); n++)
+		if ((*p)[n] == '"')
+			quoted = !quoted;
+	*p += n;
+	return n;
+}
+
+/* Does the word of n bytes, its double quotes taken out, equal s? */
+static bool word_is(const char *word, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (word[i] == '"')
+			continue;
+		if (*s++ != word[i])
+			return false;
+	}
+	return !*s;
+}
+
+static bool sets_address(const char *opt, const struct ksym_req *req,
+			 size_t nreq)
+{
+	size_t i;
+
+	for (i = 0; i < nreq; i++)
+		if (strlen(req[i].name) == opt_name_len(opt) &&
+		    !memcmp(req[i].name, opt, opt_name_len(opt)))
+			return true;
+	return false;
+}
+
+size_t modparam_drop_config_echo(const char *config, char **extra,
+				 size_t nextra, const struct ksym_req *req,
+				 size_t nreq)
+{
+	const char *cfg = config ? config : "", *p, *word;
+	size_t i, j, k, n, nwords = 0;
+	bool *used;
+
+	for (p = cfg; next_config_word(&p, &word); )
+		nwords++;
+	used = calloc(nwords ? nwords : 1, sizeof(*used));
+	for (i = 0, k = 0; i < nextra; i++) {
+		bool echo = false;
+
+		if (used && sets_address(extra[i], req, nreq)) {
+			for (p = cfg, j = 0; (n = next_config_word(&p, &word)); j++) {
+				if (!used[j] && word_is(word, n, extra[i])) {
+					used[j] = echo = true;	/* each word once */
+					break;
+				}
+			}
+		}
+		if (!echo)
+			extra[k++] = extra[i];
+	}
+	free(used);
+	return k;
+}
+
+long modparam_find_unsafe(char *const extra[], size_t nextra)
+{
+	size_t i;
+
+	for (i = 0; i < nextra; i++) {
+		const char *blank = strpbrk(extra[i], KERNEL_BLANKS);
+
+		if (blank && (strchr(extra[i], '"') ||
+			      (size_t)(blank - extra[i]) < opt_name_len(extra[i])))
+			return (long)i;
+	}
+	return -1;
+}
+
 int modparam_merge_config(const char *config, char *const extra[],
 			  size_t nextra, const struct ksym_req *req,
 			  size_t nreq, struct strv *out, struct strv *dropped)
 {
-	const char *p = config ? config : "";
+	const char *p = config ? config : "", *word;
 	size_t i, n;
-	bool quoted;
 	char *tok;
 	int err;
 
-	for (;;) {
-		p += strspn(p, " \t\n");
-		if (!*p)
-			return 0;
-		/* a blank ends an option, except inside double quotes */
-		for (n = 0, quoted = false; p[n] && (quoted || !strchr(" \t\n", p[n])); n++)
-			if (p[n] == '"')
-				quoted = !quoted;
-		tok = strndup(p, n);
+	while ((n = next_config_word(&p, &word))) {
+		tok = strndup(word, n);
 		if (!tok)
 			return -ENOMEM;
-		p += n;
 		for (i = 0; i < nextra; i++)
 			if (names_equal(tok, extra[i]))
 				break;
@@ -198,12 +289,9 @@ int modparam_merge_config(const char *config, char *const extra[],
 			free(tok);
 			continue;
 		}
-		for (i = 0; i < nreq; i++)
-			if (strlen(req[i].name) == opt_name_len(tok) &&
-			    !memcmp(req[i].name, tok, opt_name_len(tok)))
-				break;
-		err = strv_take(i < nreq ? dropped : out, tok);
+		err = strv_take(sets_address(tok, req, nreq) ? dropped : out, tok);
 		if (err)
 			return err;
 	}
+	return 0;
 }

@@ -61,6 +61,27 @@ long modparam_find_conflict(char *const extra[], size_t nextra,
 			    const struct ksym_req *req, size_t nreq);
 
 /*
+ * "modprobe vmacct" runs modprobe.d's install line with $CMDLINE_OPTS:
+ * the options of modprobe.d (config, as for modparam_merge_config()),
+ * then those of its own command line, as the words of a shell (double
+ * quotes taken out).  An address option among extra that is such a word
+ * of config came from there, not from a person: it is taken out of
+ * extra (compacted in place; each word of config accounts for one), to be
+ * dropped with a warning as "vmacct load" run directly drops it.  Returns
+ * the new count.
+ */
+size_t modparam_drop_config_echo(const char *config, char **extra,
+				 size_t nextra, const struct ksym_req *req,
+				 size_t nreq);
+
+/*
+ * Index of the first extra option with a blank in its name, or with both
+ * a blank and a double quote, which no quoting passes to the kernel as
+ * one option; -1 if none.
+ */
+long modparam_find_unsafe(char *const extra[], size_t nextra);
+
+/*
  * The options of "options vmacct ..." lines in modprobe.d (config, as
  * libkmod's kmod_module_get_options() gives them, blank-separated, double
  * quotes keeping blanks), as modprobe would apply them: into out, each
@@ -74,7 +95,9 @@ int modparam_merge_config(const char *config, char *const extra[],
 
 /*
  * "NAME=0xADDR NAME=0xADDR ... CONFIG CONFIG ... EXTRA EXTRA", malloc'd;
- * NULL on ENOMEM.  An empty string when there is nothing to pass.
+ * NULL on ENOMEM.  An empty string when there is nothing to pass.  An
+ * extra option with a blank is written name="value", so that the kernel
+ * reads one option (modparam_find_unsafe() refuses one with a quote too).
  */
 char *modparam_build_options(const struct ksym_req *req, size_t nreq,
 			     const struct strv *config,

@@ -27,6 +27,7 @@ struct load_env {
 	char kallsyms[PATH_MAX + 64];
 	char modprobe_d[PATH_MAX + 32];
 	char dir[64];			/* a temporary directory */
+	char confdir[96];		/* its modprobe.d */
 };
 
 /* The tool with fake-dev.so, its log, kallsyms-normal.txt and the extra env. */
@@ -219,10 +220,141 @@ static void test_kernel_first(struct tap *t, const struct test_env *env, struct 
 	unlink(lockfile);
 }
 
+/* The INSERT line of the fake device's log, malloc'd, or NULL. */
+static char *insert_line(const struct load_env *le)
+{
+	char *log = slurp(le->logpath), *p, *line = NULL;
+
+	p = log ? strstr(log, "INSERT ") : NULL;
+	if (p)
+		line = strndup(p, strcspn(p, "\n"));
+	free(log);
+	return line;
+}
+
+/*
+ * modprobe.d's install line as shipped, running this tool on the fake
+ * module: "install vmacct TOOL load --ko FAKE -- $CMDLINE_OPTS".  0 or -1.
+ */
+static int write_install_line(const struct test_env *env, const char *conf,
+			      const char *options)
+{
+	char tmpl[1024], *text, *line, *at;
+	const char *from = "/usr/sbin/vmacct load";
+	FILE *f;
+
+	snprintf(tmpl, sizeof(tmpl), "%s/../../vmacct-modprobe.conf", env->fixtures);
+	text = slurp(tmpl);
+	line = text ? strstr(text, "\ninstall vmacct ") : NULL;
+	at = line ? strstr(line, from) : NULL;
+	f = at ? fopen(conf, "we") : NULL;
+	if (!f) {
+		free(text);
+		return -1;
+	}
+	line[strcspn(line + 1, "\n") + 1] = '\0';
+	*at = '\0';
+	fprintf(f, "%s%s load --ko %s%s\n%s\n", line + 1, env->tool, env->fake_ko,
+		at + strlen(from), options);
+	free(text);
+	return fclose(f) ? -1 : 0;
+}
+
+static const char *find_modprobe(void)
+{
+	static const char *const where[] = { "/usr/sbin/modprobe", "/sbin/modprobe",
+					     "/usr/bin/modprobe", "/bin/modprobe" };
+	size_t i;
+
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		if (!access(where[i], X_OK))
+			return where[i];
+	return NULL;
+}
+
+/*
+ * "options vmacct" with an address in modprobe.d: "vmacct load" run
+ * directly drops it with a warning, and so does the install line of
+ * "modprobe vmacct", which passes it again as an option after "--".
+ */
+static void test_modprobe_paths(struct tap *t, const struct test_env *env, struct load_env *le_)
+{
+	static const char options[] = "options vmacct hstates=0x1 stats=1 name=\"a b\"";
+	struct load_env le = *le_;
+	const char *ks = le.kallsyms + strlen("FAKE_VMACCT_KALLSYMS=");
+	char conf[128], root[96], *direct = NULL, *via = NULL;
+	const char *modprobe = find_modprobe();
+	struct run_result r;
+	int st;
+
+	snprintf(conf, sizeof(conf), "%s/vmacct.conf", le.confdir);
+	if (write_install_line(env, conf, options)) {
+		tap_ok(t, false, "modprobe.d with the shipped install line, on the fake module");
+		return;
+	}
+	tap_eq_i64(t, LOAD(&r, NULL, "load", "--ko", env->fake_ko, "-n", "-s", ks), VM_EXIT_OK,
+		   "modprobe.d sets an address: load run directly exits 0");
+	tap_contains(t, r.err, "'options vmacct hstates=0x1' ignored", "... saying it ignores it");
+	tap_contains(t, r.out, "hugetlb_max_hstate=0xffffffff82a02800 stats=1 name=\"a b\"\n",
+		     "... and applies the rest");
+	direct = r.out ? strdup(r.out) : NULL;
+	run_free(&r);
+
+	tap_eq_i64(t, LOAD(&r, NULL, "load", "--ko", env->fake_ko, "-n", "-s", ks,
+			   "--", "hstates=0x1", "stats=1", "name=a b"), VM_EXIT_OK,
+		   "... and as the install line passes it (after --, quotes gone): exits 0 too, no usage error");
+	tap_contains(t, r.err, "'options vmacct hstates=0x1' ignored", "... saying the same");
+	tap_ok(t, direct && r.out && !strcmp(direct, r.out), "... with the same option string");
+	run_free(&r);
+	free(direct);
+
+	tap_eq_i64(t, LOAD(&r, NULL, "load", "--ko", env->fake_ko, "-n", "-s", ks,
+			   "--", "hstates=0x1", "stats=1", "name=a b", "hstates=0x1"), VM_EXIT_USAGE,
+		   "an address given once more than modprobe.d holds (modprobe's own command line) is a usage error");
+	run_free(&r);
+	tap_eq_i64(t, LOAD(&r, NULL, "load", "--ko", env->fake_ko, "-n", "-s", ks, "--", "hstates=0x2"),
+		   VM_EXIT_USAGE, "an address modprobe.d does not hold is a usage error");
+	run_free(&r);
+
+	/* the real modprobe, through the shipped install line, against load run directly */
+	if (!modprobe) {
+		tap_skip(t, "no modprobe", "modprobe vmacct inserts what vmacct load inserts");
+		unlink(conf);
+		return;
+	}
+	snprintf(root, sizeof(root), "%s/root", le.dir);
+	mkdir(root, 0700);
+	st = LOAD(&r, ROOT_ENV("6.12.0-test",), "load", "--ko", env->fake_ko);
+	direct = insert_line(&le);
+	run_free(&r);
+	tap_ok(t, st == VM_EXIT_OK && direct && strstr(direct, " stats=1 name=\"a b\" -> 0"),
+	       "vmacct load inserts the addresses and modprobe.d's other options");
+	{
+		char *argv[] = { (char *)modprobe, "-C", le.confdir, "-d", root, "vmacct", NULL };
+		const char *const extra[] = { "FAKE_VMACCT_UNLOADED=1", "FAKE_VMACCT_EUID=0",
+					      "FAKE_VMACCT_MODULES=1", "FAKE_VMACCT_RELEASE=6.12.0-test",
+					      le.preload, le.log, le.kallsyms, le.modprobe_d, NULL };
+
+		unlink(le.logpath);
+		st = run_capture_env(argv, (char *const *)extra, &r) ? -1 : r.status;
+	}
+	via = insert_line(&le);
+	tap_eq_i64(t, st, 0, "modprobe vmacct through the install line exits 0");
+	tap_contains(t, r.err, "'options vmacct hstates=0x1' ignored", "... warning as vmacct load does");
+	tap_ok(t, direct && via && !strcmp(direct, via), "... and inserts the same options");
+	if (!(direct && via && !strcmp(direct, via)))
+		tap_diag("direct '%s', modprobe '%s'", direct ? direct : "", via ? via : "");
+	run_free(&r);
+	free(direct);
+	free(via);
+	unlink(conf);
+	rmdir(root);
+}
+
 void test_load_checks(struct tap *t, const struct test_env *env)
 {
 	struct load_env le;
-	char path[PATH_MAX], ks[PATH_MAX], confdir[96];
+	char path[PATH_MAX], ks[PATH_MAX];
 
 	if (!env->fake_dev || !realpath(env->fake_dev, path) ||
 	    !realpath(env->fixtures, ks)) {
@@ -237,15 +369,16 @@ void test_load_checks(struct tap *t, const struct test_env *env)
 		return;
 	}
 	/* not this host's modprobe.d: an empty one */
-	snprintf(confdir, sizeof(confdir), "%s/modprobe.d", le.dir);
-	mkdir(confdir, 0700);
-	snprintf(le.modprobe_d, sizeof(le.modprobe_d), "VMACCT_MODPROBE_D=%s", confdir);
+	snprintf(le.confdir, sizeof(le.confdir), "%s/modprobe.d", le.dir);
+	mkdir(le.confdir, 0700);
+	snprintf(le.modprobe_d, sizeof(le.modprobe_d), "VMACCT_MODPROBE_D=%s", le.confdir);
 	snprintf(le.logpath, sizeof(le.logpath), "%s/fake.log", le.dir);
 	snprintf(le.log, sizeof(le.log), "FAKE_VMACCT_LOG=%s", le.logpath);
 
 	test_vermagic(t, env, &le);
 	test_kernel_first(t, env, &le);
+	test_modprobe_paths(t, env, &le);
 	unlink(le.logpath);
-	rmdir(confdir);
+	rmdir(le.confdir);
 	rmdir(le.dir);
 }

@@ -114,6 +114,38 @@ void test_modparam(struct tap *t)
 		tap_ok(t, cfg.n == 0 && dropped.n == 0, "... and nothing added");
 	}
 
+	/* the install line passes modprobe.d's options again, quotes taken out by its shell */
+	{
+		char *ex[] = { "hstates=0x1", "stats=1", "name=a b", "recorder=0", "hstates=0x1",
+			       "vm_committed_as=0x5", "hstates=0x2" };
+		char *q[] = { "hstates=0x1" };
+		size_t n;
+
+		n = modparam_drop_config_echo("hstates=0x1 stats=1 name=\"a b\"", ex, 7, req, 2);
+		tap_eq_u64(t, n, 6, "install line: one address option that modprobe.d holds is taken out");
+		tap_ok(t, n == 6 && !strcmp(ex[0], "stats=1") && !strcmp(ex[1], "name=a b") &&
+		       !strcmp(ex[2], "recorder=0") && !strcmp(ex[3], "hstates=0x1") &&
+		       !strcmp(ex[4], "vm_committed_as=0x5") && !strcmp(ex[5], "hstates=0x2"),
+		       "... each word of modprobe.d once; other options, and addresses it does not hold, stay in order");
+		tap_eq_u64(t, modparam_drop_config_echo("hstates=\"0x1\"", q, 1, req, 2), 0,
+			   "install line: a quoted word of modprobe.d matches its unquoted echo");
+		tap_eq_u64(t, modparam_drop_config_echo(NULL, ex, 6, req, 2), 6,
+			   "install line: no modprobe.d options, nothing taken out");
+	}
+	{
+		char *ok[] = { "name=a b", "debug", "x=\"y\"" }, *q[] = { "name=a \"b" },
+		     *nm[] = { "na me=1" }, *bname[] = { "na me" };
+
+		tap_eq_i64(t, modparam_find_unsafe(ok, 3), -1, "a blank in a value, or a quote alone, can be passed");
+		tap_eq_i64(t, modparam_find_unsafe(q, 1), 0, "a blank and a double quote cannot");
+		tap_eq_i64(t, modparam_find_unsafe(nm, 1), 0, "a blank in a name cannot");
+		tap_eq_i64(t, modparam_find_unsafe(bname, 1), 0, "a bare name with a blank cannot");
+		opts = modparam_build_options(req, 0, NULL, ok, 2);
+		tap_eq_str(t, opts, "name=\"a b\" debug",
+			   "an option with a blank is quoted again: the kernel reads one option, not name=a and b");
+		free(opts);
+	}
+
 	tap_eq_i64(t, modparam_find_conflict(conflict, 2, req, 2), 1, "hstates=0x1 conflicts with a resolved address");
 	tap_eq_i64(t, modparam_find_conflict(bare, 1, req, 2), 0, "bare 'hstates' conflicts too");
 	tap_eq_i64(t, modparam_find_conflict(near, 2, req, 2), -1, "hstatesx=1 and hstate=2 do not conflict");
