@@ -165,15 +165,16 @@ static void print_rlimits(FILE *out, const struct vmacct_eval *e,
 {
 	char lim[SIZE_STR_MAX];
 	uint64_t pages = (uint64_t)e->pages;
+	const char *who = r->self ? "this tool, pid" : "pid";
 
 	if (check_rlimit_refuses(r, 0, pages, ps))
-		fprintf(out, "\nfirst refused by: RLIMIT_AS of pid %" PRId32 " (%s): total_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — mmap() fails with ENOMEM before the overcommit accounting is asked (may_expand_vm)\n",
-			r->pid, format_size(r->rlimit_as, lim, sizeof(lim)),
+		fprintf(out, "\nfirst refused by: RLIMIT_AS of %s %" PRId32 " (%s): total_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — mmap() fails with ENOMEM before the overcommit accounting is asked (may_expand_vm)\n",
+			who, r->pid, format_size(r->rlimit_as, lim, sizeof(lim)),
 			r->total_vm, pages, r->rlimit_as / ps);
 	if (check_rlimit_refuses(r, 1, pages, ps))
-		fprintf(out, "%sfirst refused by: RLIMIT_DATA of pid %" PRId32 " (%s), for a private writable mapping (malloc): data_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — ENOMEM before the overcommit accounting is asked\n",
+		fprintf(out, "%sfirst refused by: RLIMIT_DATA of %s %" PRId32 " (%s), for a private writable mapping (malloc): data_vm %" PRIu64 " + %" PRIu64 " pages > %" PRIu64 " pages — ENOMEM before the overcommit accounting is asked\n",
 			check_rlimit_refuses(r, 0, pages, ps) ? "" : "\n",
-			r->pid, format_size(r->rlimit_data, lim, sizeof(lim)),
+			who, r->pid, format_size(r->rlimit_data, lim, sizeof(lim)),
 			r->data_vm, pages, r->rlimit_data / ps);
 }
 

@@ -23,10 +23,10 @@ struct check_request {
 	bool selinux;		/* SELinux active: its vm_enough_memory hook
 				 * may withdraw the admin waiver */
 	/*
-	 * With --pid: its soft RLIMIT_AS and RLIMIT_DATA (bytes,
-	 * CHECK_UNLIMITED for none) and its total_vm and data_vm (pages),
-	 * which mmap() compares with them before it asks the overcommit
-	 * accounting (may_expand_vm()).
+	 * The process's (--pid's, or this tool's) soft RLIMIT_AS and
+	 * RLIMIT_DATA (bytes, CHECK_UNLIMITED for none) and its total_vm and
+	 * data_vm (pages), which mmap() compares with them before it asks
+	 * the overcommit accounting (may_expand_vm()).
 	 */
 	bool have_rlimits;
 	uint64_t rlimit_as, rlimit_data;

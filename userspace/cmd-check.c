@@ -181,7 +181,8 @@ static int parse_check_args(int argc, char *argv[], struct check_opts *o)
 }
 
 /*
- * --pid: its resource limits and the counts mmap() compares with them
+ * The process's resource limits (--pid's, or this tool's own: a shell's
+ * ulimit reaches it) and the counts mmap() compares with them
  * (may_expand_vm() runs before the accounting).  Left out, with a note,
  * when they cannot be read.
  */
@@ -196,7 +197,8 @@ static void rlimits_of(int fd, const struct check_opts *o,
 		err = vm_dev_mm(fd, o->pid, 0, o->verbose, &mm);
 	if (err) {
 		log_note(o->verbose, "resource limits of pid %d left out: %s",
-			 (int)o->pid, strerror(err < 0 ? -err : EIO));
+			 o->pid ? (int)o->pid : (int)getpid(),
+			 strerror(err < 0 ? -err : EIO));
 		return;
 	}
 	req->total_vm = mm.total_vm;
@@ -251,7 +253,7 @@ int cmd_check(int argc, char *argv[], const struct global_opts *g)
 	}
 	ret = evaluate(fd, &o, pages, &e);
 	memset(&req, 0, sizeof(req));
-	if (ret == VM_EXIT_OK && o.pid)
+	if (ret == VM_EXIT_OK)
 		rlimits_of(fd, &o, &req);
 out_close:
 	close(fd);

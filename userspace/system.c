@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -106,10 +107,26 @@ int read_comm(int32_t pid, char *buf, size_t len)
 	return read_line_file(path, buf, len);
 }
 
+/* A soft limit of this process in bytes, UINT64_MAX for none. */
+static uint64_t own_limit(int resource)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return (uint64_t)rl.rlim_cur;
+}
+
 int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data)
 {
 	char rel[32], *buf;
 	int err;
+
+	if (!pid) {	/* this process: its own, without /proc */
+		*as = own_limit(RLIMIT_AS);
+		*data = own_limit(RLIMIT_DATA);
+		return 0;
+	}
 
 	snprintf(rel, sizeof(rel), "%d/limits", (int)pid);
 	buf = proc_slurp("/proc", rel);

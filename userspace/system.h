@@ -33,8 +33,9 @@ int vm_module_state(struct kmod_ctx *ctx, const char *name);
 int read_comm(int32_t pid, char *buf, size_t len);
 
 /*
- * The soft RLIMIT_AS and RLIMIT_DATA of pid from /proc/PID/limits, in
- * bytes (UINT64_MAX: unlimited).  0 or -errno.
+ * The soft RLIMIT_AS and RLIMIT_DATA of pid from /proc/PID/limits (pid
+ * 0: this process's own, from getrlimit()), in bytes (UINT64_MAX:
+ * unlimited).  0 or -errno.
  */
 int read_rlimits(int32_t pid, uint64_t *as, uint64_t *data);
 
