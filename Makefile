@@ -22,7 +22,11 @@
 #                        not loaded, recorder, reader, tracefs kretprobe;
 #                        attach latency) and how fast vmacct trace drains
 #                        (text, JSON; file, pipe), in a guest per kernel
-#   make install         module (modules_install + depmod) and tool
+#   make install         module (modules_install + depmod) and install-tool;
+#                        DESTDIR=DIR installs all of it under DIR
+#   make install-tool    the tool, its man page, completion and units, the
+#                        modprobe.d install line and modules-load.d entry,
+#                        naming $(PREFIX)/sbin/vmacct (PREFIX=/usr)
 #   make dkms-install    register this tree with DKMS (dkms add/build/install)
 #
 # Kbuild reads ./Kbuild, not this file.
@@ -44,19 +48,19 @@ endif
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# DESTDIR: under it, never in the running system's /lib/modules
 modules_install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR)))
+	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KVER)
 
 tool:
 	$(MAKE) -C userspace
 
-install: modules_install
-	$(MAKE) -C userspace install PREFIX=$(PREFIX)
-	install -D -m 0644 userspace/vmacct-modprobe.conf \
-		$(DESTDIR)/etc/modprobe.d/vmacct.conf
-	install -D -m 0644 userspace/vmacct-modules-load.conf \
-		$(DESTDIR)/etc/modules-load.d/vmacct.conf
+install: modules_install install-tool
+
+install-tool: tool
+	$(MAKE) -C userspace install install-boot PREFIX=$(PREFIX)
 
 # DKMS builds from /usr/src/vmacct-$(VERSION)
 DKMS_FILES := Kbuild Makefile dkms.conf module
@@ -125,6 +129,6 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules_install tool install dkms-install dkms-remove \
+.PHONY: all modules modules_install tool install install-tool dkms-install dkms-remove \
 	deps ksft-headers selftests check demo lint bench debug-kernel \
 	check-debug check-newest check-arm64 build-matrix deb check-deb clean

@@ -105,5 +105,6 @@ void test_tables_cli(struct tap *t, const struct test_env *env);
 void test_hints(struct tap *t, const struct test_env *env);
 void test_load_checks(struct tap *t, const struct test_env *env);
 void test_rlimit(struct tap *t, const struct test_env *env);
+void test_install(struct tap *t, const struct test_env *env);
 
 #endif

@@ -233,17 +233,18 @@ static char *insert_line(const struct load_env *le)
 }
 
 /*
- * modprobe.d's install line as shipped, running this tool on the fake
- * module: "install vmacct TOOL load --ko FAKE -- $CMDLINE_OPTS".  0 or -1.
+ * modprobe.d's install line as shipped (its template, whose @SBINDIR@
+ * make install fills in), running this tool on the fake module:
+ * "install vmacct TOOL load --ko FAKE -- $CMDLINE_OPTS".  0 or -1.
  */
 static int write_install_line(const struct test_env *env, const char *conf,
 			      const char *options)
 {
 	char tmpl[1024], *text, *line, *at;
-	const char *from = "/usr/sbin/vmacct load";
+	const char *from = "@SBINDIR@/vmacct load";
 	FILE *f;
 
-	snprintf(tmpl, sizeof(tmpl), "%s/../../vmacct-modprobe.conf", env->fixtures);
+	snprintf(tmpl, sizeof(tmpl), "%s/../../vmacct-modprobe.conf.in", env->fixtures);
 	text = slurp(tmpl);
 	line = text ? strstr(text, "\ninstall vmacct ") : NULL;
 	at = line ? strstr(line, from) : NULL;
