@@ -4,7 +4,7 @@
 # make demo: boot a Debian kernel in QEMU, load vmacct.ko with
 # `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct
 # check`, `vmacct fork-check`, `vmacct repro
-# all`, a `vmacct trace --denied` capture during the fork reproduction,
+# all --yes`, a `vmacct trace --denied` capture during the fork reproduction,
 # and who holds the commit: `vmacct status --breakdown` with every kind of
 # charge present and `vmacct ps --by cgroup` over containers' cgroups.
 # The transcript is also saved to Documentation/demo-transcript.txt.

@@ -69,6 +69,7 @@ int main(int argc, char *argv[])
 	test_load_checks(&t, &env);
 	test_rlimit(&t, &env);
 	test_install(&t, &env);
+	test_docs(&t, &env);
 	printf("1..%u\n", t.n);
 	if (t.skipped)
 		printf("# %u skipped\n", t.skipped);

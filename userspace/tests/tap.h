@@ -106,5 +106,6 @@ void test_hints(struct tap *t, const struct test_env *env);
 void test_load_checks(struct tap *t, const struct test_env *env);
 void test_rlimit(struct tap *t, const struct test_env *env);
 void test_install(struct tap *t, const struct test_env *env);
+void test_docs(struct tap *t, const struct test_env *env);
 
 #endif
