@@ -318,8 +318,10 @@ static void test_modprobe_paths(struct tap *t, const struct test_env *env, struc
 	run_free(&r);
 
 	/* the real modprobe, through the shipped install line, against load run directly */
-	if (!modprobe) {
-		tap_skip(t, "no modprobe", "modprobe vmacct inserts what vmacct load inserts");
+	/* modprobe's own libkmod calls are not all the fake's: a loaded vmacct stops it */
+	if (!modprobe || !access("/sys/module/vmacct", F_OK)) {
+		tap_skip(t, modprobe ? "vmacct is loaded on this host" : "no modprobe",
+			 "modprobe vmacct inserts what vmacct load inserts");
 		unlink(conf);
 		return;
 	}
