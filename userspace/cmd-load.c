@@ -131,6 +131,7 @@ static int parse_load_args(int argc, char *argv[], struct load_opts *o)
 struct modfile {
 	struct strv names;	/* the addresses it asks for */
 	char *vermagic;		/* malloc'd; NULL: it has none */
+	bool has_crcs;
 	bool is_signed;
 };
 
@@ -154,6 +155,7 @@ static int read_modfile(struct kmod_module *mod, const char *path,
 		return VM_EXIT_FAILED;
 	}
 	modinfo_facts(kv, n, &vermagic, &mf->is_signed);
+	mf->has_crcs = vm_module_has_crcs(mod);
 	if (vermagic && !(mf->vermagic = strdup(vermagic)))
 		err = -ENOMEM;
 	if (err || modparam_kallsyms_names(kv, n, &mf->names) < 0) {
@@ -206,6 +208,10 @@ static int file_obstacles(const struct load_opts *o, const struct load_facts *f)
 		ob = LOAD_OK;
 	if (ob != LOAD_VERMAGIC && ob != LOAD_LOCKDOWN) {
 		log_note(o->verbose, "vermagic: %s", f->vermagic ? f->vermagic : "none");
+		if (f->vermagic && !o->kallsyms_given &&
+		    !vermagic_matches(f->vermagic, f->release))
+			log_warn("%s was built for another release than the running %s; it carries symbol versions, by which the kernel will judge it",
+				 f->path, f->release);
 		return VM_EXIT_OK;
 	}
 	load_obstacle_text(f, text, sizeof(text));
@@ -275,7 +281,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 {
 	struct load_opts o = { .verbose = g->verbose };
 	struct strv config = { NULL, 0 }, dropped = { NULL, 0 };
-	struct modfile mf = { { NULL, 0 }, NULL, false };
+	struct modfile mf = { { NULL, 0 }, NULL, false, false };
 	struct load_facts facts = { .have_modules = true };
 	struct kmod_module *mod = NULL, *named = NULL;
 	struct ksym_req *req = NULL;
@@ -334,6 +340,7 @@ int cmd_load(int argc, char *argv[], const struct global_opts *g)
 		goto out;
 	facts.path = path;
 	facts.vermagic = mf.vermagic;
+	facts.has_crcs = mf.has_crcs;
 	facts.is_signed = mf.is_signed;
 	ret = file_obstacles(&o, &facts);
 	if (ret)

@@ -141,7 +141,8 @@ enum load_obstacle load_obstacle(const struct load_facts *f)
 {
 	if (!f->have_modules)
 		return LOAD_NO_MODULES;
-	if (f->path && !vermagic_matches(f->vermagic, f->release))
+	if (f->path && (!f->vermagic ||
+			(!f->has_crcs && !vermagic_matches(f->vermagic, f->release))))
 		return LOAD_VERMAGIC;
 	if (lockdown_active(f->lockdown) && (!f->path || !f->is_signed))
 		return LOAD_LOCKDOWN;

@@ -43,6 +43,7 @@ struct load_facts {
 	const char *release;	/* the running kernel: uname -r */
 	const char *path;	/* the vmacct.ko found, or NULL: none installed */
 	const char *vermagic;	/* its vermagic, or NULL: it has none */
+	bool has_crcs;		/* it carries symbol versions (modversions) */
 	bool is_signed;		/* it carries a module signature */
 };
 
@@ -61,13 +62,17 @@ bool lockdown_active(const char *lockdown);
  * Is vermagic that of the running kernel?  Its first word is the release
  * the module was built for (include/linux/vermagic.h: UTS_RELEASE, then
  * the flags), compared whole with uname -r.  false without a vermagic:
- * the kernel refuses such a module.
+ * the kernel refuses such a module.  (A module with symbol versions is
+ * judged by them instead: load_obstacle() does not ask then.)
  */
 bool vermagic_matches(const char *vermagic, const char *release);
 
 /*
  * The real obstacle first: no module support, a file built for another
  * kernel, lockdown without a signed file, no file at all; else LOAD_OK.
+ * "Another kernel" as the kernel's same_magic() decides it: a file with
+ * no vermagic, or another release without symbol versions; with them
+ * another release is the kernel's to judge, by the versions.
  */
 enum load_obstacle load_obstacle(const struct load_facts *f);
 

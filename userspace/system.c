@@ -191,6 +191,15 @@ void read_lockdown(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+bool vm_module_has_crcs(struct kmod_module *mod)
+{
+	struct kmod_list *versions = NULL;
+	int n = kmod_module_get_versions(mod, &versions);
+
+	kmod_module_versions_free_list(versions);
+	return n > 0;
+}
+
 int vm_module_info(struct kmod_module *mod, struct kmod_list **info,
 		   struct modinfo_kv **kv, size_t *n)
 {
@@ -253,6 +262,7 @@ void module_obstacle(struct kmod_ctx *ctx, char *buf, size_t len)
 			modinfo_facts(kv, n, &f.vermagic, &f.is_signed);
 		else
 			f.vermagic = f.release;
+		f.has_crcs = vm_module_has_crcs(found);
 	}
 	load_obstacle_text(&f, buf, len);
 	free(kv);

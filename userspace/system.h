@@ -61,6 +61,13 @@ void read_lockdown(char *buf, size_t len);
 int vm_module_info(struct kmod_module *mod, struct kmod_list **info,
 		   struct modinfo_kv **kv, size_t *n);
 
+/*
+ * Does mod carry symbol versions (a __versions section, CONFIG_MODVERSIONS)?
+ * Then the kernel judges it by them and skips the release in its vermagic
+ * (kernel/module/main.c, same_magic()).  false when it cannot be read.
+ */
+bool vm_module_has_crcs(struct kmod_module *mod);
+
 /* Read a small decimal file such as /proc/sys/kernel/kptr_restrict. */
 int read_u64_file(const char *path, uint64_t *out);
 

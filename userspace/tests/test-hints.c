@@ -229,7 +229,12 @@ static void test_obstacles(struct tap *t)
 	tap_contains(t, buf, "(in the source tree: make && sudo make install; with DKMS: sudo dkms autoinstall)",
 		     "... and the commands that rebuild it");
 	tap_eq_i64(t, load_obstacle_exit_code(LOAD_VERMAGIC), VM_EXIT_FAILED, "... exit 1");
+	f.has_crcs = true;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_LOCKDOWN,
+		   "obstacle: another release with symbol versions is the kernel's to judge (same_magic())");
 	f.vermagic = NULL;
+	tap_eq_i64(t, load_obstacle(&f), LOAD_VERMAGIC, "obstacle: no vermagic, with symbol versions or not");
+	f.has_crcs = false;
 	load_obstacle_text(&f, buf, sizeof(buf));
 	tap_contains(t, buf, "has no vermagic", "obstacle: a file without vermagic");
 	f.vermagic = "\x1b]0;pwned\a\xff SMP";
