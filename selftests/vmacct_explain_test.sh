@@ -90,9 +90,9 @@ has() {
 	done
 }
 
-# json_line TID FILE: the object of thread TID
+# json_line TID FILE: the object of thread TID (the id the line printed)
 json_line() {
-	grep -F "\"kind\":\"refusal\"" "$2" | grep -F "\"pid\":$1,\"comm\":"
+	grep -F "\"kind\":\"refusal\"" "$2" | grep -F "\"tid\":$1,\"comm\":"
 }
 
 # json_matched TID PAGES BYTES FILE: its record is TID's, of PAGES; the
@@ -104,7 +104,10 @@ json_matched() {
 	6.[0-8].*|5.*) want_bytes=null ;;
 	*) want_bytes=$3 ;;
 	esac
-	has "$j" "\"bytes\":$want_bytes," "\"record\":{\"seq\":" "\"tid\":$1," \
+	# the helper is one thread: its process id is its thread id, and
+	# the line's pid is the process its record names
+	has "$j" "\"pid\":$1,\"tid\":$1,\"comm\":" "\"bytes\":$want_bytes," \
+	    "\"record\":{\"seq\":" "\"pid\":$1,\"tid\":$1," \
 	    "\"caller\":\"mmap\"" "\"mode\":0," "\"pages\":$2," "\"reason\":null," \
 	    "\"reconstruction\":null}"
 }
@@ -146,7 +149,7 @@ check "... the plain line: its record, the same thread, pages and bytes" \
 	json_matched "$p_tid" "$p_pages" "$p_bytes" "$tmp/json"
 check "... the hostile line: the same" json_matched "$h_tid" "$h_pages" "$h_bytes" "$tmp/json"
 check "... the hostile name decoded: \"e\\u001b, bytes: 1 n\"" \
-	grep -qF "\"pid\":$h_tid,\"comm\":\"e\\u001b, bytes: 1 n\"," "$tmp/json"
+	grep -qF "\"tid\":$h_tid,\"comm\":\"e\\u001b, bytes: 1 n\"," "$tmp/json"
 check "... the record is the one vmacct log shows for the thread" seq_agrees "$p_tid" "$tmp/json"
 check "... and for the hostile one" seq_agrees "$h_tid" "$tmp/json"
 
@@ -156,8 +159,8 @@ vmacct explain --json < "$tmp/dmesg" > "$tmp/json2"
 check "vmacct explain of dmesg's output on standard input exits 0" [ $? = 0 ]
 check "... matches the plain line" json_matched "$p_tid" "$p_pages" "$p_bytes" "$tmp/json2"
 check "... and the hostile one, its name raw" json_matched "$h_tid" "$h_pages" "$h_bytes" "$tmp/json2"
-check "... with the dmesg prefix and its time" \
-	sh -c "grep -F '\"pid\":$p_tid,' '$tmp/json2' | grep -qE '\"prefix\":\"dmesg\".*\"kernel_time_ns\":[0-9]+,'"
+check "... with the dmesg prefix and its time, also as an ISO 8601 duration" \
+	sh -c "grep -F '\"tid\":$p_tid,\"comm\"' '$tmp/json2' | grep -qE '\"prefix\":\"dmesg\".*\"kernel_time_ns\":[0-9]+,\"kernel_time\":\"PT[0-9]+\\.[0-9]{9}S\",'"
 
 # a line of a pid that never existed, at the time of now
 up=$(cut -d' ' -f1 /proc/uptime)
@@ -191,7 +194,7 @@ b_tid=$(echo "$out" | cut -d' ' -f2)
 sleep 6
 refuse "refuse-last" || true
 vmacct explain --dmesg --json > "$tmp/json3"
-supp=$(awk -v tid="\"pid\":$b_tid," '
+supp=$(awk -v tid="\"tid\":$b_tid," '
 	index($0, tid) { on = 1 }
 	on && /"kind":"suppressed"/ { s = $0; sub(/.*"suppressed":/, "", s); sub(/,.*/, "", s); sum += s }
 	END { print sum + 0 }' "$tmp/json3")

@@ -107,6 +107,7 @@ void bd_print_human(FILE *out, const struct vmacct_breakdown *b,
 void bd_print_json(FILE *out, const struct vmacct_breakdown *b,
 		   uint32_t page_size)
 {
+	char iso[ISO8601_STR_MAX];
 	struct json j;
 	uint32_t i;
 
@@ -141,6 +142,8 @@ void bd_print_json(FILE *out, const struct vmacct_breakdown *b,
 	json_u64(&j, "superblocks", b->superblocks);
 	json_u64(&j, "inodes", b->inodes);
 	json_u64(&j, "walk_ns", b->walk_ns);
+	json_string(&j, "walk",
+		    format_iso8601_duration(b->walk_ns, iso, sizeof(iso)));
 	json_object_end(&j);
 }
 

@@ -56,7 +56,9 @@ static const struct opt_help explain_opts_help[] = {
 			   "without waiting for more (needs CAP_SYSLOG with\n"
 			   "kernel.dmesg_restrict=1)" },
 	{ "-j, --json",    "one JSON object per line of the kernel (JSON lines): line,\n"
-			   "pid, comm, bytes, kernel_time_ns, record (as \"vmacct log\n"
+			   "pid (the process, from the record; null without one),\n"
+			   "tid (the thread the line names), comm, bytes,\n"
+			   "kernel_time_ns and kernel_time, record (as \"vmacct log\n"
 			   "--json\"), reason, reconstruction" },
 	{ "-v, --verbose", "more messages on stderr" },
 	{ "-h, --help",    "show this help" },

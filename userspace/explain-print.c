@@ -218,6 +218,7 @@ void explain_print_json(FILE *out, const struct explain_out *a)
 {
 	const struct explain_line *l = a->l;
 	bool refusal = l->kind == EXPLAIN_REFUSAL, why = !a->rec && refusal;
+	char iso[ISO8601_STR_MAX];
 	const char *comm = NULL;
 	struct json j;
 	size_t n = 0;
@@ -229,16 +230,25 @@ void explain_print_json(FILE *out, const struct explain_out *a)
 	json_string(&j, "kind", refusal ? "refusal" : "suppressed");
 	json_string(&j, "format", explain_format_name(l));
 	json_string(&j, "prefix", explain_prefix_name(l->prefix));
+	/*
+	 * The kernel prints current->pid, the thread: that is "tid"; the
+	 * process ("pid", the thread group) is known only from the record
+	 * the line matched.
+	 */
+	json_opt_u64(&j, "pid", a->rec, a->rec ? a->rec->ev.tgid : 0);
 	if (refusal) {
-		json_i64(&j, "pid", l->pid);
+		json_i64(&j, "tid", l->pid);
 		comm = explain_comm(l, &n);
 		json_bytes(&j, "comm", comm, n);
 	} else {
-		json_null(&j, "pid");
+		json_null(&j, "tid");
 		json_null(&j, "comm");
 	}
 	json_opt_u64(&j, "bytes", l->has_bytes, l->bytes);
 	json_opt_u64(&j, "kernel_time_ns", l->has_time, l->time_ns);
+	/* since boot, of a boot that may not be this one: a duration */
+	json_opt_str(&j, "kernel_time", l->has_time,
+		     format_iso8601_duration(l->time_ns, iso, sizeof(iso)));
 	json_opt_u64(&j, "suppressed", !refusal, l->suppressed);
 	if (a->rec)
 		json_record(&j, a->rec);

@@ -152,6 +152,10 @@ void peak_print_json(FILE *out, const struct vmacct_peak *p)
 	json_string(&j, "seen", format_iso8601_utc((uint64_t)p->realtime_ns,
 						   iso, sizeof(iso)));
 	json_u64(&j, "start_boottime_ns", p->start_boottime_ns);
+	/* CLOCK_BOOTTIME: a duration since this boot, all nine digits */
+	json_string(&j, "start_boottime",
+		    format_iso8601_duration(p->start_boottime_ns, iso,
+					    sizeof(iso)));
 	json_object_end(&j);
 }
 

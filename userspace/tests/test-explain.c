@@ -474,6 +474,12 @@ static void test_cli_file(struct tap *t, struct fake *f, const char *lines)
 		   "fake device: explain --json exits 0");
 	tap_eq_fixture(t, f->env, r.out, "explain-fake.jsonl");
 	tap_eq_i64(t, count_lines(r.out), 8, "... one object per line of the kernel");
+	tap_contains(t, r.out, "\"prefix\":\"dmesg\",\"pid\":900,\"tid\":901,\"comm\":\"java\",",
+		     "... a thread's line: tid the id the kernel printed, pid its process (the record's tgid)");
+	tap_contains(t, r.out, "\"kind\":\"suppressed\",\"format\":\"ratelimit\",\"prefix\":\"dmesg\",\"pid\":null,\"tid\":null,\"comm\":null,",
+		     "... the ratelimit's line: neither");
+	tap_contains(t, r.out, "\"kernel_time_ns\":null,\"kernel_time\":null,",
+		     "... a line without a time stamp: both times null");
 	check_strict_json(t, r.out, true, want, 1, "explain --json");
 	tap_ok(t, r.err && !*r.err, "... nothing on stderr");
 	run_free(&r);
@@ -488,9 +494,11 @@ static void test_cli_kmsg(struct tap *t, struct fake *f, const char *kmsg)
 	tap_eq_i64(t, run_fake(f, &r, ENV(NOW, env), ARGS("explain", "--dmesg", "--json"), NULL),
 		   VM_EXIT_OK, "fake device: explain --dmesg --json exits 0");
 	tap_eq_i64(t, count_lines(r.out), 2, "... two lines of the kernel, the continuation skipped");
-	tap_contains(t, r.out, "\"prefix\":\"kmsg\",\"pid\":206,\"comm\":\"redis-server\",\"bytes\":33570816,\"kernel_time_ns\":160880000050000,\"suppressed\":null,\"record\":{\"seq\":5,",
-		     "... the fork line matched to record #5");
+	tap_contains(t, r.out, "\"prefix\":\"kmsg\",\"pid\":206,\"tid\":206,\"comm\":\"redis-server\",\"bytes\":33570816,\"kernel_time_ns\":160880000050000,\"kernel_time\":\"PT160880.000050000S\",\"suppressed\":null,\"record\":{\"seq\":5,",
+		     "... the fork line matched to record #5: tid the printed id, pid its record's process, the time as an ISO 8601 duration since boot");
 	tap_contains(t, r.out, "\"fork_check_pid\":206,", "... with fork-check's pid");
+	tap_contains(t, r.out, "\"prefix\":\"kmsg\",\"pid\":null,\"tid\":77,\"comm\":\"es\",",
+		     "... the other: its thread, and no process without a record to say it");
 	tap_contains(t, r.out, "\"record\":null,\"reason\":\"not_recorded\",",
 		     "... the other without a record");
 	tap_contains(t, r.out, "\"reconstruction\":{\"label\":\"reconstruction from the terms of now, not the kernel's decision\",\"pages\":2,\"mode\":2,\"verdict\":\"allow\",",

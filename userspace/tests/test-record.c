@@ -243,9 +243,43 @@ static void test_print(struct tap *t)
 	free(got);
 }
 
+/* A peak: the start time since boot has its nine digits as a string too. */
+static void test_peak_json(struct tap *t)
+{
+	struct vmacct_peak p;
+	struct membuf m;
+	char *got;
+
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.tgid = 77;
+	p.peak = 65530;
+	p.max_map_count = 65530;
+	p.uid = 1000;
+	p.realtime_ns = 1793793845123456000LL;
+	p.start_boottime_ns = 9007199254740993ULL;	/* 2^53 + 1: no double holds it */
+	p.cgroup_id = 5;
+	memcpy(p.comm, "es", 3);
+	if (!mem_open(&m)) {
+		tap_ok(t, false, "peak JSON: no memory stream");
+		return;
+	}
+	peak_print_json(m.f, &p);
+	got = mem_take(&m);
+	tap_eq_str(t, got,
+		   "{\"pid\":77,\"comm\":\"es\",\"peak\":65530,\"max_map_count\":65530,"
+		   "\"uid\":1000,\"cgroup_id\":5,\"realtime_ns\":1793793845123456000,"
+		   "\"seen\":\"2026-11-04T12:04:05.123456000Z\","
+		   "\"start_boottime_ns\":9007199254740993,"
+		   "\"start_boottime\":\"PT9007199.254740993S\"}\n",
+		   "peak JSON: start_boottime_ns with its ISO 8601 duration since boot beside it");
+	free(got);
+}
+
 void test_record(struct tap *t)
 {
 	test_fix(t);
 	test_problem(t);
 	test_print(t);
+	test_peak_json(t);
 }
