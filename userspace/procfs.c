@@ -270,3 +270,18 @@ void proc_user_name(uint32_t uid, char *buf, size_t len)
 	cache[i].used = true;
 	snprintf(cache[i].name, sizeof(cache[i].name), "%s", buf);
 }
+
+/*
+ * /proc/PID/comm is the whole name as the task holds it, any byte but NUL
+ * (a newline too: prctl(PR_SET_NAME) takes anything), then one newline
+ * (fs/proc/base.c comm_show(), 6.1 and 6.12): take that one away, and
+ * only it, so that the name is the one the module's path shows, escaped
+ * when printed.
+ */
+void proc_comm_trim(char *comm)
+{
+	size_t n = strlen(comm);
+
+	if (n && comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+}

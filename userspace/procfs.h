@@ -49,6 +49,12 @@ int proc_sysctl_u64(const char *root, const char *name, uint64_t *v);
 int proc_field_kb(const char *text, const char *name, uint64_t *kb);
 
 /*
+ * A name read from /proc/PID/comm without the one newline procfs adds
+ * after it; a newline of the name itself is kept.
+ */
+void proc_comm_trim(char *comm);
+
+/*
  * The name of uid (the owner of /proc/PID) into buf, "" when it has
  * none; looked up once per user of a walk.
  */

@@ -151,7 +151,7 @@ static int proc_add(const char *root, int32_t pid, uint32_t page_size,
 	comm = proc_slurp(root, rel);
 	if (!comm)
 		goto gone;
-	comm[strcspn(comm, "\n")] = '\0';
+	proc_comm_trim(comm);
 	snprintf(row.comm, sizeof(row.comm), "%s", comm);
 	free(comm);
 

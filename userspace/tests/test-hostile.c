@@ -19,16 +19,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "check.h"
 #include "forkcheck.h"
+#include "procfs.h"
+#include "ps-proc.h"
 #include "prom.h"
 #include "ps.h"
 #include "ps-table.h"
 #include "run.h"
 #include "tap.h"
+#include "tool.h"
 #include "trace.h"
 
 #define PYTHON		"/usr/bin/python3"
@@ -331,6 +335,81 @@ static void test_ps_and_prom(struct tap *t)
 	ps_table_free(&tab);
 }
 
+/*
+ * Without the module, ps reads each name from /proc/PID/comm: the whole
+ * name, then one newline (fs/proc/base.c comm_show()).  Every hostile
+ * name, and one that ends in a newline of its own, must come out as its
+ * bytes, as VMACCT_IOC_MM's path has them, not cut at a newline.
+ */
+static void test_proc_names(struct tap *t)
+{
+	static const char maps[] = "00600000-00602000 rw-p 00000000 00:00 0 [heap]\n";
+	static const char smaps[] =
+		"00600000-00602000 rw-p 00000000 00:00 0 [heap]\n"
+		"Size:                  8 kB\n"
+		"VmFlags: rd wr mr mw me ac \n";
+	static const char trail[] = "trail\n";		/* a name ending in one */
+	static const char *const raw[] = {
+		"103 nl\\x0aline ",
+		"109 trail\\x0a ",
+		"107  ",
+		NULL,
+	};
+	char dir[] = "/tmp/vmacct-hostile-proc-XXXXXX", rel[64], text[64], cmd[300];
+	struct ps_table tab = { .rows = NULL };
+	struct ps_view view;
+	struct membuf m;
+	bool same = true;
+	size_t i;
+
+	if (!mkdtemp(dir)) {
+		tap_skip(t, "no temporary directory", "hostile names from /proc");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "%s/sys", dir);
+	mkdir(cmd, 0755);
+	snprintf(cmd, sizeof(cmd), "%s/sys/vm", dir);
+	mkdir(cmd, 0755);
+	test_put_file(dir, "sys/vm/max_map_count", "65530\n");
+	for (i = 0; i <= N_NAMES; i++) {
+		snprintf(cmd, sizeof(cmd), "%s/%zu", dir, 100 + i);
+		mkdir(cmd, 0755);
+		snprintf(rel, sizeof(rel), "%zu/comm", 100 + i);
+		snprintf(text, sizeof(text), "%s\n", i < N_NAMES ? names[i] : trail);
+		test_put_file(dir, rel, text);
+		snprintf(rel, sizeof(rel), "%zu/maps", 100 + i);
+		test_put_file(dir, rel, maps);
+		snprintf(rel, sizeof(rel), "%zu/smaps", 100 + i);
+		test_put_file(dir, rel, smaps);
+	}
+	tap_eq_i64(t, proc_ps_walk(dir, 4096, NULL, &tab), VM_EXIT_OK,
+		   "hostile names from /proc: the walk");
+	ps_sort(&tab, PS_SORT_MAPS);
+	tap_eq_i64(t, (int64_t)tab.n, (int64_t)N_NAMES + 1, "... a row for each name");
+	for (i = 0; i < tab.n; i++) {
+		size_t k = (size_t)tab.rows[i].pid - 100;
+		const char *want = k < N_NAMES ? names[k] : trail;
+
+		if (k > N_NAMES || strcmp(tab.rows[i].comm, want)) {
+			tap_diag("pid %d: comm of %zu bytes, want %zu", tab.rows[i].pid,
+				 strlen(tab.rows[i].comm), strlen(want));
+			same = false;
+		}
+	}
+	tap_ok(t, same && tab.n == N_NAMES + 1,
+	       "... each name its bytes: a newline inside kept, only procfs's own newline after it taken");
+	ps_view_default(&view);
+	view.raw = true;
+	if (mem_open(&m)) {
+		ps_print_table(m.f, &tab, 0, 4096, &view);
+		judge_text(t, &m, "hostile names from /proc, ps -r", raw);
+	}
+	ps_table_free(&tab);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		tap_diag("could not remove %s", dir);
+}
+
 static void test_trace_lines(struct tap *t)
 {
 	static const char *const lines[] = {
@@ -506,6 +585,7 @@ static void test_hostile_tool(struct tap *t, const struct test_env *env)
 void test_hostile(struct tap *t, const struct test_env *env)
 {
 	test_ps_and_prom(t);
+	test_proc_names(t);
 	test_trace_lines(t);
 	test_check_and_fork(t);
 	test_hostile_tool(t, env);
