@@ -10,7 +10,12 @@
 #       header and the tool's tests aside);
 #   (c) userspace/: ioctl() is called only in device.c;
 #   (d) comments cite the kernel's own sources, never "KERNEL-NOTES", a
-#       file outside this repository.
+#       file outside this repository;
+#   (e) README.md's "Layout" block names every file git tracks: by its
+#       name, by a path ending in it (uapi/linux/vmacct.h), by a
+#       directory with a slash inside (tests/fixtures/) for all below it,
+#       by a pattern with a * whose part it matches is also named
+#       (vmacct_*_test.c ... eval ...), or, for X.h, through X.c beside it.
 # One PASS:/FAIL: line per rule, then "layers: N passed, N failed".
 
 set -uo pipefail
@@ -81,6 +86,60 @@ cites=$(grep -rn 'KERNEL-NOTES' module userspace selftests scripts Documentation
 	--exclude=layers.sh || true)
 printf '%s' "${cites:+$(echo "$cites" | sed 's/^/  /')$'\n'}"
 gate "comments cite the kernel's sources, not KERNEL-NOTES" "$([ -z "$cites" ] && echo 0 || echo 1)"
+
+# (e) the Layout block of README.md against the files git tracks
+layout_missing() {
+	local block f b d t stem ok
+	local -A word=()
+	local -a globs=() paths=()
+	block=$(awk '/^## Layout$/ { on = 1 } on && /^```$/ { n++; if (n == 2) exit; next }
+		     on && n == 1' README.md)
+	[ -n "$block" ] || { echo "  README.md: no Layout block"; return; }
+	for t in $(printf '%s\n' "$block" | tr ',;:()' '     '); do
+		word[$t]=1
+		case $t in
+		*'*'*) globs+=("$t") ;;
+		?*/?*) paths+=("$t") ;;
+		esac
+	done
+	covered() {
+		b=${1##*/}
+		d=$(dirname "$1")
+		[ -n "${word[$b]:-}" ] && return 0
+		for t in "${paths[@]}"; do
+			case $t in
+			*/) [ "${t%/}" = "$d" ] || [[ $d == */"${t%/}" ]] && return 0 ;;
+			*) [ "$t" = "$1" ] || [[ $1 == */"$t" ]] && return 0 ;;
+			esac
+		done
+		for t in "${globs[@]}"; do
+			# shellcheck disable=SC2053
+			if [[ $b == $t ]]; then
+				stem=${b#"${t%%\**}"}
+				stem=${stem%"${t#*\*}"}
+				[ -n "$stem" ] && [ -n "${word[$stem]:-}" ] && return 0
+			fi
+		done
+		return 1
+	}
+	while IFS= read -r f; do
+		ok=1
+		covered "$f" && ok=0
+		if [ "$ok" = 1 ] && [[ $f == *.h ]] &&
+		   git ls-files --error-unmatch "${f%.h}.c" >/dev/null 2>&1 &&
+		   covered "${f%.h}.c"; then
+			ok=0
+		fi
+		[ "$ok" = 0 ] || echo "  $f: not in README.md's Layout"
+	done < <(git ls-files)
+}
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	miss=$(layout_missing)
+	printf '%s' "${miss:+$miss$'\n'}"
+	gate "README.md's Layout names every file of the tree" "$([ -z "$miss" ] && echo 0 || echo 1)"
+else
+	echo "note: not a git tree: README.md's Layout not checked"
+fi
 
 echo "layers: $passed passed, $failed failed"
 [ "$failed" = 0 ]
