@@ -451,6 +451,163 @@ TEST_F(modes, mode2_huge_request_does_not_wrap)
 	}
 }
 
+/* ------------------------------------------------- another process's own */
+
+/* What the child of the test below did, and what it saw of itself. */
+struct other_seen {
+	long long margin;	/* in: the margin the parent's EVAL gave */
+	unsigned long long cap_eff;	/* out: CapEff of its /proc status */
+	int mmap_err[3];	/* out: M - 1, M, M + 1: 0 or errno */
+	int failed;		/* out: the step that could not run */
+};
+
+/* CapEff of /proc/self/status, or ~0 when unreadable. */
+static unsigned long long self_cap_eff(void)
+{
+	char buf[4096], *p;
+
+	if (read_small("/proc/self/status", buf, sizeof(buf)) < 0)
+		return ~0ULL;
+	p = strstr(buf, "CapEff:");
+	return p ? strtoull(p + 7, NULL, 16) : ~0ULL;
+}
+
+/*
+ * Root asks EVAL about a process of uid nobody, without CAP_SYS_ADMIN:
+ * the dry run must judge that process's own allocation, as the kernel
+ * will (security_vm_enough_memory_mm() asks the capability of the task
+ * allocating, mm/util.c and security/commoncap.c, 6.1 and 6.12), not the
+ * root caller's.  So as_admin is 0, the admin reserve applies, and the
+ * margin M is where the child's own mmap() flips: M - 1 and M pages
+ * pass, M + 1 fails with ENOMEM.  Judged by root's credentials the margin
+ * would be the admin reserve larger, and mmap(M) of the child would fail.
+ * FORK of the same process says as_admin 0 too.
+ */
+TEST_F(modes, other_process_judged_by_its_own_credentials)
+{
+	long long ratio, admin_pages, user_cap, m;
+	struct vmacct_eval e0, e_m, e_m1, e_admin, e_self, e_end;
+	struct other_seen *seen;
+	struct vmacct_commit c;
+	struct vmacct_fork f;
+	int ready[2], go[2], status, err = 0;
+	pid_t child;
+	char ch;
+
+	seen = mmap(NULL, sizeof(*seen), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, seen);
+	memset(seen, 0, sizeof(*seen));
+	ASSERT_EQ(0, set_sysctl("overcommit_memory", 0));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if (become_nobody())
+			_exit(20);
+		/* setuid() cleared it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		seen->cap_eff = self_cap_eff();
+		prefault_stack();
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &ch, 1) != 1)
+			_exit(21);
+		m = seen->margin;
+		seen->mmap_err[0] = try_map(m - 1);
+		seen->mmap_err[1] = try_map(m);
+		seen->mmap_err[2] = try_map(m + 1);
+		/* done; wait for the parent's last EVAL, then go */
+		if (write(ready[1], "d", 1) != 1)
+			_exit(22);
+		(void)!read(go[0], &ch, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	ASSERT_EQ(1, read(ready[0], &ch, 1)) TH_LOG("the child did not start");
+	EXPECT_EQ(0, seen->cap_eff) TH_LOG("the child kept capabilities %llx",
+					   seen->cap_eff);
+
+	/* a limit MODE2_ROOM_MIB (plus the reserves) above what is committed */
+	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
+	admin_pages = kb_to_pages(sysctl_ll("admin_reserve_kbytes"));
+	user_cap = kb_to_pages(sysctl_ll("user_reserve_kbytes"));
+	ratio = ratio_for_room(&c, MIB_PAGES(MODE2_ROOM_MIB) + admin_pages +
+			       user_cap);
+	ASSERT_LT(0, ratio);
+	ASSERT_GT(100, ratio);
+	ASSERT_EQ(0, set_sysctl("overcommit_ratio", ratio));
+	prefault_stack();
+
+	/* in mode 2 nothing here charges anything until the child's mmap()s */
+	ASSERT_EQ(0, enter_mode2());
+	err |= eval_ioctl(self->fd, 0, child, 0, 0, &e0);
+	m = e0.margin;
+	err |= eval_ioctl(self->fd, 0, child, 0, m, &e_m);
+	err |= eval_ioctl(self->fd, 0, child, 0, m + 1, &e_m1);
+	err |= eval_ioctl(self->fd, VMACCT_EVAL_ADMIN, child, 0, 0, &e_admin);
+	err |= eval_ioctl(self->fd, 0, 0, 0, 0, &e_self);
+	err |= fork_ioctl(self->fd, child, &f);
+	if (!err && m >= 4096 && m <= MIB_PAGES(1024)) {
+		seen->margin = m;
+		if (write(go[1], "g", 1) != 1 || read(ready[0], &ch, 1) != 1)
+			err = -1;
+		else
+			err |= eval_ioctl(self->fd, 0, child, 0, 0, &e_end);
+	} else {
+		seen->failed = 1;
+	}
+	close(go[1]);
+	waitpid(child, &status, 0);
+	/* out of mode 2 before anything else */
+	set_sysctl("overcommit_memory", self->saved.mode == 2 ? 0 :
+		   self->saved.mode);
+
+	ASSERT_EQ(0, err) TH_LOG("an ioctl failed: %s", strerror(errno));
+	ASSERT_EQ(0, seen->failed) TH_LOG("margin %lld out of bounds", m);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	INFO("pid %d (uid %d, no CAP_SYS_ADMIN) asked by root: as_admin %u, "
+	     "admin reserve %llu, user reserve %llu (total_vm %llu): margin M = "
+	     "%lld; as admin %lld; mmap of M-1, M, M+1 in the child: %s, %s, %s",
+	     child, NOBODY, e0.as_admin, (unsigned long long)e0.admin_reserve,
+	     (unsigned long long)e0.user_reserve,
+	     (unsigned long long)e0.total_vm, m, (long long)e_admin.margin,
+	     strerror(seen->mmap_err[0]), strerror(seen->mmap_err[1]),
+	     strerror(seen->mmap_err[2]));
+
+	/* the caller is root and an admin; the process asked about is not */
+	EXPECT_EQ(1, e_self.as_admin);
+	EXPECT_EQ(2, e0.mode);
+	EXPECT_EQ(0, e0.as_admin);
+	EXPECT_EQ(admin_pages, e0.admin_reserve);
+	EXPECT_EQ((long long)(e0.limit - e0.admin_reserve - e0.user_reserve),
+		  e0.allowed);
+	EXPECT_EQ(e0.allowed - (long long)e0.committed_read - 1, m);
+	EXPECT_EQ(0, f.as_admin);
+	EXPECT_EQ(admin_pages, f.admin_reserve);
+	/* as an admin it would be the admin reserve more */
+	EXPECT_EQ(1, e_admin.as_admin);
+	EXPECT_EQ(m + admin_pages, e_admin.margin);
+
+	/* the boundary, by EVAL ... */
+	EXPECT_EQ(0, e_m.verdict);
+	EXPECT_EQ(0, e_m.margin);
+	EXPECT_EQ(-ENOMEM, e_m1.verdict);
+	EXPECT_EQ(-1, e_m1.margin);
+	/* ... and by the child's own mmap() */
+	EXPECT_EQ(0, seen->mmap_err[0]) TH_LOG("mmap(M - 1) failed in the child");
+	EXPECT_EQ(0, seen->mmap_err[1]) TH_LOG("mmap(M) failed in the child");
+	EXPECT_EQ(ENOMEM, seen->mmap_err[2]) TH_LOG("mmap(M + 1) did not fail");
+	/* the same state after them: the boundary was measured where named */
+	EXPECT_EQ(m, e_end.margin);
+	munmap(seen, sizeof(*seen));
+}
+
 /* --------------------------------------------------------------- terms */
 
 /*

@@ -42,7 +42,7 @@ static void print_context(FILE *out, const struct vmacct_eval *e,
 			  const struct vmacct_commit *c,
 			  const struct check_request *r, uint32_t ps)
 {
-	char sz[SIZE_STR_MAX];
+	char sz[SIZE_STR_MAX], own[160];
 	const char *how;
 
 	fprintf(out, "  %-12s %" PRIu32 " %s", "mode", e->mode,
@@ -56,20 +56,38 @@ static void print_context(FILE *out, const struct vmacct_eval *e,
 			c->overcommit_memory,
 			overcommit_mode_name(c->overcommit_memory));
 
-	if (r->flags & VMACCT_EVAL_ADMIN)
+	if (r->flags & VMACCT_EVAL_ADMIN) {
 		how = "--admin";
-	else if (r->flags & VMACCT_EVAL_USER)
+	} else if (r->flags & VMACCT_EVAL_USER) {
 		how = "--user";
-	else if (r->self)
+	} else if (r->self) {
 		how = "this tool's own credentials; --admin or --user to choose";
-	else
-		how = "the process's own credentials; --admin or --user to choose";
+	} else {
+		/* the module judges another process as the kernel would */
+		snprintf(own, sizeof(own),
+			 "judged by pid %" PRId32 "'s own credentials, not this tool's",
+			 r->pid);
+		how = own;
+	}
 	fprintf(out, "  %-12s %s CAP_SYS_ADMIN (%s)%s\n", "credentials",
 		e->as_admin ? "as" : "without", how,
 		e->mode == 2 ? "" : "; only mode 2 looks at it");
+	if (how == own)
+		fprintf(out, "  %-12s as the kernel judges an allocation of that process; --admin or --user to choose\n",
+			"");
+	/*
+	 * security_vm_enough_memory_mm() (security/security.c, 6.1 and 6.12)
+	 * waives the admin reserve only if every vm_enough_memory hook
+	 * agrees: a hook can take the waiver away, never grant it.  Of the
+	 * security modules only capabilities and SELinux have one.
+	 */
 	if (e->as_admin && r->selinux)
 		fprintf(out, "  %-12s SELinux is active: its policy may take the admin reserve's waiver away\n"
 			"  %-12s (vmacct follows the capability rule only)\n", "", "");
+	else if (e->as_admin && e->mode == 2 && !(r->flags & VMACCT_EVAL_ADMIN))
+		fprintf(out, "  %-12s by the capability rule: a security module's vm_enough_memory hook may\n"
+			"  %-12s take the waiver away (SELinux has one and is not active; AppArmor has none)\n",
+			"", "");
 
 	fprintf(out, "  %-12s pid %" PRId32, "process", r->pid);
 	if (r->comm) {

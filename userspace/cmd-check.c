@@ -56,7 +56,8 @@ static const struct opt_help check_opts_help[] = {
 			    "positive pid, or self); default: this tool's own" },
 	{ "-u, --user",     "evaluate as a process without CAP_SYS_ADMIN" },
 	{ "-a, --admin",    "evaluate as CAP_SYS_ADMIN (no admin reserve in mode 2);\n"
-			    "default for both: this tool's own credentials decide" },
+			    "default for both: the credentials of the process\n"
+			    "evaluated decide (--pid's own, else this tool's)" },
 	{ "-m, --mode M",   "evaluate in overcommit mode M (0 guess, 1 always,\n"
 			    "2 never) instead of the one in force" },
 	{ "-j, --json",     "one JSON object: verdict (\"allow\"/\"deny\"), pages, mode,\n"

@@ -227,9 +227,26 @@ void test_check(struct tap *t, const struct test_env *env)
 	free(out);
 	self.selinux = false;
 	out = render(&e, &c, &req, false);
-	tap_contains(t, out, "(the process's own credentials; --admin or --user to choose)",
-		     "human: with --pid, that process's credentials decide");
+	tap_contains(t, out, "  credentials  without CAP_SYS_ADMIN (judged by pid 4242's own credentials, not this tool's)\n"
+		     "               as the kernel judges an allocation of that process; --admin or --user to choose\n",
+		     "human: with --pid, that process's own credentials decide, and it says so");
+	tap_ok(t, !strstr(out, "security module"), "human: no hook note without the waiver: a hook only takes it away");
 	free(out);
+	e.as_admin = 1;
+	out = render(&e, &c, &req, false);
+	tap_contains(t, out, "  credentials  as CAP_SYS_ADMIN (judged by pid 4242's own credentials, not this tool's)\n",
+		     "human: another process that has CAP_SYS_ADMIN");
+	tap_contains(t, out, "               by the capability rule: a security module's vm_enough_memory hook may\n"
+		     "               take the waiver away (SELinux has one and is not active; AppArmor has none)\n",
+		     "human: ... the waiver by the capability rule, which a security module's hook may take away");
+	free(out);
+	req.flags = VMACCT_EVAL_ADMIN;
+	out = render(&e, &c, &req, false);
+	tap_ok(t, out && !strstr(out, "security module") && !strstr(out, "judged by"),
+	       "human: --admin asked for: neither note");
+	free(out);
+	req.flags = 0;
+	e.as_admin = 0;
 
 	/* mode 0 asked with --mode 0 --admin */
 	e = mode0_allow();
