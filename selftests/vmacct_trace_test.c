@@ -1483,6 +1483,131 @@ TEST_F(trace, map_count_memlock_enomem_not_reported)
 	close(fd_mc);
 }
 
+/* VmLck of /proc/self/status in pages (mm->locked_vm), -1 if absent. */
+static long long vmlck_pages(void)
+{
+	static char status[4096];
+	char *p;
+
+	if (vt_slurp("/proc/self/status", status, sizeof(status)) <= 0)
+		return -1;
+	p = strstr(status, "VmLck:");
+	return p ? strtoll(p + 6, NULL, 10) * 1024 / page_size() : -1;
+}
+
+/* One lock call of the three kinds below: 0 or errno. */
+static int lock_call(int kind, void *addr, size_t len)
+{
+	long ret;
+
+	if (kind == 0)
+		ret = mlock(addr, len);
+	else
+		ret = syscall(SYS_mlock2, addr, len, kind == 2 ? MLOCK_ONFAULT : 0);
+	return ret ? errno : 0;
+}
+
+/*
+ * mlock() and mlock2() at the RLIMIT_MEMLOCK boundary, without
+ * CAP_IPC_LOCK (mm/mlock.c do_mlock(), 6.1 and 6.12: ENOMEM before any
+ * split when locked_vm + the range > the limit in pages).  Two pages
+ * locked beforehand make locked_vm L, and the range is one page:
+ *
+ *   limit L + 1 pages, max = map_count  -> passes the limit, fails to
+ *                                          split: one MAP_COUNT/SYS_MLOCK
+ *   limit L pages (+ 1 byte), max = count -> RLIMIT refusal: no record
+ *   limit L + 1, max as it was          -> locked: no record
+ *   limit L (+ 1 byte), max as it was   -> RLIMIT refusal: no record
+ *
+ * for mlock(), mlock2(0) and mlock2(MLOCK_ONFAULT).
+ */
+TEST_F(trace, map_count_memlock_boundary)
+{
+	static const char *const kinds[] = { "mlock", "mlock2", "mlock2(MLOCK_ONFAULT)" };
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[2], low[2];
+	long psz = page_size();
+	struct rlimit rl, at, over;
+	long long locked, after;
+	int fd_mc, max, k, err[4], n[4];
+	char *tri, *held, what[64];
+
+	tri = map_tri();
+	ASSERT_EQ((void *)TRI_BASE, tri);
+	held = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, held);
+	ASSERT_EQ(0, mlock(held, 2 * psz)) TH_LOG("mlock as root: %s", strerror(errno));
+	locked = vmlck_pages();
+	ASSERT_LE(2, locked);
+	OWN_READER(fd_mc, VMACCT_TRACE_NO_DECISIONS);
+	ASSERT_EQ(0, syscall(SYS_capget, &hdr, caps));
+	memcpy(low, caps, sizeof(low));
+	low[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &rl));
+	at.rlim_cur = (locked + 1) * psz;		/* locked + 1 page = the limit */
+	over.rlim_cur = locked * psz + psz - 1;		/* one page over it, not 0 */
+	at.rlim_max = over.rlim_max = rl.rlim_max;
+	ASSERT_LE(at.rlim_cur, rl.rlim_max);
+
+	for (k = 0; k < 3; k++) {
+		/* at the memlock limit, at the map count's: fails on the count */
+		max = vt_map_count();
+		ASSERT_EQ(0, set_sysctl("max_map_count", max));
+		ASSERT_EQ(0, syscall(SYS_capset, &hdr, low));
+		ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &at));
+		err[0] = lock_call(k, tri + 2 * psz, psz);
+		setrlimit(RLIMIT_MEMLOCK, &rl);
+		syscall(SYS_capset, &hdr, caps);
+		ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+		snprintf(what, sizeof(what), "%s at the memlock limit, max = count", kinds[k]);
+		EXPECT_EQ(ENOMEM, err[0]) TH_LOG("%s: %s", what, strerror(err[0]));
+		expect_incident(_metadata, fd_mc, what, VMACCT_SYS_MLOCK, max, max);
+		n[0] = set_a.n;
+
+		/*
+		 * one page over the memlock limit, at the map count's and
+		 * below it: RLIMIT_MEMLOCK refuses first; then at the memlock
+		 * limit below the map count's: it locks
+		 */
+		ASSERT_EQ(0, set_sysctl("max_map_count", max));
+		ASSERT_EQ(0, syscall(SYS_capset, &hdr, low));
+		ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &over));
+		err[1] = lock_call(k, tri + 2 * psz, psz);
+		ASSERT_EQ(0, set_sysctl("max_map_count", self->saved.max_map));
+		err[2] = lock_call(k, tri + 2 * psz, psz);
+		ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &at));
+		err[3] = lock_call(k, tri + 2 * psz, psz);
+		after = vmlck_pages();
+		setrlimit(RLIMIT_MEMLOCK, &rl);
+		syscall(SYS_capset, &hdr, caps);
+
+		EXPECT_EQ(ENOMEM, err[1]) TH_LOG("%s one page over the limit, max = count: %s",
+						 kinds[k], strerror(err[1]));
+		EXPECT_EQ(ENOMEM, err[2]) TH_LOG("%s one page over the limit: %s",
+						 kinds[k], strerror(err[2]));
+		EXPECT_EQ(0, err[3]) TH_LOG("%s at the limit, max as it was: %s",
+					    kinds[k], strerror(err[3]));
+		EXPECT_EQ(locked + 1, after) TH_LOG("%s: VmLck %lld pages", kinds[k], after);
+		reset(&set_a);
+		n[1] = drain(_metadata, fd_mc, &set_a);
+		EXPECT_EQ(0, n[1]) {
+			TH_LOG("%s: an RLIMIT_MEMLOCK refusal, or a lock that passed, was reported",
+			       kinds[k]);
+			log_set(_metadata, &set_a);
+		}
+		ksft_print_msg("%s, locked_vm %lld pages, max_map_count %d: at the memlock limit ENOMEM, %d map-count record; one page over ENOMEM, %d records; below max: locked at the limit, ENOMEM over it\n",
+			       kinds[k], locked, max, n[0], n[1]);
+		ASSERT_EQ(0, munlock(tri + 2 * psz, psz));
+	}
+	munlock(held, 2 * psz);
+	munmap(held, 2 * psz);
+	munmap(tri, 5 * psz);
+	close(fd_mc);
+}
+
 /*
  * At the limit, calls that fail with ENOMEM because the range is not
  * mapped are no map-count failures, and are not reported (the documented
