@@ -86,7 +86,7 @@ static void print_context(FILE *out, const struct vmacct_eval *e,
 			"  %-12s (vmacct follows the capability rule only)\n", "", "");
 	else if (e->as_admin && e->mode == 2 && !(r->flags & VMACCT_EVAL_ADMIN))
 		fprintf(out, "  %-12s by the capability rule: a security module's vm_enough_memory hook may\n"
-			"  %-12s take the waiver away (SELinux has one and is not active; AppArmor has none)\n",
+			"  %-12s take the waiver away (SELinux has one, not seen active here; AppArmor has none)\n",
 			"", "");
 
 	fprintf(out, "  %-12s pid %" PRId32, "process", r->pid);

@@ -237,7 +237,7 @@ void test_check(struct tap *t, const struct test_env *env)
 	tap_contains(t, out, "  credentials  as CAP_SYS_ADMIN (judged by pid 4242's own credentials, not this tool's)\n",
 		     "human: another process that has CAP_SYS_ADMIN");
 	tap_contains(t, out, "               by the capability rule: a security module's vm_enough_memory hook may\n"
-		     "               take the waiver away (SELinux has one and is not active; AppArmor has none)\n",
+		     "               take the waiver away (SELinux has one, not seen active here; AppArmor has none)\n",
 		     "human: ... the waiver by the capability rule, which a security module's hook may take away");
 	free(out);
 	req.flags = VMACCT_EVAL_ADMIN;
