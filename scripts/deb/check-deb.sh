@@ -20,7 +20,8 @@
 #      initramfs under QEMU (TCG, one host thread): twice with systemd
 #      (scripts/deb/guest-boot-check.sh, run by a unit: the module loaded
 #      at boot by the packages' modules-load.d entry, vmacct-textfile
-#      writing vmacct_up 1, its counters moving; the second boot is the
+#      writing vmacct_up 1, its counters moving, and vmacct_up 0 with its
+#      reason once the module is unloaded; the second boot is the
 #      reboot), then with
 #      init=/check.sh (scripts/deb/guest-check.sh): modprobe vmacct, vmacct
 #      status, lsmod, modprobe -r, modprobe vmacct stats=1 and -r again,
@@ -425,6 +426,7 @@ for b in 1 2; do
 	step_check "boot$b-up" "boot $b: vmacct-textfile.service wrote vmacct_up 1"
 	step_check "boot$b-moving" "boot $b: the counters in vmacct.prom moved between two runs"
 	out_of "boot$b-moving" | tail -n 1 | sed 's/^/  /'
+	step_check "boot$b-down" "boot $b: unloaded, vmacct-textfile.service wrote a fresh vmacct.prom with vmacct_up{reason=\"not_loaded\"} 0"
 done
 
 t0=$(date +%s)
