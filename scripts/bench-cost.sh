@@ -14,6 +14,11 @@
 #                      reads
 #   reader             the same load, and a thread of the benchmark
 #                      attached as a trace reader with no filter, draining
+#   ftrace-floor       vmacct.ko absent, vmacct_floor.ko (scripts/bench/floor)
+#                      loaded: an ftrace_ops on each function vmacct traces,
+#                      with its flags and recursion guard and an empty body,
+#                      the part of the cost that the mechanism itself takes
+#                      (kernels with headers on the host: not 5.10)
 #   tracefs-kretprobe  vmacct.ko absent; 'r:vmacct_bench __vm_enough_memory
 #                      $retval' in kprobe_events, enabled, trace_pipe
 #                      drained by cat to /dev/null
@@ -48,12 +53,30 @@
 # than 1% on a workload, the table says so: there TCG's noise is larger
 # than the recorder's target.
 #
+# Each kernel's guest runs twice, once per clock (VMACCT_BENCH_CLOCKS,
+# default "icount host"):
+#
+#   icount  QEMU counts time by instructions (run-guest.sh --icount 0: one
+#           guest instruction = 1 ns of the guest's clocks; one vCPU, so
+#           the reader thread's own work counts too), so a time is
+#           the instructions the operation executed, whatever else the host
+#           runs: the ratios are instruction ratios, repeatable to a few
+#           tenths of a percent, and closer to what hardware would pay than
+#           the emulation's own speed, which makes some instructions (a
+#           memory access through the soft MMU, a helper call) far dearer
+#           than others;
+#   host    the guest's clocks follow the host's, as in every other guest:
+#           the emulation's own cost, which a busy host spreads by 10 % or
+#           more between rounds.
+#
 # Usage: bench-cost.sh [ROUNDS]   (default 7, at least 7); VMACCT_KERNELS
 # picks the kernel(s) ("5.10": Debian 11's newest, from the bullseye
 # chroot of check-suite.sh; run by default after the host's kernels,
-# VMACCT_BENCH_510=0 leaves it out).  Output per kernel:
-# build/bench-cost/KVER.txt (raw) and the table on stdout.  About 3 to 5 minutes per kernel (7.5 for
-# both, measured on a 2-core host busy with another guest).  Exit: 0
+# VMACCT_BENCH_510=0 leaves it out).  Output per kernel and clock:
+# build/bench-cost/KVER-CLOCK.txt (raw) and the table on stdout.  About 3
+# to 5 minutes per kernel and clock; the icount guests 2 to 9 (125 s for
+# 5.10, 239 s for 6.12, 555 s for 6.1 on a 2-core host busy with two other
+# guests).  Exit: 0
 # every kernel ran and met the targets, 3 a target missed, 1 an error.
 # Timings under QEMU TCG are slower than on hardware and noisy; the ratios
 # are what to compare.
@@ -62,6 +85,13 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MAX_MAP_COUNT=20000
+CLOCKS=${VMACCT_BENCH_CLOCKS:-icount host}
+for clock in $CLOCKS; do
+	case $clock in
+	icount | host) ;;
+	*) echo "bench-cost: VMACCT_BENCH_CLOCKS: '$clock' is neither icount nor host" >&2; exit 1 ;;
+	esac
+done
 rc=0
 start=$SECONDS
 bench_start bench-cost "${1:-}" 7 7
@@ -105,14 +135,14 @@ table() {
 		next
 	}
 	END {
-		nc = split("not-loaded recorder reader tracefs-kretprobe", conf, " ")
+		nc = split("not-loaded ftrace-floor recorder reader tracefs-kretprobe", conf, " ")
 		nw = split("mmap brk forkexec split getpid", wl, " ")
 		desc["mmap"] = "mmap+munmap"
 		desc["brk"] = "brk up+down"
 		desc["forkexec"] = "fork+exec+wait"
 		desc["split"] = "mprotect split+merge"
 		desc["getpid"] = "getpid (control)"
-		printf "%s: ns per operation, median over rounds of the round medians (QEMU TCG, 2 vCPUs)\n", k
+		printf "%s: ns per operation, median over rounds of the round medians (QEMU TCG, %s)\n", k, k ~ /icount/ ? "1 vCPU; 1 ns = 1 instruction" : "2 vCPUs"
 		printf "  %-20s %-18s %6s %11s %25s %17s %7s %7s\n", "workload", "configuration", "rounds", "median", "round medians min..max", "spread", "ratio", "paired"
 		for (i = 1; i <= nw; i++) {
 			w = wl[i]
@@ -228,6 +258,19 @@ for k in $kernels; do
 	{ bench_payload bench-cost "$k" vmacct_cost_bench "${KO[$k]:-}" &&
 	  make -s -C "$ROOT/scripts/bench" OUTPUT="$d/payload" "$d/payload/vmacct_true"; } ||
 		{ rc=1; continue; }
+	# the mechanism's floor, on the kernels whose headers are here
+	if [ -d "/lib/modules/$k/build" ]; then
+		f="$d/floor"
+		mkdir -p "$f/scripts/bench"
+		cp -a "$ROOT/module" "$f/"
+		cp -a "$ROOT/scripts/bench/floor" "$f/scripts/bench/"
+		if make -s -C "/lib/modules/$k/build" M="$f/scripts/bench/floor" modules > "$d/floor.log" 2>&1; then
+			cp "$f/scripts/bench/floor/vmacct_floor.ko" "$d/payload/"
+		else
+			echo "bench-cost $k: vmacct_floor.ko does not build (log: $d/floor.log)"
+			rc=1
+		fi
+	fi
 	cat > "$d/bench.sh" <<GUEST
 cd /payload || exit 1
 T=/sys/kernel/tracing
@@ -262,6 +305,14 @@ loaded() {
 	vmacct unload > /dev/null || exit 1
 }
 
+# the probe mechanism alone: vmacct_floor.ko (scripts/bench/floor)
+floor() {
+	[ -e /payload/vmacct_floor.ko ] || return
+	insmod /payload/vmacct_floor.ko || exit 1
+	\$B measure ftrace-floor || exit 1
+	rmmod vmacct_floor || exit 1
+}
+
 tracefs() {
 	if [ ! -w \$T/kprobe_events ]; then
 		echo "# no \$T/kprobe_events: tracefs kretprobe not measured"
@@ -282,32 +333,40 @@ tracefs() {
 for round in \$(seq $ROUNDS); do
 	echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
 	if [ \$((round % 2)) = 1 ]; then
-		echo "# round \$round: not-loaded recorder reader tracefs-kretprobe"
+		echo "# round \$round: not-loaded ftrace-floor recorder reader tracefs-kretprobe"
 		not_loaded
+		floor
 		loaded forward
 		tracefs
 	else
-		echo "# round \$round: tracefs-kretprobe reader recorder not-loaded"
+		echo "# round \$round: tracefs-kretprobe reader recorder ftrace-floor not-loaded"
 		tracefs
 		loaded reverse
+		floor
 		not_loaded
 	fi
 done
 echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
 exit 0
 GUEST
-	echo "== vmacct_cost_bench on $k"
-	bench_guest bench-cost "$k" 1200 "${VMLINUZ[$k]:-}"
-	r=$?
-	if [ "$r" != 0 ]; then
-		echo "bench-cost $k: guest exit $r (output: $OUT/$k.txt, console: $d/console.log)"
-		rc=1
-		continue
-	fi
-	table "$k" "$OUT/$k.txt"
-	t=$?
-	[ "$t" = 0 ] || [ "$rc" = 1 ] || rc=$t
-	echo "bench-cost $k: $((SECONDS - t0)) s; raw output $OUT/$k.txt"
+	for clock in $CLOCKS; do
+		# counting instructions is slower to emulate: about 2 minutes a
+		# round on a busy 2-core host
+		ic= limit=1200
+		[ "$clock" = icount ] && ic=0 limit=$((600 + 240 * ROUNDS))
+		echo "== vmacct_cost_bench on $k, $clock clock"
+		bench_guest bench-cost "$k" $limit "${VMLINUZ[$k]:-}" "-$clock" $ic
+		r=$?
+		if [ "$r" != 0 ]; then
+			echo "bench-cost $k ($clock clock): guest exit $r (output: $OUT/$k-$clock.txt, console: $d/console-$clock.log)"
+			rc=1
+			continue
+		fi
+		table "$k, $clock clock" "$OUT/$k-$clock.txt"
+		t=$?
+		[ "$t" = 0 ] || [ "$rc" = 1 ] || rc=$t
+	done
+	echo "bench-cost $k: $((SECONDS - t0)) s; raw output $OUT/$k-*.txt"
 done
 echo "bench-cost: $((SECONDS - start)) s in all"
 exit $rc

@@ -183,14 +183,17 @@ bench_start() {
 
 # Boot kernel $2 for benchmark $1 (its image $4, default /boot's): the
 # script bench.sh and the payload that bench_payload made in
-# $BUILD/$1-$2, with the tool; its output into $OUT/$2.txt, within $3
-# seconds.  The guest's exit status.
+# $BUILD/$1-$2, with the tool; its output into $OUT/$2$5.txt, within $3
+# seconds; with $6, the guest's clocks count instructions (run-guest.sh
+# --icount $6), on one vCPU (6.1.0-57 does not get past "Booting SMP
+# configuration" with two under -icount, seen).  The guest's exit status.
 bench_guest() {
-	local d="$BUILD/$1-$2" img=()
+	local d="$BUILD/$1-$2" img=() ic=()
 	[ -z "${4:-}" ] || img=(--vmlinuz "$4")
-	"$ROOT/scripts/guest/run-guest.sh" --kernel "$2" "${img[@]}" --script "$d/bench.sh" \
-		--payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
-		--out "$OUT/$2.txt" --console-log "$d/console.log" --timeout "$3"
+	[ -z "${6:-}" ] || ic=(--icount "$6" --smp 1)
+	"$ROOT/scripts/guest/run-guest.sh" --kernel "$2" "${img[@]}" "${ic[@]}" \
+		--script "$d/bench.sh" --payload "$d/payload" --bin "$ROOT/userspace/vmacct" \
+		--out "$OUT/$2${5:-}.txt" --console-log "$d/console${5:-}.log" --timeout "$3"
 }
 
 # Fill guest payload directory $1 for the suite: the static selftests, the

@@ -63,6 +63,13 @@ Options:
                         or disarming a kprobe on a system call while other
                         vCPUs run it crashes stock 6.1 and 6.12 guests (a
                         jump to 0, a stale int3); see README.md here
+  --icount SHIFT        count time by instructions (QEMU -icount
+                        shift=SHIFT,sleep=off; x86_64): each guest
+                        instruction advances the guest's clocks by 2^SHIFT
+                        ns, so that timings inside the guest measure the
+                        instructions executed, whatever the host is doing
+                        (with --smp 1: 6.1.0-57 hangs bringing up a second
+                        vCPU under -icount)
   --append "ARGS"       extra kernel command line
   --workdir DIR         scratch directory for the initramfs (default: a
                         mktemp directory removed at exit; a given DIR is kept)
@@ -117,6 +124,7 @@ smp=2
 tcg_thread=${VMACCT_TCG_THREAD:-single}
 append=
 workdir=
+icount=
 bins=()
 
 need_arg() {
@@ -140,6 +148,7 @@ while [[ $# -gt 0 ]]; do
 	--smp)		need_arg "$@"; smp=$2; shift 2 ;;
 	--tcg-thread)	need_arg "$@"; tcg_thread=$2; shift 2 ;;
 	--append)	need_arg "$@"; append=$2; shift 2 ;;
+	--icount)	need_arg "$@"; icount=$2; shift 2 ;;
 	--workdir)	need_arg "$@"; workdir=$2; shift 2 ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		die "unknown argument '$1' (see --help)" ;;
@@ -158,6 +167,8 @@ done
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp $smp: not a positive integer"
 [[ $tcg_thread == single || $tcg_thread == multi ]] ||
 	die "--tcg-thread $tcg_thread: expected single or multi"
+[[ -z $icount || $icount =~ ^[0-9]$ ]] || die "--icount $icount: expected a shift from 0 to 9"
+[[ -z $icount || $arch == x86_64 ]] || die "--icount: x86_64 guests only"
 [[ $mem =~ ^[1-9][0-9]*[KMGT]?$ ]] || die "--mem $mem: expected a size like 2G or 512M"
 [[ $kernel != *[[:space:]\'\"\\]* ]] || die "--kernel $kernel: no spaces or quotes, please"
 
@@ -471,6 +482,7 @@ if [[ $arch == x86_64 ]]; then
 	cmdline="console=ttyS0 panic=-1 printk.time=1 tsc=reliable${append:+ $append}"
 	qemu=(qemu-system-x86_64
 		-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
+		${icount:+-icount "shift=$icount,sleep=off"}
 		-nodefaults -no-user-config -display none -monitor none -no-reboot
 		-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
 		-serial "file:$console_log"	# ttyS0: console
