@@ -170,17 +170,18 @@ bool tap_contains(struct tap *t, const char *hay, const char *needle, const char
 	return r;
 }
 
-char *slurp(const char *path)
+char *slurp_len(const char *path, size_t *len)
 {
 	char *buf = NULL;
-	size_t len = 0, n;
+	size_t n;
 	char chunk[4096];
 	FILE *f, *m;
 
+	*len = 0;
 	f = fopen(path, "re");
 	if (!f)
 		return NULL;
-	m = open_memstream(&buf, &len);
+	m = open_memstream(&buf, len);
 	if (!m) {
 		fclose(f);
 		return NULL;
@@ -193,6 +194,13 @@ char *slurp(const char *path)
 		return NULL;
 	}
 	return buf;
+}
+
+char *slurp(const char *path)
+{
+	size_t len;
+
+	return slurp_len(path, &len);
 }
 
 char *fixture_path(char *buf, size_t len, const struct test_env *env,

@@ -58,6 +58,8 @@ bool tap_eq_fixture(struct tap *t, const struct test_env *env,
 
 /* Read a whole file into a malloc'd, NUL-terminated string, or NULL. */
 char *slurp(const char *path);
+/* The same, with its length in *len (the file may hold other NULs). */
+char *slurp_len(const char *path, size_t *len);
 /* dir + "/" + name in buf; returns buf. */
 char *fixture_path(char *buf, size_t len, const struct test_env *env,
 		   const char *name);

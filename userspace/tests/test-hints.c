@@ -17,33 +17,6 @@
 #include "tap.h"
 #include "tool.h"
 
-/* A file's bytes, NUL-terminated (it may hold other NULs); NULL on failure. */
-static char *read_all(const char *path, size_t *len)
-{
-	char *buf = NULL;
-	size_t n;
-	FILE *f, *m;
-	char chunk[4096];
-
-	*len = 0;
-	f = fopen(path, "rbe");
-	if (!f)
-		return NULL;
-	m = open_memstream(&buf, len);
-	if (!m) {
-		fclose(f);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	fclose(f);
-	if (fclose(m)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* Is target a rule of the Makefile text mk ("name:" or "a name b:" at a line start)? */
 static bool make_has_target(const char *mk, const char *target)
 {
@@ -283,8 +256,8 @@ void test_hints(struct tap *t, const struct test_env *env)
 	test_obstacles(t);
 
 	snprintf(path, sizeof(path), "%s/../../../Makefile", env->fixtures);
-	mk = read_all(path, &mlen);
-	bin = read_all(env->tool, &blen);
+	mk = slurp_len(path, &mlen);
+	bin = slurp_len(env->tool, &blen);
 	if (!tap_ok(t, mk && bin, "the top Makefile (%s) and the tool are readable", path)) {
 		free(mk);
 		free(bin);
