@@ -60,9 +60,10 @@
 #           guest instruction = 1 ns of the guest's clocks; one vCPU, so
 #           the reader thread's own work counts too), so a time is
 #           the instructions the operation executed, whatever else the host
-#           runs: the ratios are instruction ratios, repeatable to a few
-#           tenths of a percent, and closer to what hardware would pay than
-#           the emulation's own speed, which makes some instructions (a
+#           runs: the ratios are instruction ratios, the rounds within
+#           1 % of each other (2.5 % at most seen; separate guests differ
+#           by as much), and closer to what hardware would pay than the
+#           emulation's own speed, which makes some instructions (a
 #           memory access through the soft MMU, a helper call) far dearer
 #           than others;
 #   host    the guest's clocks follow the host's, as in every other guest:
