@@ -6,6 +6,7 @@
 #include "breakdown.h"
 #include "json.h"
 #include "parse.h"
+#include "table.h"
 
 static const struct {
 	const char *name;
@@ -60,35 +61,62 @@ static void size_of(uint64_t pages, uint32_t page_size, bool bytes,
 		format_pages(pages, page_size, buf, len);
 }
 
-void bd_print_human(FILE *out, const struct vmacct_breakdown *b,
-		    uint32_t page_size, bool bytes)
+int bd_print_human(FILE *out, const struct vmacct_breakdown *b,
+		  uint32_t page_size, const struct bd_view *v)
 {
-	char sz[32];
+	char sz[32], num[32];
 	int64_t rem = bd_remainder(b);
+	struct table tb;
 	uint32_t i;
+	int err;
 
 	fprintf(out, "Committed_AS accounted for: %" PRIu64 " address spaces, %" PRIu64
 		" shmem inodes on %u tmpfs superblocks, walked in %.1f ms\n\n",
 		(uint64_t)b->objects[VMACCT_BD_PRIVATE], (uint64_t)b->inodes,
 		b->superblocks, b->walk_ns / 1e6);
-	fprintf(out, "%-22s %12s %12s %8s  %s\n", "KIND", "PAGES", "SIZE",
-		"HOLDERS", "WHAT");
+	table_begin(&tb, v->raw, v->noheadings);
+	table_column(&tb, "KIND", 0);
+	table_column(&tb, "PAGES", SCOLS_FL_RIGHT);
+	table_column(&tb, "SIZE", SCOLS_FL_RIGHT);
+	table_column(&tb, "HOLDERS", SCOLS_FL_RIGHT);
+	table_column(&tb, "WHAT", 0);
 	for (i = 0; i < kinds(b); i++) {
-		size_of(b->pages[i], page_size, bytes, sz, sizeof(sz));
-		fprintf(out, "%-22s %12" PRIu64 " %12s %8" PRIu64 "  %s%s\n",
-			bd_kinds[i].name, (uint64_t)b->pages[i], sz,
-			(uint64_t)b->objects[i], bd_kinds[i].what,
-			i != VMACCT_BD_PRIVATE && (b->unwalked & VMACCT_BD_NO_SHMEM) ?
-			" (not walked)" : "");
+		char what[160];
+
+		table_row(&tb);
+		table_cell(&tb, bd_kinds[i].name);
+		snprintf(num, sizeof(num), "%" PRIu64, (uint64_t)b->pages[i]);
+		table_cell(&tb, num);
+		size_of(b->pages[i], page_size, v->bytes, sz, sizeof(sz));
+		table_cell(&tb, sz);
+		snprintf(num, sizeof(num), "%" PRIu64, (uint64_t)b->objects[i]);
+		table_cell(&tb, num);
+		snprintf(what, sizeof(what), "%s%s", bd_kinds[i].what,
+			 i != VMACCT_BD_PRIVATE && (b->unwalked & VMACCT_BD_NO_SHMEM) ?
+			 " (not walked)" : "");
+		table_cell(&tb, what);
 	}
+	table_row(&tb);
+	table_cell(&tb, "remainder");
+	snprintf(num, sizeof(num), "%" PRId64, rem);
+	table_cell(&tb, num);
 	format_spages(rem, page_size, sz, sizeof(sz));
-	if (bytes)
+	if (v->bytes)
 		snprintf(sz, sizeof(sz), "%" PRId64, rem * (int64_t)page_size);
-	fprintf(out, "%-22s %12" PRId64 " %12s %8s  %s\n", "remainder", rem, sz, "-",
-		"Committed_AS minus all of the above");
-	size_of((uint64_t)b->committed_before, page_size, bytes, sz, sizeof(sz));
-	fprintf(out, "%-22s %12" PRId64 " %12s %8s  %s\n", "Committed_AS",
-		(int64_t)b->committed_before, sz, "-", "the exact sum, before the walk");
+	table_cell(&tb, sz);
+	table_cell(&tb, "-");
+	table_cell(&tb, "Committed_AS minus all of the above");
+	table_row(&tb);
+	table_cell(&tb, "Committed_AS");
+	snprintf(num, sizeof(num), "%" PRId64, (int64_t)b->committed_before);
+	table_cell(&tb, num);
+	size_of((uint64_t)b->committed_before, page_size, v->bytes, sz, sizeof(sz));
+	table_cell(&tb, sz);
+	table_cell(&tb, "-");
+	table_cell(&tb, "the exact sum, before the walk");
+	err = table_end(&tb, out);
+	if (err)
+		return err;
 	fprintf(out, "\nremainder bound: %" PRIu64 " pages (Committed_AS moved by that much during the walk: %" PRId64 " -> %" PRId64 ")",
 		bd_drift(b), (int64_t)b->committed_before, (int64_t)b->committed_after);
 	fputs(";\n  beyond it, charges in flight: mappings charged and not yet linked, address spaces\n"
@@ -102,6 +130,7 @@ void bd_print_human(FILE *out, const struct vmacct_breakdown *b,
 		fputs("  devtmpfs not walked (/dev here is not devtmpfs: a container?): files written\n"
 		      "  on the host's /dev are in the remainder\n", out);
 	fputs("hugetlb is never charged: its pools are taken out of CommitLimit instead\n", out);
+	return 0;
 }
 
 void bd_print_json(FILE *out, const struct vmacct_breakdown *b,

@@ -24,8 +24,16 @@ const char *bd_kind_name(uint32_t kind);
 int64_t bd_remainder(const struct vmacct_breakdown *b);
 uint64_t bd_drift(const struct vmacct_breakdown *b);
 
-void bd_print_human(FILE *out, const struct vmacct_breakdown *b,
-		    uint32_t page_size, bool bytes);
+/* How status draws the breakdown's table: its -r, -n and -b. */
+struct bd_view {
+	bool raw;
+	bool noheadings;
+	bool bytes;
+};
+
+/* The breakdown for people, its table drawn as v says.  0 or -errno. */
+int bd_print_human(FILE *out, const struct vmacct_breakdown *b,
+		   uint32_t page_size, const struct bd_view *v);
 void bd_print_json(FILE *out, const struct vmacct_breakdown *b,
 		   uint32_t page_size);
 /*

@@ -321,10 +321,17 @@ int cmd_status(int argc, char *argv[], const struct global_opts *g)
 	}
 
 	if (breakdown) {
+		struct bd_view bv = { view.raw, view.noheadings, view.bytes };
+
+		ret = 0;
 		if (json)
 			bd_print_json(stdout, &bd, commit.page_size);
 		else
-			bd_print_human(stdout, &bd, commit.page_size, view.bytes);
+			ret = bd_print_human(stdout, &bd, commit.page_size, &bv);
+		if (ret) {
+			log_err("status: %s", strerror(-ret));
+			return VM_EXIT_FAILED;
+		}
 		if (fflush(stdout) == EOF) {
 			log_err("stdout: %s", strerror(errno));
 			return VM_EXIT_FAILED;

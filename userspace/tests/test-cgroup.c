@@ -316,13 +316,16 @@ static void test_breakdown(struct tap *t, const struct test_env *env)
 	struct membuf m;
 	char *out;
 
+	const char *raw_head = "\nKIND PAGES SIZE HOLDERS WHAT\nprivate 8000 32768000 40 ";
+	struct bd_view bv = { .raw = false };
+
 	tap_eq_i64(t, bd_remainder(&b), 10000 - 9983, "remainder: Committed_AS minus every kind");
 	tap_eq_u64(t, bd_drift(&b), 3, "bound: how far Committed_AS moved during the walk");
 	if (mem_open(&m)) {
-		bd_print_human(m.f, &b, 4096, false);
+		bd_print_human(m.f, &b, 4096, &bv);
 		out = mem_take(&m);
 		tap_eq_fixture(t, env, out, "status-breakdown.txt");
-		tap_contains(t, out, "remainder                        17       68 KiB", "text: the remainder");
+		tap_contains(t, out, "\nremainder                17   68 KiB       - ", "text: the remainder");
 		tap_contains(t, out, "remainder bound: 3 pages", "text: its bound");
 		tap_contains(t, out, "1 exiting process: ", "text: the exiting process");
 		free(out);
@@ -335,9 +338,28 @@ static void test_breakdown(struct tap *t, const struct test_env *env)
 		tap_contains(t, out, "\"remainder_pages\": 17,", "JSON: remainder_pages");
 		free(out);
 	}
+	bv.raw = true;
+	bv.bytes = true;
+	if (mem_open(&m)) {
+		bd_print_human(m.f, &b, 4096, &bv);
+		out = mem_take(&m);
+		tap_contains(t, out, raw_head, "text -r -b: the table raw, in bytes");
+		tap_contains(t, out, "\nremainder bound: 3 pages", "... the lines around it as they were");
+		tap_contains(t, out, "\nremainder 17 69632 - ", "... the remainder in bytes");
+		free(out);
+	}
+	bv.noheadings = true;
+	if (mem_open(&m)) {
+		bd_print_human(m.f, &b, 4096, &bv);
+		out = mem_take(&m);
+		tap_ok(t, out && strstr(out, raw_head + 30) && !strstr(out, "KIND"),
+		       "text -r -n: no heading line");
+		free(out);
+	}
+	bv = (struct bd_view){ .raw = false };
 	b.unwalked = VMACCT_BD_NO_SHMEM;
 	if (mem_open(&m)) {
-		bd_print_human(m.f, &b, 4096, false);
+		bd_print_human(m.f, &b, 4096, &bv);
 		out = mem_take(&m);
 		tap_contains(t, out, "files of tmpfs, rootfs and devtmpfs, by page (not walked)",
 			     "text: a kind not walked says so");
@@ -345,7 +367,7 @@ static void test_breakdown(struct tap *t, const struct test_env *env)
 	}
 	b.unwalked = VMACCT_BD_NO_DEVTMPFS;
 	if (mem_open(&m)) {
-		bd_print_human(m.f, &b, 4096, false);
+		bd_print_human(m.f, &b, 4096, &bv);
 		out = mem_take(&m);
 		tap_contains(t, out, "devtmpfs not walked (/dev here is not devtmpfs: a container?)",
 			     "text: devtmpfs out of reach says so");
