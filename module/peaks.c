@@ -41,16 +41,35 @@ static DEFINE_RAW_SPINLOCK(vmacct_peaks_lock);	/* the table */
 static struct vmacct_peak_slot vmacct_peaks[VMACCT_PEAKS_MAX];
 static u32 vmacct_peaks_floor = VMACCT_PEAKS_FLOOR;	/* READ_ONCE */
 
+/*
+ * The slot the current process was last found in: most calls over the
+ * floor come from the few processes that hold the table, one after the
+ * other, so a hit needs no scan.  A hint only: READ_ONCE/WRITE_ONCE.
+ */
+static unsigned int vmacct_peaks_hint;
+
+/* Is @s the current process (@tgid, started at @start) at @count or higher? */
+static bool vmacct_peaks_slot_has(const struct vmacct_peak_slot *s,
+				  pid_t tgid, u64 start, u32 count)
+{
+	return READ_ONCE(s->tgid) == tgid && READ_ONCE(s->peak) >= count &&
+	       READ_ONCE(s->start) == start;
+}
+
 /* Is the current process in the table at @count or higher?  No lock. */
 static bool vmacct_peaks_have(pid_t tgid, u64 start, u32 count)
 {
-	int i;
+	unsigned int i = READ_ONCE(vmacct_peaks_hint) % VMACCT_PEAKS_MAX;
 
-	for (i = 0; i < VMACCT_PEAKS_MAX; i++)
-		if (READ_ONCE(vmacct_peaks[i].tgid) == tgid &&
-		    READ_ONCE(vmacct_peaks[i].start) == start &&
-		    READ_ONCE(vmacct_peaks[i].peak) >= count)
+	if (vmacct_peaks_slot_has(&vmacct_peaks[i], tgid, start, count))
+		return true;
+	for (i = 0; i < VMACCT_PEAKS_MAX; i++) {
+		if (vmacct_peaks_slot_has(&vmacct_peaks[i], tgid, start,
+					  count)) {
+			WRITE_ONCE(vmacct_peaks_hint, i);
 			return true;
+		}
+	}
 	return false;
 }
 
