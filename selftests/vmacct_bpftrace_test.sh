@@ -229,9 +229,9 @@ wait_for 600 dead "$bt"
 hung=
 if ! dead "$bt"; then
 	for t in /proc/"$bt"/task/*; do
-		hung="$hung ${t##*/} $(tr -cd '[:print:]' < "$t/comm" 2>/dev/null)"
+		hung="$hung ${t##*/} $(tr -c '[:alnum:]._-' '_' < "$t/comm" 2>/dev/null)"
 		hung="$hung $(sed -n 's/^State:\t\(.\).*/\1/p' "$t/status" 2>/dev/null)"
-		hung="$hung $(tr -cd '[:print:]' < "$t/wchan" 2>/dev/null);"
+		hung="$hung $(tr -c '[:alnum:]._-' '_' < "$t/wchan" 2>/dev/null);"
 	done
 	sed 's/^/# bpftrace: /' "$tmp/bt.err"
 	kill -KILL "$bt"
