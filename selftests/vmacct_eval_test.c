@@ -37,18 +37,44 @@ static void eval_sysctls_teardown(int fd, const struct saved_sysctls *saved)
 	close(fd);
 }
 
-/*
- * The smallest overcommit_ratio whose CommitLimit is at least
- * committed + room pages (no swap in the guest; swap is added anyway).
- */
-static long long ratio_for_room(const struct vmacct_commit *c, long long room)
-{
-	long long base = c->totalram - c->hugetlb;
-	long long want = c->committed + room - c->total_swap;
+/* A mode-2 limit MODE2_ROOM_MIB (plus the reserves) above what is committed */
+struct mode2_room {
+	struct vmacct_commit c;	/* the accounting when it was set */
+	long long admin_pages;	/* admin_reserve_kbytes, in pages */
+	long long user_cap;	/* user_reserve_kbytes, in pages */
+	long long ratio;	/* the overcommit_ratio written */
+};
 
-	if (base <= 0)
+/*
+ * Write the smallest overcommit_ratio whose CommitLimit is at least
+ * committed + MODE2_ROOM_MIB + both reserves (no swap in the guest; swap
+ * is added anyway), and leave the mode alone.  Return: 0, or -1 when the
+ * accounting cannot be read, the ratio falls outside 1..99 or the sysctl
+ * cannot be written.
+ */
+static int set_mode2_room(int fd, struct mode2_room *r)
+{
+	long long base, want;
+
+	if (commit_ioctl(fd, &r->c))
 		return -1;
-	return (want * 100 + base - 1) / base;
+	r->admin_pages = kb_to_pages(sysctl_ll("admin_reserve_kbytes"));
+	r->user_cap = kb_to_pages(sysctl_ll("user_reserve_kbytes"));
+	base = r->c.totalram - r->c.hugetlb;
+	want = r->c.committed + MIB_PAGES(MODE2_ROOM_MIB) + r->admin_pages +
+	       r->user_cap - r->c.total_swap;
+	r->ratio = base > 0 ? (want * 100 + base - 1) / base : -1;
+	if (r->ratio <= 0 || r->ratio >= 100) {
+		errno = ERANGE;
+		return -1;
+	}
+	return set_sysctl("overcommit_ratio", r->ratio);
+}
+
+/* Out of mode 2, before anything else: into the saved mode, or 0. */
+static void leave_mode2(const struct saved_sysctls *saved)
+{
+	set_sysctl("overcommit_memory", saved->mode == 2 ? 0 : saved->mode);
 }
 
 /* --------------------------------------------------------------- mode 2 */
@@ -177,9 +203,9 @@ static void mode2_measure(int fd, struct mode2_seen *seen, struct rbuf *status)
 TEST_F(mode2, margin_is_the_mmap_boundary)
 {
 	const struct mode2_seen *seen = self->seen;
-	long long ratio, admin_pages, user_cap, want_user;
+	struct mode2_room room;
+	long long want_user;
 	int ready[2], go[2], status;
-	struct vmacct_commit c;
 	char ch;
 
 	ASSERT_EQ(0, pipe(ready));
@@ -213,25 +239,16 @@ TEST_F(mode2, margin_is_the_mmap_boundary)
 	}
 	ASSERT_EQ(1, read(ready[0], &ch, 1)) TH_LOG("the child did not start");
 
-	/* a limit MODE2_ROOM_MIB (plus the reserves) above what is committed */
-	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
-	admin_pages = kb_to_pages(sysctl_ll("admin_reserve_kbytes"));
-	user_cap = kb_to_pages(sysctl_ll("user_reserve_kbytes"));
-	ratio = ratio_for_room(&c, MIB_PAGES(MODE2_ROOM_MIB) + admin_pages +
-			       user_cap);
-	ASSERT_LT(0, ratio);
-	ASSERT_GT(100, ratio) TH_LOG("committed %llu of %llu pages of RAM",
-				     (unsigned long long)c.committed,
-				     (unsigned long long)c.totalram);
-	ASSERT_EQ(0, set_sysctl("overcommit_ratio", ratio));
+	ASSERT_EQ(0, set_mode2_room(self->fd, &room))
+		TH_LOG("ratio %lld for committed %llu of %llu pages of RAM: %s",
+		       room.ratio, (unsigned long long)room.c.committed,
+		       (unsigned long long)room.c.totalram, strerror(errno));
 
 	ASSERT_EQ(0, enter_mode2());
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	waitpid(self->child, &status, 0);
 	self->child = 0;
-	/* out of mode 2 before anything else */
-	set_sysctl("overcommit_memory", self->saved.mode == 2 ? 0 :
-		   self->saved.mode);
+	leave_mode2(&self->saved);
 
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
@@ -242,7 +259,7 @@ TEST_F(mode2, margin_is_the_mmap_boundary)
 	INFO("%s, total_vm %lld: ratio %lld, limit %llu, allowed %lld, "
 	     "committed %llu (read %llu), reserves admin %llu user %llu: "
 	     "margin M = %lld pages (%lld MiB)",
-	     variant->admin ? "admin" : "nobody", seen->vmsize, ratio,
+	     variant->admin ? "admin" : "nobody", seen->vmsize, room.ratio,
 	     (unsigned long long)seen->e0.limit, (long long)seen->e0.allowed,
 	     (unsigned long long)seen->e0.committed,
 	     (unsigned long long)seen->e0.committed_read,
@@ -259,17 +276,18 @@ TEST_F(mode2, margin_is_the_mmap_boundary)
 	EXPECT_EQ(0, seen->e0.verdict);
 	EXPECT_EQ(variant->admin, seen->e0.as_admin);
 	EXPECT_EQ(seen->commit_limit, seen->e0.limit);
-	EXPECT_EQ(variant->admin ? 0 : admin_pages, seen->e0.admin_reserve);
+	EXPECT_EQ(variant->admin ? 0 : room.admin_pages,
+		  seen->e0.admin_reserve);
 	EXPECT_EQ(seen->vmsize, seen->e0.total_vm);
 	want_user = seen->vmsize / 32;
-	if (want_user > user_cap)
-		want_user = user_cap;
+	if (want_user > room.user_cap)
+		want_user = room.user_cap;
 	EXPECT_EQ(want_user, seen->e0.user_reserve);
 	if (variant->extra_vm_mib > 4096)
-		EXPECT_EQ(user_cap, seen->e0.user_reserve);
+		EXPECT_EQ(room.user_cap, seen->e0.user_reserve);
 	EXPECT_EQ((long long)(seen->e0.limit - seen->e0.admin_reserve -
 			      seen->e0.user_reserve), seen->e0.allowed);
-	EXPECT_EQ(c.guess_ceiling, seen->e0.guess_ceiling);
+	EXPECT_EQ(room.c.guess_ceiling, seen->e0.guess_ceiling);
 	EXPECT_LE(llabs((long long)(seen->e0.committed -
 				    seen->e0.committed_read)),
 		  (long long)seen->e0.committed_error);
@@ -305,13 +323,13 @@ TEST_F(mode2, margin_is_the_mmap_boundary)
 
 	/* the other capability class differs by the admin reserve only */
 	EXPECT_EQ(!variant->admin, seen->e_other_class.as_admin);
-	EXPECT_EQ(seen->e0.margin + (variant->admin ? -admin_pages :
-				     admin_pages),
+	EXPECT_EQ(seen->e0.margin + (variant->admin ? -room.admin_pages :
+				     room.admin_pages),
 		  seen->e_other_class.margin);
 
 	/* mode overrides: mode 0 compares with guess_ceiling, 1 allows all */
 	EXPECT_EQ(0, seen->e_mode0.mode);
-	EXPECT_EQ((long long)c.guess_ceiling, seen->e_mode0.margin);
+	EXPECT_EQ((long long)room.c.guess_ceiling, seen->e_mode0.margin);
 	EXPECT_EQ(VMACCT_TERM_GUESS_CEILING, seen->e_mode0.deciding_term);
 	EXPECT_EQ(1, seen->e_mode1.mode);
 	EXPECT_EQ(0, seen->e_mode1.verdict);
@@ -485,10 +503,10 @@ static unsigned long long self_cap_eff(void)
  */
 TEST_F(modes, other_process_judged_by_its_own_credentials)
 {
-	long long ratio, admin_pages, user_cap, m;
+	struct mode2_room room;
+	long long m;
 	struct vmacct_eval e0, e_m, e_m1, e_admin, e_self, e_end;
 	struct other_seen *seen;
-	struct vmacct_commit c;
 	struct vmacct_fork f;
 	int ready[2], go[2], status, err = 0;
 	pid_t child;
@@ -532,15 +550,10 @@ TEST_F(modes, other_process_judged_by_its_own_credentials)
 	EXPECT_EQ(0, seen->cap_eff) TH_LOG("the child kept capabilities %llx",
 					   seen->cap_eff);
 
-	/* a limit MODE2_ROOM_MIB (plus the reserves) above what is committed */
-	ASSERT_EQ(0, commit_ioctl(self->fd, &c));
-	admin_pages = kb_to_pages(sysctl_ll("admin_reserve_kbytes"));
-	user_cap = kb_to_pages(sysctl_ll("user_reserve_kbytes"));
-	ratio = ratio_for_room(&c, MIB_PAGES(MODE2_ROOM_MIB) + admin_pages +
-			       user_cap);
-	ASSERT_LT(0, ratio);
-	ASSERT_GT(100, ratio);
-	ASSERT_EQ(0, set_sysctl("overcommit_ratio", ratio));
+	ASSERT_EQ(0, set_mode2_room(self->fd, &room))
+		TH_LOG("ratio %lld for committed %llu of %llu pages of RAM: %s",
+		       room.ratio, (unsigned long long)room.c.committed,
+		       (unsigned long long)room.c.totalram, strerror(errno));
 	prefault_stack();
 
 	/* in mode 2 nothing here charges anything until the child's mmap()s */
@@ -563,9 +576,7 @@ TEST_F(modes, other_process_judged_by_its_own_credentials)
 	}
 	close(go[1]);
 	waitpid(child, &status, 0);
-	/* out of mode 2 before anything else */
-	set_sysctl("overcommit_memory", self->saved.mode == 2 ? 0 :
-		   self->saved.mode);
+	leave_mode2(&self->saved);
 
 	ASSERT_EQ(0, err) TH_LOG("an ioctl failed: %s", strerror(errno));
 	ASSERT_EQ(0, seen->failed) TH_LOG("margin %lld out of bounds", m);
@@ -584,15 +595,15 @@ TEST_F(modes, other_process_judged_by_its_own_credentials)
 	EXPECT_EQ(1, e_self.as_admin);
 	EXPECT_EQ(2, e0.mode);
 	EXPECT_EQ(0, e0.as_admin);
-	EXPECT_EQ(admin_pages, e0.admin_reserve);
+	EXPECT_EQ(room.admin_pages, e0.admin_reserve);
 	EXPECT_EQ((long long)(e0.limit - e0.admin_reserve - e0.user_reserve),
 		  e0.allowed);
 	EXPECT_EQ(e0.allowed - (long long)e0.committed_read - 1, m);
 	EXPECT_EQ(0, f.as_admin);
-	EXPECT_EQ(admin_pages, f.admin_reserve);
+	EXPECT_EQ(room.admin_pages, f.admin_reserve);
 	/* as an admin it would be the admin reserve more */
 	EXPECT_EQ(1, e_admin.as_admin);
-	EXPECT_EQ(m + admin_pages, e_admin.margin);
+	EXPECT_EQ(m + room.admin_pages, e_admin.margin);
 
 	/* the boundary, by EVAL ... */
 	EXPECT_EQ(0, e_m.verdict);
