@@ -208,21 +208,18 @@ void vmacct_classify_denied(void)
 /**
  * vmacct_classify_enter - note a system call that might fail on the count
  * @c: filled in with its arguments and the count at entry
+ * @count: the caller's map_count at entry
+ * @max: vm.max_map_count at entry, with @count at or above
+ *	vmacct_rule_lowest(@max)
  *
- * Return: false when the call cannot fail on the count (no mm, a compat
- * call, or a count below every check site's threshold): nothing to watch.
+ * Return: false when the call cannot fail on the count (a compat call):
+ * nothing to watch.
  */
-bool vmacct_classify_enter(struct vmacct_syscall *c)
+bool vmacct_classify_enter(struct vmacct_syscall *c, int count, int max)
 {
-	struct mm_struct *mm = current->mm;
 	unsigned long args[6];
-	int count, max;
 
-	if (!mm || in_compat_syscall())
-		return false;
-	count = READ_ONCE(mm->map_count);
-	max = vmacct_max_map_count();
-	if (count < vmacct_rule_lowest(max))
+	if (in_compat_syscall())
 		return false;
 
 	syscall_get_arguments(current, task_pt_regs(current), args);

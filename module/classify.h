@@ -19,7 +19,7 @@ struct vmacct_syscall {
 
 u32 vmacct_classify_caller(unsigned long parent);
 void vmacct_classify_denied(void);
-bool vmacct_classify_enter(struct vmacct_syscall *c);
+bool vmacct_classify_enter(struct vmacct_syscall *c, int count, int max);
 s64 vmacct_classify_enough(u32 sys, const struct vmacct_syscall *c);
 bool vmacct_classify_map_count(u32 sys, const struct vmacct_syscall *c,
 			       long ret);

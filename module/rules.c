@@ -56,7 +56,7 @@ static int vmacct_mremap_reserve(unsigned long flags)
 	if (vmacct_mremap_checks_early())
 		return flags & MREMAP_DONTUNMAP ? 4 : 3;
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
-		return 5;
+		return VMACCT_RULE_WIDEST_RESERVE;
 	if (flags & VMACCT_MREMAP_SHRINK)
 		return 0;
 	return flags & MREMAP_MAYMOVE ? 3 : -1;
@@ -117,16 +117,6 @@ long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags)
 	default:	/* mprotect, madvise, mlock, munlock: two splits */
 		return vmacct_rule_first(VMACCT_CHECK_SPLIT, max, 0) - 1;
 	}
-}
-
-/*
- * Below this map_count no system call fails on the count: the widest
- * reserve is mremap()'s with MREMAP_FIXED or MREMAP_DONTUNMAP.
- */
-long vmacct_rule_lowest(int max)
-{
-	return vmacct_rule_first(VMACCT_CHECK_MREMAP, max, MREMAP_MAYMOVE |
-				 MREMAP_FIXED | MREMAP_DONTUNMAP);
 }
 
 /**

@@ -37,7 +37,22 @@ enum vmacct_check {
 long vmacct_rule_first(enum vmacct_check check, int max,
 		       unsigned long mremap_flags);
 long vmacct_rule_sys_first(u32 sys, int max, unsigned long mremap_flags);
-long vmacct_rule_lowest(int max);
+
+/*
+ * The widest reserve of any check: mremap() with MREMAP_FIXED or
+ * MREMAP_DONTUNMAP before 6.17, 4 from 6.17 (vmacct_mremap_reserve()).
+ */
+#define VMACCT_RULE_WIDEST_RESERVE	5
+
+/*
+ * Below this map_count no system call fails on the count.  Inline: every
+ * probed system call asks it first.
+ */
+static inline long vmacct_rule_lowest(int max)
+{
+	return (long)max - VMACCT_RULE_WIDEST_RESERVE;
+}
+
 int vmacct_rule_sys_errno(u32 sys);
 long vmacct_rule_sys_enough(u32 sys, long map_count,
 			    unsigned long mremap_flags);

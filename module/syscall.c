@@ -32,6 +32,7 @@
 #include "peaks.h"
 #include "recorder.h"
 #include "ring.h"
+#include "rules.h"
 #include "stats.h"
 #include "syms.h"
 #include "syscall.h"
@@ -108,10 +109,21 @@ void vmacct_syscall_enter(u32 sys)
 	struct mm_struct *mm = current->mm;
 	struct vmacct_syswork *w;
 	struct vmacct_syscall c;
+	int count, max;
 
-	if (mm && vmacct_recorder_on())
-		vmacct_peaks_see(READ_ONCE(mm->map_count));
-	if (!vmacct_classify_enter(&c))
+	if (!mm)
+		return;
+	/*
+	 * Most calls end here, at two comparisons: too few mappings for the
+	 * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for
+	 * any check to fail.
+	 */
+	count = READ_ONCE(mm->map_count);
+	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on())
+		vmacct_peaks_see(count);
+	max = vmacct_max_map_count();
+	if (count < vmacct_rule_lowest(max) ||
+	    !vmacct_classify_enter(&c, count, max))
 		return;
 	if (!try_module_get(THIS_MODULE))	/* unloading */
 		return;
