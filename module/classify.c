@@ -3,7 +3,8 @@
  * vmacct: what a probed call was.
  *
  *  - A decision's caller kind: the system call the task is in says it for
- *    most callers; a page fault and execve() need a short stack walk.
+ *    most callers; a page fault and execve() (bar its new stack) need a
+ *    short stack walk.
  *  - A system call's failure: the errno of a failed check (rules.c) is
  *    vm.max_map_count's doing only if the count had reached a check
  *    site's threshold (rules.c), the range had no hole, and no commit
@@ -137,11 +138,12 @@ static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
 
 /**
  * vmacct_classify_caller - the VMACCT_CALLER_* of a call in progress
+ * @mm: the mm __vm_enough_memory() was asked to charge
  * @parent: the return address of the __vm_enough_memory() call
  *
  * Call with preemption off.
  */
-u32 vmacct_classify_caller(unsigned long parent)
+u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 {
 	unsigned long args[6];
 	struct pt_regs *uregs;
@@ -182,6 +184,14 @@ u32 vmacct_classify_caller(unsigned long parent)
 		return VMACCT_CALLER_FORK;
 	case __NR_execve:
 	case __NR_execveat:
+		/*
+		 * The first VMA of the new mm, its stack, charged by
+		 * insert_vm_struct() before it is linked (__bprm_mm_init()):
+		 * no site is on that stack, so the walk, the dearest part of
+		 * an exec's decisions, would only find the fallback.
+		 */
+		if (mm && mm != current->mm && !READ_ONCE(mm->map_count))
+			return VMACCT_CALLER_EXEC_STACK;
 		return vmacct_stack_caller(parent, VMACCT_CALLER_EXEC_STACK);
 	case __NR_shmget:
 		return VMACCT_CALLER_SHMEM;

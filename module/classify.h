@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+struct mm_struct;
+
 /* A system call that may fail on the count, as seen at its entry. */
 struct vmacct_syscall {
 	u64 denial_seq;		/* commit denials seen before the call */
@@ -17,7 +19,7 @@ struct vmacct_syscall {
 	u32 max_map_count;
 };
 
-u32 vmacct_classify_caller(unsigned long parent);
+u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent);
 void vmacct_classify_denied(void);
 bool vmacct_classify_enter(struct vmacct_syscall *c, int count, int max);
 s64 vmacct_classify_enough(u32 sys, const struct vmacct_syscall *c);

@@ -256,7 +256,7 @@ void vmacct_inflight_enter(struct mm_struct *mm, long pages,
 	in->map_count = mm ? READ_ONCE(mm->map_count) : 0;
 	in->has_mm = !!mm;
 	in->cap_sys_admin = cap_sys_admin;
-	in->caller = vmacct_classify_caller(parent);
+	in->caller = vmacct_classify_caller(mm, parent);
 	/* the fields before the task: pairs with vmacct_inflight_find() */
 	smp_store_release(&in->task, current);
 
