@@ -98,32 +98,18 @@ static void vmacct_syscall_return(struct callback_head *head)
 	module_put(THIS_MODULE);
 }
 
-/**
- * vmacct_syscall_enter - the entry of a probed system call
- * @sys: VMACCT_SYS_*
- *
- * Probe context, preemption off.
+/*
+ * A call whose mm is near the limit: follow it to its return if one of
+ * the checks it makes could fail.  Out of line, so that the calls that
+ * end at the two comparisons of vmacct_syscall_enter() do not set up (and,
+ * with INIT_STACK_ALL_ZERO, clear) this frame.
  */
-void vmacct_syscall_enter(u32 sys)
+static noinline void vmacct_syscall_watch(u32 sys, int count, int max)
 {
-	struct mm_struct *mm = current->mm;
 	struct vmacct_syswork *w;
 	struct vmacct_syscall c;
-	int count, max;
 
-	if (!mm)
-		return;
-	/*
-	 * Most calls end here, at two comparisons: too few mappings for the
-	 * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for
-	 * any check to fail.
-	 */
-	count = READ_ONCE(mm->map_count);
-	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on())
-		vmacct_peaks_see(count);
-	max = vmacct_max_map_count();
-	if (count < vmacct_rule_lowest(max) ||
-	    !vmacct_classify_enter(&c, count, max))
+	if (!vmacct_classify_enter(&c, count, max))
 		return;
 	if (!try_module_get(THIS_MODULE))	/* unloading */
 		return;
@@ -141,6 +127,32 @@ void vmacct_syscall_enter(u32 sys)
 lost:
 	module_put(THIS_MODULE);
 	atomic64_inc(&vmacct_sys_lost);
+}
+
+/**
+ * vmacct_syscall_enter - the entry of a probed system call
+ * @sys: VMACCT_SYS_*
+ *
+ * Probe context, preemption off.
+ */
+void vmacct_syscall_enter(u32 sys)
+{
+	struct mm_struct *mm = current->mm;
+	int count, max;
+
+	if (!mm)
+		return;
+	/*
+	 * Most calls end here, at two comparisons: too few mappings for the
+	 * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for
+	 * any check to fail.
+	 */
+	count = READ_ONCE(mm->map_count);
+	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on())
+		vmacct_peaks_see(count);
+	max = vmacct_max_map_count();
+	if (count >= vmacct_rule_lowest(max))
+		vmacct_syscall_watch(sys, count, max);
 }
 
 /* A call the probe could not see (recursion). */
