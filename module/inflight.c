@@ -158,8 +158,11 @@ static bool vmacct_inflight_wanted(void)
 	return vmacct_ring_have_readers() || trace_vmacct_decision_enabled();
 }
 
-/* Queue @in's pending record as allowed, if it is still pending. */
-static void vmacct_inflight_settle(struct vmacct_inflight *in)
+/*
+ * Queue @in's pending record as allowed, if it is still pending.  Out of
+ * line: the entry of the next call calls it only when one is pending.
+ */
+static noinline void vmacct_inflight_settle(struct vmacct_inflight *in)
 {
 	if (atomic_cmpxchg(&in->pending, 1, 0) == 1)
 		vmacct_inflight_emit(&in->ev);
@@ -231,6 +234,25 @@ void vmacct_inflight_flush(void)
 	}
 }
 
+/*
+ * A reader (or the decision trace event) wants the record of the call in
+ * @in: queue it now if its verdict is certain, or leave it pending.  Out
+ * of line, so that the calls nobody reads save no more registers than
+ * they use.
+ */
+static noinline void vmacct_inflight_record(struct vmacct_inflight *in)
+{
+	vmacct_inflight_terms(&in->ev, in, false);
+	vmacct_ring_stamp(&in->ev);
+	if (vmacct_certain_allowed(&in->ev)) {
+		vmacct_inflight_emit(&in->ev);
+		return;
+	}
+	atomic_set(&in->pending, 1);
+	hrtimer_start(&in->settle, ns_to_ktime(VMACCT_SETTLE_NS),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
 /**
  * vmacct_inflight_enter - a __vm_enough_memory() call enters
  * @mm: its first argument
@@ -261,18 +283,8 @@ void vmacct_inflight_enter(struct mm_struct *mm, long pages,
 	smp_store_release(&in->task, current);
 
 	vmacct_stats_decision(in->caller);
-	if (!vmacct_inflight_wanted())
-		return;
-
-	vmacct_inflight_terms(&in->ev, in, false);
-	vmacct_ring_stamp(&in->ev);
-	if (vmacct_certain_allowed(&in->ev)) {
-		vmacct_inflight_emit(&in->ev);
-		return;
-	}
-	atomic_set(&in->pending, 1);
-	hrtimer_start(&in->settle, ns_to_ktime(VMACCT_SETTLE_NS),
-		      HRTIMER_MODE_REL_PINNED_HARD);
+	if (vmacct_inflight_wanted())
+		vmacct_inflight_record(in);
 }
 
 /* The slot of the current task's call: this CPU's, or another's. */

@@ -44,7 +44,7 @@ static struct vmacct_record *vmacct_rec_ring;
 static u32 vmacct_rec_size = VMACCT_RECORDER_DEFAULT;
 static u64 vmacct_rec_seq;			/* the last number given */
 static u64 vmacct_rec_oldest = 1;	/* the oldest a resize kept */
-static bool vmacct_rec_on;			/* also read by the probes */
+bool vmacct_rec_on;				/* also read by the probes */
 static s64 vmacct_rec_last[2][VMACCT_STATS_SLOTS];	/* by type, caller */
 /* what the ring overwrote: groups filled in order, then the rest */
 static struct vmacct_overwrite vmacct_rec_gone[VMACCT_OVERWRITES_MAX + 1];
@@ -69,12 +69,6 @@ static void vmacct_recorder_stamp(struct vmacct_record *rec)
 	rec->boottime_ns = ktime_get_boot_fast_ns();
 	rec->cgroup_id = rec->ev.cgroup_id;
 	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
-}
-
-/* Is the recorder on?  Lets the probes skip building a record. */
-bool vmacct_recorder_on(void)
-{
-	return READ_ONCE(vmacct_rec_on);
 }
 
 /**

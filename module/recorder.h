@@ -7,10 +7,19 @@
 #ifndef _VMACCT_RECORDER_H
 #define _VMACCT_RECORDER_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
-bool vmacct_recorder_on(void);
+/* switched under the recorder's mutex; read by the probes */
+extern bool vmacct_rec_on;
+
+/* Is the recorder on?  Lets the probes skip building a record. */
+static inline bool vmacct_recorder_on(void)
+{
+	return READ_ONCE(vmacct_rec_on);
+}
+
 void vmacct_recorder_stamp_decision(struct vmacct_record *rec);
 void vmacct_recorder_stamp_map_count(struct vmacct_record *rec, s64 enough);
 void vmacct_recorder_keep(struct vmacct_record *rec);

@@ -63,7 +63,7 @@ struct vmacct_reader {
 
 static DEFINE_MUTEX(vmacct_ring_mutex);	/* changes of vmacct_readers */
 static LIST_HEAD(vmacct_readers);	/* RCU; written under vmacct_ring_mutex */
-static bool vmacct_readers_exist;	/* written under vmacct_ring_mutex */
+bool vmacct_readers_exist;		/* written under vmacct_ring_mutex */
 
 static unsigned int vmacct_ring_records = VMACCT_RING_DEFAULT;
 static atomic64_t vmacct_nr_events = ATOMIC64_INIT(0);
@@ -177,12 +177,6 @@ void vmacct_ring_emit(struct vmacct_event *ev)
 {
 	vmacct_ring_stamp(ev);
 	vmacct_ring_queue(ev);
-}
-
-/* Is anyone reading?  Lets the probes skip building a record. */
-bool vmacct_ring_have_readers(void)
-{
-	return READ_ONCE(vmacct_readers_exist);
 }
 
 /* Does a listed reader want map-count failures? */

@@ -6,6 +6,7 @@
 #ifndef _VMACCT_RING_H
 #define _VMACCT_RING_H
 
+#include <linux/compiler.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 #include <linux/vmacct.h>
@@ -24,7 +25,16 @@ void vmacct_ring_add(struct vmacct_reader *r);
 void vmacct_ring_del(struct vmacct_reader *r);
 void vmacct_ring_detach_all(void);
 bool vmacct_ring_listed(struct vmacct_reader *r);
-bool vmacct_ring_have_readers(void);
+
+/* set under the ring's mutex while a reader is listed; read by the probes */
+extern bool vmacct_readers_exist;
+
+/* Is anyone reading?  Lets the probes skip building a record. */
+static inline bool vmacct_ring_have_readers(void)
+{
+	return READ_ONCE(vmacct_readers_exist);
+}
+
 bool vmacct_ring_want_map_count(void);
 
 void vmacct_ring_stamp(struct vmacct_event *ev);

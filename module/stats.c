@@ -23,16 +23,10 @@
 
 #include "stats.h"
 
-struct vmacct_counts {
-	u64 decisions[VMACCT_STATS_SLOTS];
-	u64 denied[VMACCT_STATS_SLOTS];
-	u64 map_count[VMACCT_STATS_SLOTS];
-};
-
-static DEFINE_PER_CPU(struct vmacct_counts, vmacct_counts);
+DEFINE_PER_CPU(struct vmacct_counts, vmacct_counts);
 
 static DEFINE_MUTEX(vmacct_stats_mutex);	/* the three below */
-static bool vmacct_stats_on;		/* read by the probes: READ_ONCE */
+bool vmacct_stats_on;			/* read by the probes: READ_ONCE */
 static u64 vmacct_counting_ns;		/* counting time before the last start */
 static u64 vmacct_counting_since;	/* the last start */
 
@@ -61,14 +55,6 @@ void vmacct_stats_stop(void)
 bool vmacct_stats_counting(void)
 {
 	return READ_ONCE(vmacct_stats_on);
-}
-
-/* Probe context: one decision of caller kind @caller (VMACCT_CALLER_*). */
-void vmacct_stats_decision(u32 caller)
-{
-	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
-		return;
-	this_cpu_inc(vmacct_counts.decisions[caller]);
 }
 
 /* Probe context: a decision of caller kind @caller was refused. */

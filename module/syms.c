@@ -140,6 +140,9 @@ static struct {
 #endif
 } vk __ro_after_init;
 
+/* vk.sysctl_max_map_count, once verified: syms.h reads it in line */
+int *vmacct_sysctl_max_map_count __ro_after_init;
+
 /* The types the accessors below return and the code above reads. */
 static_assert(__same_type(vm_committed_as, struct percpu_counter));
 static_assert(__same_type(vm_committed_as_batch, s32));
@@ -313,6 +316,8 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
+	if (!ret)
+		vmacct_sysctl_max_map_count = vk.sysctl_max_map_count;
 	return ret;
 }
 
@@ -329,11 +334,6 @@ int vmacct_overcommit_ratio(void)
 unsigned long vmacct_overcommit_kbytes(void)
 {
 	return READ_ONCE(*vk.sysctl_overcommit_kbytes);
-}
-
-int vmacct_max_map_count(void)
-{
-	return READ_ONCE(*vk.sysctl_max_map_count);
 }
 
 unsigned long vmacct_admin_reserve_kbytes(void)

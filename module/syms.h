@@ -8,6 +8,7 @@
 #ifndef _VMACCT_SYMS_H
 #define _VMACCT_SYMS_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 /*
@@ -30,9 +31,16 @@ int vmacct_syms_init(void);
 int vmacct_overcommit_memory(void);
 int vmacct_overcommit_ratio(void);
 unsigned long vmacct_overcommit_kbytes(void);
-int vmacct_max_map_count(void);
 unsigned long vmacct_admin_reserve_kbytes(void);
 unsigned long vmacct_user_reserve_kbytes(void);
+
+/* vm.max_map_count, read by every probed system call: in line */
+extern int *vmacct_sysctl_max_map_count;
+
+static inline int vmacct_max_map_count(void)
+{
+	return READ_ONCE(*vmacct_sysctl_max_map_count);
+}
 
 /* vm_committed_as, and the terms vm_commit_limit() reads */
 s64 vmacct_committed_read(void);
