@@ -342,15 +342,6 @@ TEST_F_TIMEOUT(fork, mode2_verdict_matches_fork_around_min_ratio, 120)
 	ASSERT_EQ(0, set_sysctl("overcommit_ratio", self->saved.ratio));
 }
 
-static int pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 #define MAX_HELD_CPUS	64
 
 /*

@@ -209,30 +209,34 @@ static inline int try_map(unsigned long long pages)
 	return 0;
 }
 
-/*
- * Pin the calling thread, and the children it forks from then on, to the
- * CPU it runs on; that CPU, or -1 with errno.  A mode-2 check compares
- * the shared part of a per-CPU counter (vm_committed_as): a task that
- * moves to another CPU folds the delta that CPU holds, and the compared
- * count moves by up to committed_error pages with no charge of the test.
- * A test that asserts a mode-2 edge to the page runs on one CPU, where
- * the count moves by the test's own charges only.  Raw system calls: the
- * helpers that include this file need no _GNU_SOURCE.
- */
-static inline int pin_to_this_cpu(void)
+/* Pin the calling thread, and the children it forks from then on, to @cpu. */
+static inline int pin_to_cpu(unsigned int cpu)
 {
 	unsigned long mask[1024 / (8 * sizeof(unsigned long))] = { 0 };
 	const unsigned int bits = 8 * sizeof(unsigned long);
-	unsigned int cpu;
 
-	if (syscall(SYS_getcpu, &cpu, NULL, NULL))
-		return -1;
 	if (cpu >= 1024) {
 		errno = ERANGE;
 		return -1;
 	}
 	mask[cpu / bits] = 1UL << (cpu % bits);
-	if (syscall(SYS_sched_setaffinity, 0, sizeof(mask), mask))
+	return syscall(SYS_sched_setaffinity, 0, sizeof(mask), mask) ? -1 : 0;
+}
+
+/*
+ * The same, to the CPU it runs on; that CPU, or -1 with errno.  A mode-2
+ * check compares the shared part of a per-CPU counter (vm_committed_as):
+ * a task that moves to another CPU folds the delta that CPU holds, and
+ * the compared count moves by up to committed_error pages with no charge
+ * of the test.  A test that asserts a mode-2 edge to the page runs on one
+ * CPU, where the count moves by the test's own charges only.  Raw system
+ * calls: the helpers that include this file need no _GNU_SOURCE.
+ */
+static inline int pin_to_this_cpu(void)
+{
+	unsigned int cpu;
+
+	if (syscall(SYS_getcpu, &cpu, NULL, NULL) || pin_to_cpu(cpu))
 		return -1;
 	return cpu;
 }
