@@ -2,7 +2,8 @@
 /*
  * vmacct selftests: the helpers every test, helper and benchmark shares.
  * Decimal files, the vm sysctls and the vmacct sysfs files, /proc/meminfo,
- * a trial mmap(), saving and restoring the sysctls the tests write, and the SKIP macros.
+ * a trial mmap(), pinning to a CPU, saving and restoring the sysctls the
+ * tests write, and the SKIP macros.
  *
  * Only libc: no harness, so that the trace reader helper and the
  * benchmarks (scripts/bench/) can include it too (the SKIP macros expand
