@@ -156,6 +156,40 @@ void vmacct_ftrace_free_filter(struct ftrace_ops *ops)
 #endif
 }
 
+#ifdef VMACCT_HAVE_DIRECT
+/*
+ * Call @tramp at the entry of @ops's filtered functions.  6.1 leaves
+ * ->func and ->trampoline set when it then fails, and refuses an ops with
+ * either (-EINVAL): a later try would fail for that alone (6.6 resets
+ * them itself).  -EBUSY: a function has a direct call already.
+ */
+int vmacct_direct_register(struct ftrace_ops *ops, unsigned long tramp)
+{
+	int err;
+
+#ifdef VMACCT_HAVE_FTRACE_DIRECT_OPS
+	err = register_ftrace_direct(ops, tramp);
+#else
+	err = register_ftrace_direct_multi(ops, tramp);
+#endif
+	if (err) {
+		ops->func = NULL;
+		ops->trampoline = 0;
+	}
+	return err;
+}
+
+/* The reverse; the filter stays (vmacct_ftrace_free_filter() at exit). */
+void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp)
+{
+#ifdef VMACCT_HAVE_FTRACE_DIRECT_OPS
+	unregister_ftrace_direct(ops, tramp, false);
+#else
+	unregister_ftrace_direct_multi(ops, tramp);
+#endif
+}
+#endif
+
 /*
  * The first pid from @nr on in the initial pid namespace, or NULL; under
  * rcu_read_lock().  5.10 does not export find_ge_pid(), which is this

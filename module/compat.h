@@ -7,6 +7,7 @@
 #ifndef _VMACCT_COMPAT_H
 #define _VMACCT_COMPAT_H
 
+#include <linux/errno.h>
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
@@ -89,6 +90,85 @@ static __always_inline void vmacct_ftrace_unlock(int bit)
 #endif
 
 void vmacct_ftrace_free_filter(struct ftrace_ops *ops);
+
+/*
+ * ftrace direct calls (entry.c): ftrace patches a function's fentry call
+ * into a call of a trampoline of the module's, registered for an
+ * ftrace_ops's filter with register_ftrace_direct_multi() (6.1 to 6.5)
+ * or register_ftrace_direct() (from 6.6; 5.10's takes one address and
+ * 6.1 keeps that one too: not used).  x86-64 only here: arm64 has direct
+ * calls from 6.4 only, and gets ftrace_ops callbacks.
+ *
+ * A trampoline is entered with the stack as at the function's entry plus
+ * the return address of the fentry call: after "push %rbp", 8(%rbp) is
+ * that address and 16(%rbp) the function's own return address (an
+ * ftrace_ops callback's parent_ip).  It must save the argument registers
+ * the function takes, keep the stack 16-byte aligned at its call, and
+ * return to the function (samples/ftrace/ftrace-direct-multi.c).
+ * CALL_DEPTH_ACCOUNT (6.2+) keeps the return stack's depth accounting
+ * right where call-depth tracking is on.
+ */
+#if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
+	(defined(VMACCT_HAVE_FTRACE_DIRECT_OPS) || \
+	 defined(VMACCT_HAVE_FTRACE_DIRECT_MULTI))
+#define VMACCT_HAVE_DIRECT	1
+
+#include <linux/stringify.h>
+#include <asm/ibt.h>
+#include <asm/nospec-branch.h>
+
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT	""
+#endif
+
+int vmacct_direct_register(struct ftrace_ops *ops, unsigned long tramp);
+void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
+
+/* Trampoline @t, whose @body calls vmacct (a VMACCT_TRAMP_CALL*). */
+#define VMACCT_TRAMP(t, body)						\
+	asm("	.pushsection .text, \"ax\", @progbits\n"			\
+	    "	.type " #t ", @function\n"				\
+	    "	.globl " #t "\n"						\
+	    #t ":\n"							\
+	    ASM_ENDBR							\
+	    "	pushq %rbp\n"						\
+	    "	movq %rsp, %rbp\n"					\
+	    CALL_DEPTH_ACCOUNT						\
+	    body							\
+	    "	leave\n"						\
+	    ASM_RET							\
+	    "	.size " #t ", .-" #t "\n"					\
+	    "	.popsection\n")
+
+/* For a function of three arguments: calls c(a0, a1, a2, parent_ip). */
+#define VMACCT_TRAMP_CALL3(c)						\
+	"	pushq %rdi\n"							\
+	"	pushq %rsi\n"							\
+	"	pushq %rdx\n"							\
+	"	movq 16(%rbp), %rcx\n"					\
+	"	call " #c "\n"							\
+	"	popq %rdx\n"							\
+	"	popq %rsi\n"							\
+	"	popq %rdi\n"
+
+/* For a function of one argument: calls c(n), n a constant. */
+#define VMACCT_TRAMP_CALL1(c, n)					\
+	"	pushq %rdi\n"							\
+	"	movl $" __stringify(n) ", %edi\n"				\
+	"	call " #c "\n"							\
+	"	popq %rdi\n"
+#else
+static inline int vmacct_direct_register(struct ftrace_ops *ops,
+					 unsigned long tramp)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void vmacct_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long tramp)
+{
+}
+#endif
 
 /*
  * A walk of an mm's VMAs from an address, under its mmap lock: the maple

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmacct: the observation mechanism (probe.c).  Ftrace callbacks at the
- * entry of __vm_enough_memory() and of the system calls whose ENOMEM can
- * come from vm.max_map_count, a kprobe on its refusal path; their handlers
+ * vmacct: the observation mechanism (probe.c).  Hooks at the entry of
+ * __vm_enough_memory() and of the system calls whose ENOMEM can come from
+ * vm.max_map_count (entry.c), a kprobe on its refusal path; their handlers
  * feed inflight.c, ring.c, the recorder and stats.c.  stream.c decides
  * what is armed and when.
  */

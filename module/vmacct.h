@@ -8,6 +8,7 @@
  *   queries      query.c: the model applied to one process;
  *                breakdown.c: Committed_AS by kind of holder
  *   stream       stream.c (who wants the probes), probe.c (the probes),
+ *                entry.c (the hooks at function entries),
  *                inflight.c (a decision from entry to verdict),
  *                syscall.c (a system call near the limit, to its return),
  *                classify.c, ring.c (readers), stats.c (counters),

@@ -117,12 +117,13 @@ hits=$(printf '%s\n' "$src" | grep -E '(\.|->)addr\s*\)\s*\(|\(\s*\*\s*[A-Za-z0-
 flag "call through a probe address" "$hits"
 # sealed functions are observed by name, as strings (seen in the raw
 # source), never by an address: a kprobe's symbol_name, or the name an
-# ftrace_ops filter is set with (vmacct_ops_on() and ftrace_set_filter(),
-# which patch the function's own fentry call and never call through an
-# address).  There
+# entry hook's ftrace filter is set with (entry.c's .name and
+# ftrace_set_filter(); ftrace then patches the function's own fentry call,
+# into a callback's trampoline or a direct call of the module's, and
+# never calls through an address).  There
 # must be at least the decision probe, in whichever file of module/ holds
 # the probes, and no ftrace_set_filter_ip() (an address) anywhere.
-probes=$(cd "$ROOT" && grep -lE '(symbol_name\s*=\s*|name\[\]\s*=\s*|vmacct_ops_on\(.*,\s*)"__vm_enough_memory"' module/*.c)
+probes=$(cd "$ROOT" && grep -lE '(symbol_name\s*=\s*|name\[\]\s*=\s*|\.name\s*=\s*)"__vm_enough_memory"' module/*.c)
 if [ -z "$probes" ]; then
 	echo "  module/*.c: __vm_enough_memory is not observed by name (has the probe been renamed?)"
 	rc=1

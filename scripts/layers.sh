@@ -29,6 +29,7 @@ LAYERS=(
 	"dev sysfs"
 	"query stream breakdown"
 	"probe"
+	"entry"
 	"inflight syscall"
 	"classify ring stats recorder peaks events tasks"
 	"commit mm rules shmem"

@@ -8,6 +8,10 @@
 # another build (by vmacct load) or with moved data (by the module's
 # anchors).
 #
+# Also: the parameters stats, recorder, recorder_size and direct, and the
+# entry hooks (direct calls or ftrace_ops) as tracing/enabled_functions
+# shows them, with and without a BPF trampoline on a hooked function.
+#
 # Runs as root on a kernel where vmacct.ko may be loaded (it is unloaded
 # and loaded again).  VMACCT_KO names the module file.  TAP output.
 
@@ -267,6 +271,170 @@ check "modprobe.d options apply to vmacct load, the command line winning" modpro
 check "recorder_size out of range is refused, naming the range" \
 	refused_with "recorder_size=8: must be 16 to 65536" \
 	vmacct load --ko "$KO" -- recorder_size=8
+
+# The entry hooks (module/entry.c), as the kernel's own list of traced
+# functions shows them: on x86-64 from 6.1 a direct call of a vmacct
+# trampoline ("direct-->NAME_tramp [vmacct]" under the function in
+# tracing/enabled_functions), an ftrace_ops callback on arm64, on 5.10 and
+# with direct=0; none after unload.
+EF=
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	[ -r "$d/enabled_functions" ] && EF=$d/enabled_functions && break
+done
+case $(uname -m) in
+x86_64) SYSFN=__x64_sys_ ;;
+*) SYSFN=__arm64_sys_ ;;
+esac
+kv=$(uname -r)
+kmaj=${kv%%.*}
+kmin=${kv#*.}
+kmin=${kmin%%[!0-9]*}
+DIRECT=callback
+if [ "$SYSFN" = __x64_sys_ ] &&
+   { [ "$kmaj" -gt 6 ] || { [ "$kmaj" = 6 ] && [ "$kmin" -ge 1 ]; }; }; then
+	DIRECT=direct
+fi
+
+# hook_of FUNC: "direct" (a direct call of vmacct's), "listed" (traced,
+# no direct call of vmacct's) or "none", from enabled_functions
+hook_of() {
+	awk -v f="$1" '
+		$1 == f { seen = 1; in_f = 1; next }
+		in_f && /^[ \t]/ { if ($0 ~ /direct-->.*_tramp.*\[vmacct\]/) d = 1; next }
+		{ in_f = 0 }
+		END { print d ? "direct" : seen ? "listed" : "none" }' "$EF"
+}
+
+# hooks_are WANT: every hooked function is WANT ("listed" for callbacks)
+hooks_are() {
+	for f in __vm_enough_memory ${SYSFN}mmap ${SYSFN}munmap ${SYSFN}brk \
+		 ${SYSFN}mprotect ${SYSFN}mremap ${SYSFN}madvise ${SYSFN}mlock \
+		 ${SYSFN}munlock; do
+		h=$(hook_of "$f")
+		if [ "$h" != "$1" ]; then
+			echo "# $f: $h in $EF, expected $1"
+			grep -A1 "^$f " "$EF" | sed 's/^/#   /'
+			return 1
+		fi
+	done
+}
+
+# decisions count through the hooks: an exec makes several
+counts_decisions() {
+	before=$(cat /sys/kernel/vmacct/stats/decisions)
+	sh -c true
+	after=$(cat /sys/kernel/vmacct/stats/decisions)
+	echo "# decisions counted: $before before sh -c true, $after after"
+	[ "$after" -gt "$before" ]
+}
+
+hooks_by_default() {
+	vmacct load --ko "$KO" || return 1
+	want=$DIRECT
+	[ "$want" = callback ] && want=listed
+	hooks_are "$want" && counts_decisions || { vmacct unload; return 1; }
+	vmacct unload && hooks_are none
+}
+
+hooks_direct0() {
+	vmacct load --ko "$KO" -- direct=0 || return 1
+	[ "$(cat /sys/module/vmacct/parameters/direct)" = N ] &&
+		hooks_are listed && counts_decisions || { vmacct unload; return 1; }
+	vmacct unload && hooks_are none
+}
+
+if [ -z "$EF" ]; then
+	ok "entry hooks by default # SKIP no tracing/enabled_functions to check them in"
+	ok "entry hooks with direct=0 # SKIP no tracing/enabled_functions"
+else
+	check "entry hooks by default: $DIRECT calls on $(uname -m) $kv, decisions counted, none left after unload" \
+		hooks_by_default
+	check "entry hooks with direct=0: ftrace_ops callbacks, decisions counted, none left after unload" \
+		hooks_direct0
+fi
+
+# A function with another direct call (a BPF trampoline: bpftrace's
+# kfunc probe) gets vmacct's ftrace_ops instead, which shares it, and
+# vmacct says so; while vmacct holds a direct call, a BPF trampoline on
+# that function cannot attach (README).
+# has FUNC a direct call that is not vmacct's (a BPF trampoline's)?
+bpf_attached() {
+	awk -v f="$1" '
+		$1 == f { in_f = 1; next }
+		in_f && /^[ \t]/ { if ($0 ~ /direct-->/ && $0 !~ /\[vmacct\]/) d = 1; next }
+		{ in_f = 0 }
+		END { exit !d }' "$EF"
+}
+
+# bpftrace counting the calls of FUNC in the background (pid $bpid,
+# output to FILE): 0 once its trampoline is on FUNC, 1 if bpftrace exits
+# first or 90 s pass (stopped then)
+bpf_on() {
+	bpftrace -e "kfunc:$1 { @n = count(); }" > "$2" 2>&1 &
+	bpid=$!
+	i=0
+	while [ $i -lt 900 ]; do
+		bpf_attached "$1" && alive $bpid && return 0
+		alive $bpid || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -INT $bpid 2>/dev/null
+	wait $bpid
+	return 1
+}
+
+bpf_first() {
+	out=$(mktemp) || return 1
+	bpf_on __vm_enough_memory "$out" || { rm -f "$out"; return 1; }
+	dmesg -c > /dev/null
+	vmacct load --ko "$KO"
+	rc=$?
+	if [ $rc = 0 ]; then
+		dmesg | grep -q 'vmacct: __vm_enough_memory has another direct call' ||
+			{ echo "# no fallback line in the kernel log"; rc=1; }
+		[ "$(hook_of ${SYSFN}mmap)" = direct ] ||
+			{ echo "# ${SYSFN}mmap: $(hook_of ${SYSFN}mmap)"; rc=1; }
+		counts_decisions || rc=1
+		vmacct unload || rc=1
+	fi
+	kill -INT $bpid
+	wait $bpid
+	grep -q '^@n: [1-9]' "$out" || { echo "# bpftrace counted nothing:"; sed 's/^/#   /' "$out"; rc=1; }
+	rm -f "$out"
+	return $rc
+}
+
+bpf_after() {
+	out=$(mktemp) || return 1
+	vmacct load --ko "$KO" || return 1
+	if bpf_on ${SYSFN}munmap "$out"; then
+		echo "# bpftrace attached to ${SYSFN}munmap beside vmacct's direct call"
+		kill -INT $bpid
+		wait $bpid
+		rm -f "$out"
+		vmacct unload
+		return 1
+	fi
+	sed 's/^/# bpftrace: /' "$out" | head -5
+	grep -qi 'attach' "$out"
+	rc=$?
+	rm -f "$out"
+	vmacct unload && [ $rc = 0 ]
+}
+
+if [ "$DIRECT" != direct ] || [ -z "$EF" ]; then
+	ok "a BPF trampoline first: vmacct shares the function by an ftrace_ops # SKIP no direct calls on $(uname -m) $kv"
+	ok "a BPF trampoline after vmacct's direct call cannot attach # SKIP no direct calls on $(uname -m) $kv"
+elif ! command -v bpftrace > /dev/null; then
+	ok "a BPF trampoline first: vmacct shares the function by an ftrace_ops # SKIP no bpftrace in the guest"
+	ok "a BPF trampoline after vmacct's direct call cannot attach # SKIP no bpftrace in the guest"
+else
+	check "a BPF trampoline first: vmacct shares the function by an ftrace_ops, says so, and both count" \
+		bpf_first
+	check "a BPF trampoline after vmacct's direct call cannot attach (README)" \
+		bpf_after
+fi
 
 check "vmacct load with kallsyms addresses loads" \
 	vmacct load --ko "$KO"
