@@ -19,6 +19,11 @@
 #                      with its flags and recursion guard and an empty body,
 #                      the part of the cost that the mechanism itself takes
 #                      (kernels with headers on the host: not 5.10)
+#   direct-floor       the same with direct=1: a direct call of a trampoline
+#                      of vmacct's shape on each function, calling an empty
+#                      function: the mechanism vmacct uses on x86-64 from
+#                      6.1 (module/entry.c; where the kernel has none, the
+#                      load fails and the configuration is not run)
 #   tracefs-kretprobe  vmacct.ko absent; 'r:vmacct_bench __vm_enough_memory
 #                      $retval' in kprobe_events, enabled, trace_pipe
 #                      drained by cat to /dev/null
@@ -136,7 +141,7 @@ table() {
 		next
 	}
 	END {
-		nc = split("not-loaded ftrace-floor recorder reader tracefs-kretprobe", conf, " ")
+		nc = split("not-loaded ftrace-floor direct-floor recorder reader tracefs-kretprobe", conf, " ")
 		nw = split("mmap brk forkexec split getpid", wl, " ")
 		desc["mmap"] = "mmap+munmap"
 		desc["brk"] = "brk up+down"
@@ -312,6 +317,9 @@ floor() {
 	insmod /payload/vmacct_floor.ko || exit 1
 	\$B measure ftrace-floor || exit 1
 	rmmod vmacct_floor || exit 1
+	insmod /payload/vmacct_floor.ko direct=1 2>/dev/null || return 0
+	\$B measure direct-floor || exit 1
+	rmmod vmacct_floor || exit 1
 }
 
 tracefs() {
@@ -334,13 +342,13 @@ tracefs() {
 for round in \$(seq $ROUNDS); do
 	echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
 	if [ \$((round % 2)) = 1 ]; then
-		echo "# round \$round: not-loaded ftrace-floor recorder reader tracefs-kretprobe"
+		echo "# round \$round: not-loaded ftrace-floor direct-floor recorder reader tracefs-kretprobe"
 		not_loaded
 		floor
 		loaded forward
 		tracefs
 	else
-		echo "# round \$round: tracefs-kretprobe reader recorder ftrace-floor not-loaded"
+		echo "# round \$round: tracefs-kretprobe reader recorder ftrace-floor direct-floor not-loaded"
 		tracefs
 		loaded reverse
 		floor
