@@ -145,7 +145,6 @@ static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
  */
 u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 {
-	unsigned long args[6];
 	struct pt_regs *uregs;
 	int nr;
 
@@ -166,8 +165,7 @@ u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 
 	switch (nr) {
 	case __NR_mmap:
-		syscall_get_arguments(current, uregs, args);
-		if ((args[3] & MAP_TYPE) == MAP_PRIVATE)
+		if ((vmacct_syscall_arg(uregs, 3) & MAP_TYPE) == MAP_PRIVATE)
 			return VMACCT_CALLER_MMAP;
 		return VMACCT_CALLER_SHMEM;
 	case __NR_brk:

@@ -254,6 +254,34 @@ void vmacct_hrtimer_setup(struct hrtimer *timer,
 #error "vmacct supports x86-64 and arm64"
 #endif
 
+/*
+ * Argument @n (0 to 5) of the native system call whose entry registers
+ * are @regs: syscall_get_arguments() for one of them, without copying
+ * six (arch/x86/include/asm/syscall.h, arch/arm64/include/asm/syscall.h).
+ */
+static inline unsigned long vmacct_syscall_arg(const struct pt_regs *regs,
+					       unsigned int n)
+{
+#if defined(CONFIG_X86_64)
+	switch (n) {
+	case 0:
+		return regs->di;
+	case 1:
+		return regs->si;
+	case 2:
+		return regs->dx;
+	case 3:
+		return regs->r10;
+	case 4:
+		return regs->r8;
+	default:
+		return regs->r9;
+	}
+#else
+	return n ? regs->regs[n] : regs->orig_x0;
+#endif
+}
+
 #ifdef __NR_fork
 #define VMACCT_NR_FORK		__NR_fork
 #define VMACCT_NR_VFORK		__NR_vfork

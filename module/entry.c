@@ -18,8 +18,8 @@
  *  - an ftrace_ops callback (arm64, 5.10, direct=0, or a function with a
  *    direct call already), reading the arguments from ftrace_regs.
  *
- * Both run on the calling task with preemption off around vmacct's work.
- * Nothing they call is hooked, so neither can recurse into itself.
+ * Both run on the calling task; nothing they call is hooked, so neither
+ * can recurse into itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -68,7 +68,10 @@ static void notrace vmacct_decision(struct mm_struct *mm, long pages,
 }
 
 #ifdef VMACCT_HAVE_DIRECT
-/* The C entries of the trampolines: preemption on, nothing to guard. */
+/*
+ * The C entries of the trampolines, preemption on: the decision's per-CPU
+ * slot needs it off, a system call's check does not.
+ */
 __visible notrace void vmacct_decision_direct(struct mm_struct *mm,
 					      long pages, int cap_sys_admin,
 					      unsigned long parent)
@@ -80,9 +83,7 @@ __visible notrace void vmacct_decision_direct(struct mm_struct *mm,
 
 __visible notrace void vmacct_sys_direct(u32 sys)
 {
-	preempt_disable_notrace();
 	vmacct_syscall_enter(sys);
-	preempt_enable_notrace();
 }
 
 VMACCT_TRAMP(vmacct_decision_tramp, VMACCT_TRAMP_CALL3(vmacct_decision_direct));

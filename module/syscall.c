@@ -130,24 +130,16 @@ lost:
 }
 
 /**
- * vmacct_syscall_enter - the entry of a probed system call
+ * vmacct_syscall_near - a probed system call past the inline check
  * @sys: VMACCT_SYS_*
+ * @count: its mm's map_count at entry
  *
- * Probe context, preemption off.
+ * For vmacct_syscall_enter() only; probe context, preemption on or off.
  */
-void vmacct_syscall_enter(u32 sys)
+void vmacct_syscall_near(u32 sys, int count)
 {
-	struct mm_struct *mm = current->mm;
-	int count, max;
+	int max;
 
-	if (!mm)
-		return;
-	/*
-	 * Most calls end here, at two comparisons: too few mappings for the
-	 * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for
-	 * any check to fail.
-	 */
-	count = READ_ONCE(mm->map_count);
 	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on())
 		vmacct_peaks_see(count);
 	max = vmacct_max_map_count();

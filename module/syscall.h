@@ -6,9 +6,39 @@
 #ifndef _VMACCT_SYSCALL_H
 #define _VMACCT_SYSCALL_H
 
+#include <linux/compiler.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/vmacct.h>
 
-void vmacct_syscall_enter(u32 sys);
+#include "rules.h"
+#include "syms.h"
+
+void vmacct_syscall_near(u32 sys, int count);
+
+/**
+ * vmacct_syscall_enter - the entry of a probed system call
+ * @sys: VMACCT_SYS_*
+ *
+ * In line in the hooks (entry.c), on the calling task, preemption on or
+ * off.  Most calls end here, at two comparisons: too few mappings for the
+ * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for any
+ * check to fail.
+ */
+static __always_inline void vmacct_syscall_enter(u32 sys)
+{
+	struct mm_struct *mm = current->mm;
+	int count;
+
+	if (!mm)
+		return;
+	count = READ_ONCE(mm->map_count);
+	if (count > VMACCT_PEAKS_FLOOR ||
+	    count >= vmacct_rule_lowest(vmacct_max_map_count()))
+		vmacct_syscall_near(sys, count);
+}
+
 void vmacct_syscall_lost(void);
 u64 vmacct_syscall_missed(void);
 void vmacct_syscall_exit(void);
