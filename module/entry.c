@@ -95,32 +95,27 @@ VMACCT_TRAMP(vmacct_brk_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_
 VMACCT_TRAMP(vmacct_madvise_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MADVISE));
 VMACCT_TRAMP(vmacct_mlock_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MLOCK));
 VMACCT_TRAMP(vmacct_munlock_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MUNLOCK));
+
+/* The trampolines, by VMACCT_SYS_* (0: the decision). */
+static void (*const vmacct_tramps[])(void) = {
+	[0]			= vmacct_decision_tramp,
+	[VMACCT_SYS_MMAP]	= vmacct_mmap_tramp,
+	[VMACCT_SYS_MUNMAP]	= vmacct_munmap_tramp,
+	[VMACCT_SYS_MPROTECT]	= vmacct_mprotect_tramp,
+	[VMACCT_SYS_MREMAP]	= vmacct_mremap_tramp,
+	[VMACCT_SYS_BRK]	= vmacct_brk_tramp,
+	[VMACCT_SYS_MADVISE]	= vmacct_madvise_tramp,
+	[VMACCT_SYS_MLOCK]	= vmacct_mlock_tramp,
+	[VMACCT_SYS_MUNLOCK]	= vmacct_munlock_tramp,
+};
 #endif
 
-/* The trampoline for hooks of @sys (0: the decision), or 0: none. */
+/* The trampoline for hooks of @sys, or 0: none. */
 static unsigned long vmacct_tramp_of(u32 sys)
 {
 #ifdef VMACCT_HAVE_DIRECT
-	switch (sys) {
-	case 0:
-		return (unsigned long)vmacct_decision_tramp;
-	case VMACCT_SYS_MMAP:
-		return (unsigned long)vmacct_mmap_tramp;
-	case VMACCT_SYS_MUNMAP:
-		return (unsigned long)vmacct_munmap_tramp;
-	case VMACCT_SYS_MPROTECT:
-		return (unsigned long)vmacct_mprotect_tramp;
-	case VMACCT_SYS_MREMAP:
-		return (unsigned long)vmacct_mremap_tramp;
-	case VMACCT_SYS_BRK:
-		return (unsigned long)vmacct_brk_tramp;
-	case VMACCT_SYS_MADVISE:
-		return (unsigned long)vmacct_madvise_tramp;
-	case VMACCT_SYS_MLOCK:
-		return (unsigned long)vmacct_mlock_tramp;
-	case VMACCT_SYS_MUNLOCK:
-		return (unsigned long)vmacct_munlock_tramp;
-	}
+	if (sys < ARRAY_SIZE(vmacct_tramps))
+		return (unsigned long)vmacct_tramps[sys];
 #endif
 	return 0;
 }
