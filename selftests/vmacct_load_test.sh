@@ -84,7 +84,7 @@ else
 fi
 echo "# kernel names its variables: $NAMES_DATA${MAP:+ (System.map: $MAP)}"
 
-echo "1..20"
+echo "1..24"
 
 vmacct unload >/dev/null 2>&1
 check "unload removes /dev/vmacct and sysfs" \
