@@ -7,8 +7,8 @@
  *  - a direct call (x86-64, kernels with the ftrace_ops direct-call API;
  *    compat.h): ftrace turns the function's fentry call into a call of a
  *    trampoline here, which saves the argument registers the function
- *    takes and calls vmacct's C entry with them.  No ftrace_regs, no
- *    ops list, no recursion bookkeeping: about a third of an ftrace_ops
+ *    takes and calls vmacct's C entry with them.  No ftrace_regs, no ops
+ *    list, no recursion bookkeeping: a quarter or less of an ftrace_ops
  *    callback's cost (make bench, "direct-floor").  ftrace allows one
  *    direct call per function, and a BPF trampoline (fentry, fexit) is
  *    one: a function that has one already (-EBUSY) gets an ftrace_ops
@@ -27,7 +27,6 @@
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
