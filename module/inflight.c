@@ -2,7 +2,7 @@
 /*
  * vmacct: a __vm_enough_memory() call between its entry and its verdict.
  *
- * The probe engine (probe.c) sees a call at most twice: at its entry, with
+ * The probes (probe.c, entry.c) see a call at most twice: at its entry, with
  * its arguments, and, for a refused call only, where the kernel's refusal
  * path asks the ratelimit of its "not enough memory" warning (every
  * refusal asks, whether or not it then prints; no allowed call does).
@@ -35,8 +35,8 @@
  * as an NMI: it builds the record with NMI-safe reads only (the terms,
  * the fast clocks, the task's ids) into a per-CPU staging queue and
  * leaves queueing it for the readers and the recorder, which take locks,
- * to an irq_work on the same CPU.  The entry runs in an ftrace callback
- * with preemption off.  Nothing here sleeps.
+ * to an irq_work on the same CPU.  The entry runs in an entry hook
+ * (entry.c) with preemption off.  Nothing here sleeps.
  */
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>

@@ -3,8 +3,8 @@
  * vmacct: a system call near vm.max_map_count, followed from its entry to
  * its return.
  *
- * probe.c calls vmacct_syscall_enter() at the entry of each system call
- * that creates or splits VMAs.  Most return at once: the mm is far from
+ * entry.c's hooks run vmacct_syscall_enter() (syscall.h) at the entry of
+ * each system call that creates or splits VMAs.  Most return at once: the mm is far from
  * the limit (classify.c).  A call that might fail on the count gets a
  * task_work (TWA_RESUME), which runs when the call returns to user mode,
  * where the return value is still in the task's registers, and judges

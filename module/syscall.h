@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmacct: a system call near vm.max_map_count, followed from its entry
- * (probe.c) to its return (syscall.c).
+ * (entry.c's hooks) to its return (syscall.c).
  */
 #ifndef _VMACCT_SYSCALL_H
 #define _VMACCT_SYSCALL_H
