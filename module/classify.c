@@ -136,23 +136,59 @@ static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
 	return fallback;
 }
 
+/*
+ * The system calls whose decisions are one caller kind, by number
+ * (vmacct_classify_quick()): the kind + 1, or VMACCT_NR_BY_MAP_TYPE;
+ * 0 for the others, which vmacct_classify_caller() tells apart.
+ */
+u8 vmacct_nr_kind[VMACCT_NR_KINDS] __read_mostly;
+
+void vmacct_classify_init(void)
+{
+	static const struct {
+		int nr;
+		u8 kind;
+	} calls[] = {
+		{ __NR_mmap,		VMACCT_NR_BY_MAP_TYPE },
+		{ __NR_brk,		VMACCT_CALLER_BRK + 1 },
+		{ __NR_mprotect,	VMACCT_CALLER_MPROTECT + 1 },
+		{ __NR_pkey_mprotect,	VMACCT_CALLER_MPROTECT + 1 },
+		{ __NR_mremap,		VMACCT_CALLER_MREMAP + 1 },
+		{ __NR_clone,		VMACCT_CALLER_FORK + 1 },
+		{ __NR_clone3,		VMACCT_CALLER_FORK + 1 },
+		{ VMACCT_NR_FORK,	VMACCT_CALLER_FORK + 1 },
+		{ VMACCT_NR_VFORK,	VMACCT_CALLER_FORK + 1 },
+		{ __NR_shmget,		VMACCT_CALLER_SHMEM + 1 },
+		{ __NR_swapoff,		VMACCT_CALLER_SWAPOFF + 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++)
+		if (calls[i].nr >= 0 && calls[i].nr < VMACCT_NR_KINDS)
+			vmacct_nr_kind[calls[i].nr] = calls[i].kind;
+}
+
 /**
  * vmacct_classify_caller - the VMACCT_CALLER_* of a call in progress
  * @mm: the mm __vm_enough_memory() was asked to charge
  * @parent: the return address of the __vm_enough_memory() call
  *
- * Call with preemption off.
+ * vmacct_classify_quick(), or for what it leaves (a fault, execve(), a
+ * system call that does not charge by itself, a kernel thread, a compat
+ * call) the stack.  Call with preemption off.
  */
 u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 {
-	struct pt_regs *uregs;
+	u32 caller = vmacct_classify_quick();
 	int nr;
+
+	if (caller != VMACCT_CALLER_UNKNOWN)
+		return caller;
 
 	if (!current->mm || (current->flags & PF_KTHREAD))
 		return VMACCT_CALLER_OTHER;
 
-	uregs = task_pt_regs(current);
-	nr = syscall_get_nr(current, uregs);
+	nr = syscall_get_nr(current, task_pt_regs(current));
 	/*
 	 * No system call: a fault from user mode.  Before
 	 * in_compat_syscall(): x86's -1 has the x32 bit set.
@@ -162,24 +198,7 @@ u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 					   VMACCT_CALLER_STACK_GROWTH);
 	if (in_compat_syscall())
 		return VMACCT_CALLER_OTHER;
-
 	switch (nr) {
-	case __NR_mmap:
-		if ((vmacct_syscall_arg(uregs, 3) & MAP_TYPE) == MAP_PRIVATE)
-			return VMACCT_CALLER_MMAP;
-		return VMACCT_CALLER_SHMEM;
-	case __NR_brk:
-		return VMACCT_CALLER_BRK;
-	case __NR_mprotect:
-	case __NR_pkey_mprotect:
-		return VMACCT_CALLER_MPROTECT;
-	case __NR_mremap:
-		return VMACCT_CALLER_MREMAP;
-	case __NR_clone:
-	case __NR_clone3:
-	case VMACCT_NR_FORK:
-	case VMACCT_NR_VFORK:
-		return VMACCT_CALLER_FORK;
 	case __NR_execve:
 	case __NR_execveat:
 		/*
@@ -191,10 +210,6 @@ u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 		if (mm && mm != current->mm && !READ_ONCE(mm->map_count))
 			return VMACCT_CALLER_EXEC_STACK;
 		return vmacct_stack_caller(parent, VMACCT_CALLER_EXEC_STACK);
-	case __NR_shmget:
-		return VMACCT_CALLER_SHMEM;
-	case __NR_swapoff:
-		return VMACCT_CALLER_SWAPOFF;
 	default:
 		/*
 		 * No other system call charges by itself: a fault in kernel

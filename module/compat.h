@@ -282,6 +282,7 @@ static inline unsigned long vmacct_syscall_arg(const struct pt_regs *regs,
 #endif
 }
 
+/* fork() and vfork(): x86-64 has them, arm64 not (negative: none) */
 #ifdef __NR_fork
 #define VMACCT_NR_FORK		__NR_fork
 #define VMACCT_NR_VFORK		__NR_vfork

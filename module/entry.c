@@ -27,7 +27,6 @@
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/vmacct.h>
@@ -56,36 +55,18 @@ struct vmacct_hook {
 	bool direct;
 };
 
-/*
- * The decision: __vm_enough_memory(mm, pages, cap_sys_admin), at entry,
- * with the address it returns to.
- */
-static void notrace vmacct_decision(struct mm_struct *mm, long pages,
-				    int cap_sys_admin, unsigned long parent)
-{
-	vmacct_inflight_enter(mm, pages, cap_sys_admin, parent);
-}
-
 #ifdef VMACCT_HAVE_DIRECT
 /*
- * The C entries of the trampolines, preemption on: the decision's per-CPU
- * slot needs it off, a system call's check does not.
+ * The C entries of the trampolines: __vm_enough_memory(mm, pages,
+ * cap_sys_admin) and its return address go to vmacct_inflight_enter(),
+ * a system call to vmacct_syscall_enter().  Preemption is on.
  */
-__visible notrace void vmacct_decision_direct(struct mm_struct *mm,
-					      long pages, int cap_sys_admin,
-					      unsigned long parent)
-{
-	preempt_disable_notrace();
-	vmacct_decision(mm, pages, cap_sys_admin, parent);
-	preempt_enable_notrace();
-}
-
 __visible notrace void vmacct_sys_direct(u32 sys)
 {
 	vmacct_syscall_enter(sys);
 }
 
-VMACCT_TRAMP(vmacct_decision_tramp, VMACCT_TRAMP_CALL3(vmacct_decision_direct));
+VMACCT_TRAMP(vmacct_decision_tramp, VMACCT_TRAMP_CALL3(vmacct_inflight_enter));
 VMACCT_TRAMP(vmacct_mmap_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MMAP));
 VMACCT_TRAMP(vmacct_munmap_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MUNMAP));
 VMACCT_TRAMP(vmacct_mprotect_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MPROTECT));
@@ -131,9 +112,9 @@ static void notrace vmacct_decision_entry(unsigned long ip,
 		vmacct_inflight_lost();
 		return;
 	}
-	vmacct_decision((struct mm_struct *)vmacct_fregs_arg(fregs, 0),
-			(long)vmacct_fregs_arg(fregs, 1),
-			(int)vmacct_fregs_arg(fregs, 2), parent_ip);
+	vmacct_inflight_enter((struct mm_struct *)vmacct_fregs_arg(fregs, 0),
+			      (long)vmacct_fregs_arg(fregs, 1),
+			      (int)vmacct_fregs_arg(fregs, 2), parent_ip);
 	vmacct_ftrace_unlock(bit);
 }
 

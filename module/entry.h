@@ -19,11 +19,9 @@ void vmacct_entry_exit(void);
 
 /*
  * entry.c's own: the direct-call trampolines (assembly, compat.h) and the
- * C entries they call; nothing else calls these.
+ * C entry of the system calls' (the decision's is vmacct_inflight_enter());
+ * nothing else calls these.
  */
-struct mm_struct;
-void vmacct_decision_direct(struct mm_struct *mm, long pages,
-			    int cap_sys_admin, unsigned long parent);
 void vmacct_sys_direct(u32 sys);
 void vmacct_decision_tramp(void);
 void vmacct_mmap_tramp(void);

@@ -253,24 +253,14 @@ static noinline void vmacct_inflight_record(struct vmacct_inflight *in)
 		      HRTIMER_MODE_REL_PINNED_HARD);
 }
 
-/**
- * vmacct_inflight_enter - a __vm_enough_memory() call enters
- * @mm: its first argument
- * @pages: its second
- * @cap_sys_admin: its third
- * @parent: its return address
- *
- * Probe context, on the calling task, preemption off.
+/*
+ * Take the call into this CPU's slot @in, and count it.  Preemption off.
  */
-void vmacct_inflight_enter(struct mm_struct *mm, long pages,
-			   int cap_sys_admin, unsigned long parent)
+static __always_inline void vmacct_inflight_take(struct vmacct_inflight *in,
+						 struct mm_struct *mm,
+						 long pages, int cap_sys_admin,
+						 u32 caller)
 {
-	struct vmacct_inflight *in = this_cpu_ptr(&vmacct_inflight);
-
-	/* the call before on this CPU has returned, or it would be here */
-	if (atomic_read(&in->pending))
-		vmacct_inflight_settle(in);
-
 	WRITE_ONCE(in->task, NULL);
 	barrier();
 	in->pages = pages;
@@ -278,13 +268,59 @@ void vmacct_inflight_enter(struct mm_struct *mm, long pages,
 	in->map_count = mm ? READ_ONCE(mm->map_count) : 0;
 	in->has_mm = !!mm;
 	in->cap_sys_admin = cap_sys_admin;
-	in->caller = vmacct_classify_caller(mm, parent);
+	in->caller = caller;
 	/* the fields before the task: pairs with vmacct_inflight_find() */
 	smp_store_release(&in->task, current);
+	vmacct_stats_decision(caller);
+}
 
-	vmacct_stats_decision(in->caller);
+/*
+ * vmacct_inflight_enter() for the calls its fast path leaves: one still
+ * pending on this CPU, a caller only the stack names, a reader.
+ * Preemption off.
+ */
+static noinline void vmacct_inflight_enter_slow(struct vmacct_inflight *in,
+						struct mm_struct *mm,
+						long pages, int cap_sys_admin,
+						unsigned long parent)
+{
+	/* the call before on this CPU has returned, or it would be here */
+	if (atomic_read(&in->pending))
+		vmacct_inflight_settle(in);
+	vmacct_inflight_take(in, mm, pages, cap_sys_admin,
+			     vmacct_classify_caller(mm, parent));
 	if (vmacct_inflight_wanted())
 		vmacct_inflight_record(in);
+}
+
+/**
+ * vmacct_inflight_enter - a __vm_enough_memory() call enters
+ * @mm: its first argument
+ * @pages: its second
+ * @cap_sys_admin: its third
+ * @parent: its return address
+ *
+ * Called by a direct call's trampoline or an ftrace_ops callback (entry.c),
+ * on the calling task, preemption on or off.  Every decision comes here,
+ * so most end in the fast path: nothing pending on this CPU, a caller the
+ * system call names, no reader.  It calls nothing, and nothing is live
+ * after the slow path's call, so it saves no register.
+ */
+void notrace vmacct_inflight_enter(struct mm_struct *mm, long pages,
+				   int cap_sys_admin, unsigned long parent)
+{
+	struct vmacct_inflight *in;
+	u32 caller = vmacct_classify_quick();
+
+	preempt_disable_notrace();
+	in = this_cpu_ptr(&vmacct_inflight);
+	if (unlikely(caller == VMACCT_CALLER_UNKNOWN ||
+		     atomic_read(&in->pending) || vmacct_inflight_wanted()))
+		vmacct_inflight_enter_slow(in, mm, pages, cap_sys_admin,
+					   parent);
+	else
+		vmacct_inflight_take(in, mm, pages, cap_sys_admin, caller);
+	preempt_enable_notrace();
 }
 
 /* The slot of the current task's call: this CPU's, or another's. */
@@ -396,6 +432,7 @@ void vmacct_inflight_init(void)
 	struct vmacct_inflight *in;
 	int cpu;
 
+	vmacct_classify_init();
 	for_each_possible_cpu(cpu) {
 		in = per_cpu_ptr(&vmacct_inflight, cpu);
 		vmacct_hrtimer_setup(&in->settle, vmacct_settle_timer,
