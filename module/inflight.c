@@ -35,8 +35,9 @@
  * as an NMI: it builds the record with NMI-safe reads only (the terms,
  * the fast clocks, the task's ids) into a per-CPU staging queue and
  * leaves queueing it for the readers and the recorder, which take locks,
- * to an irq_work on the same CPU.  The entry runs in an entry hook
- * (entry.c) with preemption off.  Nothing here sleeps.
+ * to an irq_work on the same CPU.  The entry, called from an entry hook
+ * (entry.c), keeps preemption off while it fills its CPU's slot.
+ * Nothing here sleeps.
  */
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
