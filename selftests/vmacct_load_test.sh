@@ -429,6 +429,10 @@ if [ "$DIRECT" != direct ] || [ -z "$EF" ]; then
 elif ! command -v bpftrace > /dev/null; then
 	ok "a BPF trampoline first: vmacct shares the function by an ftrace_ops # SKIP no bpftrace in the guest"
 	ok "a BPF trampoline after vmacct's direct call cannot attach # SKIP no bpftrace in the guest"
+elif [ ! -r /sys/kernel/btf/vmlinux ]; then
+	# make check-debug's kernel: no BPF syscall, no BTF
+	ok "a BPF trampoline first: vmacct shares the function by an ftrace_ops # SKIP $kv has no BTF (/sys/kernel/btf/vmlinux): no kfunc probes"
+	ok "a BPF trampoline after vmacct's direct call cannot attach # SKIP $kv has no BTF (/sys/kernel/btf/vmlinux): no kfunc probes"
 else
 	check "a BPF trampoline first: vmacct shares the function by an ftrace_ops, says so, and both count" \
 		bpf_first
