@@ -167,6 +167,9 @@ int vmacct_direct_register(struct ftrace_ops *ops, unsigned long tramp)
 {
 	int err;
 
+	/* odd would ask 7.2 for a jmp (compat.h); VMACCT_TRAMP aligns */
+	if (WARN_ON_ONCE(tramp & 1))
+		return -EINVAL;
 #ifdef VMACCT_HAVE_FTRACE_DIRECT_OPS
 	err = register_ftrace_direct(ops, tramp);
 #else
