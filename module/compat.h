@@ -106,10 +106,11 @@ void vmacct_ftrace_free_filter(struct ftrace_ops *ops);
  * the function takes, keep the stack 16-byte aligned at its call, and
  * return to the function (samples/ftrace/ftrace-direct-multi.c).
  * CALL_DEPTH_ACCOUNT (6.2+) keeps the return stack's depth accounting
- * right where call-depth tracking is on.  Its address must be even, and
- * is aligned as functions are: where CONFIG_DYNAMIC_FTRACE_WITH_JMP is set
- * (7.2, not 6.12; linux/ftrace.h's ftrace_is_jmp()) an odd direct address
- * asks ftrace to patch a jmp to the address below it instead of a call.
+ * right where call-depth tracking is on.  A trampoline's address must be
+ * even, and is aligned as functions are: with
+ * CONFIG_DYNAMIC_FTRACE_WITH_JMP (7.2, not 6.12; linux/ftrace.h's
+ * ftrace_is_jmp()) an odd direct address asks ftrace to patch a jmp to
+ * the address below it instead of a call.
  */
 #if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
 	(defined(VMACCT_HAVE_FTRACE_DIRECT_OPS) || \
