@@ -17,8 +17,7 @@
  *
  * The handlers run in atomic context (a system call's check in entry.c
  * may run with preemption on), possibly under swap_lock: no sleeping, no
- * mmap lock.  stream.c says what to arm; this file only
- * arms it.
+ * mmap lock.  stream.c says what to arm; this file only arms it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

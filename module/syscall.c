@@ -4,8 +4,8 @@
  * its return.
  *
  * entry.c's hooks run vmacct_syscall_enter() (syscall.h) at the entry of
- * each system call that creates or splits VMAs.  Most return at once: the mm is far from
- * the limit (classify.c).  A call that might fail on the count gets a
+ * each system call that creates or splits VMAs.  Most return at once: the
+ * mm is far from the limit (classify.c).  A call that might fail on the count gets a
  * task_work (TWA_RESUME), which runs when the call returns to user mode,
  * where the return value is still in the task's registers, and judges
  * it there: counted and recorded when it failed because of the count.
