@@ -10,14 +10,19 @@
  * VMACCT_PEAKS_MAX processes with the highest counts, one entry each, and
  * forgets the lowest when a higher one comes.
  *
- * The cost is on every one of those calls, so the common case reads two
- * words: a call below the floor (VMACCT_PEAKS_FLOOR, or the lowest peak of
- * a full table) returns at once, and one of a process already in the
- * table at that count or higher after a scan of the table without the
- * lock.  Probe context: no sleeping; the lock is a raw spinlock.
+ * The cost is on every one of those calls, so most end in line, in
+ * vmacct_peaks_known() (peaks.h): a call at or below the floor
+ * (VMACCT_PEAKS_FLOOR, or the lowest peak of a full table), or one of the
+ * process the table's hint names, at that count or lower.  The rest come
+ * here: a scan of the table without the lock finds the others already in
+ * it; only a new peak or a newcomer takes the lock.  A key changes only
+ * under the lock, in a write section of the index's seqcount, so a read
+ * without the lock never takes half of one key for another process's.
+ * Probe context: no sleeping; the lock is a raw spinlock.
  */
 #include <linux/cred.h>
 #include <linux/sched.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -30,67 +35,72 @@
 #include "peaks.h"
 #include "syms.h"
 
-struct vmacct_peak_slot {
-	pid_t tgid;		/* 0: free */
-	u32 peak;
-	u64 start;		/* the leader's start_boottime */
-	struct vmacct_peak rec;
+static DEFINE_RAW_SPINLOCK(vmacct_peaks_lock);	/* the table */
+
+struct vmacct_peaks_index vmacct_peaks_index = {
+	.seq = SEQCNT_RAW_SPINLOCK_ZERO(vmacct_peaks_index.seq,
+					&vmacct_peaks_lock),
+	.floor = VMACCT_PEAKS_FLOOR,
 };
 
-static DEFINE_RAW_SPINLOCK(vmacct_peaks_lock);	/* the table */
-static struct vmacct_peak_slot vmacct_peaks[VMACCT_PEAKS_MAX];
-static u32 vmacct_peaks_floor = VMACCT_PEAKS_FLOOR;	/* READ_ONCE */
+/* What VMACCT_IOC_PEAKS reads of each slot of the index, under the lock. */
+static struct vmacct_peak vmacct_peaks_rec[VMACCT_PEAKS_MAX];
 
 /*
- * The slot the current process was last found in: most calls over the
- * floor come from the few processes that hold the table, one after the
- * other, so a hit needs no scan.  A hint only: READ_ONCE/WRITE_ONCE.
+ * The slot of the current process (@tgid, started at @start), if a read
+ * of the table without the lock finds one that no write crossed: the
+ * hint moves there, and the answer is whether it holds @count or higher.
+ * False sends the call to the lock.
  */
-static unsigned int vmacct_peaks_hint;
-
-/* Is @s the current process (@tgid, started at @start) at @count or higher? */
-static bool vmacct_peaks_slot_has(const struct vmacct_peak_slot *s,
-				  pid_t tgid, u64 start, u32 count)
-{
-	return READ_ONCE(s->tgid) == tgid && READ_ONCE(s->peak) >= count &&
-	       READ_ONCE(s->start) == start;
-}
-
-/* Is the current process in the table at @count or higher?  No lock. */
 static bool vmacct_peaks_have(pid_t tgid, u64 start, u32 count)
 {
-	unsigned int i = READ_ONCE(vmacct_peaks_hint) % VMACCT_PEAKS_MAX;
+	struct vmacct_peaks_index *x = &vmacct_peaks_index;
+	const struct vmacct_peaks_key *k;
+	unsigned int i, seq;
+	u32 peak = 0;
 
-	if (vmacct_peaks_slot_has(&vmacct_peaks[i], tgid, start, count))
-		return true;
+	seq = raw_seqcount_begin(&x->seq);
 	for (i = 0; i < VMACCT_PEAKS_MAX; i++) {
-		if (vmacct_peaks_slot_has(&vmacct_peaks[i], tgid, start,
-					  count)) {
-			WRITE_ONCE(vmacct_peaks_hint, i);
-			return true;
+		k = &x->key[i];
+		if (READ_ONCE(k->tgid) == tgid && READ_ONCE(k->start) == start) {
+			peak = READ_ONCE(k->peak);
+			break;
 		}
 	}
-	return false;
+	if (i == VMACCT_PEAKS_MAX || read_seqcount_retry(&x->seq, seq))
+		return false;
+	WRITE_ONCE(x->hint, i);
+	return peak >= count;
 }
 
 /* The lowest a newcomer must beat, under the lock. */
 static u32 vmacct_peaks_lowest(void)
 {
+	const struct vmacct_peaks_key *k = vmacct_peaks_index.key;
 	u32 low = U32_MAX;
 	int i;
 
 	for (i = 0; i < VMACCT_PEAKS_MAX; i++) {
-		if (!vmacct_peaks[i].tgid)
+		if (!k[i].tgid)
 			return VMACCT_PEAKS_FLOOR;
-		low = min(low, vmacct_peaks[i].peak);
+		low = min(low, k[i].peak);
 	}
 	return max_t(u32, low, VMACCT_PEAKS_FLOOR);
 }
 
-static void vmacct_peaks_fill(struct vmacct_peak_slot *s, u32 count,
-			      u64 start)
+/* Slot @i is the current process's, at @count: under the lock. */
+static void vmacct_peaks_set(unsigned int i, u32 count, u64 start)
 {
-	struct vmacct_peak *r = &s->rec;
+	struct vmacct_peaks_index *x = &vmacct_peaks_index;
+	struct vmacct_peaks_key *k = &x->key[i];
+	struct vmacct_peak *r = &vmacct_peaks_rec[i];
+
+	write_seqcount_begin(&x->seq);
+	WRITE_ONCE(k->tgid, current->tgid);
+	WRITE_ONCE(k->peak, count);
+	WRITE_ONCE(k->start, start);
+	write_seqcount_end(&x->seq);
+	WRITE_ONCE(x->hint, i);
 
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -104,25 +114,24 @@ static void vmacct_peaks_fill(struct vmacct_peak_slot *s, u32 count,
 	/* as trace events do: task_lock() may be held by our caller */
 	memcpy(r->comm, current->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
-	WRITE_ONCE(s->peak, count);
-	WRITE_ONCE(s->tgid, current->tgid);
 }
 
 /**
  * vmacct_peaks_see - a call of the current process, with @count VMAs
  * @count: its mm's map_count at the entry of the call
  *
- * Probe context.
+ * For the calls vmacct_peaks_known() does not settle.  Probe context.
  */
 void vmacct_peaks_see(u32 count)
 {
-	struct vmacct_peak_slot *s, *low = NULL;
+	struct vmacct_peaks_index *x = &vmacct_peaks_index;
+	const struct vmacct_peaks_key *k = x->key;
 	pid_t tgid = current->tgid;
+	unsigned int i, low = 0;
 	unsigned long flags;
 	u64 start;
-	int i;
 
-	if (count <= READ_ONCE(vmacct_peaks_floor))
+	if (count <= READ_ONCE(x->floor))
 		return;
 	start = current->group_leader->start_boottime;
 	if (vmacct_peaks_have(tgid, start, count))
@@ -130,22 +139,22 @@ void vmacct_peaks_see(u32 count)
 
 	raw_spin_lock_irqsave(&vmacct_peaks_lock, flags);
 	for (i = 0; i < VMACCT_PEAKS_MAX; i++) {
-		s = &vmacct_peaks[i];
-		if (s->tgid == tgid && s->start == start) {
-			if (count > s->peak)
-				vmacct_peaks_fill(s, count, start);
+		if (k[i].tgid == tgid && k[i].start == start) {
+			if (count > k[i].peak)
+				vmacct_peaks_set(i, count, start);
+			else
+				WRITE_ONCE(x->hint, i);
 			goto out;
 		}
-		if (!low || !s->tgid || (low->tgid && s->peak < low->peak))
-			low = s;
+		/* the first free slot, or else the lowest peak */
+		if (k[low].tgid && (!k[i].tgid || k[i].peak < k[low].peak))
+			low = i;
 	}
 	/* a newcomer: in a free slot, or in place of the lowest peak */
-	if (!low->tgid || count > low->peak) {
-		WRITE_ONCE(low->start, start);
-		vmacct_peaks_fill(low, count, start);
-	}
+	if (!k[low].tgid || count > k[low].peak)
+		vmacct_peaks_set(low, count, start);
 out:
-	WRITE_ONCE(vmacct_peaks_floor, vmacct_peaks_lowest());
+	WRITE_ONCE(x->floor, vmacct_peaks_lowest());
 	raw_spin_unlock_irqrestore(&vmacct_peaks_lock, flags);
 }
 
@@ -178,8 +187,8 @@ int vmacct_peaks_read(struct vmacct_peaks *p)
 		return -ENOMEM;
 	raw_spin_lock_irq(&vmacct_peaks_lock);
 	for (i = 0; i < VMACCT_PEAKS_MAX; i++)
-		if (vmacct_peaks[i].tgid)
-			buf[n++] = vmacct_peaks[i].rec;
+		if (vmacct_peaks_index.key[i].tgid)
+			buf[n++] = vmacct_peaks_rec[i];
 	raw_spin_unlock_irq(&vmacct_peaks_lock);
 
 	sort(buf, n, sizeof(buf[0]), vmacct_peak_cmp, NULL);

@@ -130,7 +130,7 @@ lost:
 }
 
 /**
- * vmacct_syscall_near - a probed system call past the inline check
+ * vmacct_syscall_near - a probed system call past the inline checks
  * @sys: VMACCT_SYS_*
  * @count: its mm's map_count at entry
  *
@@ -140,7 +140,8 @@ void vmacct_syscall_near(u32 sys, int count)
 {
 	int max;
 
-	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on())
+	if (count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on() &&
+	    !vmacct_peaks_known(count))
 		vmacct_peaks_see(count);
 	max = vmacct_max_map_count();
 	if (count >= vmacct_rule_lowest(max))

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
+#include "peaks.h"
+#include "recorder.h"
 #include "rules.h"
 #include "syms.h"
 
@@ -22,9 +24,9 @@ void vmacct_syscall_near(u32 sys, int count);
  * @sys: VMACCT_SYS_*
  *
  * In line in the hooks (entry.c), on the calling task, preemption on or
- * off.  Most calls end here, at two comparisons: too few mappings for the
- * peaks table (its floor is never below VMACCT_PEAKS_FLOOR) and for any
- * check to fail.
+ * off.  Most calls end here: too few mappings for the peaks table (its
+ * floor is never below VMACCT_PEAKS_FLOOR), or no news for it
+ * (vmacct_peaks_known()), and too few for any check to fail.
  */
 static __always_inline void vmacct_syscall_enter(u32 sys)
 {
@@ -34,7 +36,8 @@ static __always_inline void vmacct_syscall_enter(u32 sys)
 	if (!mm)
 		return;
 	count = READ_ONCE(mm->map_count);
-	if (count > VMACCT_PEAKS_FLOOR ||
+	if ((count > VMACCT_PEAKS_FLOOR && vmacct_recorder_on() &&
+	     !vmacct_peaks_known(count)) ||
 	    count >= vmacct_rule_lowest(vmacct_max_map_count()))
 		vmacct_syscall_near(sys, count);
 }

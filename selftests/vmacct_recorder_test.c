@@ -672,6 +672,110 @@ TEST_F(rec, peaks_keep_an_exited_process)
 	EXPECT_LT(0, (long long)p[i].start_boottime_ns);
 }
 
+/*
+ * A child for the parent to step: for each count read from @cmd, it maps
+ * or unmaps pages of its own (from @base, one VMA each) until it has that
+ * many VMAs, makes one probed call that leaves the count as it is (an
+ * mprotect() of its first page to the protection it has), and writes its
+ * count to @ans.
+ */
+static void peak_stepper(int cmd, int ans, unsigned long base)
+{
+	long psz = page_size();
+	int want, n = 0;
+
+	prctl(PR_SET_NAME, "vmacct-step");
+	while (read(cmd, &want, sizeof(want)) == sizeof(want)) {
+		while (n < 1 || vt_map_count() < want)
+			if (mmap((void *)(base + 2UL * n++ * psz), psz, PROT_READ,
+				 MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE, -1, 0) == MAP_FAILED)
+				_exit(1);
+		while (n > 1 && vt_map_count() > want)
+			if (munmap((void *)(base + 2UL * --n * psz), psz))
+				_exit(1);
+		if (mprotect((void *)base, psz, PROT_READ))
+			_exit(1);
+		want = vt_map_count();
+		if (write(ans, &want, sizeof(want)) != sizeof(want))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/* The peak the table holds for @pid, or -1. */
+static int peak_of(int fd, pid_t pid)
+{
+	struct vmacct_peak p[VMACCT_PEAKS_MAX];
+	int n = peaks_ioctl(fd, p, VMACCT_PEAKS_MAX), i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].tgid == pid)
+			return (int)p[i].peak;
+	return -1;
+}
+
+/*
+ * Two processes in turn, each up and down: the table follows each one's
+ * highest count, never lowers it, and never credits one process with the
+ * other's.  (The probes settle most of these calls in line, from the slot
+ * the last process was found in; a new high of the other one, even one
+ * below the peak in that slot, must not be taken for one.)
+ */
+TEST_F(rec, peaks_follow_two_processes_in_turn)
+{
+	static const struct { int who, step; } steps[] = {
+		{ 0, 60 }, { 1, 0 }, { 0, -50 }, { 1, 40 }, { 0, 70 },
+		{ 1, -40 }, { 0, 65 }, { 1, 50 },
+	};
+	struct vmacct_peak p[VMACCT_PEAKS_MAX];
+	int cmd[2][2], ans[2][2], high[2] = { 0, 0 }, base = 200, i, n, got;
+	pid_t pid[2];
+
+	n = peaks_ioctl(self->fd, p, VMACCT_PEAKS_MAX);
+	ASSERT_LE(0, n);
+	/* above the two lowest of a full table: both stay in it */
+	if (n == VMACCT_PEAKS_MAX && (int)p[n - 2].peak + 64 > base)
+		base = p[n - 2].peak + 64;
+	ASSERT_LT(base + 200, sysctl_ll("max_map_count"));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pipe(cmd[i]));
+		ASSERT_EQ(0, pipe(ans[i]));
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i]) {
+			close(cmd[i][1]);
+			close(ans[i][0]);
+			peak_stepper(cmd[i][0], ans[i][1],
+				     MAP_BASE + (i + 1) * (1UL << 36));
+		}
+		close(cmd[i][0]);
+		close(ans[i][1]);
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(steps); i++) {
+		int w = steps[i].who, want = base + steps[i].step;
+
+		ASSERT_EQ(sizeof(want), write(cmd[w][1], &want, sizeof(want)));
+		ASSERT_EQ(sizeof(got), read(ans[w][0], &got, sizeof(got)))
+			TH_LOG("step %d: the child failed", i);
+		ASSERT_EQ(want, got);
+		high[w] = high[w] > got ? high[w] : got;
+		/* seen at the entry of the mprotect(): this count */
+		EXPECT_EQ(high[w], peak_of(self->fd, pid[w]))
+			TH_LOG("step %d: pid %d at %d VMAs", i, pid[w], got);
+		EXPECT_EQ(high[!w] ? high[!w] : -1,
+			  peak_of(self->fd, pid[!w]))
+			TH_LOG("step %d: the other one", i);
+	}
+	/* the second child holds the first one's pipes too: close all first */
+	for (i = 0; i < 2; i++) {
+		close(cmd[i][1]);
+		close(ans[i][0]);
+	}
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, reap(pid[i]));
+}
+
 #define TRACEFS		"/sys/kernel/tracing/"
 
 /* Lines of tracefs's trace buffer that have every one of @words. */
