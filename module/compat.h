@@ -129,17 +129,21 @@ void vmacct_ftrace_free_filter(struct ftrace_ops *ops);
 int vmacct_direct_register(struct ftrace_ops *ops, unsigned long tramp);
 void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
 
-/* Trampoline @t, whose @body calls vmacct (a VMACCT_TRAMP_CALL*). */
-#define VMACCT_TRAMP(t, body)						\
+/*
+ * Trampoline @t: @check, then the frame, and @body, which calls vmacct (a
+ * VMACCT_TRAMP_CALL*).  A @check that returns skips the rest.
+ */
+#define VMACCT_TRAMP(t, check, body)					\
 	asm("	.pushsection .text, \"ax\", @progbits\n"			\
 	    "	" __ALIGN_STR "\n"						\
 	    "	.type " #t ", @function\n"				\
 	    "	.globl " #t "\n"						\
 	    #t ":\n"							\
 	    ASM_ENDBR							\
+	    CALL_DEPTH_ACCOUNT						\
+	    check							\
 	    "	pushq %rbp\n"						\
 	    "	movq %rsp, %rbp\n"					\
-	    CALL_DEPTH_ACCOUNT						\
 	    body							\
 	    "	leave\n"						\
 	    ASM_RET							\
@@ -163,6 +167,33 @@ void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
 	"	movl $" __stringify(n) ", %edi\n"				\
 	"	call " #c "\n"							\
 	"	popq %rdi\n"
+
+/*
+ * The current task, as an assembler operand: the per-CPU current_task,
+ * which 6.2 to 6.14 keep in struct pcpu_hot.  The absolute form works
+ * whether per-CPU symbols are zero-based (to 6.14) or kernel addresses.
+ */
+#ifdef VMACCT_HAVE_PCPU_HOT
+#define VMACCT_ASM_CURRENT	"%gs:pcpu_hot+vmacct_off_current"
+#define VMACCT_OFF_CURRENT	offsetof(struct pcpu_hot, current_task)
+#else
+#define VMACCT_ASM_CURRENT	"%gs:current_task"
+#define VMACCT_OFF_CURRENT	0
+#endif
+
+/*
+ * The offsets a trampoline's check reads (syscall.h), as assembler
+ * symbols: in a C function, where the compiler can give them; it emits no
+ * instruction.
+ */
+#define VMACCT_TRAMP_SYS_OFFSETS()					\
+	asm(".set vmacct_off_current, %c0\n\t"				\
+	    ".set vmacct_off_task_mm, %c1\n\t"				\
+	    ".set vmacct_off_mm_map_count, %c2"				\
+	    : : "i" (VMACCT_OFF_CURRENT),					\
+		"i" (offsetof(struct task_struct, mm)),			\
+		"i" (offsetof(struct mm_struct, map_count)))
+
 #else
 static inline int vmacct_direct_register(struct ftrace_ops *ops,
 					 unsigned long tramp)

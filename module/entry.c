@@ -63,18 +63,23 @@ struct vmacct_hook {
  */
 __visible notrace void vmacct_sys_direct(u32 sys)
 {
+	VMACCT_TRAMP_SYS_OFFSETS();
 	vmacct_syscall_enter(sys);
 }
 
-VMACCT_TRAMP(vmacct_decision_tramp, VMACCT_TRAMP_CALL3(vmacct_inflight_enter));
-VMACCT_TRAMP(vmacct_mmap_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MMAP));
-VMACCT_TRAMP(vmacct_munmap_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MUNMAP));
-VMACCT_TRAMP(vmacct_mprotect_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MPROTECT));
-VMACCT_TRAMP(vmacct_mremap_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MREMAP));
-VMACCT_TRAMP(vmacct_brk_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_BRK));
-VMACCT_TRAMP(vmacct_madvise_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MADVISE));
-VMACCT_TRAMP(vmacct_mlock_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MLOCK));
-VMACCT_TRAMP(vmacct_munlock_tramp, VMACCT_TRAMP_CALL1(vmacct_sys_direct, VMACCT_SYS_MUNLOCK));
+#define VMACCT_SYS_TRAMP(t, sys)					\
+	VMACCT_TRAMP(t, VMACCT_SYSCALL_TRAMP_CHECK,			\
+		     VMACCT_TRAMP_CALL1(vmacct_sys_direct, sys))
+
+VMACCT_TRAMP(vmacct_decision_tramp, "", VMACCT_TRAMP_CALL3(vmacct_inflight_enter));
+VMACCT_SYS_TRAMP(vmacct_mmap_tramp, VMACCT_SYS_MMAP);
+VMACCT_SYS_TRAMP(vmacct_munmap_tramp, VMACCT_SYS_MUNMAP);
+VMACCT_SYS_TRAMP(vmacct_mprotect_tramp, VMACCT_SYS_MPROTECT);
+VMACCT_SYS_TRAMP(vmacct_mremap_tramp, VMACCT_SYS_MREMAP);
+VMACCT_SYS_TRAMP(vmacct_brk_tramp, VMACCT_SYS_BRK);
+VMACCT_SYS_TRAMP(vmacct_madvise_tramp, VMACCT_SYS_MADVISE);
+VMACCT_SYS_TRAMP(vmacct_mlock_tramp, VMACCT_SYS_MLOCK);
+VMACCT_SYS_TRAMP(vmacct_munlock_tramp, VMACCT_SYS_MUNLOCK);
 
 /* The trampolines, by VMACCT_SYS_* (0: the decision). */
 static void (*const vmacct_tramps[])(void) = {

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
+#include "compat.h"
 #include "peaks.h"
 #include "recorder.h"
 #include "rules.h"
@@ -41,6 +42,34 @@ static __always_inline void vmacct_syscall_enter(u32 sys)
 	    count >= vmacct_rule_lowest(vmacct_max_map_count()))
 		vmacct_syscall_near(sys, count);
 }
+
+#ifdef VMACCT_HAVE_DIRECT
+/*
+ * vmacct_syscall_enter()'s first test in assembly, for the system call
+ * trampolines (entry.c, compat.h): it returns at once for a task with no
+ * mm, or with a map_count at or below VMACCT_PEAKS_FLOOR and below
+ * vm.max_map_count less VMACCT_RULE_WIDEST_RESERVE, and sends the rest on
+ * to the C entry, which decides.  A filter in front of that test, never
+ * narrower, which spares a system call far from every limit the frame,
+ * the call and the saved register.  Only %rdi (regs) is live at the entry
+ * of __x64_sys_*(); count + reserve cannot overflow below the floor.
+ */
+#define VMACCT_SYSCALL_TRAMP_CHECK					\
+	"	movq " VMACCT_ASM_CURRENT ", %rax\n"			\
+	"	movq vmacct_off_task_mm(%rax), %rax\n"			\
+	"	testq %rax, %rax\n"					\
+	"	jz 2f\n"						\
+	"	movl vmacct_off_mm_map_count(%rax), %eax\n"		\
+	"	cmpl $" __stringify(VMACCT_PEAKS_FLOOR) ", %eax\n"	\
+	"	jg 1f\n"						\
+	"	addl $" __stringify(VMACCT_RULE_WIDEST_RESERVE) ", %eax\n"	\
+	"	movq vmacct_sysctl_max_map_count(%rip), %rcx\n"		\
+	"	cmpl (%rcx), %eax\n"					\
+	"	jge 1f\n"						\
+	"2:\n"								\
+	ASM_RET								\
+	"1:\n"
+#endif
 
 void vmacct_syscall_lost(void);
 u64 vmacct_syscall_missed(void);
