@@ -85,8 +85,8 @@ __visible notrace void vmacct_floor_call1(u32 sys)
 	preempt_enable_notrace();
 }
 
-VMACCT_TRAMP(vmacct_floor_tramp3, VMACCT_TRAMP_CALL3(vmacct_floor_call3));
-VMACCT_TRAMP(vmacct_floor_tramp1, VMACCT_TRAMP_CALL1(vmacct_floor_call1, 1));
+VMACCT_TRAMP(vmacct_floor_tramp3, "", VMACCT_TRAMP_CALL3(vmacct_floor_call3));
+VMACCT_TRAMP(vmacct_floor_tramp1, "", VMACCT_TRAMP_CALL1(vmacct_floor_call1, 1));
 
 static struct ftrace_ops vmacct_floor_dops[2];	/* the decision, the rest */
 static bool vmacct_floor_don[2];
