@@ -142,6 +142,8 @@ static u32 vmacct_stack_caller(unsigned long parent, u32 fallback)
  * 0 for the others, which vmacct_classify_caller() tells apart.
  */
 u8 vmacct_nr_kind[VMACCT_NR_KINDS] __read_mostly;
+/* vmacct_in_compat_low_nr() (compat.h) needs the table below x32's bit */
+static_assert(VMACCT_NR_KINDS <= 1U << 30);
 
 void vmacct_classify_init(void)
 {

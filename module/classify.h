@@ -53,8 +53,9 @@ static __always_inline u32 vmacct_classify_quick(void)
 	if (unlikely(nr >= VMACCT_NR_KINDS))
 		return VMACCT_CALLER_UNKNOWN;
 	kind = vmacct_nr_kind[nr];
+	/* below VMACCT_NR_KINDS: not x32 */
 	if (unlikely(!kind || !task->mm || (task->flags & PF_KTHREAD) ||
-		     in_compat_syscall()))
+		     vmacct_in_compat_low_nr()))
 		return VMACCT_CALLER_UNKNOWN;
 	if (kind != VMACCT_NR_BY_MAP_TYPE)
 		return kind - 1;

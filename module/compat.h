@@ -100,11 +100,11 @@ void vmacct_ftrace_free_filter(struct ftrace_ops *ops);
  * calls from 6.4 only, and gets ftrace_ops callbacks.
  *
  * A trampoline is entered with the stack as at the function's entry plus
- * the return address of the fentry call: after "push %rbp", 8(%rbp) is
- * that address and 16(%rbp) the function's own return address (an
- * ftrace_ops callback's parent_ip).  It must save the argument registers
- * the function takes, keep the stack 16-byte aligned at its call, and
- * return to the function (samples/ftrace/ftrace-direct-multi.c).
+ * the return address of the fentry call; above that is the function's
+ * own return address (an ftrace_ops callback's parent_ip).  It must save
+ * the argument registers the function takes and return to the function
+ * (samples/ftrace/ftrace-direct-multi.c); x86-64's kernel keeps the stack
+ * 8-byte aligned (-mpreferred-stack-boundary=3), which pushes keep.
  * CALL_DEPTH_ACCOUNT (6.2+) keeps the return stack's depth accounting
  * right where call-depth tracking is on.  A trampoline's address must be
  * even, and is aligned as functions are: with
@@ -130,6 +130,22 @@ int vmacct_direct_register(struct ftrace_ops *ops, unsigned long tramp);
 void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
 
 /*
+ * A frame for the frame-pointer unwinder, where the kernel has it; ORC
+ * (Debian's kernels) unwinds through the trampolines by objtool's tables.
+ * The function's own return address (CALL3's parent) is above the
+ * fentry call's, and above CALL3's three pushes without a frame.
+ */
+#ifdef CONFIG_FRAME_POINTER
+#define VMACCT_TRAMP_FRAME	"	pushq %rbp\n	movq %rsp, %rbp\n"
+#define VMACCT_TRAMP_UNFRAME	"	leave\n"
+#define VMACCT_TRAMP_PARENT3	"16(%rbp)"
+#else
+#define VMACCT_TRAMP_FRAME	""
+#define VMACCT_TRAMP_UNFRAME	""
+#define VMACCT_TRAMP_PARENT3	"32(%rsp)"
+#endif
+
+/*
  * Trampoline @t: @check, then the frame, and @body, which calls vmacct (a
  * VMACCT_TRAMP_CALL*).  A @check that returns skips the rest.
  */
@@ -142,10 +158,9 @@ void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
 	    ASM_ENDBR							\
 	    CALL_DEPTH_ACCOUNT						\
 	    check							\
-	    "	pushq %rbp\n"						\
-	    "	movq %rsp, %rbp\n"					\
+	    VMACCT_TRAMP_FRAME						\
 	    body							\
-	    "	leave\n"						\
+	    VMACCT_TRAMP_UNFRAME					\
 	    ASM_RET							\
 	    "	.size " #t ", .-" #t "\n"					\
 	    "	.popsection\n")
@@ -155,7 +170,7 @@ void vmacct_direct_unregister(struct ftrace_ops *ops, unsigned long tramp);
 	"	pushq %rdi\n"							\
 	"	pushq %rsi\n"							\
 	"	pushq %rdx\n"							\
-	"	movq 16(%rbp), %rcx\n"					\
+	"	movq " VMACCT_TRAMP_PARENT3 ", %rcx\n"			\
 	"	call " #c "\n"							\
 	"	popq %rdx\n"							\
 	"	popq %rsi\n"							\
@@ -318,6 +333,17 @@ static inline unsigned long vmacct_syscall_arg(const struct pt_regs *regs,
 	return n ? regs->regs[n] : regs->orig_x0;
 #endif
 }
+
+/*
+ * in_compat_syscall() for a task whose syscall_get_nr(), as an unsigned
+ * int, is below 2^30: x86-64's x32 calls have that bit (__X32_SYSCALL_BIT)
+ * set, so only the ia32 test is left.
+ */
+#ifdef CONFIG_X86_64
+#define vmacct_in_compat_low_nr()	in_ia32_syscall()
+#else
+#define vmacct_in_compat_low_nr()	in_compat_syscall()
+#endif
 
 /* fork() and vfork(): x86-64 has them, arm64 not (negative: none) */
 #ifdef __NR_fork
