@@ -4,11 +4,14 @@
  * its return.
  *
  * entry.c's hooks run vmacct_syscall_enter() (syscall.h) at the entry of
- * each system call that creates or splits VMAs.  Most return at once: the
- * mm is far from the limit (classify.c).  A call that might fail on the count gets a
- * task_work (TWA_RESUME), which runs when the call returns to user mode,
- * where the return value is still in the task's registers, and judges
- * it there: counted and recorded when it failed because of the count.
+ * each system call that creates or splits VMAs; a direct call's
+ * trampoline makes its first test itself.  Most return at once: the mm
+ * is far from the peaks table's floor and from the limit, or holds the
+ * table at that count already (peaks.h).  A call that might fail on the
+ * count (classify.c) gets a task_work (TWA_RESUME), which runs when the
+ * call returns to user mode, where the return value is still in the
+ * task's registers, and judges it there: counted and recorded when it
+ * failed because of the count.
  * Each queued work holds a module reference, so delete_module() answers
  * EBUSY until it has run (`vmacct unload` retries); the work drops it as
  * its last act, and module exit waits for RCU Tasks, whose grace period
