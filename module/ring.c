@@ -8,7 +8,9 @@
  * a full ring drops the record and counts it, and never blocks or slows
  * the traced task.  Emitting runs in atomic context (possibly under
  * swap_lock): it takes only the ring's raw spinlock and defers the
- * reader's wake-up to an irq_work, at most one a millisecond.
+ * reader's wake-up to an irq_work (vmacct_wake()).  read() copies to user
+ * space straight from the ring: the records it copies are past the
+ * producers' reach until it moves the ring's head.
  *
  * A detached reader (trace/enabled = 0) stays allocated until its file is
  * closed: blocked read()s return -ENODEV, poll() reports
@@ -36,14 +38,14 @@
 #include "ring.h"
 
 #define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
-#define VMACCT_WAKE_NS		NSEC_PER_MSEC	/* at most one wake-up per ms */
+#define VMACCT_WAKE_NS		(10 * NSEC_PER_MSEC)	/* see vmacct_wake() */
 
 struct vmacct_reader {
 	struct list_head node;		/* on vmacct_readers (RCU) */
 	raw_spinlock_t lock;		/* protects everything below */
 	struct vmacct_event *ring;
 	u32 size;			/* records in @ring */
-	u32 head;			/* oldest record */
+	u32 head;			/* oldest record; moved by read() only */
 	u32 count;			/* records queued */
 	u64 dropped;
 	u32 flags;			/* VMACCT_TRACE_* */
@@ -57,8 +59,7 @@ struct vmacct_reader {
 	wait_queue_head_t wq;
 	struct irq_work wakeup;		/* wakes @wq from probe context */
 	struct hrtimer wake_timer;	/* a wake-up deferred by the limit */
-	struct mutex read_mutex;	/* one read() at a time: @bounce */
-	struct vmacct_event *bounce;
+	struct mutex read_mutex;	/* one read() at a time */
 };
 
 static DEFINE_MUTEX(vmacct_ring_mutex);	/* changes of vmacct_readers */
@@ -88,14 +89,19 @@ static enum hrtimer_restart vmacct_wake_timer(struct hrtimer *timer)
 }
 
 /*
- * The ring went from empty to non-empty: wake the reader, at most once a
- * millisecond, so that a reader keeping up with a busy system is not woken
- * for every record; the timer delivers a wake-up held back by the limit.
+ * The ring went from empty to non-empty: wake the reader.  The first
+ * record after a quiet spell wakes it at once; in a busy stretch it is
+ * woken at most once every VMACCT_WAKE_NS (the timer delivers a wake-up
+ * the limit held back), so that it reads records by the hundred rather
+ * than one context switch every few: on one CPU, waking each millisecond
+ * cost a one-page mmap() loop a third of what a reader costs it in all.
+ * A ring half full wakes it at once whatever the limit
+ * (vmacct_ring_queue()), so that the limit never makes a ring overflow.
  * Called with r->lock held.
  */
 static void vmacct_wake(struct vmacct_reader *r, u64 now)
 {
-	if (now - r->woken_ns >= VMACCT_WAKE_NS) {
+	if (now - r->woken_ns >= VMACCT_WAKE_NS || r->count >= r->size / 2) {
 		r->woken_ns = now;
 		irq_work_queue(&r->wakeup);
 	} else if (!hrtimer_is_queued(&r->wake_timer)) {
@@ -159,8 +165,11 @@ void vmacct_ring_queue(const struct vmacct_event *ev)
 		if (!r->detached && vmacct_match(r, ev)) {
 			if (r->count < r->size) {
 				r->ring[(r->head + r->count) % r->size] = *ev;
-				/* a reader sleeps only on an empty ring */
-				if (!r->count++)
+				/*
+				 * A reader sleeps only on an empty ring; a
+				 * wake-up held back may be due early.
+				 */
+				if (!r->count++ || r->count == r->size / 2)
 					vmacct_wake(r, ev->time_ns);
 			} else {
 				r->dropped++;
@@ -201,7 +210,6 @@ void vmacct_ring_free(struct vmacct_reader *r)
 	hrtimer_cancel(&r->wake_timer);
 	irq_work_sync(&r->wakeup);
 	vfree(r->ring);
-	kfree(r->bounce);
 	kfree(r);
 }
 
@@ -215,11 +223,7 @@ struct vmacct_reader *vmacct_ring_alloc(void)
 	if (!r)
 		return NULL;
 	r->ring = vmalloc_array(size, sizeof(*r->ring));
-	r->bounce = kmalloc_array(VMACCT_READ_BATCH, sizeof(*r->bounce),
-				  GFP_KERNEL);
-	if (!r->ring || !r->bounce) {
-		vfree(r->ring);
-		kfree(r->bounce);
+	if (!r->ring) {
 		kfree(r);
 		return NULL;
 	}
@@ -303,13 +307,47 @@ void vmacct_ring_detach_all(void)
 	mutex_unlock(&vmacct_ring_mutex);
 }
 
+/*
+ * Copy @n records from slot @head of @r to @buf, in two pieces where they
+ * wrap.  The slots stay the reader's until the head moves past them.
+ */
+static int vmacct_ring_copy(struct vmacct_reader *r, char __user *buf,
+			    u32 head, u32 n)
+{
+	u32 first = min(n, r->size - head);
+	size_t sz = sizeof(*r->ring);
+
+	if (copy_to_user(buf, &r->ring[head], first * sz))
+		return -EFAULT;
+	if (copy_to_user(buf + first * sz, r->ring, (n - first) * sz))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * vmacct_ring_read - read() of a trace reader
+ * @r: the reader
+ * @buf: user buffer
+ * @len: its size in bytes
+ * @nonblock: O_NONBLOCK
+ *
+ * The oldest records, as many whole ones as @len holds (at most
+ * VMACCT_READ_MAX_RECORDS).  Producers write only past head + count and
+ * only read() moves the head, one at a time under @r->read_mutex, so the
+ * records are copied with the lock dropped and consumed after: a fault
+ * consumes none.
+ *
+ * Return: bytes read, -EINVAL for a buffer shorter than a record,
+ * -EAGAIN (nonblocking, nothing queued), -ENODEV once detached and
+ * drained, -EFAULT, or -ERESTARTSYS.
+ */
 ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
 			 size_t len, bool nonblock)
 {
-	size_t want = min_t(size_t, len / sizeof(struct vmacct_event),
-			    VMACCT_READ_BATCH);
+	u32 want = min_t(size_t, len / sizeof(struct vmacct_event),
+			 VMACCT_READ_BATCH);
 	unsigned long flags;
-	size_t n, i;
+	u32 head, n;
 	ssize_t ret;
 	bool detached;
 
@@ -320,11 +358,8 @@ ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
 	for (;;) {
 		raw_spin_lock_irqsave(&r->lock, flags);
 		detached = r->detached;
-		n = min_t(size_t, want, r->count);
-		for (i = 0; i < n; i++)
-			r->bounce[i] = r->ring[(r->head + i) % r->size];
-		r->head = (r->head + n) % r->size;
-		r->count -= n;
+		head = r->head;
+		n = min(want, r->count);
 		raw_spin_unlock_irqrestore(&r->lock, flags);
 
 		if (n)
@@ -342,9 +377,14 @@ ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
 		if (ret)
 			goto out;
 	}
+	ret = vmacct_ring_copy(r, buf, head, n);
+	if (ret)
+		goto out;
+	raw_spin_lock_irqsave(&r->lock, flags);
+	r->head = (head + n) % r->size;
+	r->count -= n;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
 	ret = n * sizeof(struct vmacct_event);
-	if (copy_to_user(buf, r->bounce, ret))
-		ret = -EFAULT;
 out:
 	mutex_unlock(&r->read_mutex);
 	return ret;

@@ -1820,6 +1820,74 @@ TEST_F(trace, small_ring_drops_and_stays_whole)
 	close(fd);
 }
 
+/* mmap() and munmap() @pages private writable pages: one decision */
+static int map_unmap(long pages)
+{
+	size_t len = pages * page_size();
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	return munmap(p, len);
+}
+
+/*
+ * read() copies straight from the ring: records that run round its end
+ * come out whole and in order, and a buffer read() cannot write, whether
+ * the fault is before the end of the ring or after it, takes none.
+ */
+TEST_F(trace, read_across_the_ring_end_and_after_a_fault)
+{
+	enum { RING = 16, FIRST = 12, N = 8 };
+	static struct vmacct_event buf[32];
+	size_t before_end = (RING - FIRST) * VT_EVSZ;
+	long psz = page_size();
+	char *pages;
+	ssize_t r;
+	int fd, i;
+
+	ASSERT_EQ(0, set_sysfs("trace/buffer_size", RING));
+	/* a writable page, then a read-only one, mapped before the reader */
+	pages = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, pages);
+	ASSERT_EQ(0, mprotect(pages + psz, psz, PROT_READ));
+	OWN_READER(fd, 0);
+	/* the ring's size is taken at attach: put it back for what follows */
+	ASSERT_EQ(0, set_sysfs("trace/buffer_size", self->buffer_size));
+
+	/* the ring's head moves to slot FIRST */
+	for (i = 0; i < FIRST; i++)
+		ASSERT_EQ(0, map_unmap(i + 1));
+	ASSERT_EQ(FIRST, drain(_metadata, fd, NULL));
+	/* N records from slot FIRST: RING - FIRST before the end, the rest after */
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, map_unmap(101 + i));
+
+	/* the part after the end faults */
+	EXPECT_EQ(-1, read(fd, pages + psz - before_end, N * VT_EVSZ));
+	EXPECT_EQ(EFAULT, errno);
+	/* the part before it faults */
+	EXPECT_EQ(-1, read(fd, pages + psz, N * VT_EVSZ));
+	EXPECT_EQ(EFAULT, errno);
+
+	r = read(fd, buf, sizeof(buf));
+	ASSERT_EQ(N * VT_EVSZ, r);
+	for (i = 0; i < N; i++) {
+		check_record(_metadata, &buf[i]);
+		EXPECT_EQ(VMACCT_CALLER_MMAP, buf[i].caller);
+		EXPECT_EQ(101 + i, buf[i].pages);
+		EXPECT_EQ(getpid(), buf[i].tgid);
+		EXPECT_LE(buf[i ? i - 1 : 0].time_ns, buf[i].time_ns);
+	}
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+	munmap(pages, 2 * psz);
+}
+
 /* A thread that maps 18 pages when told to. */
 struct mapper {
 	int go[2];
