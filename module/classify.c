@@ -171,21 +171,17 @@ void vmacct_classify_init(void)
 }
 
 /**
- * vmacct_classify_caller - the VMACCT_CALLER_* of a call in progress
+ * vmacct_classify_caller - the VMACCT_CALLER_* of a call in progress that
+ *	vmacct_classify_quick() left VMACCT_CALLER_UNKNOWN
  * @mm: the mm __vm_enough_memory() was asked to charge
  * @parent: the return address of the __vm_enough_memory() call
  *
- * vmacct_classify_quick(), or for what it leaves (a fault, execve(), a
- * system call that does not charge by itself, a kernel thread, a compat
- * call) the stack.  Call with preemption off.
+ * A kernel thread, a compat call, or by the stack a fault, execve() or a
+ * system call that does not charge by itself.  Call with preemption off.
  */
 u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent)
 {
-	u32 caller = vmacct_classify_quick();
 	int nr;
-
-	if (caller != VMACCT_CALLER_UNKNOWN)
-		return caller;
 
 	if (!current->mm || (current->flags & PF_KTHREAD))
 		return VMACCT_CALLER_OTHER;

@@ -83,18 +83,23 @@ u64 vmacct_committed_exact(void)
 void vmacct_commit_snapshot(struct vmacct_commit *c)
 {
 	unsigned long totalram = totalram_pages();
-	unsigned long hugetlb = vmacct_hugetlb_total_pages();
-	long swap = vmacct_total_swap_pages();
 	s32 batch = vmacct_committed_batch();
-	int ratio = vmacct_overcommit_ratio();
+	struct vmacct_sysctls s;
+	unsigned long hugetlb;
 	unsigned long limit;
+	long swap;
+	int ratio;
 
-	c->overcommit_memory = vmacct_overcommit_memory();
+	vmacct_sysctls_read(&s);
+	hugetlb = s.hugetlb_pages;
+	swap = s.total_swap_pages;
+	ratio = s.overcommit_ratio;
+	c->overcommit_memory = s.overcommit_memory;
 	c->overcommit_ratio = ratio;
-	c->overcommit_kbytes = vmacct_overcommit_kbytes();
+	c->overcommit_kbytes = s.overcommit_kbytes;
 	c->max_map_count = vmacct_max_map_count();
-	c->admin_reserve_kbytes = vmacct_admin_reserve_kbytes();
-	c->user_reserve_kbytes = vmacct_user_reserve_kbytes();
+	c->admin_reserve_kbytes = s.admin_reserve_kbytes;
+	c->user_reserve_kbytes = s.user_reserve_kbytes;
 	c->online_cpus = num_online_cpus();
 	c->page_size = PAGE_SIZE;
 	c->committed_batch = batch > 0 ? batch : 0;
@@ -342,18 +347,21 @@ void vmacct_decision_terms(struct vmacct_terms *t, u64 total_vm, bool has_mm,
 			   long pages, int cap_sys_admin)
 {
 	unsigned long totalram = totalram_pages();
-	long swap = vmacct_total_swap_pages();
-	u64 user_reserve = kbytes_to_pages(vmacct_user_reserve_kbytes());
+	struct vmacct_sysctls s;
+	long swap;
 
-	t->mode = vmacct_overcommit_memory();
-	t->limit = vmacct_commit_limit(totalram, vmacct_hugetlb_total_pages(),
-				       swap, vmacct_overcommit_ratio(),
-				       vmacct_overcommit_kbytes());
+	vmacct_sysctls_read(&s);
+	swap = s.total_swap_pages;
+	t->mode = s.overcommit_memory;
+	t->limit = vmacct_commit_limit(totalram, s.hugetlb_pages, swap,
+				       s.overcommit_ratio, s.overcommit_kbytes);
 	t->admin_reserve = cap_sys_admin ? 0 :
-		kbytes_to_pages(vmacct_admin_reserve_kbytes());
+		kbytes_to_pages(s.admin_reserve_kbytes);
 	t->user_reserve = 0;
 	if (has_mm)
-		t->user_reserve = vmacct_user_reserve(total_vm, user_reserve);
+		t->user_reserve =
+			vmacct_user_reserve(total_vm,
+					    kbytes_to_pages(s.user_reserve_kbytes));
 	t->allowed = vmacct_allowed(t->limit, t->admin_reserve,
 				    t->user_reserve);
 	t->committed = vmacct_committed_after_charge(pages);

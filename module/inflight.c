@@ -277,19 +277,21 @@ static __always_inline void vmacct_inflight_take(struct vmacct_inflight *in,
 
 /*
  * vmacct_inflight_enter() for the calls its fast path leaves: one still
- * pending on this CPU, a caller only the stack names, a reader.
+ * pending on this CPU, a @caller only the stack names, a reader.
  * Preemption off.
  */
 static noinline void vmacct_inflight_enter_slow(struct vmacct_inflight *in,
 						struct mm_struct *mm,
 						long pages, int cap_sys_admin,
-						unsigned long parent)
+						unsigned long parent,
+						u32 caller)
 {
 	/* the call before on this CPU has returned, or it would be here */
 	if (atomic_read(&in->pending))
 		vmacct_inflight_settle(in);
-	vmacct_inflight_take(in, mm, pages, cap_sys_admin,
-			     vmacct_classify_caller(mm, parent));
+	if (caller == VMACCT_CALLER_UNKNOWN)
+		caller = vmacct_classify_caller(mm, parent);
+	vmacct_inflight_take(in, mm, pages, cap_sys_admin, caller);
 	if (vmacct_inflight_wanted())
 		vmacct_inflight_record(in);
 }
@@ -318,7 +320,7 @@ void notrace vmacct_inflight_enter(struct mm_struct *mm, long pages,
 	if (unlikely(caller == VMACCT_CALLER_UNKNOWN ||
 		     atomic_read(&in->pending) || vmacct_inflight_wanted()))
 		vmacct_inflight_enter_slow(in, mm, pages, cap_sys_admin,
-					   parent);
+					   parent, caller);
 	else
 		vmacct_inflight_take(in, mm, pages, cap_sys_admin, caller);
 	preempt_enable_notrace();

@@ -321,29 +321,20 @@ int vmacct_syms_init(void)
 	return ret;
 }
 
+void vmacct_sysctls_read(struct vmacct_sysctls *s)
+{
+	s->overcommit_memory = READ_ONCE(*vk.sysctl_overcommit_memory);
+	s->overcommit_ratio = READ_ONCE(*vk.sysctl_overcommit_ratio);
+	s->overcommit_kbytes = READ_ONCE(*vk.sysctl_overcommit_kbytes);
+	s->admin_reserve_kbytes = READ_ONCE(*vk.sysctl_admin_reserve_kbytes);
+	s->user_reserve_kbytes = READ_ONCE(*vk.sysctl_user_reserve_kbytes);
+	s->total_swap_pages = READ_ONCE(*vk.total_swap_pages);
+	s->hugetlb_pages = vmacct_hugetlb_total_pages();
+}
+
 int vmacct_overcommit_memory(void)
 {
 	return READ_ONCE(*vk.sysctl_overcommit_memory);
-}
-
-int vmacct_overcommit_ratio(void)
-{
-	return READ_ONCE(*vk.sysctl_overcommit_ratio);
-}
-
-unsigned long vmacct_overcommit_kbytes(void)
-{
-	return READ_ONCE(*vk.sysctl_overcommit_kbytes);
-}
-
-unsigned long vmacct_admin_reserve_kbytes(void)
-{
-	return READ_ONCE(*vk.sysctl_admin_reserve_kbytes);
-}
-
-unsigned long vmacct_user_reserve_kbytes(void)
-{
-	return READ_ONCE(*vk.sysctl_user_reserve_kbytes);
 }
 
 /* What __vm_enough_memory() compares: the counter without the CPU deltas. */

@@ -27,12 +27,25 @@ extern int sysctl_max_map_count;
 
 int vmacct_syms_init(void);
 
-/* the sysctls, as the kernel's own code reads them */
+/*
+ * What vm_commit_limit() and __vm_enough_memory() read besides
+ * vm_committed_as and totalram_pages(), read once each in one call: a
+ * record of a decision takes them all.
+ */
+struct vmacct_sysctls {
+	int overcommit_memory;
+	int overcommit_ratio;
+	unsigned long overcommit_kbytes;
+	unsigned long admin_reserve_kbytes;
+	unsigned long user_reserve_kbytes;
+	long total_swap_pages;
+	unsigned long hugetlb_pages;		/* hugetlb_total_pages() */
+};
+
+void vmacct_sysctls_read(struct vmacct_sysctls *s);
+
+/* vm.overcommit_memory, as the kernel's own code reads it */
 int vmacct_overcommit_memory(void);
-int vmacct_overcommit_ratio(void);
-unsigned long vmacct_overcommit_kbytes(void);
-unsigned long vmacct_admin_reserve_kbytes(void);
-unsigned long vmacct_user_reserve_kbytes(void);
 
 /* vm.max_map_count, read by every probed system call: in line */
 extern int *vmacct_sysctl_max_map_count;
