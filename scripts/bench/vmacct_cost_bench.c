@@ -29,7 +29,9 @@
  *	and max_map_count=).  With --reader, a thread of this process
  *	attaches a trace reader with no filter (VMACCT_IOC_TRACE) once the
  *	children exist, before the warm-up, and drains it for the whole
- *	run; then "DRAIN LABEL events=E dropped=D".  (The children keep the
+ *	run as `vmacct trace` does (poll(), then read()s of
+ *	VMACCT_READ_MAX_RECORDS records until none is left); then "DRAIN
+ *	LABEL events=E dropped=D".  (The children keep the
  *	measured mm single-threaded: see struct worker.)  What else is set
  *	up (module loaded or not, a tracefs kprobe event) is the caller's
  *	business: the label names it.
@@ -415,7 +417,7 @@ struct drainer {
 
 static void *drain_main(void *arg)
 {
-	static struct vmacct_event buf[32];
+	static struct vmacct_event buf[VMACCT_READ_MAX_RECORDS];
 	struct drainer *d = arg;
 	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
 	ssize_t r;
