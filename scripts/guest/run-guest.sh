@@ -71,6 +71,8 @@ Options:
                         (with --smp 1: 6.1.0-57 hangs bringing up a second
                         vCPU under -icount)
   --append "ARGS"       extra kernel command line
+  --qemu-arg ARG        one more QEMU argument, as is (repeatable; x86_64):
+                        scripts/bench-profile.sh passes QEMU's -d exec log
   --workdir DIR         scratch directory for the initramfs (default: a
                         mktemp directory removed at exit; a given DIR is kept)
   -h, --help            show this help
@@ -126,6 +128,7 @@ append=
 workdir=
 icount=
 bins=()
+qemu_extra=()
 
 need_arg() {
 	[[ $# -ge 2 ]] || die "option $1 needs an argument (see --help)"
@@ -149,6 +152,7 @@ while [[ $# -gt 0 ]]; do
 	--tcg-thread)	need_arg "$@"; tcg_thread=$2; shift 2 ;;
 	--append)	need_arg "$@"; append=$2; shift 2 ;;
 	--icount)	need_arg "$@"; icount=$2; shift 2 ;;
+	--qemu-arg)	need_arg "$@"; qemu_extra+=("$2"); shift 2 ;;
 	--workdir)	need_arg "$@"; workdir=$2; shift 2 ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		die "unknown argument '$1' (see --help)" ;;
@@ -169,6 +173,7 @@ done
 	die "--tcg-thread $tcg_thread: expected single or multi"
 [[ -z $icount || $icount =~ ^[0-9]$ ]] || die "--icount $icount: expected a shift from 0 to 9"
 [[ -z $icount || $arch == x86_64 ]] || die "--icount: x86_64 guests only"
+[[ ${#qemu_extra[@]} = 0 || $arch == x86_64 ]] || die "--qemu-arg: x86_64 guests only"
 [[ $mem =~ ^[1-9][0-9]*[KMGT]?$ ]] || die "--mem $mem: expected a size like 2G or 512M"
 [[ $kernel != *[[:space:]\'\"\\]* ]] || die "--kernel $kernel: no spaces or quotes, please"
 
@@ -483,6 +488,7 @@ if [[ $arch == x86_64 ]]; then
 	qemu=(qemu-system-x86_64
 		-accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$smp"
 		${icount:+-icount "shift=$icount,sleep=off"}
+		"${qemu_extra[@]}"
 		-nodefaults -no-user-config -display none -monitor none -no-reboot
 		-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
 		-serial "file:$console_log"	# ttyS0: console
