@@ -26,6 +26,7 @@
 #include <linux/vmstat.h>
 
 #include "commit.h"
+#include "compat.h"
 #include "syms.h"
 
 static inline u64 kbytes_to_pages(unsigned long kbytes)
@@ -347,7 +348,8 @@ void vmacct_decision_terms(struct vmacct_terms *t, u64 total_vm, bool has_mm,
 			   long pages, int cap_sys_admin)
 {
 	unsigned long totalram = totalram_pages();
-	struct vmacct_sysctls s;
+	/* every field is written by vmacct_sysctls_read() */
+	struct vmacct_sysctls s __uninitialized;
 	long swap;
 
 	vmacct_sysctls_read(&s);

@@ -15,6 +15,15 @@
 #include <linux/types.h>
 #include <asm/unistd.h>
 
+/*
+ * Exempts a local that is written whole before it is read from
+ * CONFIG_INIT_STACK_ALL_ZERO's clearing; Debian's 5.10.0-30 headers
+ * predate the kernel's definition (compiler_attributes.h).
+ */
+#ifndef __uninitialized
+#define __uninitialized
+#endif
+
 struct inode;
 struct pid;
 struct shmem_inode_info;

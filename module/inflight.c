@@ -48,6 +48,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/vmacct.h>
 #include <asm/irq_regs.h>
@@ -100,16 +101,27 @@ static atomic64_t vmacct_unmatched = ATOMIC64_INIT(0);
 static atomic64_t vmacct_lost = ATOMIC64_INIT(0);
 
 /*
- * The terms of a call as the kernel reads them (its record's body).
- * NMI-safe: plain reads of counters and sysctls.
+ * A record is built again in the same per-CPU slot for every decision a
+ * reader wants, with nothing cleared first: vmacct_inflight_terms() and
+ * vmacct_ring_stamp() write every field, and the fields end where the
+ * record does.  A field added to struct vmacct_event must be written
+ * there too; this fails until it is considered.
+ */
+static_assert(offsetofend(struct vmacct_event, cgroup_id) ==
+	      sizeof(struct vmacct_event));
+
+/*
+ * The terms of a call as the kernel reads them: every field of its
+ * record but the header (vmacct_ring_stamp()).  NMI-safe: plain reads of
+ * counters and sysctls.
  */
 static void vmacct_inflight_terms(struct vmacct_event *ev,
 				  const struct vmacct_inflight *in,
 				  bool refused)
 {
-	struct vmacct_terms t;
+	/* every field is written by vmacct_decision_terms() */
+	struct vmacct_terms t __uninitialized;
 
-	memset(ev, 0, sizeof(*ev));
 	vmacct_decision_terms(&t, in->total_vm, in->has_mm, in->pages,
 			      in->cap_sys_admin);
 	/* at a refusal: the read the kernel compared */
