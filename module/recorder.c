@@ -24,6 +24,7 @@
 #include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -60,13 +61,15 @@ static u32 vmacct_rec_slot(u64 seq, u32 size)
 
 /*
  * The header of a record of the current task: times, uid, cgroup.
- * NMI-safe: the fast clocks, and the task's own credentials and cgroup.
+ * NMI-safe: the fast clocks, local_clock() (printk's own), and the
+ * task's own credentials and cgroup.
  */
 static void vmacct_recorder_stamp(struct vmacct_record *rec)
 {
 	rec->size = sizeof(*rec);
 	rec->realtime_ns = ktime_get_real_fast_ns();
 	rec->boottime_ns = ktime_get_boot_fast_ns();
+	rec->printk_ns = local_clock();
 	rec->cgroup_id = rec->ev.cgroup_id;
 	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
 }
@@ -328,6 +331,7 @@ int vmacct_recorder_read(struct vmacct_log *l)
 	memcpy(l->last_map_count_ns, vmacct_rec_last[1],
 	       sizeof(l->last_map_count_ns));
 	raw_spin_unlock_irq(&vmacct_rec_lock);
+	l->printk_now_ns = local_clock();
 
 	for (i = 0; i < n; i++) {
 		if (copy_to_user(dst + (size_t)i * l->record_size, &buf[i],

@@ -9,6 +9,7 @@
 # same thread and pages, --json must agree, and the same lines read back
 # from dmesg's output on standard input too.  A hand-made line of a pid
 # that never existed is reported without a record, with a reconstruction.
+# The record's printk_ns is the time stamp of the kernel's line, to 0.1 s.
 # Last, more refusals than the kernel's ratelimit prints (10 per 5 s),
 # and its "callbacks suppressed" line.
 #
@@ -162,12 +163,32 @@ check "... and the hostile one, its name raw" json_matched "$h_tid" "$h_pages" "
 check "... with the dmesg prefix and its time, also as an ISO 8601 duration" \
 	sh -c "grep -F '\"tid\":$p_tid,\"comm\"' '$tmp/json2' | grep -qE '\"prefix\":\"dmesg\".*\"kernel_time_ns\":[0-9]+,\"kernel_time\":\"PT[0-9]+\\.[0-9]{9}S\",'"
 
-# a line of a pid that never existed, at the time of now
-up=$(cut -d' ' -f1 /proc/uptime)
-printf '[%12s] __vm_enough_memory: pid: 4194303, comm: ghost, bytes: 8192 not enough memory for the allocation\n' \
-	"${up}0000" > "$tmp/ghost"
-printf '<4>[%12s] __vm_enough_memory: pid: 4194302, comm: ghost61, no enough memory for the allocation\n' \
-	"${up}0000" >> "$tmp/ghost"
+# the record's printk_ns and the time stamp of the kernel's own line
+# (dmesg's [SECONDS.MICROS]) for the same call: the same clock, read
+# microseconds apart, where CLOCK_MONOTONIC may be a second away
+printk_agrees() {
+	line_us=$(dmesg | grep "__vm_enough_memory: pid: $1, comm: " | tail -n 1 |
+		  sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{6\}\)\].*/\1\2/p')
+	rec_ns=$(vmacct log --json --pid "$1" | grep -F "\"tid\":$1," | tail -n 1 |
+		 sed -n 's/.*"printk_ns":\([0-9]*\),.*/\1/p')
+	echo "# thread $1: line at ${line_us} us, record printk_ns ${rec_ns}"
+	[ -n "$line_us" ] && [ -n "$rec_ns" ] || return 1
+	d=$((rec_ns / 1000 - line_us))
+	[ "$d" -lt 0 ] && d=$((-d))
+	echo "# ... ${d} us apart"
+	[ "$d" -lt 100000 ]
+}
+check "the record's printk_ns is within 0.1 s of the kernel's line" printk_agrees "$p_tid"
+
+# a line of a pid that never existed, at the time of now: the printk
+# clock of a line written now (/proc/uptime is another clock)
+echo "vmacct_explain_test: now" > /dev/kmsg
+up=$(dmesg | grep "vmacct_explain_test: now" | tail -n 1 | sed -n 's/^\[ *\([0-9]*\.[0-9]\{6\}\)\].*/\1/p')
+[ -n "$up" ] || up=$(cut -d' ' -f1 /proc/uptime)0000
+printf '[%13s] __vm_enough_memory: pid: 4194303, comm: ghost, bytes: 8192 not enough memory for the allocation\n' \
+	"$up" > "$tmp/ghost"
+printf '<4>[%13s] __vm_enough_memory: pid: 4194302, comm: ghost61, no enough memory for the allocation\n' \
+	"$up" >> "$tmp/ghost"
 vmacct explain "$tmp/ghost" > "$tmp/gtext" 2>&1
 check "vmacct explain of a hand-made line exits 0" [ $? = 0 ]
 sed 's/^/#   /' "$tmp/gtext"

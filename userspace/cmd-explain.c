@@ -222,7 +222,12 @@ static int open_input(const struct explain_opts *o, int *fd)
 	return VM_EXIT_FAILED;
 }
 
-/* Every record the recorder keeps, oldest first, into *recs.  An exit code. */
+/*
+ * Every record the recorder keeps, oldest first, into *recs.  A module
+ * older than VMACCT_RECORD_SIZE_VER1 gives no printk_ns: its
+ * CLOCK_MONOTONIC time stands in (see explain_tolerance_ns()).  An exit
+ * code.
+ */
 static int read_records(int fd, int verbose, struct vmacct_record **recs,
 			size_t *n, struct explain_ring *ring)
 {
@@ -248,10 +253,14 @@ static int read_records(int fd, int verbose, struct vmacct_record **recs,
 		if (ret != VM_EXIT_OK)
 			return ret;
 		for (i = 0; i < l.nr; i++) {
-			if (record_problem(*recs + *n + i, l.record_size, why, sizeof(why))) {
+			struct vmacct_record *r = *recs + *n + i;
+
+			if (record_problem(r, l.record_size, why, sizeof(why))) {
 				log_err("%s", why);
 				return VM_EXIT_ABI;
 			}
+			if (l.record_size < VMACCT_RECORD_SIZE_VER1)
+				r->printk_ns = r->ev.time_ns;
 		}
 		ring->lost += l.lost;
 		*n += l.nr;
@@ -260,8 +269,12 @@ static int read_records(int fd, int verbose, struct vmacct_record **recs,
 	ring->enabled = l.enabled;
 	ring->total = l.total;
 	ring->capacity = l.capacity;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ring->now_ns = (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
+	if (l.size >= VMACCT_LOG_SIZE_VER1) {
+		ring->now_ns = l.printk_now_ns;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ring->now_ns = (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
+	}
 	return VM_EXIT_OK;
 }
 

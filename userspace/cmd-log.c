@@ -61,7 +61,8 @@ static const struct option log_longopts[] = {
 
 static const struct opt_help log_opts_help[] = {
 	{ "-j, --json",         "one JSON object per line (JSON lines): the fields of\n"
-				"\"vmacct trace --json\", then seq, boottime_ns, uid,\n"
+				"\"vmacct trace --json\", then seq, boottime_ns,\n"
+				"printk_ns (the clock of the kernel log's time stamps), uid,\n"
 				"cgroup_id, committed_error, min_ratio, min_kbytes,\n"
 				"min_max_map_count (null where they do not apply) and fix" },
 	{ "-f, --follow",       "then print new refusals as they come, until Ctrl-C" },

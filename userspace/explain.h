@@ -82,13 +82,15 @@ const char *explain_format_name(const struct explain_line *l);
 const char *explain_prefix_name(enum explain_prefix p);
 
 /*
- * How far apart the printk clock and a record's CLOCK_MONOTONIC time may
- * be at time t (ns since boot) for the same call: 1 s, plus 500 ppm of t.
- * The printk clock is local_clock(), the raw TSC scaled once at boot;
- * CLOCK_MONOTONIC is slewed by NTP by at most 500 ppm (MAXFREQ); both
- * start within a second of boot and stop during suspend; and the kernel
- * prints the line within microseconds of the probe's record, in the
- * same call.
+ * How far apart a line's time and its record's printk_ns may be at time
+ * t (ns since boot) for the same call: 1 s, plus 500 ppm of t.  A record
+ * has the printk clock itself (local_clock(), VMACCT_RECORD_SIZE_VER1),
+ * and the kernel prints the line within microseconds of it, in the same
+ * call.  A module older than that gives only CLOCK_MONOTONIC, which the
+ * reader puts in printk_ns: NTP slews it by at most 500 ppm (MAXFREQ),
+ * and both clocks start near boot, within a second of each other on an
+ * idle machine (more under emulation: such a module's lines may find no
+ * record).
  */
 uint64_t explain_tolerance_ns(uint64_t t);
 
@@ -116,7 +118,8 @@ struct explain_ring {
 	uint64_t lost;		/* overwritten before they were read */
 	uint64_t total;		/* recorded since load */
 	uint32_t capacity;
-	uint64_t now_ns;	/* CLOCK_MONOTONIC then */
+	uint64_t now_ns;	/* the printk clock then (an older module:
+				 * CLOCK_MONOTONIC) */
 };
 
 enum explain_reason {

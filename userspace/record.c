@@ -94,6 +94,11 @@ void record_print_json(FILE *out, const struct vmacct_record *rec)
 	json_u64(&j, "seq", rec->seq);
 	trace_json_fields(&j, &rec->ev, (uint64_t)rec->realtime_ns);
 	json_u64(&j, "boottime_ns", rec->boottime_ns);
+	/* 0: a module older than the field (local_clock() is never 0 then) */
+	if (rec->printk_ns)
+		json_u64(&j, "printk_ns", rec->printk_ns);
+	else
+		json_null(&j, "printk_ns");
 	json_u64(&j, "uid", rec->uid);
 	if (decision)
 		json_u64(&j, "committed_error", rec->committed_error);

@@ -38,9 +38,10 @@ const char *record_fix(const struct vmacct_record *rec, char *buf,
 void record_print(FILE *out, const struct vmacct_record *rec);
 /*
  * One JSON object on one line: the trace record's members (trace.h), then
- * seq, boottime_ns, uid, cgroup_id, committed_error, min_ratio and
- * min_kbytes (null where they do not apply, min_ratio also when no ratio
- * would do), min_max_map_count (null for decisions) and "fix".
+ * seq, boottime_ns, printk_ns (null from a module without it), uid,
+ * cgroup_id, committed_error, min_ratio and min_kbytes (null where they
+ * do not apply, min_ratio also when no ratio would do),
+ * min_max_map_count (null for decisions) and "fix".
  */
 void record_print_json(FILE *out, const struct vmacct_record *rec);
 

@@ -28,6 +28,7 @@ static struct vmacct_record decision(uint32_t caller, uint32_t mode,
 	rec.seq = 12;
 	rec.realtime_ns = 1793793845123456000LL;	/* 2026-11-04T12:04:05.123456Z */
 	rec.boottime_ns = 5000 * NS;
+	rec.printk_ns = 3999 * NS + 5;	/* another clock than ev.time_ns */
 	rec.cgroup_id = 77;
 	rec.ev.cgroup_id = 77;
 	rec.uid = 1000;
@@ -199,7 +200,7 @@ static void test_print(struct tap *t)
 		   "\"admin_reserve\":2048,\"user_reserve\":2013,\"allowed\":155939,"
 		   "\"committed\":158289,\"guess_ceiling\":504786,\"cgroup_id\":77,"
 		   "\"cgroup\":null,\"boottime_ns\":5000000000000,"
-		   "\"uid\":1000,\"committed_error\":7808,\"min_ratio\":61,"
+		   "\"printk_ns\":3999000000005,\"uid\":1000,\"committed_error\":7808,\"min_ratio\":61,"
 		   "\"min_kbytes\":649404,\"min_max_map_count\":null,"
 		   "\"fix\":\"vm.overcommit_ratio ≥ 61 or vm.overcommit_kbytes ≥ 649404 would "
 		   "have allowed it\"}\n",
@@ -211,6 +212,12 @@ static void test_print(struct tap *t)
 	tap_contains(t, got, ",\"committed_error\":7808,\"min_ratio\":null,\"min_kbytes\":649404,"
 		     "\"min_max_map_count\":null,",
 		     "JSON, mode 2 without a ratio: min_ratio null, min_kbytes kept");
+	free(got);
+
+	rec.printk_ns = 0;
+	got = render(&rec, true);
+	tap_contains(t, got, ",\"boottime_ns\":5000000000000,\"printk_ns\":null,\"uid\":",
+		     "JSON, a module without printk_ns (0): null");
 	free(got);
 
 	rec = decision(VMACCT_CALLER_BRK, 0, 3000000);

@@ -586,6 +586,9 @@ struct vmacct_stats {
  * @ev:			the refusal as the stream shows it: ids, comm,
  *			caller or system call, and every term (time_ns is
  *			CLOCK_MONOTONIC; verdict is -ENOMEM)
+ * @printk_ns:		the kernel log's clock (local_clock(), the time
+ *			stamp of a printk line) at the refusal; since
+ *			VMACCT_RECORD_SIZE_VER1
  */
 struct vmacct_record {
 	__u32 size;
@@ -600,6 +603,7 @@ struct vmacct_record {
 	__u64 committed_error;
 	__s64 min_max_map_count;
 	struct vmacct_event ev;
+	__u64 printk_ns;
 };
 
 /**
@@ -626,6 +630,9 @@ struct vmacct_record {
  *			recorded since load, by VMACCT_CALLER_*; 0: none
  * @last_map_count_ns:	out: the same for map-count failures, by
  *			VMACCT_SYS_*
+ * @printk_now_ns:	out: the kernel log's clock (local_clock()) at this
+ *			call, to compare with printk lines and @printk_ns
+ *			of the records; since VMACCT_LOG_SIZE_VER1
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN, like the stream.  Returns at once,
  * with @nr 0 when nothing from @since on is kept yet.
@@ -644,10 +651,13 @@ struct vmacct_log {
 	__u32 enabled;
 	__s64 last_denial_ns[VMACCT_STATS_SLOTS];
 	__s64 last_map_count_ns[VMACCT_STATS_SLOTS];
+	__u64 printk_now_ns;
 };
 
 #define VMACCT_LOG_SIZE_VER0		320
+#define VMACCT_LOG_SIZE_VER1		328	/* printk_now_ns */
 #define VMACCT_RECORD_SIZE_VER0		200
+#define VMACCT_RECORD_SIZE_VER1		208	/* printk_ns */
 
 /*
  * Peaks: while the recorder is on, the module keeps the VMACCT_PEAKS_MAX
