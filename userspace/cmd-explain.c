@@ -223,10 +223,10 @@ static int open_input(const struct explain_opts *o, int *fd)
 }
 
 /*
- * Every record the recorder keeps, oldest first, into *recs.  A module
- * older than VMACCT_RECORD_SIZE_VER1 gives no printk_ns: its
- * CLOCK_MONOTONIC time stands in (see explain_tolerance_ns()).  An exit
- * code.
+ * Every record the recorder keeps, oldest first, into *recs (printk_ns 0
+ * from a module older than it), and the clock now: the printk clock, or
+ * from a module older than printk_now_ns CLOCK_MONOTONIC, as
+ * explain_record_clock() falls back.  An exit code.
  */
 static int read_records(int fd, int verbose, struct vmacct_record **recs,
 			size_t *n, struct explain_ring *ring)
@@ -253,14 +253,10 @@ static int read_records(int fd, int verbose, struct vmacct_record **recs,
 		if (ret != VM_EXIT_OK)
 			return ret;
 		for (i = 0; i < l.nr; i++) {
-			struct vmacct_record *r = *recs + *n + i;
-
-			if (record_problem(r, l.record_size, why, sizeof(why))) {
+			if (record_problem(*recs + *n + i, l.record_size, why, sizeof(why))) {
 				log_err("%s", why);
 				return VM_EXIT_ABI;
 			}
-			if (l.record_size < VMACCT_RECORD_SIZE_VER1)
-				r->printk_ns = r->ev.time_ns;
 		}
 		ring->lost += l.lost;
 		*n += l.nr;

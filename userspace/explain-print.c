@@ -110,7 +110,7 @@ void explain_print(FILE *out, const struct explain_out *a)
 	if (!a->l->has_time)
 		snprintf(t, sizeof(t), ", the oldest such not taken by another line: this line has no kernel time stamp");
 	else {
-		d = (int64_t)(a->l->time_ns - r->printk_ns);
+		d = (int64_t)(a->l->time_ns - explain_record_clock(r));
 		snprintf(t, sizeof(t), ", time stamps %" PRIu64 ".%06" PRIu64 " s apart",
 			 (uint64_t)(d < 0 ? -d : d) / 1000000000U,
 			 (uint64_t)(d < 0 ? -d : d) % 1000000000U / 1000);

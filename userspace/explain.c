@@ -243,6 +243,11 @@ const char *explain_prefix_name(enum explain_prefix p)
 	return (unsigned int)p < sizeof(names) / sizeof(names[0]) ? names[p] : "other";
 }
 
+uint64_t explain_record_clock(const struct vmacct_record *r)
+{
+	return r->printk_ns ? r->printk_ns : r->ev.time_ns;
+}
+
 uint64_t explain_tolerance_ns(uint64_t t)
 {
 	return 1000000000ULL + t / 2000;
@@ -278,7 +283,7 @@ bool explain_candidate(const struct explain_line *l,
 	     bytes != l->bytes))
 		return false;
 	return !l->has_time ||
-	       distance(r->printk_ns, l->time_ns) <= explain_tolerance_ns(l->time_ns);
+	       distance(explain_record_clock(r), l->time_ns) <= explain_tolerance_ns(l->time_ns);
 }
 
 struct pair {
@@ -326,7 +331,7 @@ int explain_match(const struct explain_line *lines, size_t nlines,
 			}
 			pairs[n].line = i;
 			pairs[n].rec = j;
-			pairs[n++].d = distance(recs[j].printk_ns, lines[i].time_ns);
+			pairs[n++].d = distance(explain_record_clock(&recs[j]), lines[i].time_ns);
 		}
 	}
 	if (n)
@@ -361,7 +366,7 @@ enum explain_reason explain_reason(const struct explain_line *l,
 
 	if (l->has_time && l->time_ns > ring->now_ns && l->time_ns - ring->now_ns > tol)
 		return EXPLAIN_R_EARLIER_BOOT;
-	if (l->has_time && nrecs && l->time_ns + tol < recs[0].printk_ns)
+	if (l->has_time && nrecs && l->time_ns + tol < explain_record_clock(&recs[0]))
 		return ring->lost ? EXPLAIN_R_OVERWRITTEN : EXPLAIN_R_BEFORE_LOAD;
 	if (!ring->enabled)
 		return EXPLAIN_R_RECORDER_OFF;
@@ -402,8 +407,8 @@ char *explain_reason_text(enum explain_reason r, const struct explain_line *l,
 	char t[32], t0[32], t1[32];
 
 	secs(l->time_ns, t, sizeof(t));
-	secs(nrecs ? recs[0].printk_ns : 0, t0, sizeof(t0));
-	secs(nrecs ? recs[nrecs - 1].printk_ns : 0, t1, sizeof(t1));
+	secs(nrecs ? explain_record_clock(&recs[0]) : 0, t0, sizeof(t0));
+	secs(nrecs ? explain_record_clock(&recs[nrecs - 1]) : 0, t1, sizeof(t1));
 	switch (r) {
 	case EXPLAIN_R_EARLIER_BOOT:
 		snprintf(buf, len, "its time, %s after boot, is later than the clock now (%s): the line is from an earlier boot, or from another machine",

@@ -82,15 +82,20 @@ const char *explain_format_name(const struct explain_line *l);
 const char *explain_prefix_name(enum explain_prefix p);
 
 /*
- * How far apart a line's time and its record's printk_ns may be at time
- * t (ns since boot) for the same call: 1 s, plus 500 ppm of t.  A record
- * has the printk clock itself (local_clock(), VMACCT_RECORD_SIZE_VER1),
- * and the kernel prints the line within microseconds of it, in the same
- * call.  A module older than that gives only CLOCK_MONOTONIC, which the
- * reader puts in printk_ns: NTP slews it by at most 500 ppm (MAXFREQ),
- * and both clocks start near boot, within a second of each other on an
- * idle machine (more under emulation: such a module's lines may find no
- * record).
+ * A record's time on the kernel log's clock: printk_ns (local_clock(),
+ * VMACCT_RECORD_SIZE_VER1), or, from a module older than that (printk_ns
+ * 0), its CLOCK_MONOTONIC time.
+ */
+uint64_t explain_record_clock(const struct vmacct_record *r);
+
+/*
+ * How far apart a line's time and explain_record_clock() of its record
+ * may be at time t (ns since boot) for the same call: 1 s, plus 500 ppm
+ * of t.  The kernel prints the line within microseconds of the record's
+ * printk_ns, in the same call.  An older module's CLOCK_MONOTONIC is
+ * slewed by NTP by at most 500 ppm (MAXFREQ), and both clocks start near
+ * boot, within a second of each other on an idle machine (more under
+ * emulation: such a module's lines may find no record).
  */
 uint64_t explain_tolerance_ns(uint64_t t);
 

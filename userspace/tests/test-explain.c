@@ -235,6 +235,10 @@ static void test_matching(struct tap *t)
 		tap_eq_i64(t, match[i], want[i], "explain: line %u matches record index %ld", i, want[i]);
 	tap_ok(t, !explain_candidate(&lines[0], &recs[2], 4096),
 	       "explain: a map-count record is never a line's");
+	recs[0].printk_ns = 0;	/* a module without it */
+	tap_eq_u64(t, explain_record_clock(&recs[0]), recs[0].ev.time_ns,
+		   "explain: a record without printk_ns is on CLOCK_MONOTONIC");
+	recs[0].printk_ns = 100000000000ULL;
 	tap_eq_u64(t, explain_tolerance_ns(0), 1000000000ULL, "explain: tolerance 1 s at boot");
 	tap_eq_u64(t, explain_tolerance_ns(86400000000000ULL), 44200000000ULL,
 		   "explain: ... plus 500 ppm: 43.2 s more after a day");
@@ -500,6 +504,12 @@ static void test_cli_file(struct tap *t, struct fake *f, const char *lines)
 		     "... matches on CLOCK_MONOTONIC instead, within its tolerance");
 	tap_contains(t, r.out, "is later than the clock now (161002.000000 s)",
 		     "... and takes CLOCK_MONOTONIC as the clock now");
+	run_free(&r);
+	tap_eq_i64(t, run_fake(f, &r, ENV("FAKE_VMACCT_REC_VER0=1", "FAKE_VMACCT_MONO=161002000000000"),
+			       ARGS("explain", "--json", lines), NULL), VM_EXIT_OK,
+		   "fake device: explain --json with that module exits 0");
+	tap_contains(t, r.out, "\"boottime_ns\":90000000000000,\"printk_ns\":null,",
+		     "... its records' printk_ns null, not the CLOCK_MONOTONIC it matched on");
 	run_free(&r);
 }
 
