@@ -232,6 +232,20 @@ static inline void vmacct_direct_unregister(struct ftrace_ops *ops,
 #endif
 
 /*
+ * Take @flags away from a VMA being mapped (mmap_lock held for writing):
+ * through vm_flags_clear() from 6.3, which made vm_flags read-only.
+ */
+static inline void vmacct_vma_clear_flags(struct vm_area_struct *vma,
+					  vm_flags_t flags)
+{
+#ifdef VMACCT_HAVE_VM_FLAGS_CLEAR
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+/*
  * A walk of an mm's VMAs from an address, under its mmap lock: the maple
  * tree from 6.1, the address-sorted list (mm->mmap, vm_next) before.
  * Init needs no lock; vmacct_vma_find() does.

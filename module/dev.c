@@ -134,6 +134,18 @@ static int vmacct_do_trace(struct file *file, void *arg)
 				    arg);
 }
 
+/* A mapped reader hands records back (vmacct_ring_consume()). */
+static int vmacct_do_consume(struct file *file, void *arg)
+{
+	/* pairs with the release in vmacct_stream_attach() */
+	struct vmacct_reader *r = smp_load_acquire(&file->private_data);
+	struct vmacct_consume *c = arg;
+
+	if (!r || c->flags)
+		return -EINVAL;
+	return vmacct_ring_consume(r, c);
+}
+
 static int vmacct_do_stats(struct file *file, void *arg)
 {
 	struct vmacct_stats *s = arg;
@@ -225,6 +237,8 @@ static const struct vmacct_ioc vmacct_iocs[] = {
 	  VMACCT_OVERWRITES_SIZE_VER0, vmacct_do_overwrites },
 	{ VMACCT_IOC_BREAKDOWN, sizeof(struct vmacct_breakdown),
 	  VMACCT_BREAKDOWN_SIZE_VER0, vmacct_do_breakdown },
+	{ VMACCT_IOC_CONSUME, sizeof(struct vmacct_consume),
+	  VMACCT_CONSUME_SIZE_VER0, vmacct_do_consume },
 };
 
 /* Large enough for any argument. */
@@ -240,6 +254,7 @@ union vmacct_arg {
 	struct vmacct_peaks peaks;
 	struct vmacct_overwrites overwrites;
 	struct vmacct_breakdown breakdown;
+	struct vmacct_consume consume;
 };
 
 static long vmacct_ioctl(struct file *file, unsigned int cmd,
@@ -324,12 +339,24 @@ static __poll_t vmacct_poll(struct file *file, poll_table *wait)
 	return vmacct_ring_poll(r, file, wait);
 }
 
+/* Map the ring of a reader VMACCT_IOC_TRACE attached; never attaches. */
+static int vmacct_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	/* pairs with the release in vmacct_stream_attach() */
+	struct vmacct_reader *r = smp_load_acquire(&file->private_data);
+
+	if (!r)
+		return -EINVAL;
+	return vmacct_ring_mmap(r, vma);
+}
+
 static const struct file_operations vmacct_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmacct_open,
 	.release	= vmacct_release,
 	.read		= vmacct_read,
 	.poll		= vmacct_poll,
+	.mmap		= vmacct_mmap,
 	.unlocked_ioctl	= vmacct_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

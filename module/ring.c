@@ -12,6 +12,11 @@
  * space straight from the ring: the records it copies are past the
  * producers' reach until it moves the ring's head.
  *
+ * A reader may instead map its ring read-only (ringmap.c, struct
+ * vmacct_ring_header) and hand records back with VMACCT_IOC_CONSUME
+ * (vmacct_ring_consume()).  The head stays the module's: the header only
+ * shows it.
+ *
  * A detached reader (trace/enabled = 0) stays allocated until its file is
  * closed: blocked read()s return -ENODEV, poll() reports
  * EPOLLHUP | EPOLLERR.  stream.c decides when readers come and go.
@@ -31,11 +36,11 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "compat.h"
 #include "ring.h"
+#include "ringmap.h"
 
 #define VMACCT_READ_BATCH	VMACCT_READ_MAX_RECORDS
 #define VMACCT_WAKE_NS		(10 * NSEC_PER_MSEC)	/* see vmacct_wake() */
@@ -43,10 +48,11 @@
 struct vmacct_reader {
 	struct list_head node;		/* on vmacct_readers (RCU) */
 	raw_spinlock_t lock;		/* protects everything below */
-	struct vmacct_event *ring;
+	struct vmacct_ringmap map;	/* header and slots */
 	u32 size;			/* records in @ring */
-	u32 head;			/* oldest record; moved by read() only */
+	u32 head;			/* oldest record; moved under read_mutex */
 	u32 count;			/* records queued */
+	u64 consumed;			/* records consumed since attach */
 	u64 dropped;
 	u32 flags;			/* VMACCT_TRACE_* */
 	pid_t pid;
@@ -164,7 +170,10 @@ void vmacct_ring_queue(const struct vmacct_event *ev)
 		raw_spin_lock_irqsave(&r->lock, flags);
 		if (!r->detached && vmacct_match(r, ev)) {
 			if (r->count < r->size) {
-				r->ring[(r->head + r->count) % r->size] = *ev;
+				r->map.slots[(r->head + r->count) % r->size] = *ev;
+				/* the record before the tail a mapping reads */
+				smp_store_release(&r->map.hdr->tail,
+						  r->consumed + r->count + 1);
 				/*
 				 * A reader sleeps only on an empty ring; a
 				 * wake-up held back may be due early.
@@ -173,6 +182,7 @@ void vmacct_ring_queue(const struct vmacct_event *ev)
 					vmacct_wake(r, ev->time_ns);
 			} else {
 				r->dropped++;
+				WRITE_ONCE(r->map.hdr->dropped, r->dropped);
 				atomic64_inc(&vmacct_nr_dropped);
 			}
 		}
@@ -209,7 +219,7 @@ void vmacct_ring_free(struct vmacct_reader *r)
 {
 	hrtimer_cancel(&r->wake_timer);
 	irq_work_sync(&r->wakeup);
-	vfree(r->ring);
+	vmacct_ringmap_free(&r->map);
 	kfree(r);
 }
 
@@ -222,8 +232,7 @@ struct vmacct_reader *vmacct_ring_alloc(void)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return NULL;
-	r->ring = vmalloc_array(size, sizeof(*r->ring));
-	if (!r->ring) {
+	if (vmacct_ringmap_alloc(&r->map, size)) {
 		kfree(r);
 		return NULL;
 	}
@@ -315,13 +324,29 @@ static int vmacct_ring_copy(struct vmacct_reader *r, char __user *buf,
 			    u32 head, u32 n)
 {
 	u32 first = min(n, r->size - head);
-	size_t sz = sizeof(*r->ring);
+	size_t sz = sizeof(*r->map.slots);
 
-	if (copy_to_user(buf, &r->ring[head], first * sz))
+	if (copy_to_user(buf, &r->map.slots[head], first * sz))
 		return -EFAULT;
-	if (copy_to_user(buf + first * sz, r->ring, (n - first) * sz))
+	if (copy_to_user(buf + first * sz, r->map.slots, (n - first) * sz))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * The oldest @n records are consumed: their slots are the producers'
+ * again.  Under @r->read_mutex, the only way the head moves.
+ */
+static void vmacct_ring_advance(struct vmacct_reader *r, u32 n)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&r->lock, flags);
+	r->head = (r->head + n) % r->size;
+	r->count -= n;
+	r->consumed += n;
+	WRITE_ONCE(r->map.hdr->head, r->consumed);
+	raw_spin_unlock_irqrestore(&r->lock, flags);
 }
 
 /**
@@ -380,14 +405,44 @@ ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
 	ret = vmacct_ring_copy(r, buf, head, n);
 	if (ret)
 		goto out;
-	raw_spin_lock_irqsave(&r->lock, flags);
-	r->head = (head + n) % r->size;
-	r->count -= n;
-	raw_spin_unlock_irqrestore(&r->lock, flags);
+	vmacct_ring_advance(r, n);
 	ret = n * sizeof(struct vmacct_event);
 out:
 	mutex_unlock(&r->read_mutex);
 	return ret;
+}
+
+/**
+ * vmacct_ring_consume - VMACCT_IOC_CONSUME: a mapped reader is done
+ * @r: the reader
+ * @c: @c->head, the records consumed since attach: at least the ring's
+ *	head, at most its tail
+ *
+ * Return: 0, -EINVAL for a head out of that range, or -ERESTARTSYS.
+ */
+int vmacct_ring_consume(struct vmacct_reader *r, const struct vmacct_consume *c)
+{
+	unsigned long flags;
+	u64 n;
+	int err = 0;
+
+	if (mutex_lock_interruptible(&r->read_mutex))
+		return -ERESTARTSYS;
+	raw_spin_lock_irqsave(&r->lock, flags);
+	n = c->head - r->consumed;	/* wraps for a head behind ours */
+	if (n > r->count)
+		err = -EINVAL;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	if (!err)
+		vmacct_ring_advance(r, n);
+	mutex_unlock(&r->read_mutex);
+	return err;
+}
+
+/* Map @r's ring, read-only (vmacct_ringmap_mmap()). */
+int vmacct_ring_mmap(struct vmacct_reader *r, struct vm_area_struct *vma)
+{
+	return vmacct_ringmap_mmap(&r->map, vma);
 }
 
 __poll_t vmacct_ring_poll(struct vmacct_reader *r, struct file *file,

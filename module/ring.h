@@ -16,6 +16,7 @@
 #define VMACCT_RING_DEFAULT	4096
 
 struct file;
+struct vm_area_struct;
 struct vmacct_reader;
 
 struct vmacct_reader *vmacct_ring_alloc(void);
@@ -45,6 +46,9 @@ ssize_t vmacct_ring_read(struct vmacct_reader *r, char __user *buf,
 			 size_t len, bool nonblock);
 __poll_t vmacct_ring_poll(struct vmacct_reader *r, struct file *file,
 			  struct poll_table_struct *wait);
+int vmacct_ring_consume(struct vmacct_reader *r,
+			const struct vmacct_consume *c);
+int vmacct_ring_mmap(struct vmacct_reader *r, struct vm_area_struct *vma);
 
 u64 vmacct_ring_events(void);
 u64 vmacct_ring_denied(void);

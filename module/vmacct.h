@@ -16,7 +16,8 @@
  *   processes    tasks.c: every process's private charge, each mm once
  *   model        commit.c (the terms and verdicts), mm.c (one process),
  *                rules.c (where map_count is checked), shmem.c (what
- *                shmem inodes charge)
+ *                shmem inodes charge); ringmap.c, a reader's ring in
+ *                memory it may map
  *   kernel       syms.c: unexported data
  *   versions     compat.c: every difference between supported kernels
  *

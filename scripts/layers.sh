@@ -32,7 +32,7 @@ LAYERS=(
 	"entry"
 	"inflight syscall"
 	"classify ring stats recorder peaks events tasks"
-	"commit mm rules shmem"
+	"commit mm rules shmem ringmap"
 	"syms"
 	"compat"
 )

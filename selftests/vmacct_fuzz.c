@@ -48,18 +48,18 @@
 #include "vmacct_util.h"
 
 enum { C_VERSION, C_COMMIT, C_MM, C_EVAL, C_FORK, C_TRACE, C_STATS, C_LOG,
-       C_PEAKS, C_OVERWRITES, C_BREAKDOWN, C_UNKNOWN, NCMD };
+       C_PEAKS, C_OVERWRITES, C_BREAKDOWN, C_CONSUME, C_UNKNOWN, NCMD };
 
 static const char *const cmd_name[NCMD] = {
 	"VERSION", "COMMIT", "MM", "EVAL", "FORK", "TRACE", "STATS", "LOG",
-	"PEAKS", "OVERWRITES", "BREAKDOWN", "unknown",
+	"PEAKS", "OVERWRITES", "BREAKDOWN", "CONSUME", "unknown",
 };
 
 static const unsigned long cmd_nr[C_UNKNOWN] = {
 	VMACCT_IOC_VERSION, VMACCT_IOC_COMMIT, VMACCT_IOC_MM,
 	VMACCT_IOC_EVAL, VMACCT_IOC_FORK, VMACCT_IOC_TRACE, VMACCT_IOC_STATS,
 	VMACCT_IOC_LOG, VMACCT_IOC_PEAKS, VMACCT_IOC_OVERWRITES,
-	VMACCT_IOC_BREAKDOWN,
+	VMACCT_IOC_BREAKDOWN, VMACCT_IOC_CONSUME,
 };
 
 static const size_t cmd_size[C_UNKNOWN] = {
@@ -68,7 +68,7 @@ static const size_t cmd_size[C_UNKNOWN] = {
 	sizeof(struct vmacct_fork), sizeof(struct vmacct_trace),
 	sizeof(struct vmacct_stats), sizeof(struct vmacct_log),
 	sizeof(struct vmacct_peaks), sizeof(struct vmacct_overwrites),
-	sizeof(struct vmacct_breakdown),
+	sizeof(struct vmacct_breakdown), sizeof(struct vmacct_consume),
 };
 
 static const size_t cmd_ver0[C_UNKNOWN] = {
@@ -76,6 +76,7 @@ static const size_t cmd_ver0[C_UNKNOWN] = {
 	VMACCT_EVAL_SIZE_VER0, VMACCT_FORK_SIZE_VER0, VMACCT_TRACE_SIZE_VER0,
 	VMACCT_STATS_SIZE_VER0, VMACCT_LOG_SIZE_VER0, VMACCT_PEAKS_SIZE_VER0,
 	VMACCT_OVERWRITES_SIZE_VER0, VMACCT_BREAKDOWN_SIZE_VER0,
+	VMACCT_CONSUME_SIZE_VER0,
 };
 
 #define BIT(e)		(1ULL << (e))
@@ -96,6 +97,7 @@ static const unsigned long long allowed[NCMD] = {
 	[C_PEAKS]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_OVERWRITES]	= COMMON | BIT(EPERM) | BIT(ENOMEM),
 	[C_BREAKDOWN]	= COMMON | BIT(EPERM) | BIT(ENOMEM) | BIT(EINTR),
+	[C_CONSUME]	= COMMON | BIT(EINTR),
 	[C_UNKNOWN]	= BIT(ENOTTY),
 };
 
@@ -267,6 +269,7 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		struct vmacct_peaks pk;
 		struct vmacct_overwrites ow;
 		struct vmacct_breakdown bd;
+		struct vmacct_consume cs;
 		unsigned char b[512];
 	} u;
 	size_t i, n;
@@ -349,6 +352,11 @@ static __u32 fill(struct rng *r, unsigned char *buf, size_t len, int c)
 		break;
 	case C_BREAKDOWN:
 		u.bd.flags = 0;
+		break;
+	case C_CONSUME:
+		/* mostly near the reader's head, sometimes anywhere */
+		u.cs.flags = 0;
+		u.cs.head = rn(r, 4) ? rn(r, 4096) : rnd(r);
 		break;
 	}
 	mut = rn(r, 8);
@@ -444,6 +452,41 @@ static void one_read(struct rng *r, struct arena *a, int tid, long idx)
 		       0, n, n < 0 ? errno : 0);
 }
 
+/*
+ * mmap() of the trace fd's ring with a random length, offset, protection
+ * and sharing: refused with a documented errno, or a mapping whose
+ * header is the module's, which cannot be written.
+ */
+static void one_map(struct rng *r, int tid, long idx)
+{
+	static const int prots[] = { PROT_READ, PROT_READ | PROT_WRITE,
+				     PROT_READ | PROT_EXEC, PROT_NONE };
+	size_t len = (1 + rn(r, 2200)) * ps;	/* 4096 records: 137 pages */
+	off_t off = rn(r, 4) ? 0 : (off_t)rn(r, 4) * ps;
+	int prot = prots[rn(r, 4)];
+	int flags = rn(r, 4) ? MAP_SHARED : MAP_PRIVATE;
+	const struct vmacct_ring_header *h;
+	void *m;
+
+	m = mmap(NULL, len, prot, flags, trace_fd, off);
+	atomic_fetch_add(&total_calls, 1);
+	if (m == MAP_FAILED) {
+		if (!(errno == EINVAL || errno == EPERM || errno == EACCES ||
+		      errno == ENOMEM))
+			report("mmap", tid, idx, 0, "ring", NULL, len, prot, -1, errno);
+		return;
+	}
+	h = m;
+	if ((prot & PROT_READ) &&
+	    (h->record_size != sizeof(struct vmacct_event) ||
+	     h->data_offset != (__u64)ps || len != ps + (h->records *
+	     sizeof(struct vmacct_event) + ps - 1) / ps * ps))
+		report("mmap header", tid, idx, 0, "ring", m, len, prot, 0, 0);
+	if (mprotect(m, len, PROT_READ | PROT_WRITE) == 0)
+		report("mprotect writable", tid, idx, 0, "ring", m, len, prot, 0, 0);
+	munmap(m, len);
+}
+
 static void fuzz(int tid, int fd, long calls)
 {
 	struct rng r = { seed * 1000003ULL + tid };
@@ -503,7 +546,7 @@ static void fuzz(int tid, int fd, long calls)
 			arena_refresh_ro(&a, &r);
 
 		/* only the trace fd ever becomes a reader */
-		cfd = c == C_TRACE ? trace_fd : fd;
+		cfd = c == C_TRACE || c == C_CONSUME ? trace_fd : fd;
 		ret = ioctl(cfd, cmd, p);
 		err = ret < 0 ? errno : 0;
 		atomic_fetch_add(&total_calls, 1);
@@ -520,6 +563,8 @@ static void fuzz(int tid, int fd, long calls)
 		}
 		if (rn(&r, 1000) == 0)
 			one_read(&r, &a, tid, i);
+		if (rn(&r, 1000) == 0)
+			one_map(&r, tid, i);
 	}
 	arena_free(&a);
 }
@@ -676,6 +721,8 @@ int main(int argc, char *argv[])
 	pthread_t *th, qt[2];
 	int opt, nthreads = 4, i, have_seed = 0;
 	struct timespec t0, t1;
+	char errs[512];
+	size_t n;
 	struct rng r;
 	char *env;
 	pid_t pid;
@@ -777,14 +824,12 @@ int main(int argc, char *argv[])
 	close(shared_fd);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ksft_print_msg("total %ld fuzz calls (+ %ld race queries) in %.1f s (seed %llu): %ld succeeded; errors: VERSION %ld COMMIT %ld MM %ld EVAL %ld FORK %ld TRACE %ld STATS %ld unknown %ld; %ld unexpected\n",
+	for (i = 0, n = 0; i < NCMD && n < sizeof(errs); i++)
+		n += snprintf(errs + n, sizeof(errs) - n, " %s %ld", cmd_name[i],
+			      atomic_load(&nr_err[i]));
+	ksft_print_msg("total %ld fuzz calls (+ %ld race queries) in %.1f s (seed %llu): %ld succeeded; errors:%s; %ld unexpected\n",
 		       atomic_load(&total_calls), atomic_load(&race_calls),
 		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-		       seed, atomic_load(&nr_ok),
-		       atomic_load(&nr_err[0]), atomic_load(&nr_err[1]),
-		       atomic_load(&nr_err[2]), atomic_load(&nr_err[3]),
-		       atomic_load(&nr_err[4]), atomic_load(&nr_err[5]),
-		       atomic_load(&nr_err[6]), atomic_load(&nr_err[7]),
-		       atomic_load(&total_fail));
+		       seed, atomic_load(&nr_ok), errs, atomic_load(&total_fail));
 	ksft_finished();
 }

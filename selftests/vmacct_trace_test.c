@@ -1888,6 +1888,135 @@ TEST_F(trace, read_across_the_ring_end_and_after_a_fault)
 	munmap(pages, 2 * psz);
 }
 
+/* The length of a reader's mapping: a page, then @records slots. */
+static size_t ring_map_len(unsigned int records)
+{
+	size_t psz = page_size();
+
+	return psz + ((size_t)records * VT_EVSZ + psz - 1) / psz * psz;
+}
+
+static int consume(int fd, unsigned long long head)
+{
+	struct vmacct_consume c = { .size = sizeof(c), .head = head };
+
+	return ioctl(fd, VMACCT_IOC_CONSUME, &c);
+}
+
+/*
+ * A reader maps its ring read-only and sees the same records read()
+ * would, across the ring's end; VMACCT_IOC_CONSUME hands them back and
+ * takes only a head between the ring's head and tail; read() and the
+ * mapping share that head; the header counts drops; every other mapping
+ * (before attach, writable, executable, private, of another length or
+ * offset) is refused, and one made cannot be made writable.
+ */
+TEST_F(trace, mapped_ring_same_records_as_read)
+{
+	enum { RING = 16, FIRST = 12, N = 8 };
+	static struct vmacct_event buf[32];
+	const struct vmacct_ring_header *h;
+	const struct vmacct_event *slots;
+	size_t len = ring_map_len(RING);
+	struct vmacct_trace t;
+	unsigned long long i;
+	void *m;
+	int fd, fd2;
+
+	/* no reader yet: nothing to map */
+	fd2 = open(DEVNODE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_SHARED, fd2, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, consume(fd2, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd2);
+
+	ASSERT_EQ(0, set_sysfs("trace/buffer_size", RING));
+	OWN_READER(fd, 0);
+	ASSERT_EQ(0, set_sysfs("trace/buffer_size", self->buffer_size));
+	ASSERT_EQ(0, vt_trace(fd, &t, 0, 0, getpid()));
+	ASSERT_EQ(RING, t.buffer_size);
+
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EACCES, errno);	/* a read-only file: the VFS says so */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0));
+	EXPECT_TRUE(errno == EPERM || errno == EACCES) TH_LOG("errno %d", errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len - page_size(), PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len + page_size(), PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_SHARED, fd, page_size()));
+	EXPECT_EQ(EINVAL, errno);
+
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, m) TH_LOG("mmap: %s", strerror(errno));
+	EXPECT_EQ(-1, mprotect(m, len, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	h = m;
+	EXPECT_EQ(RING, h->records);
+	EXPECT_EQ(VT_EVSZ, h->record_size);
+	EXPECT_EQ(page_size(), h->data_offset);
+	EXPECT_EQ(0, h->head);
+	EXPECT_EQ(0, h->tail);
+	slots = (const void *)((const char *)m + h->data_offset);
+
+	/* read() moves the head to FIRST; the header shows it */
+	for (i = 0; i < FIRST; i++)
+		ASSERT_EQ(0, map_unmap(i + 1));
+	ASSERT_EQ(FIRST, drain(_metadata, fd, NULL));
+	EXPECT_EQ(FIRST, h->head);
+	EXPECT_EQ(FIRST, h->tail);
+
+	/* N records from slot FIRST, across the ring's end */
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, map_unmap(101 + i));
+	ASSERT_EQ(FIRST + N, __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE));
+	for (i = FIRST; i < FIRST + N; i++) {
+		const struct vmacct_event *e = &slots[i % RING];
+
+		check_record(_metadata, e);
+		EXPECT_EQ(VMACCT_CALLER_MMAP, e->caller);
+		EXPECT_EQ(101 + (long long)(i - FIRST), e->pages);
+		EXPECT_EQ(getpid(), e->tgid);
+	}
+	/* a head behind the ring's, or past its tail, is refused */
+	EXPECT_EQ(-1, consume(fd, FIRST - 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, consume(fd, FIRST + N + 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, consume(fd, ~0ULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(FIRST, h->head);
+
+	/* half of them back: read() gets the other half, the same records */
+	ASSERT_EQ(0, consume(fd, FIRST + N / 2));
+	EXPECT_EQ(FIRST + N / 2, h->head);
+	ASSERT_EQ(N / 2 * VT_EVSZ, read(fd, buf, sizeof(buf)));
+	for (i = 0; i < N / 2; i++)
+		EXPECT_EQ(0, memcmp(&buf[i], &slots[(FIRST + N / 2 + i) % RING], VT_EVSZ));
+	EXPECT_EQ(FIRST + N, h->head);
+	ASSERT_EQ(0, consume(fd, FIRST + N));	/* nothing more: allowed */
+
+	/* a full ring drops, and the header says how many */
+	for (i = 0; i < RING + 3; i++)
+		ASSERT_EQ(0, map_unmap(1));
+	EXPECT_EQ(FIRST + N + RING, h->tail);
+	EXPECT_EQ(3, h->dropped);
+	ASSERT_EQ(0, vt_trace(fd, &t, 0, 0, getpid()));
+	EXPECT_EQ(3, t.dropped);
+	ASSERT_EQ(0, consume(fd, h->tail));
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* the mapping outlives the file, and keeps the ring */
+	close(fd);
+	EXPECT_EQ(FIRST + N + RING, h->tail);
+	EXPECT_EQ(0, munmap(m, len));
+}
+
 /* A thread that maps 18 pages when told to. */
 struct mapper {
 	int go[2];

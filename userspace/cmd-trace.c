@@ -3,13 +3,15 @@
  * vmacct trace: the live stream of the kernel's commit decisions and
  * map-count failures, one line (or one JSON object) per record.
  *
- * The file becomes a trace reader with VMACCT_IOC_TRACE; records are
- * read whole, after ppoll(), so that --duration can end the wait and
+ * The file becomes a trace reader with VMACCT_IOC_TRACE; its ring is
+ * mapped read-only, and records are taken in place and handed back with
+ * VMACCT_IOC_CONSUME (read whole with read() from a module older than
+ * that), after ppoll(), so that --duration can end the wait and
  * SIGINT/SIGTERM interrupt it without a race: the two signals stay
  * blocked except inside ppoll().  The session ends on a signal, at
  * --count or --duration, or when the module detaches its readers for an
- * unload (read() fails with ENODEV); each way prints the totals on
- * stderr and exits 0.
+ * unload (POLLHUP with nothing left, or read() fails with ENODEV); each
+ * way prints the totals on stderr and exits 0.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -240,10 +242,76 @@ enum trace_end {
 };
 
 /*
- * Read and print records until the session ends.  VM_EXIT_OK with *end
- * set, or an exit code after saying what went wrong.
+ * Print n records.  VM_EXIT_OK, with *done set at --count; or an exit
+ * code after saying what went wrong.
  */
-static int trace_loop(int fd, const struct trace_opts *o,
+static int print_records(const struct vmacct_event *ev, size_t n,
+			 const struct trace_opts *o, int64_t offset,
+			 struct trace_totals *tot, bool *done)
+{
+	const char *problem;
+	char why[128];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		problem = trace_record_problem(&ev[i], why, sizeof(why));
+		if (problem) {
+			log_err("%s: %s — ABI mismatch between the module and this tool: rebuild/reinstall both",
+				VMACCT_DEV_PATH, problem);
+			return VM_EXIT_ABI;
+		}
+		if (o->json)
+			trace_print_event_json(stdout, &ev[i], offset);
+		else
+			trace_print_event(stdout, &ev[i], offset);
+		trace_count(tot, &ev[i]);
+		if (ferror(stdout)) {
+			log_err("stdout: %s", strerror(errno));
+			return VM_EXIT_FAILED;
+		}
+		if (o->count && tot->shown >= o->count) {
+			*done = true;
+			return VM_EXIT_OK;
+		}
+	}
+	return VM_EXIT_OK;
+}
+
+/*
+ * The next batch from the mapped ring: print what is queued, then hand
+ * it back.  *got: records printed; 0 with POLLHUP means detached.
+ */
+static int ring_batch(int fd, struct vm_ring *ring, const struct trace_opts *o,
+		      int64_t offset, struct trace_totals *tot, bool *done,
+		      size_t *got)
+{
+	const struct vmacct_event *ev;
+	size_t n;
+	int ret, err;
+
+	*got = 0;
+	while (!*done && (n = vm_ring_peek(ring, TRACE_BATCH, &ev))) {
+		ret = print_records(ev, n, o, offset, tot, done);
+		/* what was printed is handed back, also at --count */
+		err = vm_dev_ring_consume(fd, ring, n);
+		if (ret)
+			return ret;
+		if (err) {
+			log_err("%s: VMACCT_IOC_CONSUME: %s — see dmesg | grep vmacct",
+				VMACCT_DEV_PATH, strerror(-err));
+			return VM_EXIT_FAILED;
+		}
+		*got += n;
+	}
+	return VM_EXIT_OK;
+}
+
+/*
+ * Read and print records until the session ends: from the ring mapped
+ * (ring->hdr set), or with read().  VM_EXIT_OK with *end set, or an exit
+ * code after saying what went wrong.
+ */
+static int trace_loop(int fd, struct vm_ring *ring, const struct trace_opts *o,
 		      const sigset_t *waitmask, struct trace_totals *tot,
 		      enum trace_end *end)
 {
@@ -252,9 +320,8 @@ static int trace_loop(int fd, const struct trace_opts *o,
 	int64_t deadline = 0, left;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct timespec ts, *tsp;
-	const char *problem;
-	char why[128];
-	size_t i, nrec;
+	bool done = false;
+	size_t nrec;
 	int ret;
 
 	*end = TRACE_END_DONE;
@@ -287,46 +354,40 @@ static int trace_loop(int fd, const struct trace_opts *o,
 			return VM_EXIT_FAILED;
 		}
 
-		/* POLLIN, or POLLHUP | POLLERR: read() says which */
-		ret = vm_dev_read_events(fd, buf, TRACE_BATCH, &nrec);
-		if (ret == -EINTR || ret == -EAGAIN)
-			continue;
-		if (ret == -ENODEV) {
-			log_err("tracing stopped: the module is being unloaded");
-			*end = TRACE_END_UNLOAD;
-			return VM_EXIT_OK;
-		}
-		if (ret < 0) {
-			log_err("%s: read: %s — see dmesg | grep vmacct",
-				VMACCT_DEV_PATH, strerror(-ret));
-			return VM_EXIT_FAILED;
-		}
-		if (ret)
-			return ret;	/* not whole records, said */
-		if (!nrec) {
-			log_err("%s: read: end of file — the event stream never ends by itself: is %s the vmacct device? (ls -l %s)",
-				VMACCT_DEV_PATH, VMACCT_DEV_PATH, VMACCT_DEV_PATH);
-			return VM_EXIT_FAILED;
-		}
-
-		for (i = 0; i < nrec; i++) {
-			problem = trace_record_problem(&buf[i], why, sizeof(why));
-			if (problem) {
-				log_err("%s: %s — ABI mismatch between the module and this tool: rebuild/reinstall both",
-					VMACCT_DEV_PATH, problem);
-				return VM_EXIT_ABI;
+		if (ring->hdr) {
+			ret = ring_batch(fd, ring, o, offset, tot, &done, &nrec);
+			if (ret || done)
+				return ret;
+			if (!nrec && (pfd.revents & (POLLHUP | POLLERR))) {
+				log_err("tracing stopped: the module is being unloaded");
+				*end = TRACE_END_UNLOAD;
+				return VM_EXIT_OK;
 			}
-			if (o->json)
-				trace_print_event_json(stdout, &buf[i], offset);
-			else
-				trace_print_event(stdout, &buf[i], offset);
-			trace_count(tot, &buf[i]);
-			if (ferror(stdout)) {
-				log_err("stdout: %s", strerror(errno));
+		} else {
+			/* POLLIN, or POLLHUP | POLLERR: read() says which */
+			ret = vm_dev_read_events(fd, buf, TRACE_BATCH, &nrec);
+			if (ret == -EINTR || ret == -EAGAIN)
+				continue;
+			if (ret == -ENODEV) {
+				log_err("tracing stopped: the module is being unloaded");
+				*end = TRACE_END_UNLOAD;
+				return VM_EXIT_OK;
+			}
+			if (ret < 0) {
+				log_err("%s: read: %s — see dmesg | grep vmacct",
+					VMACCT_DEV_PATH, strerror(-ret));
 				return VM_EXIT_FAILED;
 			}
-			if (o->count && tot->shown >= o->count)
-				return VM_EXIT_OK;
+			if (ret)
+				return ret;	/* not whole records, said */
+			if (!nrec) {
+				log_err("%s: read: end of file — the event stream never ends by itself: is %s the vmacct device? (ls -l %s)",
+					VMACCT_DEV_PATH, VMACCT_DEV_PATH, VMACCT_DEV_PATH);
+				return VM_EXIT_FAILED;
+			}
+			ret = print_records(buf, nrec, o, offset, tot, &done);
+			if (ret || done)
+				return ret;
 		}
 		/* the batch at once: a reader sees it without waiting */
 		if (fflush(stdout) == EOF) {
@@ -363,6 +424,7 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 {
 	struct trace_opts o = { .verbose = g->verbose };
 	struct trace_totals tot = { 0 };
+	struct vm_ring ring;
 	struct vmacct_trace t;
 	sigset_t oldmask, waitmask;
 	enum trace_end end;
@@ -390,8 +452,14 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 		log_msg(1, LOG_LVL_NOTE, "tracing (ring of %u records); Ctrl-C to stop",
 			t.buffer_size);
 
+	/* the ring mapped, or read() from a module older than the mapping */
+	ret = vm_ring_map(fd, &t, &ring);
+	if (ret)
+		log_note(o.verbose, "%s: mapping the ring: %s; reading with read()",
+			 VMACCT_DEV_PATH, strerror(-ret));
+
 	catch_signals(&oldmask, &waitmask);
-	ret = trace_loop(fd, &o, &waitmask, &tot, &end);
+	ret = trace_loop(fd, &ring, &o, &waitmask, &tot, &end);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	if (trace_signal)
 		log_note(o.verbose, "stopped by %s", strsignal(trace_signal));
@@ -405,6 +473,7 @@ int cmd_trace(int argc, char *argv[], const struct global_opts *g)
 		log_err("stdout: %s", strerror(errno));
 		ret = VM_EXIT_FAILED;
 	}
+	vm_ring_unmap(&ring);
 	close(fd);
 	return ret;
 }

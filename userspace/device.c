@@ -433,6 +433,16 @@ out_close:
 	return ret;
 }
 
+int vm_dev_ring_consume(int fd, struct vm_ring *r, size_t n)
+{
+	struct vmacct_consume c = { .size = sizeof(c), .head = r->head + n };
+
+	if (ioctl(fd, VMACCT_IOC_CONSUME, &c) < 0)
+		return -errno;
+	r->head = c.head;
+	return 0;
+}
+
 int vm_dev_read_events(int fd, struct vmacct_event *buf, size_t max,
 		       size_t *nrec)
 {

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ringmap.h"
 #include "tool.h"
 
 /* Open VMACCT_DEV_PATH read-only into *fd, explaining any failure. */
@@ -97,6 +98,9 @@ int vm_dev_trace_open(const struct global_opts *g, int verbose,
  * VM_EXIT_ABI after saying that the bytes are not whole records.  Each
  * record is the caller's to check with trace_record_problem().
  */
+/* A mapped ring (ringmap.h) hands back n records: 0, or -errno saying nothing. */
+int vm_dev_ring_consume(int fd, struct vm_ring *r, size_t n);
+
 int vm_dev_read_events(int fd, struct vmacct_event *buf, size_t max,
 		       size_t *nrec);
 

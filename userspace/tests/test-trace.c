@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ringmap.h"
 #include "tap.h"
 #include "trace.h"
 
@@ -485,6 +486,33 @@ static void test_totals(struct tap *t)
 	}
 }
 
+/* The records of a mapped ring: up to its end, and never past its tail. */
+static void test_ring_peek(struct tap *t)
+{
+	static struct vmacct_event slots[8];
+	struct vmacct_ring_header h = { .records = 8 };
+	struct vm_ring r = { .hdr = &h, .slots = slots, .records = 8 };
+	const struct vmacct_event *ev = NULL;
+
+	h.tail = 0;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 0, "ring: empty, nothing");
+	h.tail = 5;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 5, "ring: 5 queued, 5");
+	tap_ok(t, ev == &slots[0], "... from slot 0");
+	tap_eq_u64(t, vm_ring_peek(&r, 3, &ev), 3, "ring: at most max");
+	r.head = 6;
+	h.tail = 11;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 2, "ring: 5 from slot 6, up to the end: 2");
+	tap_ok(t, ev == &slots[6], "... from slot 6");
+	r.head = 8;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 3, "ring: then the 3 after the end");
+	tap_ok(t, ev == &slots[0], "... from slot 0");
+	h.tail = r.head + 9;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 0, "ring: a tail more than a ring ahead: nothing");
+	h.tail = r.head - 1;
+	tap_eq_u64(t, vm_ring_peek(&r, 128, &ev), 0, "ring: a tail behind the head: nothing");
+}
+
 void test_trace(struct tap *t, const struct test_env *env)
 {
 	const char *tz = getenv("TZ");
@@ -501,6 +529,7 @@ void test_trace(struct tap *t, const struct test_env *env)
 	test_json_lines(t, env);
 	test_clock(t);
 	test_totals(t);
+	test_ring_peek(t);
 	if (saved)
 		setenv("TZ", saved, 1);
 	else

@@ -504,6 +504,53 @@ struct vmacct_trace {
 
 #define VMACCT_TRACE_SIZE_VER0		32
 
+/**
+ * struct vmacct_ring_header - the first page of a trace reader's mapping
+ * @head:		records consumed since the reader attached (by
+ *			read() or VMACCT_IOC_CONSUME)
+ * @tail:		records queued since the reader attached
+ * @records:		slots in the ring (VMACCT_IOC_TRACE's buffer_size)
+ * @record_size:	bytes per slot, sizeof(struct vmacct_event)
+ * @data_offset:	bytes from the start of the mapping to slot 0 (one
+ *			page)
+ * @dropped:		records dropped for this reader so far (ring full)
+ *
+ * Instead of copying records with read(), a reader may map its ring:
+ * after VMACCT_IOC_TRACE, mmap() the file read-only (PROT_READ,
+ * MAP_SHARED) at offset 0 with a length of one page plus buffer_size *
+ * sizeof(struct vmacct_event) rounded up to pages.  Record number n
+ * (from 0) is in slot n % @records.  The reader loads @tail with acquire
+ * semantics, reads the records from its head up to @tail, and hands them
+ * back with VMACCT_IOC_CONSUME; until then the module does not write
+ * their slots.  poll() reports EPOLLIN while @tail differs from @head.
+ * read() and a mapping may be mixed: both consume from the same head.
+ */
+struct vmacct_ring_header {
+	__u64 head;
+	__u64 tail;
+	__u32 records;
+	__u32 record_size;
+	__u64 data_offset;
+	__u64 dropped;
+};
+
+/**
+ * struct vmacct_consume - VMACCT_IOC_CONSUME: a mapped reader is done
+ * @size:		in: bytes the caller knows; out: bytes written
+ * @flags:		in: zero
+ * @head:		in: records consumed since the reader attached,
+ *			from the ring's head up to its tail (struct
+ *			vmacct_ring_header); the slots before it may be
+ *			written again
+ */
+struct vmacct_consume {
+	__u32 size;
+	__u32 flags;
+	__u64 head;
+};
+
+#define VMACCT_CONSUME_SIZE_VER0	16
+
 /*
  * Counting: with /sys/kernel/vmacct/stats/enabled = 1 (or the module
  * option stats=1, which starts it at load) the module counts every
@@ -889,5 +936,7 @@ struct vmacct_breakdown {
 				     struct vmacct_overwrites)
 #define VMACCT_IOC_BREAKDOWN	_IOWR(VMACCT_IOC_MAGIC, 0x0a, \
 				     struct vmacct_breakdown)
+#define VMACCT_IOC_CONSUME	_IOWR(VMACCT_IOC_MAGIC, 0x0b, \
+				     struct vmacct_consume)
 
 #endif /* _UAPI_LINUX_VMACCT_H */
