@@ -14,6 +14,11 @@
 #                      reads
 #   reader             the same load, and a thread of the benchmark
 #                      attached as a trace reader with no filter, draining
+#                      its ring mapped as `vmacct trace` does (poll(), the
+#                      records in place, VMACCT_IOC_CONSUME)
+#   reader-read        the same, draining with read() of
+#                      VMACCT_READ_MAX_RECORDS records instead (a module
+#                      older than the mapped ring; for comparison)
 #   ftrace-floor       vmacct.ko absent, vmacct_floor.ko (scripts/bench/floor)
 #                      loaded: an ftrace_ops on each function vmacct traces,
 #                      with its flags and recursion guard and an empty body,
@@ -141,7 +146,7 @@ table() {
 		next
 	}
 	END {
-		nc = split("not-loaded ftrace-floor direct-floor recorder reader tracefs-kretprobe", conf, " ")
+		nc = split("not-loaded ftrace-floor direct-floor recorder reader reader-read tracefs-kretprobe", conf, " ")
 		nw = split("mmap brk forkexec split getpid", wl, " ")
 		desc["mmap"] = "mmap+munmap"
 		desc["brk"] = "brk up+down"
@@ -297,9 +302,11 @@ loaded() {
 	fi
 	if [ "\$1" = forward ]; then
 		\$B measure recorder || exit 1
-		\$B measure reader --reader || exit 1
+		\$B measure reader --reader-map || exit 1
+		\$B measure reader-read --reader || exit 1
 	else
-		\$B measure reader --reader || exit 1
+		\$B measure reader-read --reader || exit 1
+		\$B measure reader --reader-map || exit 1
 		\$B measure recorder || exit 1
 	fi
 	if [ "\$round" = 1 ]; then
@@ -342,13 +349,13 @@ tracefs() {
 for round in \$(seq $ROUNDS); do
 	echo "# uptime \$(cut -d' ' -f1 /proc/uptime) s"
 	if [ \$((round % 2)) = 1 ]; then
-		echo "# round \$round: not-loaded ftrace-floor direct-floor recorder reader tracefs-kretprobe"
+		echo "# round \$round: not-loaded ftrace-floor direct-floor recorder reader reader-read tracefs-kretprobe"
 		not_loaded
 		floor
 		loaded forward
 		tracefs
 	else
-		echo "# round \$round: tracefs-kretprobe reader recorder ftrace-floor direct-floor not-loaded"
+		echo "# round \$round: tracefs-kretprobe reader-read reader recorder ftrace-floor direct-floor not-loaded"
 		tracefs
 		loaded reverse
 		floor

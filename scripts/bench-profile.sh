@@ -19,10 +19,10 @@
 # the reader's attach included (a fraction of one per operation at the
 # default OPS).
 #
-# Usage: bench-profile.sh [--reader] [WORKLOAD [OPS]]
+# Usage: bench-profile.sh [--reader | --reader-map] [WORKLOAD [OPS]]
 #   WORKLOAD: mmap (default), brk, forkexec, split or getpid; OPS default
 #   3000.  VMACCT_KERNELS picks the kernel(s) with headers on this host.
-# Output: build/bench-profile/KVER-WORKLOAD[-reader].txt (the table) and
+# Output: build/bench-profile/KVER-WORKLOAD[-reader|-reader-map].txt (the table) and
 # .log (QEMU's log, removed once read unless VMACCT_PROFILE_KEEP=1).
 # Exit: 0, or 1 on an error.  A development tool: not part of make bench.
 
@@ -30,10 +30,12 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 reader= label=recorder
-if [ "${1:-}" = --reader ]; then
-	reader=--reader label=reader
+case ${1:-} in
+--reader | --reader-map)
+	reader=$1 label=${1#--}
 	shift
-fi
+	;;
+esac
 WORKLOAD=${1:-mmap}
 OPS=${2:-3000}
 case $WORKLOAD in
@@ -117,7 +119,7 @@ vmacct load --ko /payload/vmacct.ko > /dev/null || exit 1
 grep '\[vmacct\]\$' /proc/kallsyms | sed 's/^/SYM /'
 ./vmacct_cost_bench measure $label $reader -w $WORKLOAD -b 1 -n $WORKLOAD=$OPS || exit 1
 GUEST
-	name="$OUT/$k-$WORKLOAD${reader:+-reader}"
+	name="$OUT/$k-$WORKLOAD${reader:+-$label}"
 	"$ROOT/scripts/guest/run-guest.sh" --kernel "$k" --icount 0 --smp 1 \
 		--qemu-arg -d --qemu-arg exec,nochain,in_asm \
 		--qemu-arg -dfilter --qemu-arg "$AREA" \

@@ -31,7 +31,9 @@
  *	children exist, before the warm-up, and drains it for the whole
  *	run as `vmacct trace` does (poll(), then read()s of
  *	VMACCT_READ_MAX_RECORDS records until none is left); then "DRAIN
- *	LABEL events=E dropped=D".  (The children keep the
+ *	LABEL events=E dropped=D".  --reader-map drains the same way from
+ *	the ring mapped read-only, handing records back with
+ *	VMACCT_IOC_CONSUME, without read().  (The children keep the
  *	measured mm single-threaded: see struct worker.)  What else is set
  *	up (module loaded or not, a tracefs kprobe event) is the caller's
  *	business: the label names it.
@@ -412,8 +414,49 @@ static void worker_stop(struct worker *wk)
 struct drainer {
 	int fd;
 	int stop;
+	int map;		/* --reader-map: map the ring, no read() */
 	unsigned long long records;
 };
+
+/* --reader-map: poll(), then take the records from the mapped ring. */
+static void *drain_map_main(struct drainer *d)
+{
+	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
+	long page = sysconf(_SC_PAGESIZE);
+	struct vmacct_consume c = { .size = sizeof(c) };
+	const struct vmacct_ring_header *h;
+	unsigned long long tail, len;
+	const struct vmacct_event *ev;
+	volatile unsigned long long sum = 0;
+	struct vmacct_trace t;
+	void *m;
+
+	if (vt_trace(d->fd, &t, 0, 0, 0))
+		return NULL;
+	len = page + ((unsigned long long)t.buffer_size * VT_EVSZ + page - 1) / page * page;
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, d->fd, 0);
+	if (m == MAP_FAILED) {
+		perror("mmap of the ring");
+		return NULL;
+	}
+	h = m;
+	ev = (const void *)((const char *)m + h->data_offset);
+	for (;;) {
+		tail = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
+		for (; c.head < tail; c.head++)
+			sum += ev[c.head % h->records].pages;	/* touch it */
+		if (ioctl(d->fd, VMACCT_IOC_CONSUME, &c))
+			break;
+		d->records = c.head;
+		if (__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE) == c.head)
+			break;
+		if (poll(&pfd, 1, 50) < 0)
+			break;
+	}
+	munmap(m, len);
+	return NULL;
+}
 
 static void *drain_main(void *arg)
 {
@@ -421,6 +464,9 @@ static void *drain_main(void *arg)
 	struct drainer *d = arg;
 	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
 	ssize_t r;
+
+	if (d->map)
+		return drain_map_main(d);
 
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		if (poll(&pfd, 1, 50) < 0)
@@ -456,6 +502,7 @@ static int measure(const char *label, int reader, const int *want,
 	if (want[W_SPLIT] && worker_start(&split_wk, 1))
 		return 1;
 	if (reader) {
+		d.map = reader == 2;
 		d.fd = vt_open_reader(0, 0, 0, 1);
 		if (d.fd < 0) {
 			i = errno;
@@ -610,7 +657,7 @@ static int attach(int repeat)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmacct_cost_bench measure LABEL [--reader] [-b BATCHES] [-w LIST] [-n WORKLOAD=OPS]... [-t TRUE]\n"
+		"usage: vmacct_cost_bench measure LABEL [--reader|--reader-map] [-b BATCHES] [-w LIST] [-n WORKLOAD=OPS]... [-t TRUE]\n"
 		"       vmacct_cost_bench attach [-r REPEAT]\n"
 		"workloads: mmap brk forkexec split getpid\n");
 	exit(1);
@@ -700,6 +747,8 @@ int main(int argc, char *argv[])
 	for (i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--reader") == 0) {
 			reader = 1;
+		} else if (strcmp(argv[i], "--reader-map") == 0) {
+			reader = 2;
 		} else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
 			batches = number(argv[++i], 1, MAX_BATCHES);
 		} else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
