@@ -216,7 +216,7 @@ void vmacct_hrtimer_setup(struct hrtimer *timer,
 			  enum hrtimer_restart (*fn)(struct hrtimer *timer),
 			  enum hrtimer_mode mode)
 {
-#ifdef VMACCT_HAVE_HRTIMER_SETUP	/* from Kbuild */
+#ifdef VMACCT_HAVE_HRTIMER_SETUP	/* from compat.mk */
 	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
 #else
 	hrtimer_init(timer, CLOCK_MONOTONIC, mode);

@@ -41,7 +41,7 @@ bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
 bool vmacct_shmem_noreserve(struct shmem_inode_info *info);
 
 /*
- * ftrace_ops callbacks (the VMACCT_HAVE_* come from Kbuild).  From 5.11 a
+ * ftrace_ops callbacks (the VMACCT_HAVE_* come from compat.mk).  From 5.11 a
  * callback receives struct ftrace_regs and guards its own recursion
  * (ftrace_test_recursion_trylock(), for an ops without
  * FTRACE_OPS_FL_RECURSION).  5.10 passes struct pt_regs and guards
