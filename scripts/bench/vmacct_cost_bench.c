@@ -25,8 +25,10 @@
  *	getpid	  getpid(): the control, nothing probes it
  *
  *	and print, per workload, "RESULT LABEL WORKLOAD ns=MEDIAN min=MIN
- *	max=MAX batches=B ops=N" (ns per operation; split adds map_count=
- *	and max_map_count=).  With --reader, a thread of this process
+ *	max=MAX cpu=CPU batches=B ops=N" (ns per operation, elapsed; CPU:
+ *	the median of the CPU time the child and the processes it reaped
+ *	ran per operation, which leaves out a reader thread sharing the
+ *	CPU; split adds map_count= and max_map_count=).  With --reader, a thread of this process
  *	attaches a trace reader with no filter (VMACCT_IOC_TRACE) once the
  *	children exist, before the warm-up, and drains it for the whole
  *	run as `vmacct trace` does (poll(), then read()s of
@@ -63,6 +65,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -92,6 +95,31 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/*
+ * CPU time of this process and of its children reaped so far: what the
+ * workload itself ran, whoever else shares the CPU (a trace reader on
+ * the guest's one vCPU).  The kernel's sum of a task's run time, exact
+ * to the scheduler clock; the children's to the microsecond.
+ */
+static unsigned long long cpu_ns(void)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	if (getrusage(RUSAGE_CHILDREN, &ru))
+		die("getrusage");
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec +
+	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -103,12 +131,6 @@ static double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
 }
 
 /* ------------------------------------------------------- workloads */
@@ -313,28 +335,44 @@ struct job {
 	long ops;
 };
 
-static double run_batch(int w, char *mid, long n)
+/* A batch's result: ns per operation, elapsed and of the worker's CPU. */
+struct batch {
+	double ns;
+	double cpu_ns;
+};
+
+static struct batch run_batch(int w, char *mid, long n)
 {
+	unsigned long long c0 = cpu_ns();
+	struct batch b;
+
 	switch (w) {
 	case W_MMAP:
-		return mmap_batch(n);
+		b.ns = mmap_batch(n);
+		break;
 	case W_BRK:
-		return brk_batch(n);
+		b.ns = brk_batch(n);
+		break;
 	case W_FORKEXEC:
-		return forkexec_batch(n);
+		b.ns = forkexec_batch(n);
+		break;
 	case W_SPLIT:
-		return split_batch(mid, n);
+		b.ns = split_batch(mid, n);
+		break;
 	default:
-		return getpid_batch(n);
+		b.ns = getpid_batch(n);
+		break;
 	}
+	b.cpu_ns = (double)(cpu_ns() - c0) / n;
+	return b;
 }
 
 static void worker_main(int cmd, int res, int split, long long max)
 {
 	char *mid = split ? split_setup(max) : NULL;
 	int count = count_vmas();
+	struct batch t;
 	struct job j;
-	double t;
 
 	if (write(res, &count, sizeof(count)) != sizeof(count))
 		_exit(1);
@@ -381,10 +419,10 @@ static int worker_start(struct worker *wk, int split)
 	return 0;
 }
 
-static double worker_batch(struct worker *wk, int w, long n)
+static struct batch worker_batch(struct worker *wk, int w, long n)
 {
 	struct job j = { .workload = w, .ops = n };
-	double t;
+	struct batch t;
 
 	if (write(wk->cmd, &j, sizeof(j)) != sizeof(j) ||
 	    read(wk->res, &t, sizeof(t)) != sizeof(t)) {
@@ -484,7 +522,8 @@ static void *drain_main(void *arg)
 static int measure(const char *label, int reader, const int *want,
 		   int batches)
 {
-	static double t[NR_WORKLOADS][MAX_BATCHES];
+	static double t[NR_WORKLOADS][MAX_BATCHES], c[NR_WORKLOADS][MAX_BATCHES];
+	struct batch b;
 	struct drainer d = { .fd = -1 };
 	struct worker main_wk = { .pid = -1 }, split_wk = { .pid = -1 }, *wk;
 	struct vmacct_trace tr;
@@ -526,8 +565,11 @@ static int measure(const char *label, int reader, const int *want,
 	for (i = 0; i < batches; i++) {
 		for (w = 0; w < NR_WORKLOADS; w++) {
 			wk = w == W_SPLIT ? &split_wk : &main_wk;
-			if (want[w])
-				t[w][i] = worker_batch(wk, w, wops[w]);
+			if (!want[w])
+				continue;
+			b = worker_batch(wk, w, wops[w]);
+			t[w][i] = b.ns;
+			c[w][i] = b.cpu_ns;
 		}
 	}
 
@@ -551,9 +593,9 @@ static int measure(const char *label, int reader, const int *want,
 			if (t[w][i] > hi)
 				hi = t[w][i];
 		}
-		printf("RESULT %s %s ns=%.1f min=%.1f max=%.1f batches=%d ops=%ld",
-		       label, wname[w], median(t[w], batches), lo, hi, batches,
-		       wops[w]);
+		printf("RESULT %s %s ns=%.1f min=%.1f max=%.1f cpu=%.1f batches=%d ops=%ld",
+		       label, wname[w], median(t[w], batches), lo, hi,
+		       median(c[w], batches), batches, wops[w]);
 		if (w == W_SPLIT)
 			printf(" map_count=%d max_map_count=%lld",
 			       split_wk.map_count, split_wk.max_map_count);
