@@ -335,39 +335,45 @@ void vmacct_pre_5_2_verdict(s64 pages, bool as_admin, u64 admin_reserve,
 
 /**
  * vmacct_decision_terms - the terms a __vm_enough_memory() call is using
- * @t: filled in
+ * @ev: its record: mode, limit, reserves, allowed, committed (as the
+ *	mode-2 check will compare it) and guess_ceiling are written, nothing
+ *	else
  * @total_vm: its mm's total_vm (ignored without an mm)
  * @has_mm: its first argument was not NULL
  * @pages: its second argument
  * @cap_sys_admin: its third argument
  *
  * Called from the probe at the function's entry, on the CPU that will
- * charge: cheap reads only (no exact sum, no locks).
+ * charge: cheap reads only (no exact sum, no locks).  It writes the
+ * record itself, which the reader's copy is made from, so that a record
+ * costs no second copy of its terms.
  */
-void vmacct_decision_terms(struct vmacct_terms *t, u64 total_vm, bool has_mm,
+void vmacct_decision_terms(struct vmacct_event *ev, u64 total_vm, bool has_mm,
 			   long pages, int cap_sys_admin)
 {
 	unsigned long totalram = totalram_pages();
 	/* every field is written by vmacct_sysctls_read() */
 	struct vmacct_sysctls s __uninitialized;
+	u64 limit, admin_reserve, user_reserve = 0;
 	long swap;
 
 	vmacct_sysctls_read(&s);
 	swap = s.total_swap_pages;
-	t->mode = s.overcommit_memory;
-	t->limit = vmacct_commit_limit(totalram, s.hugetlb_pages, swap,
-				       s.overcommit_ratio, s.overcommit_kbytes);
-	t->admin_reserve = cap_sys_admin ? 0 :
+	limit = vmacct_commit_limit(totalram, s.hugetlb_pages, swap,
+				    s.overcommit_ratio, s.overcommit_kbytes);
+	admin_reserve = cap_sys_admin ? 0 :
 		kbytes_to_pages(s.admin_reserve_kbytes);
-	t->user_reserve = 0;
 	if (has_mm)
-		t->user_reserve =
+		user_reserve =
 			vmacct_user_reserve(total_vm,
 					    kbytes_to_pages(s.user_reserve_kbytes));
-	t->allowed = vmacct_allowed(t->limit, t->admin_reserve,
-				    t->user_reserve);
-	t->committed = vmacct_committed_after_charge(pages);
-	t->guess_ceiling = totalram + (swap > 0 ? swap : 0);
+	ev->mode = s.overcommit_memory;
+	ev->limit = limit;
+	ev->admin_reserve = admin_reserve;
+	ev->user_reserve = user_reserve;
+	ev->allowed = vmacct_allowed(limit, admin_reserve, user_reserve);
+	ev->committed = vmacct_committed_after_charge(pages);
+	ev->guess_ceiling = totalram + (swap > 0 ? swap : 0);
 }
 
 /* Which variant of __vm_enough_memory() this kernel runs. */

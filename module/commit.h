@@ -10,17 +10,6 @@
 #include <linux/types.h>
 #include <linux/vmacct.h>
 
-/* The terms of one __vm_enough_memory() call, as its probe reads them. */
-struct vmacct_terms {
-	int mode;		/* sysctl_overcommit_memory */
-	u64 limit;		/* vm_commit_limit() */
-	u64 admin_reserve;	/* 0 for a CAP_SYS_ADMIN caller */
-	u64 user_reserve;	/* 0 without an mm */
-	s64 allowed;
-	s64 committed;		/* as the mode-2 check will compare it */
-	u64 guess_ceiling;	/* totalram + total swap */
-};
-
 void vmacct_commit_snapshot(struct vmacct_commit *c);
 s64 vmacct_mode2_count(const struct vmacct_commit *c);
 u64 vmacct_committed_error(void);
@@ -44,7 +33,7 @@ void vmacct_refusal_settings(s64 committed, u64 admin_reserve,
 void vmacct_pre_5_2_verdict(s64 pages, bool as_admin, u64 admin_reserve,
 			    s32 *verdict, s64 *free, u64 *totalreserve);
 
-void vmacct_decision_terms(struct vmacct_terms *t, u64 total_vm, bool has_mm,
+void vmacct_decision_terms(struct vmacct_event *ev, u64 total_vm, bool has_mm,
 			   long pages, int cap_sys_admin);
 
 #endif /* _VMACCT_COMMIT_H */

@@ -119,29 +119,19 @@ static void vmacct_inflight_terms(struct vmacct_event *ev,
 				  const struct vmacct_inflight *in,
 				  bool refused)
 {
-	/* every field is written by vmacct_decision_terms() */
-	struct vmacct_terms t __uninitialized;
-
-	vmacct_decision_terms(&t, in->total_vm, in->has_mm, in->pages,
+	vmacct_decision_terms(ev, in->total_vm, in->has_mm, in->pages,
 			      in->cap_sys_admin);
 	/* at a refusal: the read the kernel compared */
 	if (refused)
-		t.committed = vmacct_committed_at_refusal(in->pages);
+		ev->committed = vmacct_committed_at_refusal(in->pages);
 	ev->type = VMACCT_EV_DECISION;
 	ev->caller = in->caller;
-	ev->mode = t.mode;
 	ev->verdict = refused ? -ENOMEM : 0;
 	ev->as_admin = in->cap_sys_admin;
 	ev->pages = in->pages;
 	ev->map_count = in->map_count;
 	ev->max_map_count = vmacct_max_map_count();
 	ev->total_vm = in->total_vm;
-	ev->limit = t.limit;
-	ev->admin_reserve = t.admin_reserve;
-	ev->user_reserve = t.user_reserve;
-	ev->allowed = t.allowed;
-	ev->committed = t.committed;
-	ev->guess_ceiling = t.guess_ceiling;
 }
 
 /* Is the verdict of the call in @ev certain to be "allowed"? */
