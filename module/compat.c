@@ -67,26 +67,6 @@ bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm)
 #endif
 }
 
-/**
- * vmacct_task_cgroup_id - @task's cgroup v2 id (cgroup_id(), the inode
- *	number of its directory in the cgroup2 mount); 0 without cgroups.
- *	NMI-safe.
- * @task: a task the caller keeps alive
- */
-u64 vmacct_task_cgroup_id(struct task_struct *task)
-{
-#ifdef CONFIG_CGROUPS
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(task));
-	rcu_read_unlock();
-	return id;
-#else
-	return 0;
-#endif
-}
-
 /*
  * The alias list of an inode: d_u.d_alias up to 6.x, d_alias itself (and
  * for_each_alias()) once the union was reworked (7.x dcache.h).

@@ -7,6 +7,7 @@
 #ifndef _VMACCT_COMPAT_H
 #define _VMACCT_COMPAT_H
 
+#include <linux/cgroup.h>
 #include <linux/errno.h>
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
@@ -36,9 +37,33 @@ bool vmacct_task_dumpable(struct task_struct *task, struct mm_struct *mm);
 bool vmacct_mremap_checks_early(void);
 bool vmacct_madvise_count_eagain(void);
 bool vmacct_refusal_warns(void);
-u64 vmacct_task_cgroup_id(struct task_struct *task);
 bool vmacct_inode_name_is(struct inode *inode, const char *prefix);
 bool vmacct_shmem_noreserve(struct shmem_inode_info *info);
+
+/**
+ * vmacct_task_cgroup_id - @task's cgroup v2 id (cgroup_id(), the inode
+ *	number of its directory in the cgroup2 mount); 0 without cgroups.
+ *	NMI-safe.  In line: every record of a reader takes it.
+ * @task: a task the caller keeps alive
+ *
+ * The css_set is read under the RCU-sched read side, which costs nothing
+ * where preemption is off already (every probe): task_css_set() accepts
+ * rcu_read_lock_sched_held() (5.10, 6.1 and 6.12 cgroup.h), and a css_set
+ * is freed with kfree_rcu(), whose grace period waits for it.
+ */
+static inline u64 vmacct_task_cgroup_id(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	u64 id;
+
+	rcu_read_lock_sched();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock_sched();
+	return id;
+#else
+	return 0;
+#endif
+}
 
 /*
  * ftrace_ops callbacks (the VMACCT_HAVE_* come from compat.mk).  From 5.11 a

@@ -134,28 +134,16 @@ static bool vmacct_match(const struct vmacct_reader *r,
 	return true;
 }
 
-/*
- * Fill in @ev's header (version, size, time, ids, comm) for the current
- * task.  NMI-safe.
- */
-void vmacct_ring_stamp(struct vmacct_event *ev)
-{
-	ev->version = VMACCT_EVENT_VERSION;
-	ev->size = sizeof(*ev);
-	ev->time_ns = ktime_get_mono_fast_ns();	/* NMI-safe */
-	ev->pid = current->pid;
-	ev->tgid = current->tgid;
-	ev->cgroup_id = vmacct_task_cgroup_id(current);
-	/* as trace events do: task_lock() may be held by our caller */
-	memcpy(ev->comm, current->comm, sizeof(ev->comm));
-	ev->comm[sizeof(ev->comm) - 1] = '\0';
-}
-
 /**
  * vmacct_ring_queue - queue @ev for every reader that wants it
  * @ev: a whole record, header stamped (vmacct_ring_stamp())
  *
- * Probe context, or a hard interrupt.
+ * Probe context, a hard interrupt, or the task_work of a map-count
+ * failure.  The list is walked under the RCU-sched read side: every
+ * caller but the task_work has preemption off already, so it costs
+ * nothing there, where rcu_read_lock() is two calls with PREEMPT_RCU (both
+ * Debian kernels).  synchronize_rcu() waits for these readers too
+ * (stream.c), since the RCU flavours were consolidated in 4.20.
  */
 void vmacct_ring_queue(const struct vmacct_event *ev)
 {
@@ -165,7 +153,7 @@ void vmacct_ring_queue(const struct vmacct_event *ev)
 	atomic64_inc(&vmacct_nr_events);
 	if (ev->type == VMACCT_EV_DECISION && ev->verdict)
 		atomic64_inc(&vmacct_nr_denied);
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	list_for_each_entry_rcu(r, &vmacct_readers, node) {
 		raw_spin_lock_irqsave(&r->lock, flags);
 		if (!r->detached && vmacct_match(r, ev)) {
@@ -188,7 +176,7 @@ void vmacct_ring_queue(const struct vmacct_event *ev)
 		}
 		raw_spin_unlock_irqrestore(&r->lock, flags);
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 }
 
 /* Stamp @ev for the current task and queue it. */
