@@ -143,6 +143,9 @@ static struct {
 /* vk.sysctl_max_map_count, once verified: syms.h reads it in line */
 int *vmacct_sysctl_max_map_count __ro_after_init;
 
+/* the pointers a record reads, once verified: syms.h reads them in line */
+struct vmacct_hot_syms vmacct_hot_syms __ro_after_init;
+
 /* The types the accessors below return and the code above reads. */
 static_assert(__same_type(vm_committed_as, struct percpu_counter));
 static_assert(__same_type(vm_committed_as_batch, s32));
@@ -316,20 +319,20 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
-	if (!ret)
-		vmacct_sysctl_max_map_count = vk.sysctl_max_map_count;
-	return ret;
-}
-
-void vmacct_sysctls_read(struct vmacct_sysctls *s)
-{
-	s->overcommit_memory = READ_ONCE(*vk.sysctl_overcommit_memory);
-	s->overcommit_ratio = READ_ONCE(*vk.sysctl_overcommit_ratio);
-	s->overcommit_kbytes = READ_ONCE(*vk.sysctl_overcommit_kbytes);
-	s->admin_reserve_kbytes = READ_ONCE(*vk.sysctl_admin_reserve_kbytes);
-	s->user_reserve_kbytes = READ_ONCE(*vk.sysctl_user_reserve_kbytes);
-	s->total_swap_pages = READ_ONCE(*vk.total_swap_pages);
-	s->hugetlb_pages = vmacct_hugetlb_total_pages();
+	if (ret)
+		return ret;
+	vmacct_sysctl_max_map_count = vk.sysctl_max_map_count;
+	vmacct_hot_syms = (struct vmacct_hot_syms) {
+		.vm_committed_as = vk.vm_committed_as,
+		.vm_committed_as_batch = vk.vm_committed_as_batch,
+		.overcommit_memory = vk.sysctl_overcommit_memory,
+		.overcommit_ratio = vk.sysctl_overcommit_ratio,
+		.overcommit_kbytes = vk.sysctl_overcommit_kbytes,
+		.admin_reserve_kbytes = vk.sysctl_admin_reserve_kbytes,
+		.user_reserve_kbytes = vk.sysctl_user_reserve_kbytes,
+		.total_swap_pages = vk.total_swap_pages,
+	};
+	return 0;
 }
 
 int vmacct_overcommit_memory(void)
@@ -365,26 +368,6 @@ s64 vmacct_committed_count(void)
 	return READ_ONCE(vk.vm_committed_as->count);
 }
 
-/*
- * What percpu_counter_read_positive() will return once this CPU has
- * charged @pages: the local delta is folded into the shared count when it
- * would reach the batch (lib/percpu_counter.c).  Call with preemption off,
- * on the charging CPU.
- */
-s64 vmacct_committed_after_charge(s64 pages)
-{
-	s64 count = READ_ONCE(vk.vm_committed_as->count);
-#ifdef CONFIG_SMP
-	s64 local = this_cpu_read(*vk.vm_committed_as->counters);
-
-	if (abs(local + pages) >= READ_ONCE(*vk.vm_committed_as_batch))
-		count += local + pages;
-#else
-	count += pages;
-#endif
-	return count > 0 ? count : 0;
-}
-
 unsigned long vmacct_totalreserve_pages(void)
 {
 	return READ_ONCE(*vk.totalreserve_pages);
@@ -410,7 +393,7 @@ unsigned long vmacct_hugetlb_total_pages(void)
 	for (i = 0; i < n && i < HUGE_MAX_HSTATE; i++) {
 		struct hstate *h = &vk.hstates[i];
 
-		nr += READ_ONCE(h->nr_huge_pages) * pages_per_huge_page(h);
+		nr += READ_ONCE(h->nr_huge_pages) << huge_page_order(h);
 	}
 	return nr;
 }

@@ -9,6 +9,11 @@
 #define _VMACCT_SYMS_H
 
 #include <linux/compiler.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/percpu.h>
+#include <linux/percpu_counter.h>
+#include <linux/swap.h>
 #include <linux/types.h>
 
 /*
@@ -27,6 +32,8 @@ extern int sysctl_max_map_count;
 
 int vmacct_syms_init(void);
 
+unsigned long vmacct_hugetlb_total_pages(void);
+
 /*
  * What vm_commit_limit() and __vm_enough_memory() read besides
  * vm_committed_as and totalram_pages(), read once each in one call: a
@@ -42,7 +49,58 @@ struct vmacct_sysctls {
 	unsigned long hugetlb_pages;		/* hugetlb_total_pages() */
 };
 
-void vmacct_sysctls_read(struct vmacct_sysctls *s);
+/*
+ * Copies of the verified pointers that every record of a decision reads
+ * through (syms.c checks them and fills this in vmacct_syms_init(), then
+ * it is read-only), so that the readers below are in line: a reader's
+ * record is the one place where their calls showed.
+ */
+struct vmacct_hot_syms {
+	typeof(vm_committed_as) *vm_committed_as;
+	typeof(vm_committed_as_batch) *vm_committed_as_batch;
+	typeof(sysctl_overcommit_memory) *overcommit_memory;
+	typeof(sysctl_overcommit_ratio) *overcommit_ratio;
+	typeof(sysctl_overcommit_kbytes) *overcommit_kbytes;
+	typeof(sysctl_admin_reserve_kbytes) *admin_reserve_kbytes;
+	typeof(sysctl_user_reserve_kbytes) *user_reserve_kbytes;
+	typeof(total_swap_pages) *total_swap_pages;
+};
+
+extern struct vmacct_hot_syms vmacct_hot_syms;
+
+static inline void vmacct_sysctls_read(struct vmacct_sysctls *s)
+{
+	const struct vmacct_hot_syms *h = &vmacct_hot_syms;
+
+	s->overcommit_memory = READ_ONCE(*h->overcommit_memory);
+	s->overcommit_ratio = READ_ONCE(*h->overcommit_ratio);
+	s->overcommit_kbytes = READ_ONCE(*h->overcommit_kbytes);
+	s->admin_reserve_kbytes = READ_ONCE(*h->admin_reserve_kbytes);
+	s->user_reserve_kbytes = READ_ONCE(*h->user_reserve_kbytes);
+	s->total_swap_pages = READ_ONCE(*h->total_swap_pages);
+	s->hugetlb_pages = vmacct_hugetlb_total_pages();
+}
+
+/*
+ * What percpu_counter_read_positive() will return once this CPU has
+ * charged @pages: the local delta is folded into the shared count when it
+ * would reach the batch (lib/percpu_counter.c).  Call with preemption off,
+ * on the charging CPU.
+ */
+static inline s64 vmacct_committed_after_charge(s64 pages)
+{
+	const struct vmacct_hot_syms *h = &vmacct_hot_syms;
+	s64 count = READ_ONCE(h->vm_committed_as->count);
+#ifdef CONFIG_SMP
+	s64 local = this_cpu_read(*h->vm_committed_as->counters);
+
+	if (abs(local + pages) >= READ_ONCE(*h->vm_committed_as_batch))
+		count += local + pages;
+#else
+	count += pages;
+#endif
+	return count > 0 ? count : 0;
+}
 
 /* vm.overcommit_memory, as the kernel's own code reads it */
 int vmacct_overcommit_memory(void);
@@ -59,10 +117,8 @@ static inline int vmacct_max_map_count(void)
 s64 vmacct_committed_read(void);
 s64 vmacct_committed_at_refusal(long pages);
 s64 vmacct_committed_count(void);
-s64 vmacct_committed_after_charge(s64 pages);
 s32 vmacct_committed_batch(void);
 long vmacct_total_swap_pages(void);
-unsigned long vmacct_hugetlb_total_pages(void);
 unsigned long vmacct_totalreserve_pages(void);
 
 #endif /* _VMACCT_SYMS_H */
