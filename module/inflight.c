@@ -239,11 +239,11 @@ void vmacct_inflight_flush(void)
 
 /*
  * A reader (or the decision trace event) wants the record of the call in
- * @in: queue it now if its verdict is certain, or leave it pending.  Out
- * of line, so that the calls nobody reads save no more registers than
- * they use.
+ * @in: queue it now if its verdict is certain, or leave it pending.  In
+ * line in vmacct_inflight_enter_slow(), which is out of line already, so
+ * that the calls nobody reads save no more registers than they use.
  */
-static noinline void vmacct_inflight_record(struct vmacct_inflight *in)
+static __always_inline void vmacct_inflight_record(struct vmacct_inflight *in)
 {
 	vmacct_inflight_terms(&in->ev, in, false);
 	vmacct_ring_stamp(&in->ev);
