@@ -47,7 +47,7 @@ bool vmacct_ring_want_map_count(void);
  * Fill in @ev's header (version, size, time, ids, comm) for the current
  * task.  NMI-safe.  In line: every record takes it.
  */
-static inline void vmacct_ring_stamp(struct vmacct_event *ev)
+static __always_inline void vmacct_ring_stamp(struct vmacct_event *ev)
 {
 	ev->version = VMACCT_EVENT_VERSION;
 	ev->size = sizeof(*ev);

@@ -331,6 +331,10 @@ int vmacct_syms_init(void)
 		.admin_reserve_kbytes = vk.sysctl_admin_reserve_kbytes,
 		.user_reserve_kbytes = vk.sysctl_user_reserve_kbytes,
 		.total_swap_pages = vk.total_swap_pages,
+#ifdef CONFIG_HUGETLB_PAGE
+		.hugetlb_max_hstate = vk.hugetlb_max_hstate,
+		.hstates = vk.hstates,
+#endif
 	};
 	return 0;
 }
@@ -382,24 +386,3 @@ long vmacct_total_swap_pages(void)
 {
 	return READ_ONCE(*vk.total_swap_pages);
 }
-
-/* hugetlb_total_pages(), recomputed: it is sealed on IBT kernels. */
-#ifdef CONFIG_HUGETLB_PAGE
-unsigned long vmacct_hugetlb_total_pages(void)
-{
-	int i, n = READ_ONCE(*vk.hugetlb_max_hstate);
-	unsigned long nr = 0;
-
-	for (i = 0; i < n && i < HUGE_MAX_HSTATE; i++) {
-		struct hstate *h = &vk.hstates[i];
-
-		nr += READ_ONCE(h->nr_huge_pages) << huge_page_order(h);
-	}
-	return nr;
-}
-#else
-unsigned long vmacct_hugetlb_total_pages(void)
-{
-	return 0;
-}
-#endif

@@ -9,6 +9,7 @@
 #define _VMACCT_SYMS_H
 
 #include <linux/compiler.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/percpu.h>
@@ -31,8 +32,6 @@ extern unsigned long sysctl_overcommit_kbytes;
 extern int sysctl_max_map_count;
 
 int vmacct_syms_init(void);
-
-unsigned long vmacct_hugetlb_total_pages(void);
 
 /*
  * What vm_commit_limit() and __vm_enough_memory() read besides
@@ -64,9 +63,32 @@ struct vmacct_hot_syms {
 	typeof(sysctl_admin_reserve_kbytes) *admin_reserve_kbytes;
 	typeof(sysctl_user_reserve_kbytes) *user_reserve_kbytes;
 	typeof(total_swap_pages) *total_swap_pages;
+#ifdef CONFIG_HUGETLB_PAGE
+	typeof(hugetlb_max_hstate) *hugetlb_max_hstate;
+	typeof(hstates[0]) *hstates;
+#endif
 };
 
 extern struct vmacct_hot_syms vmacct_hot_syms;
+
+/* hugetlb_total_pages(), recomputed: it is sealed on IBT kernels. */
+static inline unsigned long vmacct_hugetlb_total_pages(void)
+{
+#ifdef CONFIG_HUGETLB_PAGE
+	const struct vmacct_hot_syms *hs = &vmacct_hot_syms;
+	int i, n = READ_ONCE(*hs->hugetlb_max_hstate);
+	unsigned long nr = 0;
+
+	for (i = 0; i < n && i < HUGE_MAX_HSTATE; i++) {
+		struct hstate *h = &hs->hstates[i];
+
+		nr += READ_ONCE(h->nr_huge_pages) << huge_page_order(h);
+	}
+	return nr;
+#else
+	return 0;
+#endif
+}
 
 static inline void vmacct_sysctls_read(struct vmacct_sysctls *s)
 {
