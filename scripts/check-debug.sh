@@ -75,12 +75,17 @@ exit \$rc
 GUEST
 
 # Seconds each program took in a debug guest (make check-debug's "# time:"
-# lines); a program not named counts 150.  The fuzzer and the unload
-# stress scale with their lengths: 2.4 ms a call, 14.4 s a cycle.
+# lines, 2026-12-05, two guests on 2 host cores); a program not named
+# counts 20.  The fuzzer and the unload stress scale with their lengths:
+# 2.2 ms a call, 13.7 s a cycle.
 WEIGHTS="
-vmacct_fuzz:$((FUZZ_CALLS * 24 / 10000))
-vmacct_unload_stress.sh:$((STRESS_CYCLES * 144 / 10))
-vmacct_fault_test:2700
+vmacct_fuzz:$((FUZZ_CALLS * 22 / 10000))
+vmacct_unload_stress.sh:$((STRESS_CYCLES * 137 / 10))
+vmacct_fault_test:3700
+vmacct_tool_test.sh:110
+vmacct_repro_test.sh:90
+vmacct_mm_test:90
+vmacct_load_test.sh:70
 "
 guests=${VMACCT_DEBUG_GUESTS:-$(nproc)}
 case $guests in
@@ -93,7 +98,7 @@ esac
 awk -v n="$guests" -v w="$WEIGHTS" '
 	BEGIN { k = split(w, a, /[ \n]+/)
 		for (i = 1; i <= k; i++) if (split(a[i], p, ":") == 2) t[p[1]] = p[2] }
-	{ name[NR] = $1; c[NR] = ($1 in t) ? t[$1] : 150 }
+	{ name[NR] = $1; c[NR] = ($1 in t) ? t[$1] : 20 }
 	END {
 		for (i = 1; i <= NR; i++) done[i] = 0
 		for (j = 1; j <= NR; j++) {
