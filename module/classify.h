@@ -57,11 +57,11 @@ static __always_inline u32 vmacct_classify_quick(void)
 	if (unlikely(!kind || !task->mm || (task->flags & PF_KTHREAD) ||
 		     vmacct_in_compat_low_nr()))
 		return VMACCT_CALLER_UNKNOWN;
-	if (kind != VMACCT_NR_BY_MAP_TYPE)
-		return kind - 1;
-	if ((vmacct_syscall_arg(uregs, 3) & MAP_TYPE) == MAP_PRIVATE)
-		return VMACCT_CALLER_MMAP;
-	return VMACCT_CALLER_SHMEM;
+	/* mmap(): private memory, or a MAP_SHARED anonymous object */
+	if (kind == VMACCT_NR_BY_MAP_TYPE)
+		kind = (vmacct_syscall_arg(uregs, 3) & MAP_TYPE) == MAP_PRIVATE ?
+		       VMACCT_CALLER_MMAP + 1 : VMACCT_CALLER_SHMEM + 1;
+	return kind - 1;
 }
 
 u32 vmacct_classify_caller(const struct mm_struct *mm, unsigned long parent);

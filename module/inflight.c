@@ -50,6 +50,7 @@
 #include <linux/smp.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmacct.h>
 #include <asm/irq_regs.h>
 
@@ -73,12 +74,10 @@ struct vmacct_inflight {
 	 * (a task migrated inside the call) reads them whole or not at all.
 	 */
 	struct task_struct *task;	/* compared, never dereferenced */
+	struct mm_struct *mm;		/* read nofault, at a refusal */
 	long pages;
-	u64 total_vm;
-	u32 map_count;
 	u32 caller;
 	int cap_sys_admin;
-	bool has_mm;
 
 	/*
 	 * 1 while @ev awaits the verdict.  Whoever turns it to 0 (the
@@ -112,14 +111,15 @@ static_assert(offsetofend(struct vmacct_event, cgroup_id) ==
 
 /*
  * The terms of a call as the kernel reads them: every field of its
- * record but the header (vmacct_ring_stamp()).  NMI-safe: plain reads of
- * counters and sysctls.
+ * record but the header (vmacct_ring_stamp()).  @total_vm and @map_count
+ * are its mm's, 0 without one.  NMI-safe: plain reads of counters and
+ * sysctls.
  */
 static void vmacct_inflight_terms(struct vmacct_event *ev,
 				  const struct vmacct_inflight *in,
-				  bool refused)
+				  u64 total_vm, u32 map_count, bool refused)
 {
-	vmacct_decision_terms(ev, in->total_vm, in->has_mm, in->pages,
+	vmacct_decision_terms(ev, total_vm, !!in->mm, in->pages,
 			      in->cap_sys_admin);
 	/* at a refusal: the read the kernel compared */
 	if (refused)
@@ -129,9 +129,9 @@ static void vmacct_inflight_terms(struct vmacct_event *ev,
 	ev->verdict = refused ? -ENOMEM : 0;
 	ev->as_admin = in->cap_sys_admin;
 	ev->pages = in->pages;
-	ev->map_count = in->map_count;
+	ev->map_count = map_count;
 	ev->max_map_count = vmacct_max_map_count();
-	ev->total_vm = in->total_vm;
+	ev->total_vm = total_vm;
 }
 
 /* Is the verdict of the call in @ev certain to be "allowed"? */
@@ -245,7 +245,11 @@ void vmacct_inflight_flush(void)
  */
 static __always_inline void vmacct_inflight_record(struct vmacct_inflight *in)
 {
-	vmacct_inflight_terms(&in->ev, in, false);
+	struct mm_struct *mm = in->mm;
+
+	/* at the entry: the mm is the caller's, and alive */
+	vmacct_inflight_terms(&in->ev, in, mm ? READ_ONCE(mm->total_vm) : 0,
+			      mm ? READ_ONCE(mm->map_count) : 0, false);
 	vmacct_ring_stamp(&in->ev);
 	if (vmacct_certain_allowed(&in->ev)) {
 		vmacct_inflight_emit(&in->ev);
@@ -258,6 +262,9 @@ static __always_inline void vmacct_inflight_record(struct vmacct_inflight *in)
 
 /*
  * Take the call into this CPU's slot @in, and count it.  Preemption off.
+ * The mm's counts are read when a record is made, not here: at the
+ * refusal they are still what the kernel compares (its caller holds the
+ * mm, and the function changes neither).
  */
 static __always_inline void vmacct_inflight_take(struct vmacct_inflight *in,
 						 struct mm_struct *mm,
@@ -266,10 +273,8 @@ static __always_inline void vmacct_inflight_take(struct vmacct_inflight *in,
 {
 	WRITE_ONCE(in->task, NULL);
 	barrier();
+	in->mm = mm;
 	in->pages = pages;
-	in->total_vm = mm ? READ_ONCE(mm->total_vm) : 0;
-	in->map_count = mm ? READ_ONCE(mm->map_count) : 0;
-	in->has_mm = !!mm;
 	in->cap_sys_admin = cap_sys_admin;
 	in->caller = caller;
 	/* the fields before the task: pairs with vmacct_inflight_find() */
@@ -314,8 +319,8 @@ static noinline void vmacct_inflight_enter_slow(struct vmacct_inflight *in,
 void notrace vmacct_inflight_enter(struct mm_struct *mm, long pages,
 				   int cap_sys_admin, unsigned long parent)
 {
-	struct vmacct_inflight *in;
 	u32 caller = vmacct_classify_quick();
+	struct vmacct_inflight *in;
 
 	preempt_disable_notrace();
 	in = this_cpu_ptr(&vmacct_inflight);
@@ -344,6 +349,28 @@ static struct vmacct_inflight *vmacct_inflight_find(void)
 			return in;
 	}
 	return NULL;
+}
+
+/*
+ * At a refusal: the counts of the refused call's mm, 0 without one.  Read
+ * nofault, as a slot's mm is not held: a task that migrated inside the
+ * refused call may find a slot of its own earlier call instead, whose mm
+ * may be gone since (an execve() replaced it).  NMI-safe.
+ */
+static void vmacct_inflight_mm_counts(const struct vmacct_inflight *in,
+				      u64 *total_vm, u32 *map_count)
+{
+	struct mm_struct *mm = READ_ONCE(in->mm);
+	unsigned long tv = 0;
+	int mc = 0;
+
+	if (mm && (get_kernel_nofault(tv, &mm->total_vm) ||
+		   get_kernel_nofault(mc, &mm->map_count))) {
+		tv = 0;
+		mc = 0;
+	}
+	*total_vm = tv;
+	*map_count = mc;
 }
 
 /* Hard interrupt: hand the staged refusals to the readers and recorder. */
@@ -377,6 +404,8 @@ void vmacct_inflight_refused(void)
 	struct vmacct_inflight *here = this_cpu_ptr(&vmacct_inflight);
 	struct vmacct_record *rec;
 	unsigned int slot;
+	u64 total_vm;
+	u32 map_count;
 
 	if (!in) {
 		/* entered before the engine was armed */
@@ -398,7 +427,9 @@ void vmacct_inflight_refused(void)
 		} else {
 			rec = &here->staged[slot % VMACCT_STAGED];
 			memset(rec, 0, sizeof(*rec));
-			vmacct_inflight_terms(&rec->ev, in, true);
+			vmacct_inflight_mm_counts(in, &total_vm, &map_count);
+			vmacct_inflight_terms(&rec->ev, in, total_vm,
+					      map_count, true);
 			vmacct_ring_stamp(&rec->ev);
 			vmacct_recorder_stamp_decision(rec);
 			/* trace events may be emitted from an NMI */

@@ -26,17 +26,22 @@
 DEFINE_PER_CPU(struct vmacct_counts, vmacct_counts);
 
 static DEFINE_MUTEX(vmacct_stats_mutex);	/* the three below */
-bool vmacct_stats_on;			/* read by the probes: READ_ONCE */
+DEFINE_STATIC_KEY_FALSE(vmacct_stats_key);	/* read by the probes */
 static u64 vmacct_counting_ns;		/* counting time before the last start */
 static u64 vmacct_counting_since;	/* the last start */
 
-/* Count from now on; the caller has armed the probes. */
+/*
+ * Count from now on; the caller has armed the probes.  Switching the key
+ * takes cpus_read_lock() and the jump-label mutex, as arming a probe does:
+ * the callers (stream.c) hold only vmacct's own mutexes, which nothing
+ * takes under those.
+ */
 void vmacct_stats_start(void)
 {
 	mutex_lock(&vmacct_stats_mutex);
-	if (!vmacct_stats_on) {
+	if (!static_key_enabled(&vmacct_stats_key)) {
 		vmacct_counting_since = ktime_get_ns();
-		WRITE_ONCE(vmacct_stats_on, true);
+		static_branch_enable(&vmacct_stats_key);
 	}
 	mutex_unlock(&vmacct_stats_mutex);
 }
@@ -45,8 +50,8 @@ void vmacct_stats_start(void)
 void vmacct_stats_stop(void)
 {
 	mutex_lock(&vmacct_stats_mutex);
-	if (vmacct_stats_on) {
-		WRITE_ONCE(vmacct_stats_on, false);
+	if (static_key_enabled(&vmacct_stats_key)) {
+		static_branch_disable(&vmacct_stats_key);
 		vmacct_counting_ns += ktime_get_ns() - vmacct_counting_since;
 	}
 	mutex_unlock(&vmacct_stats_mutex);
@@ -54,23 +59,21 @@ void vmacct_stats_stop(void)
 
 bool vmacct_stats_counting(void)
 {
-	return READ_ONCE(vmacct_stats_on);
+	return static_key_enabled(&vmacct_stats_key);
 }
 
 /* Probe context: a decision of caller kind @caller was refused. */
 void vmacct_stats_denied(u32 caller)
 {
-	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
-		return;
-	this_cpu_inc(vmacct_counts.denied[caller]);
+	if (static_branch_likely(&vmacct_stats_key))
+		this_cpu_inc(vmacct_counts.denied[caller]);
 }
 
-/* Probe context: a map-count failure of system call @sys (VMACCT_SYS_*). */
+/* Probe context: a map-count failure of system call @sys, a VMACCT_SYS_*. */
 void vmacct_stats_map_count(u32 sys)
 {
-	if (!READ_ONCE(vmacct_stats_on) || sys >= VMACCT_STATS_SLOTS)
-		return;
-	this_cpu_inc(vmacct_counts.map_count[sys]);
+	if (static_branch_likely(&vmacct_stats_key))
+		this_cpu_inc(vmacct_counts.map_count[sys]);
 }
 
 /**
@@ -100,9 +103,9 @@ void vmacct_stats_read(struct vmacct_stats *s)
 	}
 
 	mutex_lock(&vmacct_stats_mutex);
-	s->enabled = vmacct_stats_on;
+	s->enabled = static_key_enabled(&vmacct_stats_key);
 	s->counting_ns = vmacct_counting_ns;
-	if (vmacct_stats_on)
+	if (s->enabled)
 		s->counting_ns += ktime_get_ns() - vmacct_counting_since;
 	mutex_unlock(&vmacct_stats_mutex);
 }

@@ -6,7 +6,9 @@
 #ifndef _VMACCT_STATS_H
 #define _VMACCT_STATS_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/vmacct.h>
@@ -23,17 +25,22 @@ struct vmacct_counts {
 };
 
 DECLARE_PER_CPU(struct vmacct_counts, vmacct_counts);
-extern bool vmacct_stats_on;	/* switched under stats.c's mutex */
+/* counting is on: switched under stats.c's mutex, on by default */
+DECLARE_STATIC_KEY_FALSE(vmacct_stats_key);
+
+/* every caller kind and system call has its counter */
+static_assert(VMACCT_CALLER_SWAPOFF < VMACCT_STATS_SLOTS);
+static_assert(VMACCT_SYS_MUNLOCK < VMACCT_STATS_SLOTS);
 
 /*
- * Probe context: one decision of caller kind @caller (VMACCT_CALLER_*).
- * In line: every __vm_enough_memory() call counts.
+ * Probe context: one decision of caller kind @caller, a VMACCT_CALLER_*
+ * constant.  In line: every __vm_enough_memory() call counts, so while
+ * counting is on (the recorder's default) this is one jump and one add.
  */
-static inline void vmacct_stats_decision(u32 caller)
+static __always_inline void vmacct_stats_decision(u32 caller)
 {
-	if (!READ_ONCE(vmacct_stats_on) || caller >= VMACCT_STATS_SLOTS)
-		return;
-	this_cpu_inc(vmacct_counts.decisions[caller]);
+	if (static_branch_likely(&vmacct_stats_key))
+		this_cpu_inc(vmacct_counts.decisions[caller]);
 }
 
 void vmacct_stats_denied(u32 caller);
