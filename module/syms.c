@@ -115,36 +115,8 @@ static unsigned long addr_high_memory;
 module_param_named(high_memory, addr_high_memory, ulong, 0);
 MODULE_PARM_DESC(high_memory, "kallsyms address of high_memory");
 
-/*
- * The verified pointers, typed by the kernel's own declarations
- * (linux/mman.h, mm.h, swap.h, hugetlb.h), so that a kernel that changes
- * a type changes ours with it, and the checks below make any change a
- * build error rather than a wrong read.  Written once in
- * vmacct_syms_init(), before any reader (sysfs, device) exists; read-only
- * afterwards.
- */
-static struct {
-	typeof(vm_committed_as) *vm_committed_as;
-	typeof(vm_committed_as_batch) *vm_committed_as_batch;
-	typeof(sysctl_overcommit_memory) *sysctl_overcommit_memory;
-	typeof(sysctl_overcommit_ratio) *sysctl_overcommit_ratio;
-	typeof(sysctl_overcommit_kbytes) *sysctl_overcommit_kbytes;
-	typeof(sysctl_max_map_count) *sysctl_max_map_count;
-	typeof(sysctl_admin_reserve_kbytes) *sysctl_admin_reserve_kbytes;
-	typeof(sysctl_user_reserve_kbytes) *sysctl_user_reserve_kbytes;
-	typeof(total_swap_pages) *total_swap_pages;
-	typeof(totalreserve_pages) *totalreserve_pages;
-#ifdef CONFIG_HUGETLB_PAGE
-	typeof(hugetlb_max_hstate) *hugetlb_max_hstate;
-	typeof(hstates[0]) *hstates;
-#endif
-} vk __ro_after_init;
-
-/* vk.sysctl_max_map_count, once verified: syms.h reads it in line */
-int *vmacct_sysctl_max_map_count __ro_after_init;
-
-/* the pointers a record reads, once verified: syms.h reads them in line */
-struct vmacct_hot_syms vmacct_hot_syms __ro_after_init;
+struct vmacct_ksyms vmacct_ksyms __ro_after_init;
+static_assert(offsetof(struct vmacct_ksyms, sysctl_max_map_count) == 0);
 
 /* The types the accessors below return and the code above reads. */
 static_assert(__same_type(vm_committed_as, struct percpu_counter));
@@ -278,7 +250,7 @@ static int vmacct_check_sym(const struct vmacct_sym *s, bool anchored)
  */
 #define VMACCT_SYM(sym) \
 	{ #sym, &addr_##sym, sizeof(typeof(sym)), __alignof__(typeof(sym)), \
-	  (void **)&vk.sym }
+	  (void **)&vmacct_ksyms.sym }
 
 #define VMACCT_ANCHOR(sym) \
 	{ #sym, &addr_##sym, &(sym) }
@@ -319,35 +291,18 @@ int vmacct_syms_init(void)
 		if (err && !ret)
 			ret = err;
 	}
-	if (ret)
-		return ret;
-	vmacct_sysctl_max_map_count = vk.sysctl_max_map_count;
-	vmacct_hot_syms = (struct vmacct_hot_syms) {
-		.vm_committed_as = vk.vm_committed_as,
-		.vm_committed_as_batch = vk.vm_committed_as_batch,
-		.overcommit_memory = vk.sysctl_overcommit_memory,
-		.overcommit_ratio = vk.sysctl_overcommit_ratio,
-		.overcommit_kbytes = vk.sysctl_overcommit_kbytes,
-		.admin_reserve_kbytes = vk.sysctl_admin_reserve_kbytes,
-		.user_reserve_kbytes = vk.sysctl_user_reserve_kbytes,
-		.total_swap_pages = vk.total_swap_pages,
-#ifdef CONFIG_HUGETLB_PAGE
-		.hugetlb_max_hstate = vk.hugetlb_max_hstate,
-		.hstates = vk.hstates,
-#endif
-	};
-	return 0;
+	return ret;
 }
 
 int vmacct_overcommit_memory(void)
 {
-	return READ_ONCE(*vk.sysctl_overcommit_memory);
+	return READ_ONCE(*vmacct_ksyms.sysctl_overcommit_memory);
 }
 
 /* What __vm_enough_memory() compares: the counter without the CPU deltas. */
 s64 vmacct_committed_read(void)
 {
-	return percpu_counter_read_positive(vk.vm_committed_as);
+	return percpu_counter_read_positive(vmacct_ksyms.vm_committed_as);
 }
 
 /*
@@ -369,20 +324,20 @@ s64 vmacct_committed_at_refusal(long pages)
 /* The shared count itself, possibly negative: what the check adds to. */
 s64 vmacct_committed_count(void)
 {
-	return READ_ONCE(vk.vm_committed_as->count);
+	return READ_ONCE(vmacct_ksyms.vm_committed_as->count);
 }
 
 unsigned long vmacct_totalreserve_pages(void)
 {
-	return READ_ONCE(*vk.totalreserve_pages);
+	return READ_ONCE(*vmacct_ksyms.totalreserve_pages);
 }
 
 s32 vmacct_committed_batch(void)
 {
-	return READ_ONCE(*vk.vm_committed_as_batch);
+	return READ_ONCE(*vmacct_ksyms.vm_committed_as_batch);
 }
 
 long vmacct_total_swap_pages(void)
 {
-	return READ_ONCE(*vk.total_swap_pages);
+	return READ_ONCE(*vmacct_ksyms.total_swap_pages);
 }

@@ -49,38 +49,43 @@ struct vmacct_sysctls {
 };
 
 /*
- * Copies of the verified pointers that every record of a decision reads
- * through (syms.c checks them and fills this in vmacct_syms_init(), then
- * it is read-only), so that the readers below are in line: a reader's
- * record is the one place where their calls showed.
+ * The verified pointers, typed by the kernel's own declarations
+ * (linux/mman.h, mm.h, swap.h, hugetlb.h), so that a kernel that changes
+ * a type changes ours with it, and syms.c's checks make any change a
+ * build error rather than a wrong read.  Filled in vmacct_syms_init(),
+ * before any reader (sysfs, device, probe) exists; read-only afterwards.
+ * Public so that the readers of the hot paths below are in line.
  */
-struct vmacct_hot_syms {
+struct vmacct_ksyms {
+	/* first: the system call trampolines read it at offset 0 (syscall.h) */
+	typeof(sysctl_max_map_count) *sysctl_max_map_count;
 	typeof(vm_committed_as) *vm_committed_as;
 	typeof(vm_committed_as_batch) *vm_committed_as_batch;
-	typeof(sysctl_overcommit_memory) *overcommit_memory;
-	typeof(sysctl_overcommit_ratio) *overcommit_ratio;
-	typeof(sysctl_overcommit_kbytes) *overcommit_kbytes;
-	typeof(sysctl_admin_reserve_kbytes) *admin_reserve_kbytes;
-	typeof(sysctl_user_reserve_kbytes) *user_reserve_kbytes;
+	typeof(sysctl_overcommit_memory) *sysctl_overcommit_memory;
+	typeof(sysctl_overcommit_ratio) *sysctl_overcommit_ratio;
+	typeof(sysctl_overcommit_kbytes) *sysctl_overcommit_kbytes;
+	typeof(sysctl_admin_reserve_kbytes) *sysctl_admin_reserve_kbytes;
+	typeof(sysctl_user_reserve_kbytes) *sysctl_user_reserve_kbytes;
 	typeof(total_swap_pages) *total_swap_pages;
+	typeof(totalreserve_pages) *totalreserve_pages;
 #ifdef CONFIG_HUGETLB_PAGE
 	typeof(hugetlb_max_hstate) *hugetlb_max_hstate;
 	typeof(hstates[0]) *hstates;
 #endif
 };
 
-extern struct vmacct_hot_syms vmacct_hot_syms;
+extern struct vmacct_ksyms vmacct_ksyms;
 
 /* hugetlb_total_pages(), recomputed: it is sealed on IBT kernels. */
 static inline unsigned long vmacct_hugetlb_total_pages(void)
 {
 #ifdef CONFIG_HUGETLB_PAGE
-	const struct vmacct_hot_syms *hs = &vmacct_hot_syms;
-	int i, n = READ_ONCE(*hs->hugetlb_max_hstate);
+	const struct vmacct_ksyms *k = &vmacct_ksyms;
+	int i, n = READ_ONCE(*k->hugetlb_max_hstate);
 	unsigned long nr = 0;
 
 	for (i = 0; i < n && i < HUGE_MAX_HSTATE; i++) {
-		struct hstate *h = &hs->hstates[i];
+		struct hstate *h = &k->hstates[i];
 
 		nr += READ_ONCE(h->nr_huge_pages) << huge_page_order(h);
 	}
@@ -92,14 +97,14 @@ static inline unsigned long vmacct_hugetlb_total_pages(void)
 
 static inline void vmacct_sysctls_read(struct vmacct_sysctls *s)
 {
-	const struct vmacct_hot_syms *h = &vmacct_hot_syms;
+	const struct vmacct_ksyms *k = &vmacct_ksyms;
 
-	s->overcommit_memory = READ_ONCE(*h->overcommit_memory);
-	s->overcommit_ratio = READ_ONCE(*h->overcommit_ratio);
-	s->overcommit_kbytes = READ_ONCE(*h->overcommit_kbytes);
-	s->admin_reserve_kbytes = READ_ONCE(*h->admin_reserve_kbytes);
-	s->user_reserve_kbytes = READ_ONCE(*h->user_reserve_kbytes);
-	s->total_swap_pages = READ_ONCE(*h->total_swap_pages);
+	s->overcommit_memory = READ_ONCE(*k->sysctl_overcommit_memory);
+	s->overcommit_ratio = READ_ONCE(*k->sysctl_overcommit_ratio);
+	s->overcommit_kbytes = READ_ONCE(*k->sysctl_overcommit_kbytes);
+	s->admin_reserve_kbytes = READ_ONCE(*k->sysctl_admin_reserve_kbytes);
+	s->user_reserve_kbytes = READ_ONCE(*k->sysctl_user_reserve_kbytes);
+	s->total_swap_pages = READ_ONCE(*k->total_swap_pages);
 	s->hugetlb_pages = vmacct_hugetlb_total_pages();
 }
 
@@ -111,12 +116,12 @@ static inline void vmacct_sysctls_read(struct vmacct_sysctls *s)
  */
 static inline s64 vmacct_committed_after_charge(s64 pages)
 {
-	const struct vmacct_hot_syms *h = &vmacct_hot_syms;
-	s64 count = READ_ONCE(h->vm_committed_as->count);
+	const struct vmacct_ksyms *k = &vmacct_ksyms;
+	s64 count = READ_ONCE(k->vm_committed_as->count);
 #ifdef CONFIG_SMP
-	s64 local = this_cpu_read(*h->vm_committed_as->counters);
+	s64 local = this_cpu_read(*k->vm_committed_as->counters);
 
-	if (abs(local + pages) >= READ_ONCE(*h->vm_committed_as_batch))
+	if (abs(local + pages) >= READ_ONCE(*k->vm_committed_as_batch))
 		count += local + pages;
 #else
 	count += pages;
@@ -128,11 +133,9 @@ static inline s64 vmacct_committed_after_charge(s64 pages)
 int vmacct_overcommit_memory(void);
 
 /* vm.max_map_count, read by every probed system call: in line */
-extern int *vmacct_sysctl_max_map_count;
-
 static inline int vmacct_max_map_count(void)
 {
-	return READ_ONCE(*vmacct_sysctl_max_map_count);
+	return READ_ONCE(*vmacct_ksyms.sysctl_max_map_count);
 }
 
 /* vm_committed_as, and the terms vm_commit_limit() reads */

@@ -53,6 +53,7 @@ static __always_inline void vmacct_syscall_enter(u32 sys)
  * narrower, which spares a system call far from every limit the frame,
  * the call and the saved register.  Only %rdi (regs) is live at the entry
  * of __x64_sys_*(); count + reserve cannot overflow below the floor.
+ * vm.max_map_count is read through vmacct_ksyms' first pointer (syms.h).
  */
 #define VMACCT_SYSCALL_TRAMP_CHECK					\
 	"	movq " VMACCT_ASM_CURRENT ", %rax\n"			\
@@ -63,7 +64,7 @@ static __always_inline void vmacct_syscall_enter(u32 sys)
 	"	cmpl $" __stringify(VMACCT_PEAKS_FLOOR) ", %eax\n"	\
 	"	jg 1f\n"						\
 	"	addl $" __stringify(VMACCT_RULE_WIDEST_RESERVE) ", %eax\n"	\
-	"	movq vmacct_sysctl_max_map_count(%rip), %rcx\n"		\
+	"	movq vmacct_ksyms(%rip), %rcx\n"				\
 	"	cmpl (%rcx), %eax\n"					\
 	"	jge 1f\n"						\
 	"2:\n"								\
