@@ -5,6 +5,8 @@
 # `vmacct load`, and show `vmacct status`, `vmacct ps --limit 5`, `vmacct
 # check`, `vmacct fork-check`, `vmacct repro
 # all --yes`, a `vmacct trace --denied` capture during the fork reproduction,
+# a Redis-style fork refusal nobody traced, told by `vmacct log` and
+# `vmacct explain`,
 # and who holds the commit: `vmacct status --breakdown` with every kind of
 # charge present and `vmacct ps --by cgroup` over containers' cgroups.
 # The transcript is also saved to Documentation/demo-transcript.txt.
@@ -94,6 +96,31 @@ sleep 0.5
 kill -TERM $tpid
 wait $tpid
 cat /tmp/trace.out
+
+note "After the fact.  Nobody traces now: a Redis-like process" \
+     "(vmacct_stress_helper bgsave: a heap of 35 % of RAM, all written) forks for a" \
+     "BGSAVE in mode 2 with vm.overcommit_ratio=60, and the fork fails.  The recorder," \
+     "on since load, kept the refusal with every term and the setting that would" \
+     "have been enough; 'vmacct explain' matches the kernel's own log line to it" \
+     "(after 6 s, so that the kernel's rate limit lets the line through)."
+sleep 6
+old_mode=$(cat /proc/sys/vm/overcommit_memory)
+old_ratio=$(cat /proc/sys/vm/overcommit_ratio)
+mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) * 35 / 100 / 1024))
+echo
+echo "\$ sysctl -w vm.overcommit_memory=2 vm.overcommit_ratio=60"
+echo 2 > /proc/sys/vm/overcommit_memory
+echo 60 > /proc/sys/vm/overcommit_ratio
+echo "\$ vmacct_stress_helper bgsave $mib"
+vmacct_stress_helper bgsave "$mib" > /tmp/bgsave.out
+echo "$old_ratio" > /proc/sys/vm/overcommit_ratio
+echo "$old_mode" > /proc/sys/vm/overcommit_memory
+cat /tmp/bgsave.out
+bpid=$(sed -n 's/^pid //p' /tmp/bgsave.out)
+run vmacct log --pid "$bpid"
+echo
+echo "\$ dmesg | grep 'pid: $bpid, comm: redis-server' | vmacct explain"
+dmesg | grep "pid: $bpid, comm: redis-server" | vmacct explain
 
 note "Who holds the commit.  A helper holds one charge of each kind (private," \
      "SysV with and without SHM_NORESERVE, shared anonymous with and without" \

@@ -29,6 +29,14 @@
  *	MAP_NORESERVE (8 touched), a memfd of 32 written pages; print
  *	"held PID" and wait to be killed (the segments are removed on exit).
  *
+ *   vmacct_stress_helper bgsave MIB
+ *	a Redis BGSAVE (make demo: the refusal nobody traced): take the
+ *	name "redis-server", fill a heap of MIB MiB, fork() a child that
+ *	would write the snapshot (it exits at once), and print Redis's own
+ *	line: "Background saving started by pid N" or "Can't save in
+ *	background: fork: <error>"; then "pid P".  Exits 0 either way, 1 if
+ *	the heap cannot be had.
+ *
  *   vmacct_stress_helper rearm N
  *	reproducer, not run by any test: a child loops on mprotect() while
  *	a reader toggles VMACCT_TRACE_NO_MAP_COUNT N times, so that the
@@ -42,6 +50,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
@@ -194,6 +203,30 @@ static int hold(long pages)
 		pause();
 }
 
+static int bgsave(long mib)
+{
+	size_t bytes = (size_t)mib << 20;
+	char *heap = mib > 0 ? malloc(bytes) : NULL;
+	pid_t child;
+
+	if (!heap || prctl(PR_SET_NAME, "redis-server", 0, 0, 0)) {
+		printf("bgsave: a heap of %ld MiB: %s\n", mib, strerror(errno));
+		return 1;
+	}
+	memset(heap, 1, bytes);
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	if (child < 0)
+		printf("Can't save in background: fork: %s\n", strerror(errno));
+	else
+		printf("Background saving started by pid %d\n", (int)child);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	printf("pid %d\n", (int)getpid());
+	return 0;
+}
+
 static int kinds(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
@@ -246,6 +279,9 @@ int main(int argc, char *argv[])
 		return hold(atol(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "kinds") == 0)
 		return kinds();
-	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N | hold PAGES | kinds\n", argv[0]);
+	if (argc == 3 && strcmp(argv[1], "bgsave") == 0)
+		return bgsave(atol(argv[2]));
+	fprintf(stderr, "usage: %s reader | stress SECONDS | rearm N | hold PAGES | kinds | bgsave MIB\n",
+		argv[0]);
 	return 64;
 }
