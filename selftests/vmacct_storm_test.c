@@ -330,6 +330,7 @@ static long long stop_tool(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(storm, denied_reader_loses_nothing, 90)
 {
 	long long t0, t1, refused = -1, dropped;
+	double rate;
 	pid_t storm;
 	int status;
 
@@ -357,8 +358,9 @@ TEST_F_TIMEOUT(storm, denied_reader_loses_nothing, 90)
 		;
 	dropped = stop_tool(_metadata, self, SINK_DELAY_US, NULL);
 
+	rate = refused / ((t1 - t0) / 1e9);
 	TH_LOG("storm: %lld refusals in %.2f s (%.0f/s); sink: %lld packets, %lld lines, %.0f records/s at most one a packet",
-	       refused, (t1 - t0) / 1e9, refused / ((t1 - t0) / 1e9),
+	       refused, (t1 - t0) / 1e9, rate,
 	       self->sink.packets, self->sink.lines, 1e6 / SINK_DELAY_US);
 	EXPECT_EQ(STORM_RATE * STORM_SECONDS, refused);
 	EXPECT_EQ(self->sink.seen[1], self->sink.denied[1]);
@@ -366,10 +368,15 @@ TEST_F_TIMEOUT(storm, denied_reader_loses_nothing, 90)
 	EXPECT_LE(refused - self->sink.seen[1], dropped);
 	/*
 	 * Whether the reader kept up is a rate: under KASAN (make
-	 * check-debug, and a host busy with other guests) only what was
-	 * not printed must be counted.
+	 * check-debug), or where the guest could not even keep the storm's
+	 * own pace (959 a second here alone; 808 with the host's two cores
+	 * shared by three guests, where the tool dropped 110), only what
+	 * was not printed must be counted.
 	 */
-	if (!kernel_has_kasan()) {
+	if (rate < STORM_RATE * 0.9) {
+		TH_LOG("the storm ran at %.0f/s of %d: the guest was short of CPU; only the drops' count is checked",
+		       rate, STORM_RATE);
+	} else if (!kernel_has_kasan()) {
 		EXPECT_EQ(refused, self->sink.seen[1]);
 		EXPECT_EQ(0, dropped);
 	}

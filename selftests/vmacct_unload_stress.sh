@@ -40,6 +40,10 @@ module_gone() {
 	! [ -d /sys/module/vmacct ] && ! [ -e /dev/vmacct ]
 }
 
+recorder_kept() {
+	[ "$(cat /sys/kernel/vmacct/recorder/records 2>/dev/null || echo 0)" -gt 0 ]
+}
+
 module_back() {
 	[ -c /dev/vmacct ] && [ -r /sys/kernel/vmacct/trace/enabled ]
 }
@@ -122,8 +126,9 @@ while [ $c -le "$CYCLES" ]; do
 		fpid=$!
 	fi
 	# let the stress run, the probes fire, the reader read and the
-	# recorder keep refusals
-	[ -z "$why" ] && sleep 0.5
+	# recorder keep refusals: 0.5 s, and until it holds one (on a host
+	# busy with other guests the first refusal came later than 0.5 s)
+	[ -z "$why" ] && sleep 0.5 && wait_for 100 recorder_kept
 	recs=$(cat /sys/kernel/vmacct/recorder/records 2>/dev/null)
 	[ -z "$why" ] && [ "${recs:-0}" -gt 0 ] ||
 		why="${why:-the recorder kept no refusal before the unload (records: ${recs:-none})}"
