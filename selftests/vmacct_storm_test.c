@@ -368,15 +368,15 @@ TEST_F_TIMEOUT(storm, denied_reader_loses_nothing, 90)
 	EXPECT_LE(refused - self->sink.seen[1], dropped);
 	/*
 	 * Whether the reader kept up is a rate: under KASAN (make
-	 * check-debug), or where the guest could not even keep the storm's
-	 * own pace (959 a second here alone; 808 with the host's two cores
-	 * shared by three guests, where the tool dropped 110), only what
-	 * was not printed must be counted.
+	 * check-debug) only what was not printed must be counted.  Alone
+	 * here the storm keeps 959 a second of its pace; with the host's
+	 * two cores shared by three guests it kept 808 and the tool dropped
+	 * 110: a failure then says so, and the assertion stands.
 	 */
-	if (rate < STORM_RATE * 0.9) {
-		TH_LOG("the storm ran at %.0f/s of %d: the guest was short of CPU; only the drops' count is checked",
+	if (rate < STORM_RATE * 0.9)
+		TH_LOG("the storm ran at %.0f/s of %d: the guest was short of CPU (a busy host?)",
 		       rate, STORM_RATE);
-	} else if (!kernel_has_kasan()) {
+	if (!kernel_has_kasan()) {
 		EXPECT_EQ(refused, self->sink.seen[1]);
 		EXPECT_EQ(0, dropped);
 	}

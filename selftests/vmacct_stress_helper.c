@@ -50,8 +50,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ipc.h>
-#include <sys/prctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
